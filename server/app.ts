@@ -1,0 +1,116 @@
+// The root plugin: server options shared by tests and production, OpenAPI, the console API, the built-in
+// emulator under /emulator, and the built SPA.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import type { DestinationStream } from 'pino';
+import { installErrorHandling } from './http/error-handler.js';
+import { installJsonParser } from './http/json-body.js';
+import { isPermission } from './http/permissions.js';
+import { frameEmulator } from './emulator/plugin.js';
+import type { EmulatorServices } from './services/container.js';
+import type { Services } from './services/container.js';
+import { healthRoutes } from './routes/health.js';
+import { credentialSetRoutes } from './routes/credential-sets.js';
+import { providerRoutes } from './routes/providers.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export const EMULATOR_PREFIX = '/emulator';
+
+export interface AppOptions {
+  services: Services;
+  emulator?: EmulatorServices | undefined;
+  emulatorTimestampWindowSeconds?: number;
+  /** Directory of the built SPA (index.html); not served when absent. */
+  webRoot?: string | undefined;
+  logLevel?: string;
+  logStream?: DestinationStream;
+}
+
+/** Redaction for every log line: credentials and tokens never reach the log. */
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-frame-signature"]',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.secret',
+  '*.token',
+];
+
+export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream'>): FastifyServerOptions {
+  return {
+    logger: {
+      level: opts.logLevel ?? 'info',
+      redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
+    bodyLimit: 64 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    maxParamLength: 200,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+  };
+}
+
+/** Every console route must say which permission it needs and what it answers: checked as routes are added. */
+function enforceRouteContract(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const permission = (route.config as { permission?: unknown } | undefined)?.permission;
+    if (!isPermission(permission)) throw new Error(`route ${String(route.method)} ${route.url} declares no known permission`);
+    if (!route.schema?.response) throw new Error(`route ${String(route.method)} ${route.url} has no response schema`);
+  });
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(opts));
+  installErrorHandling(app);
+  installJsonParser(app);
+  enforceRouteContract(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'sat-playground API',
+        version: '0.1.0',
+        description: 'Console API for Frame Secure Anonymous Tokens, and the built-in Frame SAT emulator (under /emulator).',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(credentialSetRoutes, { credentials: opts.services.credentials });
+  await app.register(providerRoutes, { providers: opts.services.providers });
+  await app.register(tokenRoutes, { mint: opts.services.mint });
+
+  if (opts.emulator) {
+    await app.register(frameEmulator, {
+      prefix: EMULATOR_PREFIX,
+      registry: opts.emulator.registry,
+      signer: opts.emulator.signer,
+      faults: opts.emulator.faults,
+      ...(opts.emulatorTimestampWindowSeconds ? { timestampWindowSeconds: opts.emulatorTimestampWindowSeconds } : {}),
+    });
+  }
+
+  if (opts.webRoot && existsSync(opts.webRoot)) {
+    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // Client-side routes fall back to the SPA; API and emulator paths keep their JSON 404.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      const isAppPath = !/^\/(api|emulator|docs)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
+      if (request.method === 'GET' && isAppPath) return reply.type('text/html').sendFile('index.html');
+      return reply.status(404).send({ statusCode: 404, error: 'route/not_found', message: `No route ${request.method} ${path}.`, requestId: String(request.id) });
+    });
+  }
+  return app;
+}

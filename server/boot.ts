@@ -1,0 +1,79 @@
+// Starting the console: data directory, master key, migrations, database, emulator, services, HTTP.
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { buildApp, EMULATOR_PREFIX } from './app.js';
+import type { ConsoleConfig } from './config.js';
+import { loadMasterKey } from './crypto/master-key.js';
+import { applyMigrations } from './db/migrator.js';
+import { openDatabase, type Db } from './db/client.js';
+import { JwtSigner } from './emulator/jwt-signer.js';
+import { MIGRATIONS_DIR, PRISMA_SCHEMA, WEB_ROOT } from './paths.js';
+import { createEmulatorServices, createServices, type EmulatorServices, type Services } from './services/container.js';
+import { seedDemo } from './services/seed.js';
+
+export interface RunningConsole {
+  app: FastifyInstance;
+  url: string;
+  db: Db;
+  services: Services;
+  emulator: EmulatorServices | undefined;
+  close(): Promise<void>;
+}
+
+export const EMULATOR_KEY_FILE = 'emulator-signing-key.pem';
+
+/** The built-in emulator keeps its signing key in the data directory, so tokens verify across restarts. */
+function loadEmulatorSigner(dataDir: string): JwtSigner {
+  const path = join(dataDir, EMULATOR_KEY_FILE);
+  if (existsSync(path)) return JwtSigner.fromPem(readFileSync(path, 'utf8'));
+  const signer = JwtSigner.generate();
+  writeFileSync(path, signer.toPem(), { mode: 0o600, flag: 'wx' });
+  return signer;
+}
+
+function loopbackUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export async function startConsole(config: ConsoleConfig, opts: { logStream?: DestinationStream; webRoot?: string } = {}): Promise<RunningConsole> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { key } = loadMasterKey(config.masterKeyEnv, config.dataDir);
+  await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
+  const db = await openDatabase(config.dbFile);
+
+  const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
+  let baseUrl: string | undefined;
+  const services = createServices({ db, keys: [key], timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
+  const app = await buildApp({
+    services,
+    emulator,
+    emulatorTimestampWindowSeconds: config.emulator.timestampWindowSeconds,
+    webRoot: opts.webRoot ?? WEB_ROOT,
+    logLevel: config.logLevel,
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
+  });
+  app.addHook('onClose', async () => {
+    await services.upstream.close();
+    await db.$disconnect();
+  });
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+    const url = loopbackUrl(app);
+    baseUrl = `${url}${EMULATOR_PREFIX}`;
+    if (emulator) await services.credentials.syncBuiltinEmulator();
+    if (config.seedDemo && (await seedDemo(db, services.credentials, services.providers))) {
+      app.log.info('seeded a demo credential set and provider on the built-in emulator');
+    }
+    app.log.info(`sat-playground console on ${url}${emulator ? `, built-in Frame emulator on ${baseUrl}` : ''}`);
+    return { app, url, db, services, emulator, close: () => app.close() };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+// Console configuration from the environment, validated at boot: a bad value stops the server with a clear message.
+import { resolve, join } from 'node:path';
+import type { UpstreamTimeouts } from './upstream/client.js';
+import { DEFAULT_TIMEOUTS } from './upstream/client.js';
+import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './emulator/contract.js';
+
+export interface ConsoleConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  dbFile: string;
+  logLevel: string;
+  upstreamTimeouts: UpstreamTimeouts;
+  emulator: { enabled: boolean; timestampWindowSeconds: number };
+  seedDemo: boolean;
+  masterKeyEnv: { SAT_MASTER_KEY?: string | undefined; SAT_MASTER_KEY_ID?: string | undefined };
+}
+
+/** Documented in README.md ("Configuration"); keep the two in step. */
+export const ENV_VARS = {
+  PORT: 'Port of the console (default 8080)',
+  HOST: 'Address to listen on (default 127.0.0.1)',
+  DATA_DIR: 'Where the SQLite file, master key and emulator key live (default ./data)',
+  SAT_MASTER_KEY: '32-byte master key, hex or base64; generated into DATA_DIR/master.key when absent',
+  SAT_MASTER_KEY_ID: 'Id recorded with every ciphertext (default: derived from the key)',
+  LOG_LEVEL: 'fatal, error, warn, info, debug or trace (default info)',
+  UPSTREAM_CONNECT_TIMEOUT_MS: `Connect timeout to Frame (default ${DEFAULT_TIMEOUTS.connectMs})`,
+  UPSTREAM_HEADERS_TIMEOUT_MS: `Time to the response headers (default ${DEFAULT_TIMEOUTS.headersMs})`,
+  UPSTREAM_BODY_TIMEOUT_MS: `Idle time while reading the body (default ${DEFAULT_TIMEOUTS.bodyMs})`,
+  UPSTREAM_TOTAL_TIMEOUT_MS: `Whole exchange (default ${DEFAULT_TIMEOUTS.totalMs})`,
+  EMULATOR_ENABLED: 'Serve the built-in Frame emulator under /emulator (default true)',
+  EMULATOR_TIMESTAMP_WINDOW_SECONDS: `Accepted clock skew of the built-in emulator (default ${DEFAULT_TIMESTAMP_WINDOW_SECONDS})`,
+  SEED_DEMO: 'Create a demo credential set and provider on an empty database (default true)',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: keyof typeof ENV_VARS, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: keyof typeof ENV_VARS, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${env[name]}"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): ConsoleConfig {
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    dataDir,
+    dbFile: join(dataDir, 'sat-playground.db'),
+    logLevel,
+    upstreamTimeouts: {
+      connectMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', DEFAULT_TIMEOUTS.connectMs, 50, 120_000),
+      headersMs: integer(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', DEFAULT_TIMEOUTS.headersMs, 50, 120_000),
+      bodyMs: integer(env, 'UPSTREAM_BODY_TIMEOUT_MS', DEFAULT_TIMEOUTS.bodyMs, 50, 120_000),
+      totalMs: integer(env, 'UPSTREAM_TOTAL_TIMEOUT_MS', DEFAULT_TIMEOUTS.totalMs, 50, 300_000),
+    },
+    emulator: {
+      enabled: boolean(env, 'EMULATOR_ENABLED', true),
+      timestampWindowSeconds: integer(env, 'EMULATOR_TIMESTAMP_WINDOW_SECONDS', DEFAULT_TIMESTAMP_WINDOW_SECONDS, 1, 86_400),
+    },
+    seedDemo: boolean(env, 'SEED_DEMO', true),
+    masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID },
+  };
+}

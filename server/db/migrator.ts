@@ -1,0 +1,68 @@
+// Offline migrations in Prisma's folder format (prisma/migrations/<name>/migration.sql), applied at start-up,
+// plus the schema diff used to write new migrations and to prove there is no drift.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
+import { openSchemaEngine } from './schema-engine.js';
+
+const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
+export const LOCKFILE = 'migration_lock.toml';
+
+export function readMigrations(migrationsDir: string): MigrationList {
+  const dirs = existsSync(migrationsDir)
+    ? readdirSync(migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  const lockPath = join(migrationsDir, LOCKFILE);
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: LOCKFILE, content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: dirs.map((name) => {
+      const file = join(migrationsDir, name, 'migration.sql');
+      return {
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: existsSync(file) ? { tag: 'ok' as const, value: readFileSync(file, 'utf8') } : { tag: 'error' as const, value: `missing ${file}` },
+        },
+      };
+    }),
+  };
+}
+
+/** Applies every migration not yet recorded in _prisma_migrations. Returns the names applied now. */
+export async function applyMigrations(dbFile: string, schemaText: string, migrationsDir: string): Promise<string[]> {
+  const { engine, dispose } = await openSchemaEngine(dbFile, schemaText);
+  try {
+    const out = await engine.applyMigrations({ migrationsList: readMigrations(migrationsDir), filters: NO_FILTER });
+    return out.appliedMigrationNames;
+  } finally {
+    await dispose();
+  }
+}
+
+export interface SchemaDiff {
+  /** SQL that would bring the source to the schema; empty when they match. */
+  sql: string;
+  drift: boolean;
+}
+
+/** Diff from a live database (or, with from='empty', from nothing) to the Prisma schema. */
+export async function diffToSchema(dbFile: string, schemaText: string, from: 'database' | 'empty'): Promise<SchemaDiff> {
+  const { engine, dispose } = await openSchemaEngine(dbFile, schemaText);
+  try {
+    const result = await engine.diff({
+      // "schemaDatasource" means the live database behind the driver adapter.
+      from: from === 'empty' ? { tag: 'empty' } : { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schemaText }], configDir: dirname(dbFile) },
+      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schemaText }] },
+      script: true,
+      exitCode: true,
+      filters: NO_FILTER,
+    });
+    const sql = (result.stdout ?? '').trim();
+    const empty = sql === '' || /^-- This is an empty migration\.?$/.test(sql);
+    return { sql: empty ? '' : `${sql}\n`, drift: result.exitCode === 2 && !empty };
+  } finally {
+    await dispose();
+  }
+}

@@ -1,0 +1,30 @@
+// Every choice the emulator makes where Frame's real behaviour is unknown, in one place.
+// docs/emulator.md explains each one; change them here and there together.
+
+export const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
+export const MIN_TOKEN_DURATION_MINUTES = 5;
+export const MAX_TOKEN_DURATION_MINUTES = 480;
+export const TOKEN_STATUS = 200;
+export const TOKEN_ISSUER = 'https://frame-sat-emulator.invalid';
+export const TOKEN_AUDIENCE = 'frame';
+
+export const EMULATOR_ERRORS = {
+  invalid_json: { status: 400, message: 'The body is not valid JSON.' },
+  invalid_body: { status: 400, message: 'The body does not match the token request fields.' },
+  missing_headers: { status: 401, message: 'The X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature headers are required.' },
+  invalid_timestamp: { status: 401, message: 'X-Frame-Timestamp must be unix time in seconds (10 digits).' },
+  unknown_client: { status: 401, message: 'No API credential has this client id.' },
+  invalid_signature: { status: 401, message: 'The signature does not match: expected hex(HMAC-SHA256(secret, timestamp + clientId)).' },
+  stale_timestamp: { status: 401, message: 'X-Frame-Timestamp is outside the accepted window.' },
+  forbidden: { status: 403, message: 'This API credential may not generate tokens for that entity.' },
+  provider_not_found: { status: 404, message: 'No Secure Anonymous provider with that name exists for that entity.' },
+  invalid_token: { status: 401, message: 'A valid Bearer token is required.' },
+  forced: { status: 500, message: 'Forced by the emulator fault settings.' },
+} as const;
+
+export type EmulatorErrorCode = keyof typeof EMULATOR_ERRORS;
+
+export interface EmulatorErrorBody {
+  error: string;
+  message: string;
+}

@@ -1,0 +1,54 @@
+// One place maps errors to HTTP: AppError as it says, validation and parser errors as 4xx with a message a
+// person can act on, everything else as a generic 500 with the request id (details go to the log only).
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type FieldError } from './errors.js';
+
+function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode | string, message: string, fields?: FieldError[], extra?: Record<string, unknown>) {
+  if (code === 'upstream/rate_limited' && typeof extra?.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
+  return reply.status(status).send({ statusCode: status, error: code, message, requestId: String(request.id), ...(fields ? { fields } : {}), ...extra });
+}
+
+function fieldOf(instancePath: string, params: Record<string, unknown>): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
+  const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+  return [path, missing ?? extra].filter(Boolean).join('.') || '(request)';
+}
+
+function describeValidation(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((v) => {
+    const params = (v.params ?? {}) as Record<string, unknown>;
+    const field = fieldOf(v.instancePath, params);
+    let message = v.message ?? 'is invalid';
+    if (v.keyword === 'additionalProperties') message = `unknown field "${String(params.additionalProperty)}"`;
+    if (v.keyword === 'required') message = `${String(params.missingProperty)} is required`;
+    if (v.keyword === 'pattern' && field.endsWith('id')) message = 'must be a UUID such as 123e4567-e89b-42d3-a456-426614174000';
+    return { field, message: `${field === '(request)' ? '' : `${field}: `}${message}` };
+  });
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return send(reply, request, error.status, error.code, error.message, error.fields, error.extra);
+    }
+    if (error.validation) {
+      const fields = describeValidation(error);
+      const where = error.validationContext ? `Invalid ${error.validationContext === 'querystring' ? 'query string' : error.validationContext}: ` : '';
+      return send(reply, request, 400, 'request/invalid', `${where}${fields.map((f) => f.message).join('; ')}`, fields);
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, request, 413, 'request/too_large', 'The body is too large.');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, request, 415, 'request/unsupported_media_type', 'Send the body as application/json.');
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(reply, request, error.statusCode, 'request/invalid', error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, request, 500, 'internal/error', `Something went wrong on our side; quote request id ${String(request.id)} when reporting it.`);
+  });
+
+  app.setNotFoundHandler((request, reply) => send(reply, request, 404, 'route/not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+}

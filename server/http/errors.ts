@@ -1,0 +1,68 @@
+// Error codes (area/reason) and the one error type services throw; the error handler maps it to HTTP.
+import { Type, type Static } from 'typebox';
+
+export const ERROR_CODES = {
+  'request/invalid': 400,
+  'request/malformed_json': 400,
+  'request/too_large': 413,
+  'request/unsupported_media_type': 415,
+  'route/not_found': 404,
+  'credential/not_found': 404,
+  'credential/duplicate_name': 409,
+  'credential/in_use': 409,
+  'provider/not_found': 404,
+  'provider/duplicate': 409,
+  'upstream/bad_signature': 422,
+  'upstream/clock_skew': 422,
+  'upstream/forbidden': 422,
+  'upstream/unknown_provider': 422,
+  'upstream/bad_request': 422,
+  'upstream/rate_limited': 429,
+  'upstream/upstream_error': 502,
+  'upstream/unexpected_status': 502,
+  'upstream/unexpected_body': 502,
+  'upstream/network_error': 502,
+  'upstream/timeout': 504,
+  'upstream/not_available': 503,
+  'internal/error': 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldError[],
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code];
+  }
+}
+
+export const FieldErrorSchema = Type.Object({ field: Type.String(), message: Type.String() });
+
+export const ErrorResponseSchema = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String({ description: 'Stable code, area/reason' }),
+    message: Type.String({ description: 'What went wrong and what to do about it' }),
+    requestId: Type.String(),
+    fields: Type.Optional(Type.Array(FieldErrorSchema)),
+  },
+  { additionalProperties: true },
+);
+export type ErrorResponse = Static<typeof ErrorResponseSchema>;
+
+/** Standard error responses for a route: every status it may answer with besides success. */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorResponseSchema> {
+  const out: Record<number, typeof ErrorResponseSchema> = {};
+  for (const s of [400, 500, ...statuses]) out[s] = ErrorResponseSchema;
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { TokenRequestBodySchema, validateTokenBody } from '../frame/token-body.js';
+import { AppError, errorResponses } from '../http/errors.js';
+import type { MintService } from '../services/mint.js';
+import { IdParams, NoQuery } from './common.js';
+
+const SignedRequestSchema = Type.Object({
+  method: Type.String(),
+  url: Type.String(),
+  timestamp: Type.Integer(),
+  stringToSign: Type.String({ description: 'timestamp + clientId, exactly as signed' }),
+  headers: Type.Record(Type.String(), Type.String()),
+});
+
+const MintResponse = Type.Object({
+  token: Type.String({ description: 'The JWT as Frame returned it' }),
+  header: Type.Object({}, { additionalProperties: true }),
+  claims: Type.Object({}, { additionalProperties: true }),
+  latencyMs: Type.Number(),
+  clockOffsetSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  request: SignedRequestSchema,
+});
+
+export async function tokenRoutes(app: FastifyInstance, opts: { mint: MintService }): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/tokens', {
+    schema: {
+      tags: ['tokens'],
+      summary: "Mint a test token through the provider's upstream",
+      description: 'Same body as Frame: optional first_name, last_name, email, email_domain and metadata (a JSON object).',
+      params: IdParams,
+      querystring: NoQuery,
+      body: TokenRequestBodySchema,
+      response: { 200: MintResponse, ...errorResponses(404, 413, 415, 422, 429, 502, 503, 504) },
+    },
+    // Body problems are reported with the same wording as the emulator's, field by field.
+    attachValidation: true,
+    config: { permission: 'token:mint' },
+  }, async (request, reply) => {
+    if (request.validationError) {
+      const check = validateTokenBody(request.body);
+      if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok) throw request.validationError;
+      throw new AppError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
+    }
+    const result = await opts.mint.mint(request.params.id, request.body ?? {});
+    return reply.header('cache-control', 'no-store').send(result);
+  });
+}

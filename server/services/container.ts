@@ -1,0 +1,44 @@
+// Wires the services from their dependencies. One container per app instance (tests build their own).
+import type { Db } from '../db/client.js';
+import type { MasterKey } from '../crypto/secret-box.js';
+import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
+import { EmulatorRegistry } from '../emulator/registry.js';
+import { FaultSwitch } from '../emulator/faults.js';
+import type { JwtSigner } from '../emulator/jwt-signer.js';
+import { linkBuiltinEmulator } from './builtin-emulator.js';
+import { CredentialService } from './credentials.js';
+import { ProviderService } from './providers.js';
+import { MintService } from './mint.js';
+
+export interface Services {
+  credentials: CredentialService;
+  providers: ProviderService;
+  mint: MintService;
+  upstream: UpstreamClient;
+}
+
+export interface EmulatorServices {
+  registry: EmulatorRegistry;
+  signer: JwtSigner;
+  faults: FaultSwitch;
+}
+
+export function createEmulatorServices(signer: JwtSigner): EmulatorServices {
+  return { registry: new EmulatorRegistry(), signer, faults: new FaultSwitch() };
+}
+
+export function createServices(deps: {
+  db: Db;
+  keys: readonly MasterKey[];
+  timeouts?: Partial<UpstreamTimeouts>;
+  emulator?: EmulatorServices | undefined;
+  /** Base URL of the built-in emulator; known once the server listens. */
+  emulatorBaseUrl: () => string | undefined;
+}): Services {
+  const link = linkBuiltinEmulator(deps.emulator?.registry, () => (deps.emulator ? deps.emulatorBaseUrl() : undefined));
+  const upstream = new UpstreamClient({ ...(deps.timeouts ? { timeouts: deps.timeouts } : {}) });
+  const credentials = new CredentialService(deps.db, deps.keys, link);
+  const providers = new ProviderService(deps.db, link);
+  const mint = new MintService(providers, credentials, upstream);
+  return { credentials, providers, mint, upstream };
+}

@@ -1,0 +1,39 @@
+// Where a credential set sends its token requests: Frame production, staging, the built-in emulator, or a
+// custom base URL (https only; plain http only on loopback, for a standalone emulator).
+
+export const BUILTIN_EMULATOR = 'builtin:emulator';
+
+export const UPSTREAM_PRESETS = [
+  { id: 'frame-production', label: 'Frame production', url: 'https://api.console.nutanix.com' },
+  { id: 'frame-staging', label: 'Frame staging', url: 'https://api.staging.frame.nutanix.com' },
+  { id: 'builtin-emulator', label: 'Built-in emulator', url: BUILTIN_EMULATOR },
+] as const;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Returns the normalised upstream, or an error message a person can act on. */
+export function normaliseUpstream(input: string): { ok: true; url: string } | { ok: false; message: string } {
+  const text = input.trim();
+  if (text === BUILTIN_EMULATOR) return { ok: true, url: text };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, message: `"${text.slice(0, 100)}" is not a URL; use e.g. https://api.console.nutanix.com or ${BUILTIN_EMULATOR}` };
+  }
+  if (url.username || url.password) return { ok: false, message: 'the upstream URL must not contain a user name or password' };
+  if (url.search || url.hash) return { ok: false, message: 'the upstream URL must not have a query string or fragment' };
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return { ok: false, message: 'the upstream must use https (plain http is allowed only on loopback, for a local emulator)' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: 'the upstream must be an https URL' };
+  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+export function upstreamLabel(url: string): string {
+  return UPSTREAM_PRESETS.find((p) => p.url === url)?.label ?? url;
+}

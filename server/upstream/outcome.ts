@@ -1,0 +1,46 @@
+// Typed outcomes of a token request to Frame (or the emulator): callers switch on `kind`, never on raw errors.
+
+export const OUTCOME_KINDS = [
+  'ok',
+  'bad_signature',
+  'clock_skew',
+  'forbidden',
+  'unknown_provider',
+  'bad_request',
+  'rate_limited',
+  'upstream_error',
+  'unexpected_status',
+  'unexpected_body',
+  'timeout',
+  'network_error',
+] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/** What was sent, for the signature debugger. Never holds the secret. */
+export interface SignedRequestInfo {
+  method: 'POST';
+  url: string;
+  timestamp: number;
+  stringToSign: string;
+  headers: Record<string, string>;
+}
+
+interface OutcomeBase {
+  latencyMs: number;
+  /** Upstream clock minus ours, in seconds, from the Date header; null when there was none. */
+  clockOffsetSeconds: number | null;
+  request: SignedRequestInfo;
+}
+
+export type MintOutcome =
+  | (OutcomeBase & { kind: 'ok'; status: number; token: string })
+  | (OutcomeBase & {
+      kind: Exclude<OutcomeKind, 'ok'>;
+      status: number | null;
+      message: string;
+      /** The upstream's own error code and message, when it sent a JSON error body. */
+      upstream?: { error?: string; message?: string };
+      retryAfterSeconds?: number;
+    });
+
+export type FailedOutcome = Exclude<MintOutcome, { kind: 'ok' }>;
