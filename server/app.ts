@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { installErrorHandling } from './http/error-handler.js';
 import { installJsonParser } from './http/json-body.js';
@@ -50,7 +51,7 @@ export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream'>):
     bodyLimit: 64 * 1024,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
@@ -71,7 +72,8 @@ function enforceRouteContract(app: FastifyInstance): void {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(opts));
-  installErrorHandling(app);
+  const serveSpa = Boolean(opts.webRoot && existsSync(join(opts.webRoot, 'index.html')));
+  installErrorHandling(app, { spaFallback: serveSpa });
   installJsonParser(app);
   enforceRouteContract(app);
 
@@ -102,15 +104,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
 
-  if (opts.webRoot && existsSync(opts.webRoot)) {
+  if (serveSpa && opts.webRoot) {
     await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
-    // Client-side routes fall back to the SPA; API and emulator paths keep their JSON 404.
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? '/';
-      const isAppPath = !/^\/(api|emulator|docs)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
-      if (request.method === 'GET' && isAppPath) return reply.type('text/html').sendFile('index.html');
-      return reply.status(404).send({ statusCode: 404, error: 'route/not_found', message: `No route ${request.method} ${path}.`, requestId: String(request.id) });
-    });
   }
   return app;
 }

@@ -1,7 +1,7 @@
 // The token request body: Frame's optional fields and the rules we hold them to. One source of truth:
-// the TypeBox schema (for the console API and OpenAPI) and validateTokenBody (emulator, SPA) both read
-// TOKEN_FIELD_RULES. Frame does not document limits; ours are listed in docs/emulator.md.
-import { Type, type Static } from 'typebox';
+// validateTokenBody (emulator, SPA) and the TypeBox schema in token-body-schema.ts (console API, OpenAPI)
+// both read TOKEN_FIELD_RULES. Frame does not document limits; ours are listed in docs/emulator.md.
+// Browser-safe: no Node or schema-library imports.
 
 export const TOKEN_FIELDS = ['first_name', 'last_name', 'email', 'email_domain', 'metadata'] as const;
 export type TokenField = (typeof TOKEN_FIELDS)[number];
@@ -25,17 +25,13 @@ export const TOKEN_FIELD_RULES = {
   },
 } as const;
 
-export const TokenRequestBodySchema = Type.Object(
-  {
-    first_name: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.first_name.maxLength, description: TOKEN_FIELD_RULES.first_name.description })),
-    last_name: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.last_name.maxLength, description: TOKEN_FIELD_RULES.last_name.description })),
-    email: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.email.maxLength, pattern: TOKEN_FIELD_RULES.email.pattern, description: TOKEN_FIELD_RULES.email.description })),
-    email_domain: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.email_domain.maxLength, pattern: TOKEN_FIELD_RULES.email_domain.pattern, description: TOKEN_FIELD_RULES.email_domain.description })),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: TOKEN_FIELD_RULES.metadata.description })),
-  },
-  { additionalProperties: false },
-);
-export type TokenRequestBody = Static<typeof TokenRequestBodySchema>;
+export interface TokenRequestBody {
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  email_domain?: string;
+  metadata?: Record<string, unknown>;
+}
 
 export interface FieldIssue {
   field: string;

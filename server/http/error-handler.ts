@@ -27,7 +27,13 @@ function describeValidation(error: FastifyError): FieldError[] {
   });
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** Paths the SPA owns: GETs that are not API, emulator or docs routes and do not name a file. */
+export function isSpaPath(method: string, url: string): boolean {
+  const path = url.split('?')[0] ?? '/';
+  return method === 'GET' && !/^\/(api|emulator|docs)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
+}
+
+export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: boolean }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       return send(reply, request, error.status, error.code, error.message, error.fields, error.extra);
@@ -50,5 +56,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     return send(reply, request, 500, 'internal/error', `Something went wrong on our side; quote request id ${String(request.id)} when reporting it.`);
   });
 
-  app.setNotFoundHandler((request, reply) => send(reply, request, 404, 'route/not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes get the SPA (served by @fastify/static); everything else a JSON 404.
+    if (opts.spaFallback && isSpaPath(request.method, request.url)) return reply.type('text/html').sendFile('index.html');
+    return send(reply, request, 404, 'route/not_found', `No route ${request.method} ${request.url.split('?')[0]}.`);
+  });
 }

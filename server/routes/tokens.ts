@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { TokenRequestBodySchema, validateTokenBody } from '../frame/token-body.js';
+import { validateTokenBody } from '../frame/token-body.js';
+import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
 import { AppError, errorResponses } from '../http/errors.js';
 import type { MintService } from '../services/mint.js';
 import { IdParams, NoQuery } from './common.js';

@@ -1,0 +1,30 @@
+// A standalone emulator on an ephemeral loopback port, built from a config like the JSON file's.
+import { randomUUID } from 'node:crypto';
+import { buildEmulatorServer, type EmulatorServer } from '../../server/emulator/server.js';
+import { parseEmulatorConfig, type EmulatorConfig } from '../../server/emulator/config.js';
+import { providerName } from './fixtures.js';
+
+export interface TestEmulator extends EmulatorServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(config: Partial<EmulatorConfig> = {}): Promise<TestEmulator> {
+  const server = await buildEmulatorServer(parseEmulatorConfig({ credentials: [], providers: [], ...config }));
+  const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...server, url: address, close: () => server.app.close() };
+}
+
+/** One account with one provider and two credentials: one for everything, one granted another account only. */
+export function scenario() {
+  const accountId = randomUUID();
+  const otherAccountId = randomUUID();
+  const provider = { level: 'account' as const, entityId: accountId, name: providerName(), tokenDurationMinutes: 90 };
+  const admin = { clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: randomUUID().replace(/-/g, ''), grants: '*' as const };
+  const narrow = {
+    clientId: `${randomUUID()}.img.frame.nutanix.com`,
+    clientSecret: randomUUID().replace(/-/g, ''),
+    grants: [{ level: 'account' as const, entityId: otherAccountId }],
+  };
+  return { accountId, otherAccountId, provider, admin, narrow, config: { credentials: [admin, narrow], providers: [provider] } };
+}
