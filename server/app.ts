@@ -60,9 +60,29 @@ export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream'>):
   };
 }
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  permission: unknown;
+  schema: Record<string, unknown> | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered, for the contract tests and, later, the role matrix. */
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
 /** Every console route must say which permission it needs and what it answers: checked as routes are added. */
 function enforceRouteContract(app: FastifyInstance): void {
+  const registered: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', registered);
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      registered.push({ method, url: route.url, permission: (route.config as { permission?: unknown } | undefined)?.permission, schema: route.schema as Record<string, unknown> | undefined });
+    }
     if (!route.url.startsWith('/api/')) return;
     const permission = (route.config as { permission?: unknown } | undefined)?.permission;
     if (!isPermission(permission)) throw new Error(`route ${String(route.method)} ${route.url} declares no known permission`);

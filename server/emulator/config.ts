@@ -6,7 +6,7 @@ import { checkOrThrow } from '../schema-check.js';
 import { DEFAULT_TIMESTAMP_WINDOW_SECONDS, MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from './contract.js';
 import { FaultsSchema } from './faults.js';
 
-const Level = Type.Union(ENTITY_LEVELS.map((l) => Type.Literal(l)));
+const Level = Type.Enum(ENTITY_LEVELS);
 const EntityRefSchema = Type.Object({ level: Level, entityId: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 
 export const EmulatorConfigSchema = Type.Object(

@@ -64,11 +64,11 @@ export class JwtSigner {
 }
 
 /** Verifies an ES256 compact JWS against a JWKS, then its exp/nbf against the given clock. */
-export function verifyWithJwks(token: string, jwks: { keys: JsonWebKey[] }, nowSeconds: number): VerifyResult {
+export function verifyWithJwks(token: string, jwks: { keys: readonly object[] }, nowSeconds: number): VerifyResult {
   const decoded = decodeJwt(token);
   if (!decoded) return { ok: false, reason: 'malformed' };
   if (decoded.header.alg !== EMULATOR_JWT_ALG) return { ok: false, reason: 'unknown_key' };
-  const jwk = jwks.keys.find((k) => (k as PublicJwk).kid === decoded.header.kid);
+  const jwk = jwks.keys.find((k) => (k as PublicJwk).kid === decoded.header.kid) as JsonWebKey | undefined;
   if (!jwk) return { ok: false, reason: 'unknown_key' };
   const key = createPublicKey({ key: jwk, format: 'jwk' });
   const dot = token.lastIndexOf('.');

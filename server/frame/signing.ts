@@ -6,11 +6,11 @@ export const HEADER_CLIENT_ID = 'X-Frame-ClientId';
 export const HEADER_TIMESTAMP = 'X-Frame-Timestamp';
 export const HEADER_SIGNATURE = 'X-Frame-Signature';
 
-export interface FrameSignedHeaders {
+export type FrameSignedHeaders = {
   'X-Frame-ClientId': string;
   'X-Frame-Timestamp': string;
   'X-Frame-Signature': string;
-}
+};
 
 /** The exact string Frame signs: the decimal unix-seconds timestamp immediately followed by the client id. */
 export function stringToSign(clientId: string, timestamp: number | string): string {
