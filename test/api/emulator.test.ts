@@ -18,7 +18,7 @@ before(async () => {
 });
 after(async () => emu.close());
 
-function headers(cred = s.admin, ts = unixSeconds(Date.now())) {
+function headers(cred: { clientId: string; clientSecret: string } = s.admin, ts = unixSeconds(Date.now())) {
   return signedHeaders(cred.clientId, cred.clientSecret, ts);
 }
 

@@ -1,0 +1,67 @@
+// The first vertical slice in a real browser, against the production build of the SPA: open the console,
+// pick the demo provider, fill the optional parameters, generate, and see a verified JWT.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { launchBrowser, watchErrors } from '../helpers/browser.js';
+import { WEB_ROOT } from '../../server/paths.js';
+import type { Browser } from 'playwright-core';
+
+let app: TestConsole;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+
+before(async () => {
+  assert.ok(existsSync(join(WEB_ROOT, 'index.html')), 'the SPA is built (npm test builds it first)');
+  app = await startTestConsole();
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+after(async () => {
+  await closeBrowser?.();
+  await app?.stop();
+});
+
+test('open the console, mint with the optional parameters, and see the JWT and its claims', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.getByRole('heading', { name: 'Anonymous Access Providers' }).waitFor();
+  await page.getByRole('button', { name: /Playground for Demo provider/ }).click();
+  await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
+  assert.match((await page.getByTestId('token-uri').textContent()) ?? '', /\/emulator\/v1\/accounts\/[0-9a-f-]{36}\/secure-anonymous\/secure-anon-[0-9a-f-]{36}\/tokens$/);
+
+  await page.getByLabel(/First name/).fill('Ann');
+  await page.getByLabel(/Last name/).fill('Smith');
+  await page.getByLabel(/^Email \(email\)/).fill('ann@example.com');
+  await page.getByLabel(/Metadata/).fill('{"should_accept_tos": false, "language": "EN"}');
+  await page.getByRole('button', { name: 'Generate token' }).click();
+
+  const jwt = page.getByTestId('jwt');
+  await jwt.waitFor();
+  const token = await jwt.inputValue();
+  assert.match(token, /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  assert.equal(claims.first_name, 'Ann');
+  assert.deepEqual(claims.metadata, { should_accept_tos: false, language: 'EN' });
+  assert.match((await page.getByTestId('countdown').textContent()) ?? '', /Expires in 59 min|Expires in 1 h/);
+  await page.getByRole('cell', { name: 'ann@example.com' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a metadata syntax error is shown next to the field and nothing is sent', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
+  await page.getByLabel(/Metadata/).fill('{"a": ');
+  await page.getByText(/Metadata is not valid JSON/).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Generate token' }).isDisabled(), true);
+  await page.getByLabel(/Metadata/).fill('["not", "an", "object"]');
+  await page.getByText(/Metadata must be a JSON object/).waitFor();
+  await page.getByLabel(/^Email \(email\)/).fill('not-an-email');
+  await page.getByLabel(/Metadata/).fill('');
+  await page.getByText(/email must look like name@example.com/).waitFor();
+  assert.deepEqual(errors, []);
+});
