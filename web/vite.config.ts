@@ -9,7 +9,10 @@ export default defineConfig({
   plugins: [vue()],
   resolve: {
     // The SPA shares the pure Frame protocol code with the server.
-    alias: { '@frame': fileURLToPath(new URL('../server/frame', import.meta.url)) },
+    alias: {
+      '@frame': fileURLToPath(new URL('../server/frame', import.meta.url)),
+      '@server': fileURLToPath(new URL('../server', import.meta.url)),
+    },
   },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),

@@ -8,6 +8,7 @@ import { aadFor, fingerprint, open, seal, type MasterKey } from '../crypto/secre
 import { AppError } from '../http/errors.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
+import type { CredentialView } from '../api-types.js';
 import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
 
 export interface CredentialInput {
@@ -18,22 +19,6 @@ export interface CredentialInput {
   entityLevel?: EntityLevel | undefined;
   entityId?: string | undefined;
   notes?: string | undefined;
-}
-
-/** What may leave the service: never the ciphertext, never the secret. */
-export interface CredentialView {
-  id: string;
-  name: string;
-  clientId: string;
-  upstreamUrl: string;
-  entityLevel: string | null;
-  entityId: string | null;
-  notes: string;
-  secretFingerprint: string;
-  secretSetAt: string;
-  createdAt: string;
-  updatedAt: string;
-  providerCount: number;
 }
 
 const SECRET_FIELD = 'secret';

@@ -1,21 +1,12 @@
 // Minting a token for a provider: open the secret, sign, call the upstream, decode the answer.
-import { decodeJwt, type DecodedJwt } from '../frame/jwt.js';
+import { decodeJwt } from '../frame/jwt.js';
+import type { MintResult } from '../api-types.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { AppError, type ErrorCode } from '../http/errors.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import type { SignedRequestInfo } from '../upstream/outcome.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderService } from './providers.js';
-
-export interface MintResult {
-  token: string;
-  header: DecodedJwt['header'];
-  claims: DecodedJwt['claims'];
-  latencyMs: number;
-  clockOffsetSeconds: number | null;
-  request: SignedRequestInfo;
-}
 
 export class MintService {
   constructor(

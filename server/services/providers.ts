@@ -6,6 +6,7 @@ import type { CredentialSet, Provider } from '../db/generated/client.js';
 import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { AppError } from '../http/errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
+import type { ProviderView } from '../api-types.js';
 import { BUILTIN_EMULATOR, upstreamLabel } from './upstreams.js';
 
 export interface ProviderInput {
@@ -15,23 +16,6 @@ export interface ProviderInput {
   entityLevel: EntityLevel;
   entityId: string;
   credentialSetId: string;
-}
-
-export interface ProviderView {
-  id: string;
-  name: string;
-  description: string;
-  tokenDurationMin: number;
-  entityLevel: string;
-  entityId: string;
-  credentialSetId: string;
-  credentialSetName: string;
-  upstreamUrl: string;
-  upstreamLabel: string;
-  /** Full token URI as Frame's Playground shows it; null while the built-in emulator is not listening. */
-  tokenUri: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 type ProviderRow = Provider & { credentialSet: CredentialSet };

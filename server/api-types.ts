@@ -1,0 +1,47 @@
+// Shapes the console API answers with, shared by the server (services, response schemas) and the SPA.
+// Browser-safe: type-only imports, nothing that needs Node.
+import type { SignedRequestInfo } from './upstream/outcome.js';
+
+export type { SignedRequestInfo };
+
+/** A credential set as it may leave the server: never the ciphertext, never the secret. */
+export interface CredentialView {
+  id: string;
+  name: string;
+  clientId: string;
+  upstreamUrl: string;
+  entityLevel: string | null;
+  entityId: string | null;
+  notes: string;
+  secretFingerprint: string;
+  secretSetAt: string;
+  createdAt: string;
+  updatedAt: string;
+  providerCount: number;
+}
+
+export interface ProviderView {
+  id: string;
+  name: string;
+  description: string;
+  tokenDurationMin: number;
+  entityLevel: string;
+  entityId: string;
+  credentialSetId: string;
+  credentialSetName: string;
+  upstreamUrl: string;
+  upstreamLabel: string;
+  /** Full token URI as Frame's Playground shows it; null while the built-in emulator is not listening. */
+  tokenUri: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MintResult {
+  token: string;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  latencyMs: number;
+  clockOffsetSeconds: number | null;
+  request: SignedRequestInfo;
+}
