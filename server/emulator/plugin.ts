@@ -48,6 +48,16 @@ function describeSkew(deltaSeconds: number, serverNowMs: number, window: number)
   return `X-Frame-Timestamp is ${Math.abs(deltaSeconds)} s ${direction} the server clock (${new Date(serverNowMs).toISOString()}); the accepted window is ±${window} s. Check the caller's clock.`;
 }
 
+function parseBody(body: string | undefined): unknown {
+  const raw = typeof body === 'string' ? body.trim() : '';
+  if (raw === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw new EmulatorError('invalid_json', `The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
 export async function frameEmulator(app: FastifyInstance, options: EmulatorOptions): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const faults = options.faults ?? new FaultSwitch();
@@ -119,52 +129,43 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     return credential;
   }
 
-  // Token bodies are parsed after authentication, in the handler, so that auth errors come first.
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.withTypeProvider<TypeBoxTypeProvider>().post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', {
-    schema: {
-      tags: TAGS,
-      summary: 'Mint a Secure Anonymous Token (Frame-compatible)',
-      description: 'Signed with X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature. JSON body with optional first_name, last_name, email, email_domain, metadata. Answers the JWT as a JSON string.',
-      params: Type.Object({ collection: Type.String(), entityId: Type.String({ maxLength: 100 }), provider: Type.String({ maxLength: 100 }) }),
-      querystring: Type.Object({}),
-      headers: Type.Object({ 'x-frame-clientid': Type.Optional(Type.String()), 'x-frame-timestamp': Type.Optional(Type.String()), 'x-frame-signature': Type.Optional(Type.String()) }),
-      body: Type.Optional(Type.String({ description: 'JSON object; parsed after the signature is checked.' })),
-      response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 429: ErrorBody },
-    },
-    config: { permission: 'public' },
-  }, async (request, reply) => {
+  const tokenRouteSchema = {
+    tags: TAGS,
+    summary: 'Mint a Secure Anonymous Token (Frame-compatible)',
+    description: 'Signed with X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature. JSON body with optional first_name, last_name, email, email_domain, metadata. Answers the JWT as a JSON string.',
+    params: Type.Object({ collection: Type.String(), entityId: Type.String({ maxLength: 100 }), provider: Type.String({ maxLength: 100 }) }),
+    querystring: Type.Object({}),
+    headers: Type.Object({ 'x-frame-clientid': Type.Optional(Type.String()), 'x-frame-timestamp': Type.Optional(Type.String()), 'x-frame-signature': Type.Optional(Type.String()) }),
+    body: Type.Optional(Type.String({ description: 'JSON object; parsed after the signature is checked.' })),
+    response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 429: ErrorBody },
+  };
+
+  type TokenRequest = FastifyRequest<{ Params: { collection: string; entityId: string; provider: string }; Body: string | undefined }>;
+
+  async function mint(request: TokenRequest, reply: FastifyReply) {
     if (await applyFaults(request, reply, faults.get())) return reply;
-    const level = PATH_SEGMENT_LEVEL[request.params.collection];
-    if (!level) throw new EmulatorError('not_found', `Unknown entity collection "${request.params.collection}"; use accounts, organizations (or organisations) or customers.`);
+    const { collection, entityId, provider: providerName } = request.params;
+    const level = PATH_SEGMENT_LEVEL[collection];
+    if (!level) throw new EmulatorError('not_found', `Unknown entity collection "${collection}"; use accounts, organizations (or organisations) or customers.`);
     const credential = authenticate(request);
-    const { entityId, provider: providerName } = request.params;
     if (!mayMint(credential, { level, entityId })) {
       throw new EmulatorError('forbidden', `This API credential may not generate tokens for ${level} ${entityId}. Give it the "Generate Anonymous Token" role on that ${level}.`);
     }
     const provider = options.registry.findProvider(level, entityId, providerName);
     if (!provider) throw new EmulatorError('provider_not_found', `No Secure Anonymous provider "${providerName}" exists on ${level} ${entityId}.`);
-    const raw = typeof request.body === 'string' ? request.body.trim() : '';
-    let parsed: unknown = {};
-    if (raw !== '') {
-      try {
-        parsed = JSON.parse(raw);
-      } catch (err) {
-        throw new EmulatorError('invalid_json', `The body is not valid JSON: ${(err as Error).message}`);
-      }
-    }
-    const check = validateTokenBody(parsed);
+    const check = validateTokenBody(parseBody(request.body));
     if (!check.ok) throw new EmulatorError('invalid_body', check.issues.map((i) => i.message).join('; '), check.issues);
+    const token = options.signer.sign(buildClaims(provider, check.value, unixSeconds(nowMs())));
     // Frame answers the JWT as a JSON string literal (quotes included), not as {"token": ...}.
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(signToken(provider, check.value)));
-    });
-  });
-
-  function signToken(provider: Parameters<typeof buildClaims>[0], body: Parameters<typeof buildClaims>[1]): string {
-    return options.signer.sign(buildClaims(provider, body, unixSeconds(nowMs())));
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(token));
   }
+
+  // Token bodies are parsed after authentication, in the handler, so that auth errors come first.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', { schema: tokenRouteSchema, config: { permission: 'public' } }, mint);
+  });
 
   api.get('/api/rest/v1/me/assertions', {
     schema: {
