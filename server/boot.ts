@@ -63,13 +63,14 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   });
 
   try {
-    await app.listen({ host: config.host, port: config.port });
-    const url = loopbackUrl(app);
-    baseUrl = `${url}${EMULATOR_PREFIX}`;
+    // The emulator knows every credential and provider before the first request can arrive.
     if (emulator) await services.credentials.syncBuiltinEmulator();
     if (config.seedDemo && (await seedDemo(db, services.credentials, services.providers))) {
       app.log.info('seeded a demo credential set and provider on the built-in emulator');
     }
+    await app.listen({ host: config.host, port: config.port });
+    const url = loopbackUrl(app);
+    baseUrl = `${url}${EMULATOR_PREFIX}`;
     app.log.info(`sat-playground console on ${url}${emulator ? `, built-in Frame emulator on ${baseUrl}` : ''}`);
     return { app, url, db, services, emulator, close: () => app.close() };
   } catch (err) {

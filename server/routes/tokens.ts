@@ -44,7 +44,14 @@ export async function tokenRoutes(app: FastifyInstance, opts: { mint: MintServic
       if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok) throw request.validationError;
       throw new AppError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
     }
-    const result = await opts.mint.mint(request.params.id, request.body ?? {});
-    return reply.header('cache-control', 'no-store').send(result);
+    const providerId = request.params.id;
+    try {
+      const result = await opts.mint.mint(providerId, request.body ?? {});
+      request.log.info({ providerId, outcome: 'ok', jti: result.claims.jti, sub: result.claims.sub, latencyMs: result.latencyMs }, 'token minted');
+      return reply.header('cache-control', 'no-store').send(result);
+    } catch (err) {
+      if (err instanceof AppError) request.log.info({ providerId, outcome: err.code }, 'token not minted');
+      throw err;
+    }
   });
 }
