@@ -39,6 +39,9 @@ export interface UpstreamClientOptions {
 
 class BodyTooLarge extends Error {}
 
+/** Builds a failed outcome for the request in hand (its timing, what was signed). */
+type Fail = (kind: FailedOutcome['kind'], message: string, status: number | null, offset: number | null, extra?: Partial<FailedOutcome>) => FailedOutcome;
+
 async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -115,7 +118,7 @@ export class UpstreamClient {
     const sentMs = this.now();
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
-    const fail = (kind: FailedOutcome['kind'], message: string, status: number | null, offset: number | null, extra: Partial<FailedOutcome> = {}): FailedOutcome => ({
+    const fail: Fail = (kind, message, status, offset, extra = {}) => ({
       kind, message, status, clockOffsetSeconds: offset, latencyMs: elapsed(), request: info, ...extra,
     });
 
@@ -143,7 +146,7 @@ export class UpstreamClient {
     return this.classify(response.statusCode, response.headers, text, offset, info, elapsed(), fail);
   }
 
-  private transportFailure(err: unknown, fail: (kind: FailedOutcome['kind'], message: string, status: number | null, offset: number | null) => FailedOutcome): FailedOutcome {
+  private transportFailure(err: unknown, fail: Fail): FailedOutcome {
     const code = errorCode(err);
     const t = this.timeouts;
     switch (code) {
@@ -177,7 +180,7 @@ export class UpstreamClient {
     offset: number | null,
     info: SignedRequestInfo,
     latencyMs: number,
-    fail: (kind: FailedOutcome['kind'], message: string, status: number | null, offset: number | null, extra?: Partial<FailedOutcome>) => FailedOutcome,
+    fail: Fail,
   ): MintOutcome {
     if (status >= 200 && status < 300) {
       let token: unknown;
