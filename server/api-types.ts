@@ -15,6 +15,7 @@ export interface CredentialView {
   notes: string;
   secretFingerprint: string;
   secretSetAt: string;
+  secretSetBy: string;
   createdAt: string;
   updatedAt: string;
   providerCount: number;
@@ -27,10 +28,13 @@ export interface ProviderView {
   tokenDurationMin: number;
   entityLevel: string;
   entityId: string;
+  tags: string[];
   credentialSetId: string;
   credentialSetName: string;
   upstreamUrl: string;
   upstreamLabel: string;
+  /** Badge: production, staging, emulator or custom. */
+  environment: string;
   /** Full token URI as Frame's Playground shows it; null while the built-in emulator is not listening. */
   tokenUri: string | null;
   createdAt: string;
@@ -44,4 +48,19 @@ export interface MintResult {
   latencyMs: number;
   clockOffsetSeconds: number | null;
   request: SignedRequestInfo;
+}
+
+/** What "Verify" on a credential set found. */
+export interface VerifyResult {
+  /** Frame has no signature-only call, so verification mints a token. */
+  method: 'mint';
+  providerId: string;
+  providerName: string;
+  signature: 'accepted' | 'rejected' | 'unknown';
+  /** The upstream client's outcome kind, e.g. ok, bad_signature, clock_skew, timeout. */
+  outcome: string;
+  message: string;
+  status: number | null;
+  latencyMs: number;
+  clockOffsetSeconds: number | null;
 }

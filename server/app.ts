@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health.js';
 import { credentialSetRoutes } from './routes/credential-sets.js';
 import { providerRoutes } from './routes/providers.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { transferRoutes } from './routes/transfer.js';
+import { metaRoutes } from './routes/meta.js';
 
 export const EMULATOR_PREFIX = '/emulator';
 
@@ -110,9 +112,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes);
-  await app.register(credentialSetRoutes, { credentials: opts.services.credentials });
-  await app.register(providerRoutes, { providers: opts.services.providers });
-  await app.register(tokenRoutes, { mint: opts.services.mint });
+  for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes]) {
+    await app.register(routes, { services: opts.services });
+  }
 
   if (opts.emulator) {
     await app.register(frameEmulator, {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp, EMULATOR_PREFIX } from './app.js';
 import type { ConsoleConfig } from './config.js';
-import { loadMasterKey } from './crypto/master-key.js';
+import { loadKeyRing } from './crypto/master-key.js';
 import { applyMigrations } from './db/migrator.js';
 import { openDatabase, type Db } from './db/client.js';
 import { JwtSigner } from './emulator/jwt-signer.js';
@@ -42,13 +42,13 @@ function loopbackUrl(app: FastifyInstance): string {
 
 export async function startConsole(config: ConsoleConfig, opts: { logStream?: DestinationStream; webRoot?: string } = {}): Promise<RunningConsole> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const { key } = loadMasterKey(config.masterKeyEnv, config.dataDir);
+  const ring = loadKeyRing(config.masterKeyEnv, config.dataDir);
   await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
   const db = await openDatabase(config.dbFile);
 
   const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
   let baseUrl: string | undefined;
-  const services = createServices({ db, keys: [key], timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
+  const services = createServices({ db, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
   const app = await buildApp({
     services,
     emulator,
@@ -64,6 +64,8 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
 
   try {
     // The emulator knows every credential and provider before the first request can arrive.
+    // A missing or wrong master key stops here, before anything is served or written.
+    await services.credentials.checkAllSecrets();
     if (emulator) await services.credentials.syncBuiltinEmulator();
     if (config.seedDemo && (await seedDemo(db, services.credentials, services.providers))) {
       app.log.info('seeded a demo credential set and provider on the built-in emulator');

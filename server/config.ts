@@ -3,6 +3,7 @@ import { resolve, join } from 'node:path';
 import type { UpstreamTimeouts } from './upstream/client.js';
 import { DEFAULT_TIMEOUTS } from './upstream/client.js';
 import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './emulator/contract.js';
+import type { MasterKeyEnv } from './crypto/master-key.js';
 
 export interface ConsoleConfig {
   host: string;
@@ -13,7 +14,7 @@ export interface ConsoleConfig {
   upstreamTimeouts: UpstreamTimeouts;
   emulator: { enabled: boolean; timestampWindowSeconds: number };
   seedDemo: boolean;
-  masterKeyEnv: { SAT_MASTER_KEY?: string | undefined; SAT_MASTER_KEY_ID?: string | undefined };
+  masterKeyEnv: MasterKeyEnv;
 }
 
 /** Documented in README.md ("Configuration"); keep the two in step. */
@@ -23,6 +24,7 @@ export const ENV_VARS = {
   DATA_DIR: 'Where the SQLite file, master key and emulator key live (default ./data)',
   SAT_MASTER_KEY: '32-byte master key, hex or base64; generated into DATA_DIR/master.key when absent',
   SAT_MASTER_KEY_ID: 'Id recorded with every ciphertext (default: derived from the key)',
+  SAT_PREVIOUS_MASTER_KEYS: 'Keys being rotated out, "id:key,id:key"; they open but never seal',
   LOG_LEVEL: 'fatal, error, warn, info, debug or trace (default info)',
   UPSTREAM_CONNECT_TIMEOUT_MS: `Connect timeout to Frame (default ${DEFAULT_TIMEOUTS.connectMs})`,
   UPSTREAM_HEADERS_TIMEOUT_MS: `Time to the response headers (default ${DEFAULT_TIMEOUTS.headersMs})`,
@@ -76,6 +78,6 @@ export function loadConfig(env: Env = process.env): ConsoleConfig {
       timestampWindowSeconds: integer(env, 'EMULATOR_TIMESTAMP_WINDOW_SECONDS', DEFAULT_TIMESTAMP_WINDOW_SECONDS, 1, 86_400),
     },
     seedDemo: boolean(env, 'SEED_DEMO', true),
-    masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID },
+    masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID, SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS },
   };
 }

@@ -1,11 +1,27 @@
-// The master key: from SAT_MASTER_KEY (base64 or hex of 32 bytes, id from SAT_MASTER_KEY_ID), or else
-// generated on first start into <DATA_DIR>/master.key with mode 0600.
+// The master key ring. The current key seals; every key in the ring may open (during a rotation the old
+// key stays configured until `npm run rotate-key` has re-sealed everything).
+//   - SAT_MASTER_KEY (hex or base64 of 32 bytes) with SAT_MASTER_KEY_ID, plus SAT_PREVIOUS_MASTER_KEYS
+//     ("id:key,id:key") for keys being rotated out; or else
+//   - <DATA_DIR>/master.key (mode 0600), generated on first start: {"id", "key", "previous": [{"id", "key"}]}.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MasterKey } from './secret-box.js';
 
 export const MASTER_KEY_FILE = 'master.key';
+
+export interface KeyRing {
+  current: MasterKey;
+  /** The current key first, then the previous ones. */
+  keys: MasterKey[];
+  source: 'env' | 'file' | 'generated';
+}
+
+export interface MasterKeyEnv {
+  SAT_MASTER_KEY?: string | undefined;
+  SAT_MASTER_KEY_ID?: string | undefined;
+  SAT_PREVIOUS_MASTER_KEYS?: string | undefined;
+}
 
 export function decodeKeyMaterial(text: string, origin: string): Buffer {
   const trimmed = text.trim();
@@ -19,31 +35,72 @@ export function defaultKeyId(key: Buffer): string {
   return `k-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }
 
-interface KeyFile {
+export function generateMasterKey(): MasterKey {
+  const key = randomBytes(32);
+  return { id: defaultKeyId(key), key };
+}
+
+function parsePrevious(text: string | undefined): MasterKey[] {
+  if (!text?.trim()) return [];
+  return text.split(',').map((entry, i) => {
+    const at = entry.indexOf(':');
+    if (at < 1) throw new Error(`SAT_PREVIOUS_MASTER_KEYS entry ${i + 1} must be "<key id>:<key>"`);
+    return { id: entry.slice(0, at).trim(), key: decodeKeyMaterial(entry.slice(at + 1), `SAT_PREVIOUS_MASTER_KEYS entry ${i + 1}`) };
+  });
+}
+
+interface KeyFileEntry {
   id: string;
   key: string;
 }
+interface KeyFile extends KeyFileEntry {
+  previous?: KeyFileEntry[];
+}
 
-export function loadMasterKey(env: { SAT_MASTER_KEY?: string | undefined; SAT_MASTER_KEY_ID?: string | undefined }, dataDir: string): { key: MasterKey; source: 'env' | 'file' | 'generated' } {
+function readKeyFile(path: string): MasterKey[] {
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  let parsed: KeyFile;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
+  } catch {
+    throw new Error(`${path} is not a valid master key file (expected JSON {"id", "key"}); restore it from your backup`);
+  }
+  const entries = [parsed, ...(parsed.previous ?? [])];
+  return entries.map((e) => {
+    if (typeof e.id !== 'string' || typeof e.key !== 'string') throw new Error(`${path} must hold {"id": "...", "key": "<base64>"}`);
+    return { id: e.id, key: decodeKeyMaterial(e.key, path) };
+  });
+}
+
+/** Writes the key file atomically (temp file + rename), mode 0600. */
+export function writeKeyFile(dataDir: string, keys: readonly MasterKey[]): void {
+  const [current, ...previous] = keys;
+  if (!current) throw new Error('no key to write');
+  const entry = (k: MasterKey): KeyFileEntry => ({ id: k.id, key: k.key.toString('base64') });
+  const body: KeyFile = { ...entry(current), ...(previous.length ? { previous: previous.map(entry) } : {}) };
+  const path = join(dataDir, MASTER_KEY_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+export function usesKeyFile(env: MasterKeyEnv): boolean {
+  return !env.SAT_MASTER_KEY;
+}
+
+export function loadKeyRing(env: MasterKeyEnv, dataDir: string): KeyRing {
   if (env.SAT_MASTER_KEY) {
     const key = decodeKeyMaterial(env.SAT_MASTER_KEY, 'SAT_MASTER_KEY');
-    return { key: { id: env.SAT_MASTER_KEY_ID || defaultKeyId(key), key }, source: 'env' };
+    const current = { id: env.SAT_MASTER_KEY_ID || defaultKeyId(key), key };
+    const previous = parsePrevious(env.SAT_PREVIOUS_MASTER_KEYS).filter((k) => k.id !== current.id);
+    return { current, keys: [current, ...previous], source: 'env' };
   }
   const path = join(dataDir, MASTER_KEY_FILE);
   if (existsSync(path)) {
-    const mode = statSync(path).mode & 0o777;
-    if (mode & 0o077) chmodSync(path, 0o600);
-    let parsed: KeyFile;
-    try {
-      parsed = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
-    } catch {
-      throw new Error(`${path} is not a valid master key file (expected JSON {"id", "key"}); restore it from your backup`);
-    }
-    if (typeof parsed.id !== 'string' || typeof parsed.key !== 'string') throw new Error(`${path} must hold {"id": "...", "key": "<base64>"}`);
-    return { key: { id: parsed.id, key: decodeKeyMaterial(parsed.key, path) }, source: 'file' };
+    const keys = readKeyFile(path);
+    return { current: keys[0]!, keys, source: 'file' };
   }
-  const key = randomBytes(32);
-  const id = defaultKeyId(key);
-  writeFileSync(path, `${JSON.stringify({ id, key: key.toString('base64') })}\n`, { mode: 0o600, flag: 'wx' });
-  return { key: { id, key }, source: 'generated' };
+  const current = generateMasterKey();
+  writeFileSync(path, `${JSON.stringify({ id: current.id, key: current.key.toString('base64') })}\n`, { mode: 0o600, flag: 'wx' });
+  return { current, keys: [current], source: 'generated' };
 }

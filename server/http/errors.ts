@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   'credential/in_use': 409,
   'provider/not_found': 404,
   'provider/duplicate': 409,
+  'import/rejected': 422,
   'upstream/bad_signature': 422,
   'upstream/clock_skew': 422,
   'upstream/forbidden': 422,

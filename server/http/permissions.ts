@@ -4,9 +4,12 @@ export const PERMISSIONS = [
   'public',
   'credential:read',
   'credential:write',
+  'credential:verify',
   'provider:read',
   'provider:write',
   'token:mint',
+  'config:export',
+  'config:import',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
-import type { CredentialService } from '../services/credentials.js';
+import type { Services } from '../services/container.js';
 import { EntityLevelSchema, IdParams, NoQuery, Uuid } from './common.js';
 
 const TAGS = ['credential sets'];
@@ -18,27 +18,66 @@ export const CredentialViewSchema = Type.Object({
   notes: Type.String(),
   secretFingerprint: Type.String({ description: 'Short HMAC-derived id of the secret; the secret itself is never shown again' }),
   secretSetAt: Type.String({ format: 'date-time' }),
+  secretSetBy: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   providerCount: Type.Integer(),
 });
 
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const ClientId = Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: 'Frame API client id, e.g. <uuid>.img.frame.nutanix.com' });
+const ClientSecret = Type.String({ minLength: 8, maxLength: 512, writeOnly: true, description: 'Write-only: stored encrypted, never returned' });
+const UpstreamUrl = Type.String({ minLength: 1, maxLength: 500, description: 'https base URL of the Frame API, or builtin:emulator' });
+const Notes = Type.String({ maxLength: 1000 });
+
 const CreateCredentialBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-    clientId: Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: "Frame API client id, e.g. <uuid>.img.frame.nutanix.com" }),
-    clientSecret: Type.String({ minLength: 8, maxLength: 512, writeOnly: true, description: 'Write-only: stored encrypted, never returned' }),
-    upstreamUrl: Type.String({ minLength: 1, maxLength: 500, description: 'https base URL of the Frame API, or builtin:emulator' }),
+    name: Name,
+    clientId: ClientId,
+    clientSecret: ClientSecret,
+    upstreamUrl: UpstreamUrl,
     entityLevel: Type.Optional(EntityLevelSchema),
     entityId: Type.Optional(Uuid('Entity the credential was issued for')),
-    notes: Type.Optional(Type.String({ maxLength: 1000 })),
+    notes: Type.Optional(Notes),
   },
   { additionalProperties: false },
 );
 
-export async function credentialSetRoutes(app: FastifyInstance, opts: { credentials: CredentialService }): Promise<void> {
+const UpdateCredentialBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    clientId: Type.Optional(ClientId),
+    upstreamUrl: Type.Optional(UpstreamUrl),
+    entityLevel: Type.Optional(Type.Union([EntityLevelSchema, Type.Null()])),
+    entityId: Type.Optional(Type.Union([Uuid(), Type.Null()])),
+    notes: Type.Optional(Notes),
+  },
+  { additionalProperties: false, minProperties: 1, description: 'Everything but the secret; replace the secret with PUT …/secret' },
+);
+
+const DeleteQuery = Type.Object(
+  {
+    providers: Type.Optional(Type.Enum(['refuse', 'delete', 'move'], { description: 'What to do with the providers that use it (default refuse → 409)' })),
+    moveTo: Type.Optional(Uuid('Credential set that takes the providers, with providers=move')),
+  },
+  { additionalProperties: false },
+);
+
+const VerifyResponse = Type.Object({
+  method: Type.Literal('mint'),
+  providerId: Type.String(),
+  providerName: Type.String(),
+  signature: Type.Enum(['accepted', 'rejected', 'unknown']),
+  outcome: Type.String(),
+  message: Type.String(),
+  status: Type.Union([Type.Integer(), Type.Null()]),
+  latencyMs: Type.Number(),
+  clockOffsetSeconds: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export async function credentialSetRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { credentials } = opts;
+  const { credentials, mint } = opts.services;
 
   api.get('/api/credential-sets', {
     schema: { tags: TAGS, summary: 'List credential sets', querystring: NoQuery, response: { 200: Type.Array(CredentialViewSchema), ...errorResponses() } },
@@ -55,11 +94,47 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { credenti
     config: { permission: 'credential:write' },
   }, async (request, reply) => reply.status(201).send(await credentials.create(request.body)));
 
-  api.delete('/api/credential-sets/:id', {
-    schema: { tags: TAGS, summary: 'Delete a credential set no provider uses', params: IdParams, querystring: NoQuery, response: { 204: Type.Null(), ...errorResponses(404, 409) } },
+  api.patch('/api/credential-sets/:id', {
+    schema: { tags: TAGS, summary: 'Change a credential set (not its secret)', params: IdParams, querystring: NoQuery, body: UpdateCredentialBody, response: { 200: CredentialViewSchema, ...errorResponses(404, 409, 413, 415) } },
     config: { permission: 'credential:write' },
-  }, async (request, reply) => {
-    await credentials.remove(request.params.id);
-    return reply.status(204).send(null);
+  }, async (request) => credentials.update(request.params.id, request.body));
+
+  api.put('/api/credential-sets/:id/secret', {
+    schema: {
+      tags: TAGS,
+      summary: 'Replace the client secret (rotation); nothing else changes',
+      params: IdParams,
+      querystring: NoQuery,
+      body: Type.Object({ clientSecret: ClientSecret }, { additionalProperties: false }),
+      response: { 200: CredentialViewSchema, ...errorResponses(404, 413, 415) },
+    },
+    config: { permission: 'credential:write' },
+  }, async (request) => credentials.rotateSecret(request.params.id, request.body.clientSecret));
+
+  api.delete('/api/credential-sets/:id', {
+    schema: {
+      tags: TAGS,
+      summary: 'Delete a credential set; with providers=move or delete, its providers in the same action',
+      params: IdParams,
+      querystring: DeleteQuery,
+      response: { 200: Type.Object({ deletedProviders: Type.Integer(), movedProviders: Type.Integer() }), ...errorResponses(404, 409) },
+    },
+    config: { permission: 'credential:write' },
+  }, async (request) => {
+    const { providers, moveTo } = request.query;
+    const how = providers === 'move' ? { providers, moveTo: moveTo ?? '' } : providers === 'delete' ? { providers } : {};
+    return credentials.remove(request.params.id, how);
   });
+
+  api.post('/api/credential-sets/:id/verify', {
+    schema: {
+      tags: TAGS,
+      summary: 'Verify the credential with one signed call (mints a test token against a provider)',
+      params: IdParams,
+      querystring: NoQuery,
+      body: Type.Object({ providerId: Type.Optional(Uuid('Provider to mint against; the first one of this set when absent')) }, { additionalProperties: false }),
+      response: { 200: VerifyResponse, ...errorResponses(404, 413, 415, 503) },
+    },
+    config: { permission: 'credential:verify' },
+  }, async (request) => mint.verify(request.params.id, request.body.providerId));
 }

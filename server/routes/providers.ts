@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { PROVIDER_NAME_PATTERN } from '../frame/entity.js';
 import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../emulator/contract.js';
 import { errorResponses } from '../http/errors.js';
-import type { ProviderService } from '../services/providers.js';
+import type { Services } from '../services/container.js';
+import { PROVIDER_SORT_KEYS } from '../services/providers.js';
 import { EntityLevelSchema, IdParams, NoQuery, Uuid } from './common.js';
 
 const TAGS = ['providers'];
@@ -16,35 +17,78 @@ export const ProviderViewSchema = Type.Object({
   tokenDurationMin: Type.Integer(),
   entityLevel: Type.String(),
   entityId: Type.String(),
+  tags: Type.Array(Type.String()),
   credentialSetId: Type.String(),
   credentialSetName: Type.String(),
   upstreamUrl: Type.String(),
   upstreamLabel: Type.String(),
+  environment: Type.String({ description: 'production, staging, emulator or custom' }),
   tokenUri: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
+const Fields = {
+  name: Type.String({ pattern: PROVIDER_NAME_PATTERN, description: 'secure-anon-<uuid>; generated when absent' }),
+  description: Type.String({ maxLength: 200 }),
+  tokenDurationMin: Type.Integer({ minimum: MIN_TOKEN_DURATION_MINUTES, maximum: MAX_TOKEN_DURATION_MINUTES, description: 'Token Duration in minutes (5-480)' }),
+  entityLevel: EntityLevelSchema,
+  entityId: Uuid('UUID of the account, organization or customer'),
+  credentialSetId: Uuid('Credential set that mints for this provider'),
+  tags: Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^,]+$' }), { maxItems: 20, description: 'Short labels, e.g. kiosk, trial' }),
+};
+
 const CreateProviderBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ pattern: PROVIDER_NAME_PATTERN, description: 'secure-anon-<uuid>; generated when absent' })),
-    description: Type.Optional(Type.String({ maxLength: 200 })),
-    tokenDurationMin: Type.Integer({ minimum: MIN_TOKEN_DURATION_MINUTES, maximum: MAX_TOKEN_DURATION_MINUTES, description: 'Token Duration in minutes (5-480)' }),
-    entityLevel: EntityLevelSchema,
-    entityId: Uuid('UUID of the account, organization or customer'),
-    credentialSetId: Uuid('Credential set that mints for this provider'),
+    name: Type.Optional(Fields.name),
+    description: Type.Optional(Fields.description),
+    tokenDurationMin: Fields.tokenDurationMin,
+    entityLevel: Fields.entityLevel,
+    entityId: Fields.entityId,
+    credentialSetId: Fields.credentialSetId,
+    tags: Type.Optional(Fields.tags),
   },
   { additionalProperties: false },
 );
 
-export async function providerRoutes(app: FastifyInstance, opts: { providers: ProviderService }): Promise<void> {
+const UpdateProviderBody = Type.Object(
+  {
+    name: Type.Optional(Fields.name),
+    description: Type.Optional(Fields.description),
+    tokenDurationMin: Type.Optional(Fields.tokenDurationMin),
+    entityLevel: Type.Optional(Fields.entityLevel),
+    entityId: Type.Optional(Fields.entityId),
+    credentialSetId: Type.Optional(Fields.credentialSetId),
+    tags: Type.Optional(Fields.tags),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const ListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name, description, entity id and tags' })),
+    sort: Type.Optional(Type.Enum(PROVIDER_SORT_KEYS)),
+    order: Type.Optional(Type.Enum(['asc', 'desc'])),
+    upstream: Type.Optional(Type.String({ maxLength: 500, description: 'Only providers whose credential set uses this upstream' })),
+    credentialSetId: Type.Optional(Uuid()),
+    tag: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+export async function providerRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { providers } = opts;
+  const { providers } = opts.services;
 
   api.get('/api/providers', {
-    schema: { tags: TAGS, summary: 'List providers', querystring: NoQuery, response: { 200: Type.Array(ProviderViewSchema), ...errorResponses() } },
+    schema: { tags: TAGS, summary: 'List providers (search, sort, filter)', querystring: ListQuery, response: { 200: Type.Array(ProviderViewSchema), ...errorResponses() } },
     config: { permission: 'provider:read' },
-  }, async () => providers.list());
+  }, async (request) => providers.list(request.query));
+
+  api.get('/api/provider-tags', {
+    schema: { tags: TAGS, summary: 'Every tag in use', querystring: NoQuery, response: { 200: Type.Array(Type.String()), ...errorResponses() } },
+    config: { permission: 'provider:read' },
+  }, async () => providers.tags());
 
   api.get('/api/providers/:id', {
     schema: { tags: TAGS, summary: 'One provider', params: IdParams, querystring: NoQuery, response: { 200: ProviderViewSchema, ...errorResponses(404) } },
@@ -55,6 +99,11 @@ export async function providerRoutes(app: FastifyInstance, opts: { providers: Pr
     schema: { tags: TAGS, summary: 'Add a provider', querystring: NoQuery, body: CreateProviderBody, response: { 201: ProviderViewSchema, ...errorResponses(409, 413, 415) } },
     config: { permission: 'provider:write' },
   }, async (request, reply) => reply.status(201).send(await providers.create(request.body)));
+
+  api.patch('/api/providers/:id', {
+    schema: { tags: TAGS, summary: 'Change a provider', params: IdParams, querystring: NoQuery, body: UpdateProviderBody, response: { 200: ProviderViewSchema, ...errorResponses(404, 409, 413, 415) } },
+    config: { permission: 'provider:write' },
+  }, async (request) => providers.update(request.params.id, request.body));
 
   api.delete('/api/providers/:id', {
     schema: { tags: TAGS, summary: 'Delete a provider', params: IdParams, querystring: NoQuery, response: { 204: Type.Null(), ...errorResponses(404) } },

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { validateTokenBody } from '../frame/token-body.js';
 import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
 import { AppError, errorResponses } from '../http/errors.js';
-import type { MintService } from '../services/mint.js';
+import type { Services } from '../services/container.js';
 import { IdParams, NoQuery } from './common.js';
 
 const SignedRequestSchema = Type.Object({
@@ -24,7 +24,7 @@ const MintResponse = Type.Object({
   request: SignedRequestSchema,
 });
 
-export async function tokenRoutes(app: FastifyInstance, opts: { mint: MintService }): Promise<void> {
+export async function tokenRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/tokens', {
     schema: {
       tags: ['tokens'],
@@ -46,7 +46,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { mint: MintServic
     }
     const providerId = request.params.id;
     try {
-      const result = await opts.mint.mint(providerId, request.body ?? {});
+      const result = await opts.services.mint.mint(providerId, request.body ?? {});
       request.log.info({ providerId, outcome: 'ok', jti: result.claims.jti, sub: result.claims.sub, latencyMs: result.latencyMs }, 'token minted');
       return reply.header('cache-control', 'no-store').send(result);
     } catch (err) {

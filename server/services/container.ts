@@ -9,11 +9,13 @@ import { linkBuiltinEmulator } from './builtin-emulator.js';
 import { CredentialService } from './credentials.js';
 import { ProviderService } from './providers.js';
 import { MintService } from './mint.js';
+import { TransferService } from './transfer.js';
 
 export interface Services {
   credentials: CredentialService;
   providers: ProviderService;
   mint: MintService;
+  transfer: TransferService;
   upstream: UpstreamClient;
 }
 
@@ -40,5 +42,6 @@ export function createServices(deps: {
   const credentials = new CredentialService(deps.db, deps.keys, link);
   const providers = new ProviderService(deps.db, link);
   const mint = new MintService(providers, credentials, upstream);
-  return { credentials, providers, mint, upstream };
+  const transfer = new TransferService(deps.db, credentials, providers);
+  return { credentials, providers, mint, transfer, upstream };
 }

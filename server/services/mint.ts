@@ -1,12 +1,19 @@
 // Minting a token for a provider: open the secret, sign, call the upstream, decode the answer.
+// Verifying a credential set is a mint too: Frame has no documented call that checks a signature alone.
 import { decodeJwt } from '../frame/jwt.js';
-import type { MintResult } from '../api-types.js';
+import type { MintResult, VerifyResult } from '../api-types.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { AppError, type ErrorCode } from '../http/errors.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { MintOutcome } from '../upstream/outcome.js';
+import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderService } from './providers.js';
+
+/** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
+const SIGNATURE_ACCEPTED = new Set(['ok', 'forbidden', 'unknown_provider', 'bad_request']);
+const SIGNATURE_REJECTED = new Set(['bad_signature', 'clock_skew']);
 
 export class MintService {
   constructor(
@@ -15,17 +22,21 @@ export class MintService {
     private readonly upstream: UpstreamClient,
   ) {}
 
-  async mint(providerId: string, body: TokenRequestBody): Promise<MintResult> {
-    const row = await this.providers.getRow(providerId);
-    const baseUrl = this.providers.resolveBaseUrl(row.credentialSet.upstreamUrl);
+  private async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody): Promise<MintOutcome> {
+    const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);
     if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
-    const outcome = await this.upstream.mintToken({
+    return this.upstream.mintToken({
       baseUrl,
-      target: { level: row.entityLevel as EntityLevel, entityId: row.entityId, providerName: row.name },
-      clientId: row.credentialSet.clientId,
-      secret: this.credentials.openSecret(row.credentialSet),
+      target: { level: provider.entityLevel as EntityLevel, entityId: provider.entityId, providerName: provider.name },
+      clientId: credential.clientId,
+      secret: this.credentials.openSecret(credential),
       body,
     });
+  }
+
+  async mint(providerId: string, body: TokenRequestBody): Promise<MintResult> {
+    const row = await this.providers.getRow(providerId);
+    const outcome = await this.call(row.credentialSet, row, body);
     const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
     if (outcome.kind !== 'ok') {
       throw new AppError(`upstream/${outcome.kind}` as ErrorCode, outcome.message, undefined, {
@@ -36,5 +47,27 @@ export class MintService {
     }
     const decoded = decodeJwt(outcome.token);
     return { token: outcome.token, header: decoded?.header ?? {}, claims: decoded?.claims ?? {}, ...common };
+  }
+
+  /** One signed call through the real upstream client with this credential set, minting against a provider. */
+  async verify(credentialId: string, providerId: string | undefined): Promise<VerifyResult> {
+    const credential = await this.credentials.getRow(credentialId);
+    const chosen = providerId ?? (await this.providers.firstOf(credentialId))?.id;
+    if (!chosen) {
+      throw new AppError('request/invalid', 'Frame has no call that checks a signature without minting a token: choose a provider to mint a test token against.', [{ field: 'providerId', message: 'choose a provider' }]);
+    }
+    const provider = await this.providers.getRow(chosen);
+    const outcome = await this.call(credential, provider, {});
+    return {
+      method: 'mint',
+      providerId: provider.id,
+      providerName: provider.name,
+      signature: SIGNATURE_ACCEPTED.has(outcome.kind) ? 'accepted' : SIGNATURE_REJECTED.has(outcome.kind) ? 'rejected' : 'unknown',
+      outcome: outcome.kind,
+      message: outcome.kind === 'ok' ? 'The upstream accepted the signature and minted a test token.' : outcome.message,
+      status: outcome.status,
+      latencyMs: outcome.latencyMs,
+      clockOffsetSeconds: outcome.clockOffsetSeconds,
+    };
   }
 }

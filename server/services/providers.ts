@@ -7,7 +7,7 @@ import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { AppError } from '../http/errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import type { ProviderView } from '../api-types.js';
-import { BUILTIN_EMULATOR, upstreamLabel } from './upstreams.js';
+import { BUILTIN_EMULATOR, environmentOf, upstreamLabel } from './upstreams.js';
 
 export interface ProviderInput {
   name?: string | undefined;
@@ -16,9 +16,38 @@ export interface ProviderInput {
   entityLevel: EntityLevel;
   entityId: string;
   credentialSetId: string;
+  tags?: string[] | undefined;
+}
+
+export type ProviderPatch = Partial<ProviderInput>;
+
+export const PROVIDER_SORT_KEYS = ['name', 'description', 'tokenDurationMin', 'createdAt', 'updatedAt'] as const;
+export type ProviderSortKey = (typeof PROVIDER_SORT_KEYS)[number];
+
+export interface ProviderQuery {
+  q?: string | undefined;
+  sort?: ProviderSortKey | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  upstream?: string | undefined;
+  credentialSetId?: string | undefined;
+  tag?: string | undefined;
 }
 
 type ProviderRow = Provider & { credentialSet: CredentialSet };
+
+export function parseTags(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Trimmed, lower-cased, de-duplicated, sorted: one spelling per tag. */
+export function normaliseTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort();
+}
 
 export class ProviderService {
   constructor(
@@ -40,19 +69,31 @@ export class ProviderService {
       tokenDurationMin: row.tokenDurationMin,
       entityLevel: row.entityLevel,
       entityId: row.entityId,
+      tags: parseTags(row.tags),
       credentialSetId: row.credentialSetId,
       credentialSetName: row.credentialSet.name,
       upstreamUrl: row.credentialSet.upstreamUrl,
       upstreamLabel: upstreamLabel(row.credentialSet.upstreamUrl),
+      environment: environmentOf(row.credentialSet.upstreamUrl),
       tokenUri: base ? tokenUri(base, { level: row.entityLevel as EntityLevel, entityId: row.entityId, providerName: row.name }) : null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
   }
 
-  async list(): Promise<ProviderView[]> {
-    const rows = await this.db.provider.findMany({ include: { credentialSet: true }, orderBy: [{ description: 'asc' }, { name: 'asc' }] });
-    return rows.map((r) => this.toView(r));
+  async list(query: ProviderQuery = {}): Promise<ProviderView[]> {
+    const q = query.q?.trim();
+    const rows = await this.db.provider.findMany({
+      where: {
+        ...(query.credentialSetId ? { credentialSetId: query.credentialSetId } : {}),
+        ...(query.upstream ? { credentialSet: { upstreamUrl: query.upstream } } : {}),
+        ...(q ? { OR: [{ name: { contains: q } }, { description: { contains: q } }, { entityId: { contains: q.toLowerCase() } }, { tags: { contains: q.toLowerCase() } }] } : {}),
+      },
+      include: { credentialSet: true },
+      orderBy: [{ [query.sort ?? 'description']: query.order ?? 'asc' }, { name: 'asc' }],
+    });
+    const tag = query.tag?.trim().toLowerCase();
+    return rows.map((r) => this.toView(r)).filter((p) => !tag || p.tags.includes(tag));
   }
 
   async getRow(id: string): Promise<ProviderRow> {
@@ -65,38 +106,80 @@ export class ProviderService {
     return this.toView(await this.getRow(id));
   }
 
+  async credentialOrThrow(id: string): Promise<CredentialSet> {
+    const credential = await this.db.credentialSet.findUnique({ where: { id } });
+    if (!credential) throw new AppError('request/invalid', `No credential set has id ${id}.`, [{ field: 'credentialSetId', message: 'choose an existing credential set' }]);
+    return credential;
+  }
+
+  /** The data of a new row, for create and import alike. */
+  newRowData(input: ProviderInput, id: string = randomUUID()) {
+    return {
+      id,
+      name: input.name ?? `secure-anon-${randomUUID()}`,
+      description: input.description ?? '',
+      tokenDurationMin: input.tokenDurationMin,
+      entityLevel: input.entityLevel,
+      entityId: input.entityId.toLowerCase(),
+      tags: JSON.stringify(normaliseTags(input.tags ?? [])),
+      credentialSetId: input.credentialSetId,
+    };
+  }
+
   async create(input: ProviderInput): Promise<ProviderView> {
-    const credential = await this.db.credentialSet.findUnique({ where: { id: input.credentialSetId } });
-    if (!credential) {
-      throw new AppError('request/invalid', `No credential set has id ${input.credentialSetId}.`, [{ field: 'credentialSetId', message: 'choose an existing credential set' }]);
-    }
-    const name = input.name ?? `secure-anon-${randomUUID()}`;
-    try {
-      const row = await this.db.provider.create({
-        data: {
-          id: randomUUID(),
-          name,
-          description: input.description ?? '',
-          tokenDurationMin: input.tokenDurationMin,
-          entityLevel: input.entityLevel,
-          entityId: input.entityId.toLowerCase(),
-          credentialSetId: credential.id,
-        },
-        include: { credentialSet: true },
-      });
-      if (credential.upstreamUrl === BUILTIN_EMULATOR) this.emulator.syncProvider(row);
-      return this.toView(row);
-    } catch (err) {
-      if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
-        throw new AppError('provider/duplicate', `A provider named ${name} already exists.`, [{ field: 'name', message: 'this provider is already in the console' }]);
-      }
-      throw err;
-    }
+    await this.credentialOrThrow(input.credentialSetId);
+    const data = this.newRowData(input);
+    const row = await this.uniqueOrThrow(data.name, () => this.db.provider.create({ data, include: { credentialSet: true } }));
+    this.syncEmulator(row);
+    return this.toView(row);
+  }
+
+  async update(id: string, patch: ProviderPatch): Promise<ProviderView> {
+    const before = await this.getRow(id);
+    if (patch.credentialSetId) await this.credentialOrThrow(patch.credentialSetId);
+    const data = {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.tokenDurationMin !== undefined ? { tokenDurationMin: patch.tokenDurationMin } : {}),
+      ...(patch.entityLevel !== undefined ? { entityLevel: patch.entityLevel } : {}),
+      ...(patch.entityId !== undefined ? { entityId: patch.entityId.toLowerCase() } : {}),
+      ...(patch.tags !== undefined ? { tags: JSON.stringify(normaliseTags(patch.tags)) } : {}),
+      ...(patch.credentialSetId !== undefined ? { credentialSetId: patch.credentialSetId } : {}),
+    };
+    const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.provider.update({ where: { id }, data, include: { credentialSet: true } }));
+    if (before.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(before);
+    this.syncEmulator(row);
+    return this.toView(row);
   }
 
   async remove(id: string): Promise<void> {
     const row = await this.getRow(id);
     await this.db.provider.delete({ where: { id } });
     if (row.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(row);
+  }
+
+  async firstOf(credentialSetId: string): Promise<Provider | null> {
+    return this.db.provider.findFirst({ where: { credentialSetId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Every tag in use, for the filter menu. */
+  async tags(): Promise<string[]> {
+    const rows = await this.db.provider.findMany({ select: { tags: true } });
+    return normaliseTags(rows.flatMap((r) => parseTags(r.tags)));
+  }
+
+  syncEmulator(row: ProviderRow): void {
+    if (row.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.syncProvider(row);
+  }
+
+  private async uniqueOrThrow<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
+        throw new AppError('provider/duplicate', `A provider named ${name} is already in the console.`, [{ field: 'name', message: 'this provider is already in the console' }]);
+      }
+      throw err;
+    }
   }
 }

@@ -3,11 +3,14 @@
 
 export const BUILTIN_EMULATOR = 'builtin:emulator';
 
+export const ENVIRONMENTS = ['production', 'staging', 'emulator', 'custom'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
 export const UPSTREAM_PRESETS = [
-  { id: 'frame-production', label: 'Frame production', url: 'https://api.console.nutanix.com' },
-  { id: 'frame-staging', label: 'Frame staging', url: 'https://api.staging.frame.nutanix.com' },
-  { id: 'builtin-emulator', label: 'Built-in emulator', url: BUILTIN_EMULATOR },
-] as const;
+  { id: 'frame-production', label: 'Frame production', url: 'https://api.console.nutanix.com', environment: 'production' },
+  { id: 'frame-staging', label: 'Frame staging', url: 'https://api.staging.frame.nutanix.com', environment: 'staging' },
+  { id: 'builtin-emulator', label: 'Built-in emulator', url: BUILTIN_EMULATOR, environment: 'emulator' },
+] as const satisfies readonly { id: string; label: string; url: string; environment: Environment }[];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -36,4 +39,9 @@ export function normaliseUpstream(input: string): { ok: true; url: string } | { 
 
 export function upstreamLabel(url: string): string {
   return UPSTREAM_PRESETS.find((p) => p.url === url)?.label ?? url;
+}
+
+/** The badge a provider wears: which kind of Frame its tokens come from. */
+export function environmentOf(url: string): Environment {
+  return UPSTREAM_PRESETS.find((p) => p.url === url)?.environment ?? 'custom';
 }

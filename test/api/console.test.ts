@@ -78,7 +78,7 @@ test('the demo provider is seeded and mints a token that verifies against the em
 test('a credential set and provider on a custom upstream mint through real HTTP', async () => {
   const cred = await addCredential();
   assert.equal(cred.status, 201);
-  assert.deepEqual(Object.keys(cred.json).sort(), ['clientId', 'createdAt', 'entityId', 'entityLevel', 'id', 'name', 'notes', 'providerCount', 'secretFingerprint', 'secretSetAt', 'updatedAt', 'upstreamUrl']);
+  assert.deepEqual(Object.keys(cred.json).sort(), ['clientId', 'createdAt', 'entityId', 'entityLevel', 'id', 'name', 'notes', 'providerCount', 'secretFingerprint', 'secretSetAt', 'secretSetBy', 'updatedAt', 'upstreamUrl']);
   const prov = await addProvider(cred.json.id);
   assert.equal(prov.status, 201);
   assert.equal(prov.json.tokenUri, `${emu.url}/v1/accounts/${s.accountId}/secure-anonymous/${s.provider.name}/tokens`);
@@ -90,7 +90,7 @@ test('a credential set and provider on a custom upstream mint through real HTTP'
   assert.equal(inUse.json.error, 'credential/in_use');
   assert.equal(inUse.json.providers[0].id, prov.json.id);
   assert.equal((await http('DELETE', api(`/api/providers/${prov.json.id}`))).status, 204);
-  assert.equal((await http('DELETE', api(`/api/credential-sets/${cred.json.id}`))).status, 204);
+  assert.deepEqual((await http('DELETE', api(`/api/credential-sets/${cred.json.id}`))).json, { deletedProviders: 0, movedProviders: 0 });
   assert.equal((await http('GET', api(`/api/credential-sets/${cred.json.id}`))).status, 404);
 });
 
