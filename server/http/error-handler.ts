@@ -2,11 +2,20 @@
 // person can act on, everything else as a generic 500 with the request id (details go to the log only).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldError } from './errors.js';
+import { PROVIDER_NAME_PATTERN, UUID_PATTERN } from '../frame/entity.js';
 
 function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode | string, message: string, fields?: FieldError[], extra?: Record<string, unknown>) {
   if (code === 'upstream/rate_limited' && typeof extra?.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
   return reply.status(status).send({ statusCode: status, error: code, message, requestId: String(request.id), ...(fields ? { fields } : {}), ...extra });
 }
+
+/** Patterns a person cannot read, said in words. */
+const PATTERN_MESSAGES: Record<string, string> = {
+  [UUID_PATTERN]: 'must be a UUID such as 123e4567-e89b-42d3-a456-426614174000',
+  [PROVIDER_NAME_PATTERN]: 'must be secure-anon-<uuid>, as Frame names providers',
+  '\\S': 'must not be blank',
+  '^\\S+$': 'must not contain spaces',
+};
 
 function fieldOf(instancePath: string, params: Record<string, unknown>): string {
   const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -22,7 +31,7 @@ function describeValidation(error: FastifyError): FieldError[] {
     let message = v.message ?? 'is invalid';
     if (v.keyword === 'additionalProperties') message = `unknown field "${String(params.additionalProperty)}"`;
     if (v.keyword === 'required') message = `${String(params.missingProperty)} is required`;
-    if (v.keyword === 'pattern' && field.endsWith('id')) message = 'must be a UUID such as 123e4567-e89b-42d3-a456-426614174000';
+    if (v.keyword === 'pattern') message = PATTERN_MESSAGES[String(params.pattern)] ?? message;
     return { field, message: `${field === '(request)' ? '' : `${field}: `}${message}` };
   });
 }

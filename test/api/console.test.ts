@@ -183,7 +183,7 @@ test('credential set and provider inputs are validated with actionable messages'
     ['/api/providers', { tokenDurationMin: 4, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /tokenDurationMin: must be >= 5/],
     ['/api/providers', { tokenDurationMin: 481, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /tokenDurationMin: must be <= 480/],
     ['/api/providers', { description: 'd'.repeat(201), tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /description: must NOT have more than 200 characters/],
-    ['/api/providers', { name: 'my-provider', tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /name: must match pattern/],
+    ['/api/providers', { name: 'my-provider', tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /name: must be secure-anon-<uuid>/],
     ['/api/providers', { tokenDurationMin: 60, entityLevel: 'team', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /entityLevel/],
     ['/api/providers', { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /No credential set has id/],
   ];
