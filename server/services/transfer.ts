@@ -137,6 +137,8 @@ export class TransferService {
 
     const credNames = new Set([...existingCreds.keys(), ...credPlan.map((c) => c.row.name)]);
     const provNames = new Set<string>();
+    const planned = new Set(credPlan.map((c) => c.row.name));
+    const rejectedCreds = new Set(rows.filter((r) => r.action === 'rejected' && !planned.has(r.key)).map((r) => r.key));
     file.providers.forEach((raw, i) => {
       const key = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `providers[${i}]`;
       const reject = (reason: string) => rows.push({ kind: 'provider', key, action: 'rejected', reason });
@@ -144,6 +146,7 @@ export class TransferService {
       const row = raw;
       if (provNames.has(row.name)) return reject('the file names this provider twice');
       provNames.add(row.name);
+      if (rejectedCreds.has(row.credentialSet)) return reject(`its credential set "${row.credentialSet}" is rejected`);
       if (!credNames.has(row.credentialSet)) return reject(`no credential set named "${row.credentialSet}" in the file or the console`);
       const existing = existingProvs.get(row.name);
       provPlan.push({ row, ...(existing ? { existingId: existing.id } : {}) });

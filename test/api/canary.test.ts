@@ -35,15 +35,31 @@ test('the client secret is found in no response, no log line and no database fil
   // A failing mint too: its error path must not leak either.
   const dup = await http('POST', api('/api/credential-sets'), { name: 'Canary credential', clientId: 'x', clientSecret: canary, upstreamUrl: 'builtin:emulator' });
   assert.equal(dup.status, 409);
-  for (const path of ['/api/credential-sets', `/api/credential-sets/${cred.json.id}`, '/api/providers', `/api/providers/${prov.json.id}`, '/docs/json']) {
+  for (const path of ['/api/credential-sets', `/api/credential-sets/${cred.json.id}`, '/api/providers', `/api/providers/${prov.json.id}`, '/docs/json', '/api/export']) {
     assert.equal((await http('GET', api(path))).status, 200);
   }
+  // Verify, edit, a second canary through rotation, and an import that echoes rows: none may leak.
+  assert.equal((await http('POST', api(`/api/credential-sets/${cred.json.id}/verify`), {})).status, 200);
+  assert.equal((await http('PATCH', api(`/api/credential-sets/${cred.json.id}`), { notes: 'checked' })).status, 200);
+  const canary2 = `CANARY2-${randomBytes(16).toString('hex')}`;
+  assert.equal((await http('PUT', api(`/api/credential-sets/${cred.json.id}/secret`), { clientSecret: canary2 })).status, 200);
+  assert.equal((await http('POST', api(`/api/providers/${prov.json.id}/tokens`), {})).status, 200);
+  assert.equal((await http('PUT', api(`/api/credential-sets/${cred.json.id}/secret`), { clientSecret: 'short' })).status, 400);
+  const file = (await http<any>('GET', api('/api/export'))).json;
+  const rejected = await http('POST', api('/api/import'), { file: { ...file, providers: [{ bogus: true }] }, secrets: { 'Canary credential': canary } });
+  assert.equal(rejected.status, 422);
+  const applied = await http('POST', api('/api/import'), { file, secrets: { 'Canary credential': canary2 }, dryRun: true });
+  assert.equal(applied.status, 200);
 
   assert.ok(seenBodies.length >= 9);
-  for (const body of seenBodies) assert.equal(body.includes(canary), false, 'an API response carried the secret');
+  for (const body of seenBodies) {
+    assert.equal(body.includes(canary), false, 'an API response carried the secret');
+    assert.equal(body.includes(canary2), false, 'an API response carried the rotated secret');
+  }
   const logs = app.logs();
   assert.ok(logs.length > 1000, 'trace logging produced output');
   assert.equal(logs.includes(canary), false, 'a log line carried the secret');
+  assert.equal(logs.includes(canary2), false, 'a log line carried the rotated secret');
 
   await app.close();
   const files = readdirSync(app.dataDir).filter((f) => f.startsWith('sat-playground.db'));
@@ -51,6 +67,7 @@ test('the client secret is found in no response, no log line and no database fil
   for (const f of files) {
     const bytes = readFileSync(join(app.dataDir, f));
     assert.equal(bytes.includes(Buffer.from(canary)), false, `${f} holds the secret in plaintext`);
+    assert.equal(bytes.includes(Buffer.from(canary2)), false, `${f} holds the rotated secret in plaintext`);
   }
   assert.equal(existsSync(join(app.dataDir, 'master.key')), true);
 });
