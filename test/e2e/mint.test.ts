@@ -28,8 +28,10 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   const errors = watchErrors(page);
   await page.goto(app.url);
   await page.getByRole('heading', { name: 'Anonymous Access Providers' }).waitFor();
-  await page.getByRole('button', { name: /Playground for Demo provider/ }).click();
+  await page.getByRole('button', { name: /Actions for Demo provider/ }).click();
+  await page.getByRole('menuitem', { name: 'Playground' }).click();
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
+  assert.match(page.url(), /\/providers\/[0-9a-f-]{36}\/playground$/, 'the Playground has its own URL');
   assert.match((await page.getByTestId('token-uri').textContent()) ?? '', /\/emulator\/v1\/accounts\/[0-9a-f-]{36}\/secure-anonymous\/secure-anon-[0-9a-f-]{36}\/tokens$/);
 
   await page.getByLabel(/First name/).fill('Ann');
@@ -53,7 +55,8 @@ test('open the console, mint with the optional parameters, and see the JWT and i
 test('a metadata syntax error is shown next to the field and nothing is sent', async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(app.url);
+  const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
   await page.getByLabel(/Metadata/).fill('{"a": ');
   await page.getByText(/Metadata is not valid JSON/).waitFor();

@@ -15,6 +15,11 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** Field → message, for showing each error next to its input. */
+  fieldMap(): Record<string, string> {
+    return Object.fromEntries(this.fields.map((f) => [f.field, f.message.replace(new RegExp(`^${f.field}: `), '')]));
+  }
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -46,5 +51,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
-  delete: (path: string) => call<void>('DELETE', path),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, body),
+  delete: <T = void>(path: string) => call<T>('DELETE', path),
 };
+
+export function errorText(err: unknown): string {
+  return err instanceof ApiError ? err.message : String(err);
+}

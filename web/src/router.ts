@@ -1,0 +1,18 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import ProvidersView from './views/ProvidersView.vue';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', redirect: '/providers' },
+    { path: '/providers', component: ProvidersView, meta: { title: 'Providers' } },
+    { path: '/providers/:id/playground', component: () => import('./views/PlaygroundView.vue'), props: true, meta: { title: 'Playground' } },
+    { path: '/credentials', component: () => import('./views/CredentialsView.vue'), meta: { title: 'Credentials' } },
+    { path: '/transfer', component: () => import('./views/TransferView.vue'), meta: { title: 'Import / export' } },
+    { path: '/:rest(.*)*', redirect: '/providers' },
+  ],
+});
+
+router.afterEach((to) => {
+  document.title = `${String(to.meta.title ?? 'Console')} · sat-playground`;
+});
