@@ -13,12 +13,17 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
   return { browser, close: () => browser.close() };
 }
 
-/** Collects page errors, console errors and dialogs so a test can assert there were none. */
-export function watchErrors(page: Page): string[] {
+/**
+ * Collects page errors, console errors and dialogs so a test can assert there were none. With
+ * allow4xx, Chromium's notes about API answers of 400-499 that the test provokes on purpose are ignored.
+ */
+export function watchErrors(page: Page, opts: { allow4xx?: boolean } = {}): string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    if (opts.allow4xx && /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) return;
+    errors.push(`console: ${msg.text()}`);
   });
   page.on('dialog', (d) => {
     errors.push(`dialog: ${d.message()}`);
