@@ -8,7 +8,8 @@ import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../emula
 import { describeErrors } from '../schema-check.js';
 import { AppError } from '../http/errors.js';
 import type { CredentialService } from './credentials.js';
-import { normaliseTags, parseTags, type ProviderService } from './providers.js';
+import { parseTags, type ProviderService } from './providers.js';
+import type { CredentialSet } from '../db/generated/client.js';
 import { normaliseUpstream } from './upstreams.js';
 
 export const EXPORT_FORMAT = 'sat-playground/export';
@@ -68,6 +69,23 @@ export interface ImportReport {
   rows: ImportRow[];
 }
 
+interface CredentialPlan {
+  row: ExportedCredential;
+  existingId?: string;
+  secret?: string;
+}
+
+interface ProviderPlan {
+  row: ExportedProvider;
+  existingId?: string;
+}
+
+/** A row's name for the report, or its place in the file when it has none. */
+function rowKey(raw: unknown, fallback: string): string {
+  const name = (raw as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : fallback;
+}
+
 export class TransferService {
   constructor(
     private readonly db: Db,
@@ -105,53 +123,11 @@ export class TransferService {
 
   /** Checks every row against the file and the database; applies all or nothing unless dryRun. */
   async importAll(file: ExportFile, secrets: Record<string, string>, dryRun: boolean): Promise<ImportReport> {
-    const rows: ImportRow[] = [];
     const existingCreds = new Map((await this.db.credentialSet.findMany()).map((c) => [c.name, c]));
-    const existingProvs = new Map((await this.db.provider.findMany()).map((p) => [p.name, p]));
-    const credPlan: { row: ExportedCredential; existingId?: string; secret?: string }[] = [];
-    const provPlan: { row: ExportedProvider; existingId?: string }[] = [];
-    const namesInFile = new Set<string>();
-    const upstreamClientPairs = new Map<string, string>();
-    for (const c of existingCreds.values()) upstreamClientPairs.set(`${c.upstreamUrl} ${c.clientId}`, c.name);
-
-    file.credentialSets.forEach((raw, i) => {
-      const key = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `credentialSets[${i}]`;
-      const reject = (reason: string) => rows.push({ kind: 'credentialSet', key, action: 'rejected', reason });
-      if (!Value.Check(ExportedCredentialSchema, raw)) return reject(describeErrors(ExportedCredentialSchema, raw, 'credential set').join('; '));
-      const row = raw;
-      if (namesInFile.has(row.name)) return reject('the file names this credential set twice');
-      namesInFile.add(row.name);
-      const upstream = normaliseUpstream(row.upstreamUrl);
-      if (!upstream.ok) return reject(upstream.message);
-      if (Boolean(row.entityLevel) !== Boolean(row.entityId)) return reject('give both the entity level and the entity id of the scope, or neither');
-      const existing = existingCreds.get(row.name);
-      const secret = secrets[row.name];
-      if (secret !== undefined && (secret.length < 8 || secret.length > 512)) return reject('the secret given for it must be 8 to 512 characters');
-      if (!existing && secret === undefined) return reject('a client secret is required: exports never contain secrets, so give it for this credential set');
-      const pairOwner = upstreamClientPairs.get(`${upstream.url} ${row.clientId.trim()}`);
-      if (pairOwner && pairOwner !== row.name) return reject(`credential set "${pairOwner}" already holds this client id for this upstream`);
-      upstreamClientPairs.set(`${upstream.url} ${row.clientId.trim()}`, row.name);
-      credPlan.push({ row: { ...row, upstreamUrl: upstream.url }, ...(existing ? { existingId: existing.id } : {}), ...(secret !== undefined ? { secret } : {}) });
-      rows.push({ kind: 'credentialSet', key, action: existing ? 'updated' : 'added' });
-    });
-
-    const credNames = new Set([...existingCreds.keys(), ...credPlan.map((c) => c.row.name)]);
-    const provNames = new Set<string>();
-    const planned = new Set(credPlan.map((c) => c.row.name));
-    const rejectedCreds = new Set(rows.filter((r) => r.action === 'rejected' && !planned.has(r.key)).map((r) => r.key));
-    file.providers.forEach((raw, i) => {
-      const key = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `providers[${i}]`;
-      const reject = (reason: string) => rows.push({ kind: 'provider', key, action: 'rejected', reason });
-      if (!Value.Check(ExportedProviderSchema, raw)) return reject(describeErrors(ExportedProviderSchema, raw, 'provider').join('; '));
-      const row = raw;
-      if (provNames.has(row.name)) return reject('the file names this provider twice');
-      provNames.add(row.name);
-      if (rejectedCreds.has(row.credentialSet)) return reject(`its credential set "${row.credentialSet}" is rejected`);
-      if (!credNames.has(row.credentialSet)) return reject(`no credential set named "${row.credentialSet}" in the file or the console`);
-      const existing = existingProvs.get(row.name);
-      provPlan.push({ row, ...(existing ? { existingId: existing.id } : {}) });
-      rows.push({ kind: 'provider', key, action: existing ? 'updated' : 'added' });
-    });
+    const existingProvs = new Map((await this.db.provider.findMany()).map((p) => [p.name, p.id]));
+    const rows: ImportRow[] = [];
+    const credPlan = this.planCredentials(file.credentialSets, secrets, existingCreds, rows);
+    const provPlan = this.planProviders(file.providers, new Set(existingCreds.keys()), credPlan, existingProvs, rows);
 
     const count = (a: ImportRow['action']) => rows.filter((r) => r.action === a).length;
     const report: ImportReport = { applied: false, added: count('added'), updated: count('updated'), rejected: count('rejected'), rows };
@@ -159,9 +135,60 @@ export class TransferService {
       throw new AppError('import/rejected', `${report.rejected} row(s) cannot be imported; nothing was changed. Fix them and import again.`, undefined, { report });
     }
     if (dryRun) return report;
+    await this.apply(credPlan, provPlan, new Map([...existingCreds.values()].map((c) => [c.name, c.id])));
+    await this.credentials.syncBuiltinEmulator();
+    return { ...report, applied: true };
+  }
 
+  private planCredentials(raws: unknown[], secrets: Record<string, string>, existing: Map<string, CredentialSet>, rows: ImportRow[]): CredentialPlan[] {
+    const plan: CredentialPlan[] = [];
+    const names = new Set<string>();
+    const pairOwners = new Map([...existing.values()].map((c) => [`${c.upstreamUrl} ${c.clientId}`, c.name]));
+    raws.forEach((raw, i) => {
+      const key = rowKey(raw, `credentialSets[${i}]`);
+      const reject = (reason: string) => void rows.push({ kind: 'credentialSet', key, action: 'rejected', reason });
+      if (!Value.Check(ExportedCredentialSchema, raw)) return reject(describeErrors(ExportedCredentialSchema, raw, 'credential set').join('; '));
+      if (names.has(raw.name)) return reject('the file names this credential set twice');
+      names.add(raw.name);
+      const upstream = normaliseUpstream(raw.upstreamUrl);
+      if (!upstream.ok) return reject(upstream.message);
+      if (Boolean(raw.entityLevel) !== Boolean(raw.entityId)) return reject('give both the entity level and the entity id of the scope, or neither');
+      const current = existing.get(raw.name);
+      const secret = secrets[raw.name];
+      if (secret !== undefined && (secret.length < 8 || secret.length > 512)) return reject('the secret given for it must be 8 to 512 characters');
+      if (!current && secret === undefined) return reject('a client secret is required: exports never contain secrets, so give it for this credential set');
+      const pair = `${upstream.url} ${raw.clientId.trim()}`;
+      const owner = pairOwners.get(pair);
+      if (owner && owner !== raw.name) return reject(`credential set "${owner}" already holds this client id for this upstream`);
+      pairOwners.set(pair, raw.name);
+      plan.push({ row: { ...raw, upstreamUrl: upstream.url }, ...(current ? { existingId: current.id } : {}), ...(secret !== undefined ? { secret } : {}) });
+      rows.push({ kind: 'credentialSet', key, action: current ? 'updated' : 'added' });
+    });
+    return plan;
+  }
+
+  private planProviders(raws: unknown[], existingCredNames: Set<string>, credPlan: CredentialPlan[], existing: Map<string, string>, rows: ImportRow[]): ProviderPlan[] {
+    const plan: ProviderPlan[] = [];
+    const names = new Set<string>();
+    const planned = new Set(credPlan.map((c) => c.row.name));
+    const rejectedCreds = new Set(rows.filter((r) => r.action === 'rejected' && !planned.has(r.key)).map((r) => r.key));
+    raws.forEach((raw, i) => {
+      const key = rowKey(raw, `providers[${i}]`);
+      const reject = (reason: string) => void rows.push({ kind: 'provider', key, action: 'rejected', reason });
+      if (!Value.Check(ExportedProviderSchema, raw)) return reject(describeErrors(ExportedProviderSchema, raw, 'provider').join('; '));
+      if (names.has(raw.name)) return reject('the file names this provider twice');
+      names.add(raw.name);
+      if (rejectedCreds.has(raw.credentialSet)) return reject(`its credential set "${raw.credentialSet}" is rejected`);
+      if (!planned.has(raw.credentialSet) && !existingCredNames.has(raw.credentialSet)) return reject(`no credential set named "${raw.credentialSet}" in the file or the console`);
+      const existingId = existing.get(raw.name);
+      plan.push({ row: raw, ...(existingId ? { existingId } : {}) });
+      rows.push({ kind: 'provider', key, action: existingId ? 'updated' : 'added' });
+    });
+    return plan;
+  }
+
+  private async apply(credPlan: CredentialPlan[], provPlan: ProviderPlan[], idsByName: Map<string, string>): Promise<void> {
     await this.db.$transaction(async (tx) => {
-      const idsByName = new Map([...existingCreds.values()].map((c) => [c.name, c.id]));
       for (const { row, existingId, secret } of credPlan) {
         const meta = { clientId: row.clientId.trim(), upstreamUrl: row.upstreamUrl, entityLevel: row.entityLevel, entityId: row.entityId?.toLowerCase() ?? null, notes: row.notes };
         if (existingId) {
@@ -174,13 +201,10 @@ export class TransferService {
         }
       }
       for (const { row, existingId } of provPlan) {
-        const input = { ...row, tags: normaliseTags(row.tags), credentialSetId: idsByName.get(row.credentialSet)! };
-        const data = this.providers.newRowData(input, existingId);
+        const data = this.providers.newRowData({ ...row, credentialSetId: idsByName.get(row.credentialSet)! }, existingId);
         if (existingId) await tx.provider.update({ where: { id: existingId }, data });
         else await tx.provider.create({ data });
       }
     });
-    await this.credentials.syncBuiltinEmulator();
-    return { ...report, applied: true };
   }
 }
