@@ -7,6 +7,7 @@ import { ExportFileSchema } from '../services/transfer.js';
 import { NoQuery } from './common.js';
 
 const TAGS = ['import and export'];
+export const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
 
 const ImportReportSchema = Type.Object({
   applied: Type.Boolean(),
@@ -35,6 +36,8 @@ export async function transferRoutes(app: FastifyInstance, opts: { services: Ser
   });
 
   api.post('/api/import', {
+    // Export files of a few thousand providers outgrow the default 64 KiB limit.
+    bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       tags: TAGS,
       summary: 'Import an export file: every row is checked first, then all rows are applied or none',

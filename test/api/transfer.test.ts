@@ -94,3 +94,19 @@ test('import reports each bad row and applies nothing', async (t) => {
   assert.equal(wrongFormat.status, 400);
   assert.match(wrongFormat.json.message, /file\.format/);
 });
+
+test('a large export (3,000 providers) imports in one request', async (t) => {
+  const app = await startTestConsole({ SEED_DEMO: 'false' });
+  t.after(() => app.stop());
+  const entityId = randomUUID();
+  const providers = Array.from({ length: 3000 }, (_, i) => ({ name: providerName(), description: `Kiosk ${i}`, tokenDurationMin: 60, entityLevel: 'account', entityId, tags: ['bulk'], credentialSet: 'bulk' }));
+  const file = { format: 'sat-playground/export', version: 1, exportedAt: new Date().toISOString(), credentialSets: [{ name: 'bulk', clientId: 'bulk-client', upstreamUrl: 'builtin:emulator', entityLevel: null, entityId: null, notes: '' }], providers };
+  const body = JSON.stringify({ file, secrets: { bulk: 'bulk-secret-1' } });
+  assert.ok(body.length > 64 * 1024);
+  const res = await http<any>('POST', `${app.url}/api/import`, body);
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  assert.equal(res.json.added, 3001);
+  assert.equal((await http<any[]>('GET', `${app.url}/api/providers?tag=bulk`)).json.length, 3000);
+  const tooBig = await http<any>('POST', `${app.url}/api/credential-sets`, JSON.stringify({ name: 'x'.repeat(70 * 1024) }));
+  assert.equal(tooBig.status, 413, 'other routes keep the small limit');
+});
