@@ -1,0 +1,41 @@
+import { powershellSingle } from '../escape.js';
+import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+
+export const powershell: SnippetTarget = {
+  id: 'powershell',
+  title: 'PowerShell',
+  extension: '.ps1',
+  runnable: false,
+  render: (r) =>
+    lines(
+      '# Mint a Frame Secure Anonymous Token. PowerShell 5.1 or 7+.',
+      "$ErrorActionPreference = 'Stop'",
+      '',
+      `# ${clientIdComment(r)}`,
+      r.clientId === null ? `$clientId = $env:${CLIENT_ID_ENV}` : `$clientId = ${powershellSingle(r.clientId)}`,
+      `# ${SECRET_COMMENT}`,
+      `$clientSecret = $env:${SECRET_ENV}`,
+      '',
+      `$uri = ${powershellSingle(r.uri)}`,
+      '',
+      '# Signature: hex HMAC-SHA256 of timestamp + client id, keyed by the client secret.',
+      '$timestamp = [string][DateTimeOffset]::UtcNow.ToUnixTimeSeconds()',
+      '$toSign = "$timestamp$clientId"',
+      '$hmac = New-Object System.Security.Cryptography.HMACSHA256',
+      '$hmac.Key = [Text.Encoding]::UTF8.GetBytes($clientSecret)',
+      "$signature = -join ($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($toSign)) | ForEach-Object { $_.ToString('x2') })",
+      '',
+      '$headers = @{',
+      "  'X-Frame-ClientId'  = $clientId",
+      "  'X-Frame-Timestamp' = $timestamp",
+      "  'X-Frame-Signature' = $signature",
+      '}',
+      '',
+      `# ${OPTIONAL_FIELDS_COMMENT}`,
+      `$body = ${powershellSingle(bodyJson(r))}`,
+      '',
+      '# The answer is the JWT as a JSON string; Invoke-RestMethod parses it.',
+      "$token = Invoke-RestMethod -Method Post -Uri $uri -Headers $headers -ContentType 'application/json; charset=utf-8' -Body ([Text.Encoding]::UTF8.GetBytes($body))",
+      'Write-Output $token',
+    ),
+};
