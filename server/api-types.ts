@@ -31,6 +31,8 @@ export interface ProviderView {
   tags: string[];
   credentialSetId: string;
   credentialSetName: string;
+  /** The credential set's client id (not secret), for snippets. */
+  clientId: string;
   upstreamUrl: string;
   upstreamLabel: string;
   /** Badge: production, staging, emulator or custom. */

@@ -20,6 +20,7 @@ export const ProviderViewSchema = Type.Object({
   tags: Type.Array(Type.String()),
   credentialSetId: Type.String(),
   credentialSetName: Type.String(),
+  clientId: Type.String(),
   upstreamUrl: Type.String(),
   upstreamLabel: Type.String(),
   environment: Type.String({ description: 'production, staging, emulator or custom' }),

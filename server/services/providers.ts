@@ -72,6 +72,7 @@ export class ProviderService {
       tags: parseTags(row.tags),
       credentialSetId: row.credentialSetId,
       credentialSetName: row.credentialSet.name,
+      clientId: row.credentialSet.clientId,
       upstreamUrl: row.credentialSet.upstreamUrl,
       upstreamLabel: upstreamLabel(row.credentialSet.upstreamUrl),
       environment: environmentOf(row.credentialSet.upstreamUrl),

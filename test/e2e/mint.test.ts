@@ -24,7 +24,9 @@ after(async () => {
 });
 
 test('open the console, mint with the optional parameters, and see the JWT and its claims', async () => {
-  const page = await browser.newPage();
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(app.url);
   await page.getByRole('heading', { name: 'Anonymous Access Providers' }).waitFor();
@@ -49,6 +51,27 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   assert.deepEqual(claims.metadata, { should_accept_tos: false, language: 'EN' });
   assert.match((await page.getByTestId('countdown').textContent()) ?? '', /Expires in 59 min|Expires in 1 h/);
   await page.getByRole('cell', { name: 'ann@example.com' }).waitFor();
+
+  // Snippets follow the form, in Frame's tab order, and never hold the secret.
+  const tabs = await page.getByRole('tab').allTextContents();
+  assert.deepEqual(tabs.map((t) => t.trim()), ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript']);
+  const snippet = page.getByTestId('snippet');
+  assert.match((await snippet.textContent()) ?? '', /"first_name": "Ann"/);
+  await page.getByLabel(/First name/).fill('Bea');
+  await page.getByTestId('snippet').filter({ hasText: '"first_name": "Bea"' }).waitFor();
+  await page.getByRole('tab', { name: 'Python3' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByRole('tab', { name: 'Curl' }).getAttribute('aria-selected'), 'true');
+  const curl = (await snippet.textContent()) ?? '';
+  assert.match(curl, /openssl dgst -sha256 -hmac "\$client_secret"/);
+  assert.match(curl, /FRAME_CLIENT_SECRET/);
+  await page.getByLabel(/Write the client id into the code/).uncheck();
+  assert.match((await snippet.textContent()) ?? '', /FRAME_CLIENT_ID/);
+  await page.getByRole('button', { name: 'Copy', exact: true }).last().click();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /FRAME_CLIENT_ID/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download frame-token.sh' }).click()]);
+  assert.equal(download.suggestedFilename(), 'frame-token.sh');
   assert.deepEqual(errors, []);
 });
 
