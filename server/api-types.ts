@@ -66,3 +66,18 @@ export interface VerifyResult {
   latencyMs: number;
   clockOffsetSeconds: number | null;
 }
+
+export interface SignatureCheck {
+  status: 'valid' | 'invalid' | 'unavailable';
+  message: string;
+  jwksUrl: string | null;
+}
+
+export interface AssertionsResult {
+  accepted: boolean;
+  status: number | null;
+  url: string;
+  latencyMs: number;
+  message: string;
+  assertions: Record<string, unknown> | null;
+}

@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'provider:read',
   'provider:write',
   'token:mint',
+  'token:check',
   'config:export',
   'config:import',
 ] as const;

@@ -54,4 +54,33 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       throw err;
     }
   });
+
+  const TokenBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 16384, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'A compact JWT' }) }, { additionalProperties: false });
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/signature-check', {
+    schema: {
+      tags: ['tokens'],
+      summary: "Verify a token's signature against the upstream's published keys (JWKS)",
+      params: IdParams,
+      querystring: NoQuery,
+      body: TokenBody,
+      response: { 200: Type.Object({ status: Type.Enum(['valid', 'invalid', 'unavailable']), message: Type.String(), jwksUrl: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(404, 413, 415, 503) },
+    },
+    config: { permission: 'token:check' },
+  }, async (request) => opts.services.tokenCheck.verifySignature(request.params.id, request.body.token));
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/assertions', {
+    schema: {
+      tags: ['tokens'],
+      summary: "Check token: call the upstream's /me/assertions with the token as Bearer",
+      params: IdParams,
+      querystring: NoQuery,
+      body: TokenBody,
+      response: {
+        200: Type.Object({ accepted: Type.Boolean(), status: Type.Union([Type.Integer(), Type.Null()]), url: Type.String(), latencyMs: Type.Number(), message: Type.String(), assertions: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]) }),
+        ...errorResponses(404, 413, 415, 503),
+      },
+    },
+    config: { permission: 'token:check' },
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await opts.services.tokenCheck.assertions(request.params.id, request.body.token)));
 }

@@ -10,12 +10,14 @@ import { CredentialService } from './credentials.js';
 import { ProviderService } from './providers.js';
 import { MintService } from './mint.js';
 import { TransferService } from './transfer.js';
+import { TokenCheckService } from './token-check.js';
 
 export interface Services {
   credentials: CredentialService;
   providers: ProviderService;
   mint: MintService;
   transfer: TransferService;
+  tokenCheck: TokenCheckService;
   upstream: UpstreamClient;
 }
 
@@ -43,5 +45,6 @@ export function createServices(deps: {
   const providers = new ProviderService(deps.db, link);
   const mint = new MintService(providers, credentials, upstream);
   const transfer = new TransferService(deps.db, credentials, providers);
-  return { credentials, providers, mint, transfer, upstream };
+  const tokenCheck = new TokenCheckService(providers, upstream);
+  return { credentials, providers, mint, transfer, tokenCheck, upstream };
 }

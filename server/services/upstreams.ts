@@ -41,6 +41,25 @@ export function upstreamLabel(url: string): string {
   return UPSTREAM_PRESETS.find((p) => p.url === url)?.label ?? url;
 }
 
+/** Frame's /me/assertions host as public code shows it (G4 in the research notes); staging's is unknown. */
+const ASSERTIONS_BASE: Partial<Record<Environment, string>> = { production: 'https://cpanel-backend-prod.frame.nutanix.com' };
+const ASSERTIONS_PATH = '/api/rest/v1/me/assertions';
+const JWKS_PATH = '/.well-known/jwks.json';
+
+/** Where to check a token (GET with Bearer); null when unknown for this upstream. `base` is the resolved base URL. */
+export function assertionsUrl(upstreamUrl: string, base: string): string | null {
+  const env = environmentOf(upstreamUrl);
+  if (env === 'emulator' || env === 'custom') return `${base}${ASSERTIONS_PATH}`;
+  const host = ASSERTIONS_BASE[env];
+  return host ? `${host}${ASSERTIONS_PATH}` : null;
+}
+
+/** The upstream's published token keys; Frame publishes none we know of, the emulator (and custom emulators) do. */
+export function jwksUrl(upstreamUrl: string, base: string): string | null {
+  const env = environmentOf(upstreamUrl);
+  return env === 'emulator' || env === 'custom' ? `${base}${JWKS_PATH}` : null;
+}
+
 /** The badge a provider wears: which kind of Frame its tokens come from. */
 export function environmentOf(url: string): Environment {
   return UPSTREAM_PRESETS.find((p) => p.url === url)?.environment ?? 'custom';

@@ -30,6 +30,8 @@ export interface MintRequest {
   body: TokenRequestBody;
 }
 
+export type JsonFetch = { ok: true; status: number; json: unknown; latencyMs: number } | { ok: false; status: number | null; message: string; latencyMs: number };
+
 export interface UpstreamClientOptions {
   timeouts?: Partial<UpstreamTimeouts>;
   /** Our clock in ms; tests skew it without sleeping. */
@@ -101,6 +103,25 @@ export class UpstreamClient {
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /** A GET of JSON (JWKS, /me/assertions) with the same timeouts. Never throws. */
+  async getJson(url: string, headers: Record<string, string> = {}): Promise<JsonFetch> {
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+    try {
+      const response = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeouts.totalMs) });
+      const text = await readLimited(response.body, MAX_RESPONSE_BYTES);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return { ok: false, status: response.statusCode, message: `The upstream answered ${response.statusCode} with a body that is not JSON.`, latencyMs: elapsed() };
+      }
+      return { ok: true, status: response.statusCode, json, latencyMs: elapsed() };
+    } catch (err) {
+      return { ok: false, status: null, message: err instanceof BodyTooLarge ? err.message : `The upstream could not be reached (${errorCode(err)}).`, latencyMs: elapsed() };
+    }
   }
 
   /** Signs and sends one token request. Never throws for upstream or network problems. */

@@ -52,6 +52,16 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   assert.match((await page.getByTestId('countdown').textContent()) ?? '', /Expires in 59 min|Expires in 1 h/);
   await page.getByRole('cell', { name: 'ann@example.com' }).waitFor();
 
+  // Signature checked against the emulator's JWKS; Check token; launch link with QR code.
+  await page.getByTestId('signature-check').filter({ hasText: 'Signature: valid' }).waitFor();
+  await page.getByRole('button', { name: 'Check token' }).click();
+  await page.getByTestId('assertions').filter({ hasText: '"language": "EN"' }).waitFor();
+  await page.getByLabel('Launch or Launchpad link').fill('https://console.nutanix.com/x/launchpad/abc');
+  await page.getByLabel(/Quit and log out/).check();
+  assert.equal(await page.getByTestId('launch-link').textContent(), `https://console.nutanix.com/x/launchpad/abc#token=${token}&qlo=1`);
+  await page.getByRole('button', { name: 'QR code' }).click();
+  await page.getByRole('img', { name: 'QR code of the launch link' }).waitFor();
+
   // Snippets follow the form, in Frame's tab order, and never hold the secret.
   const tabs = await page.getByRole('tab').allTextContents();
   assert.deepEqual(tabs.map((t) => t.trim()), ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript']);
