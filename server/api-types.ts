@@ -81,3 +81,20 @@ export interface AssertionsResult {
   message: string;
   assertions: Record<string, unknown> | null;
 }
+
+export interface BulkJobView {
+  id: string;
+  providerId: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  total: number;
+  done: number;
+  ok: number;
+  failed: number;
+  concurrency: number;
+  startedAt: string;
+  finishedAt: string | null;
+  ratePerSecond: number;
+  etaSeconds: number | null;
+  /** The first failures, with their row and reason. */
+  failures: { row: number; error: string; message: string }[];
+}

@@ -19,6 +19,7 @@ import { providerRoutes } from './routes/providers.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transferRoutes } from './routes/transfer.js';
 import { metaRoutes } from './routes/meta.js';
+import { bulkRoutes } from './routes/bulk.js';
 
 export const EMULATOR_PREFIX = '/emulator';
 
@@ -112,7 +113,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes);
-  for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes]) {
+  for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes]) {
     await app.register(routes, { services: opts.services });
   }
 

@@ -48,7 +48,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
 
   const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
   let baseUrl: string | undefined;
-  const services = createServices({ db, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
+  const services = createServices({ db, dataDir: config.dataDir, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
   const app = await buildApp({
     services,
     emulator,
@@ -58,6 +58,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
   app.addHook('onClose', async () => {
+    services.bulk.cancelAll();
     await services.upstream.close();
     await db.$disconnect();
   });

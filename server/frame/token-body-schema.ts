@@ -12,3 +12,15 @@ export const TokenRequestBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A bulk template: the same fields, but strings may hold {n}, so shapes are checked per row once filled. */
+export const TokenTemplateSchema = Type.Object(
+  {
+    first_name: Type.Optional(Type.String({ maxLength: 1024 })),
+    last_name: Type.Optional(Type.String({ maxLength: 1024 })),
+    email: Type.Optional(Type.String({ maxLength: 1024 })),
+    email_domain: Type.Optional(Type.String({ maxLength: 1024 })),
+    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false, description: 'Token request fields; {n} in any string becomes the row number' },
+);

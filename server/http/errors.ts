@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   'provider/not_found': 404,
   'provider/duplicate': 409,
   'import/rejected': 422,
+  'bulk/not_found': 404,
+  'bulk/running': 409,
   'upstream/bad_signature': 422,
   'upstream/clock_skew': 422,
   'upstream/forbidden': 422,

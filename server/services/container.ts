@@ -11,6 +11,7 @@ import { ProviderService } from './providers.js';
 import { MintService } from './mint.js';
 import { TransferService } from './transfer.js';
 import { TokenCheckService } from './token-check.js';
+import { BulkService } from './bulk.js';
 
 export interface Services {
   credentials: CredentialService;
@@ -18,6 +19,7 @@ export interface Services {
   mint: MintService;
   transfer: TransferService;
   tokenCheck: TokenCheckService;
+  bulk: BulkService;
   upstream: UpstreamClient;
 }
 
@@ -33,6 +35,7 @@ export function createEmulatorServices(signer: JwtSigner): EmulatorServices {
 
 export function createServices(deps: {
   db: Db;
+  dataDir: string;
   keys: readonly MasterKey[];
   timeouts?: Partial<UpstreamTimeouts>;
   emulator?: EmulatorServices | undefined;
@@ -46,5 +49,6 @@ export function createServices(deps: {
   const mint = new MintService(providers, credentials, upstream);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
-  return { credentials, providers, mint, transfer, tokenCheck, upstream };
+  const bulk = new BulkService(providers, mint, deps.dataDir);
+  return { credentials, providers, mint, transfer, tokenCheck, bulk, upstream };
 }

@@ -22,7 +22,8 @@ export class MintService {
     private readonly upstream: UpstreamClient,
   ) {}
 
-  private async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody): Promise<MintOutcome> {
+  /** One signed call for a provider row already loaded (bulk jobs load it once). */
+  async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody): Promise<MintOutcome> {
     const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);
     if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
     return this.upstream.mintToken({

@@ -20,7 +20,7 @@ async function build(t: { after: (fn: () => unknown) => void }) {
   await applyMigrations(dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
   const db = await openDatabase(dbFile);
   const emulator = createEmulatorServices(JwtSigner.generate());
-  const services = createServices({ db, keys: [{ id: 'k', key: randomBytes(32) }], emulator, emulatorBaseUrl: () => undefined });
+  const services = createServices({ db, dataDir: dir.path, keys: [{ id: 'k', key: randomBytes(32) }], emulator, emulatorBaseUrl: () => undefined });
   const app = await buildApp({ services, emulator, logLevel: 'silent' });
   t.after(async () => {
     await app.close();

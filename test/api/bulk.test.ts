@@ -1,0 +1,97 @@
+// Bulk minting over real HTTP: template and CSV, progress, cancel with partial results, CSV/JSON output.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { http } from '../helpers/http.js';
+
+let app: TestConsole;
+let demo: any;
+before(async () => {
+  app = await startTestConsole({ LOG_LEVEL: 'warn' });
+  demo = (await http<any[]>('GET', `${app.url}/api/providers`)).json[0];
+});
+after(() => app.stop());
+
+async function waitFor(jobId: string, states = ['done', 'cancelled', 'failed']): Promise<any> {
+  for (let i = 0; i < 600; i++) {
+    const job = (await http<any>('GET', `${app.url}/api/bulk/${jobId}`)).json;
+    if (states.includes(job.state)) return job;
+    await sleep(50);
+  }
+  throw new Error('bulk job did not finish');
+}
+
+test('200 tokens from a template: every row minted, results as CSV and JSON with launch links', async () => {
+  const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, {
+    count: 200,
+    template: { email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}', metadata: { seat: 'S{n}' } },
+    concurrency: 16,
+    launchLink: 'https://console.nutanix.com/x/launch',
+    quitAndLogout: true,
+  });
+  assert.equal(start.status, 202);
+  assert.equal(start.json.total, 200);
+  const job = await waitFor(start.json.id);
+  assert.deepEqual([job.state, job.done, job.ok, job.failed], ['done', 200, 200, 0]);
+  assert.ok(job.ratePerSecond > 0);
+
+  const csv = await http('GET', `${app.url}/api/bulk/${job.id}/results?format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+  assert.equal(csv.headers.get('cache-control'), 'no-store');
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'row,ok,token,launch_link,exp,sub,jti,error,message');
+  assert.equal(lines.length, 201);
+  const json = (await http<any[]>('GET', `${app.url}/api/bulk/${job.id}/results?format=json`)).json;
+  assert.equal(json.length, 200);
+  const row7 = json.find((r) => r.row === 7);
+  const claims = JSON.parse(Buffer.from(row7.token.split('.')[1], 'base64url').toString());
+  assert.deepEqual([claims.email, claims.first_name, claims.metadata.seat], ['kiosk-7@example.com', 'Kiosk 7', 'S7']);
+  assert.equal(row7.launchLink, `https://console.nutanix.com/x/launch#token=${row7.token}&qlo=1`);
+  assert.equal(row7.exp, claims.exp);
+});
+
+test('CSV rows, with per-row failures listed with reasons', async () => {
+  const csv = 'first_name,email,metadata\nAnn,ann@example.com,"{""a"": 1}"\nBob,bob@example.com,\n';
+  const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { csv });
+  const job = await waitFor(start.json.id);
+  assert.deepEqual([job.state, job.ok], ['done', 2]);
+  const bad = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { csv: 'first_name,email\nAnn,nope\n' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.message, /line 2: email must look like/);
+  const failing = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3, template: { email_domain: 'bad_{n}' } });
+  const failed = await waitFor(failing.json.id);
+  assert.deepEqual([failed.ok, failed.failed], [0, 3]);
+  assert.match(failed.failures[0].message, /email_domain must be a domain name/);
+});
+
+test('cancel a bulk of 10,000 midway and download the partial results', async () => {
+  const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 10000, concurrency: 4 });
+  await sleep(150);
+  const running = await http<any>('GET', `${app.url}/api/bulk/${start.json.id}`);
+  assert.equal(running.json.state, 'running');
+  assert.equal((await http<any>('GET', `${app.url}/api/bulk/${start.json.id}/results`)).status, 409, 'no results while running');
+  await http('POST', `${app.url}/api/bulk/${start.json.id}/cancel`, {});
+  const job = await waitFor(start.json.id);
+  assert.equal(job.state, 'cancelled');
+  assert.ok(job.done > 0 && job.done < 10000, `done ${job.done}`);
+  const json = (await http<any[]>('GET', `${app.url}/api/bulk/${job.id}/results?format=json`)).json;
+  assert.equal(json.length, job.done);
+});
+
+test('bad bulk requests get 4xx', async () => {
+  const cases: [string, unknown, number][] = [
+    [`/api/providers/${demo.id}/bulk`, { count: 0 }, 400],
+    [`/api/providers/${demo.id}/bulk`, { count: 10001 }, 400],
+    [`/api/providers/${demo.id}/bulk`, {}, 400],
+    [`/api/providers/${demo.id}/bulk`, { count: 1, concurrency: 33 }, 400],
+    [`/api/providers/${demo.id}/bulk`, { count: 1, template: { metadata: [] } }, 400],
+    [`/api/providers/${demo.id}/bulk`, { count: 1, launchLink: 'nope' }, 400],
+    [`/api/providers/${randomUUID()}/bulk`, { count: 1 }, 404],
+  ];
+  for (const [path, body, status] of cases) assert.equal((await http('POST', `${app.url}${path}`, body)).status, status, JSON.stringify(body));
+  assert.equal((await http('GET', `${app.url}/api/bulk/${randomUUID()}`)).status, 404);
+  assert.equal((await http('GET', `${app.url}/api/bulk/not-a-uuid`)).status, 400);
+});

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bodiesFromCsv, bodyFromTemplate, parseCsv } from '../../server/frame/bulk-template.js';
+
+test('{n} is replaced everywhere in the template, metadata included', () => {
+  assert.deepEqual(bodyFromTemplate({ email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}', metadata: { seat: 'S{n}', list: ['{n}'], flag: true } }, 42), {
+    email: 'kiosk-42@example.com',
+    first_name: 'Kiosk 42',
+    metadata: { seat: 'S42', list: ['42'], flag: true },
+  });
+});
+
+test('CSV parsing handles quotes, doubled quotes, commas, CRLF and blank lines', () => {
+  assert.deepEqual(parseCsv('a,b\r\n"x, y","say ""hi"""\n\n1,\n'), [['a', 'b'], ['x, y', 'say "hi"'], ['1', '']]);
+});
+
+test('CSV rows become bodies; metadata cells are JSON; problems name their line', () => {
+  const ok = bodiesFromCsv('first_name,email,metadata\nAnn,ann@example.com,"{""seat"": 1}"\nBob,,\n');
+  assert.deepEqual(ok, { ok: true, bodies: [{ first_name: 'Ann', email: 'ann@example.com', metadata: { seat: 1 } }, { first_name: 'Bob' }] });
+  const bad = bodiesFromCsv('first_name,email,metadata\nAnn,not-an-email,[1]\nBob,,{oops\n');
+  assert.equal(bad.ok, false);
+  if (!bad.ok) {
+    assert.deepEqual(bad.issues.map((i) => i.field), ['line 2', 'line 2', 'line 3']);
+    assert.match(bad.issues[0]!.message, /line 2: email must look like/);
+    assert.match(bad.issues[2]!.message, /line 3: metadata is not valid JSON/);
+  }
+  assert.match((bodiesFromCsv('name\nx') as { issues: { message: string }[] }).issues[0]!.message, /unknown column\(s\) name/);
+  assert.match((bodiesFromCsv('') as { issues: { message: string }[] }).issues[0]!.message, /empty/);
+});
