@@ -2,7 +2,7 @@
 // pick the demo provider, fill the optional parameters, generate, and see a verified JWT.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { launchBrowser, watchErrors } from '../helpers/browser.js';
@@ -99,5 +99,35 @@ test('a metadata syntax error is shown next to the field and nothing is sent', a
   await page.getByLabel(/^Email \(email\)/).fill('not-an-email');
   await page.getByLabel(/Metadata/).fill('');
   await page.getByText(/email must look like name@example.com/).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  await bulk.getByLabel('Number of tokens (1–10,000)').fill('200');
+  await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
+  await bulk.getByRole('progressbar').waitFor();
+  await bulk.getByRole('status').filter({ hasText: 'done: 200 / 200 (200 ok, 0 failed)' }).waitFor();
+  const [csv] = await Promise.all([page.waitForEvent('download'), bulk.getByRole('link', { name: 'Download CSV' }).click()]);
+  const csvText = readFileSync((await csv.path())!, 'utf8');
+  assert.equal(csvText.trim().split('\r\n').length, 201);
+
+  await bulk.getByLabel('Number of tokens (1–10,000)').fill('10000');
+  await bulk.getByLabel('Concurrency (1–32)').fill('2');
+  await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
+  await bulk.getByRole('status').filter({ hasText: /running: [1-9]\d* \/ 10000/ }).waitFor();
+  await bulk.getByRole('button', { name: 'Cancel' }).click();
+  const status = bulk.getByRole('status').filter({ hasText: /^cancelled: / });
+  await status.waitFor();
+  const done = Number(/cancelled: (\d+) \/ 10000/.exec((await status.textContent()) ?? '')?.[1]);
+  assert.ok(done > 0 && done < 10000, `done ${done}`);
+  const [json] = await Promise.all([page.waitForEvent('download'), bulk.getByRole('link', { name: 'Download JSON' }).click()]);
+  const rows = JSON.parse(readFileSync((await json.path())!, 'utf8')) as unknown[];
+  assert.equal(rows.length, done, 'the partial results hold every token minted before the cancel');
   assert.deepEqual(errors, []);
 });
