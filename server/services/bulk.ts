@@ -125,8 +125,11 @@ export class BulkService {
 
   private async run(job: Job, out: WriteStream, bodyAt: (i: number) => TokenRequestBody, call: (body: TokenRequestBody) => Promise<MintOutcome>, req: BulkRequest): Promise<void> {
     let next = 0;
+    // Workers share one wait for 'drain' instead of each adding a listener.
+    let drained: Promise<unknown> | null = null;
     const write = async (line: ResultLine) => {
-      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+      if (!out.write(`${JSON.stringify(line)}\n`)) drained ??= once(out, 'drain').finally(() => (drained = null));
+      if (drained) await drained;
     };
     const fail = async (row: number, error: string, message: string) => {
       job.failed++;

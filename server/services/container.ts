@@ -44,8 +44,8 @@ export function createServices(deps: {
 }): Services {
   const link = linkBuiltinEmulator(deps.emulator?.registry, () => (deps.emulator ? deps.emulatorBaseUrl() : undefined));
   const upstream = new UpstreamClient({ ...(deps.timeouts ? { timeouts: deps.timeouts } : {}) });
-  const credentials = new CredentialService(deps.db, deps.keys, link);
   const providers = new ProviderService(deps.db, link);
+  const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate());
   const mint = new MintService(providers, credentials, upstream);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);

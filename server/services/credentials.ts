@@ -70,6 +70,8 @@ export class CredentialService {
     /** The current master key first; older ones after it, for opening only. */
     private readonly keys: readonly MasterKey[],
     private readonly emulator: BuiltinEmulatorLink,
+    /** Told after every write, so cached provider rows never carry an old credential. */
+    private readonly changed: () => void = () => {},
   ) {}
 
   async list(): Promise<CredentialView[]> {
@@ -119,6 +121,7 @@ export class CredentialService {
   async create(input: CredentialInput): Promise<CredentialView> {
     const data = this.newRowData(input, 'console');
     const row = await this.uniqueOrThrow(data.name, () => this.db.credentialSet.create({ data, include: withCount }));
+    this.changed();
     this.syncEmulator(row, new Secret(input.clientSecret));
     return toCredentialView(row);
   }
@@ -137,6 +140,7 @@ export class CredentialService {
       entityId: entityId?.toLowerCase() ?? null,
     };
     const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.credentialSet.update({ where: { id }, data, include: withCount }));
+    this.changed();
     if (before.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeCredential(before.clientId);
     this.syncEmulator(row, this.openSecret(row));
     if (before.upstreamUrl === BUILTIN_EMULATOR || row.upstreamUrl === BUILTIN_EMULATOR) await this.syncProvidersOf(id);
@@ -151,6 +155,7 @@ export class CredentialService {
       data: { ...this.sealFor(id, secret), secretSetAt: new Date(), secretSetBy: 'console' },
       include: withCount,
     });
+    this.changed();
     this.syncEmulator(row, new Secret(secret));
     return toCredentialView(row);
   }
@@ -176,6 +181,7 @@ export class CredentialService {
       if (how.providers === 'delete') await tx.provider.deleteMany({ where: { credentialSetId: id } });
       await tx.credentialSet.delete({ where: { id } });
     });
+    this.changed();
     if (row.upstreamUrl === BUILTIN_EMULATOR) {
       this.emulator.removeCredential(row.clientId);
       if (how.providers === 'delete' || target?.upstreamUrl !== BUILTIN_EMULATOR) for (const p of row.providers) this.emulator.removeProvider(p);
@@ -218,6 +224,7 @@ export class CredentialService {
         }),
       ),
     );
+    this.changed();
     return { resealed: stale.length, total: rows.length };
   }
 

@@ -50,10 +50,18 @@ export function normaliseTags(tags: readonly string[]): string[] {
 }
 
 export class ProviderService {
+  /** Provider rows with their credential set, for the mint path; cleared on every write (one process owns the DB). */
+  private readonly rows = new Map<string, ProviderRow>();
+
   constructor(
     private readonly db: Db,
     private readonly emulator: BuiltinEmulatorLink,
   ) {}
+
+  /** Forget cached rows: called after any write to providers or credential sets. */
+  invalidate(): void {
+    this.rows.clear();
+  }
 
   /** The base URL the credential set's requests go to, resolving the built-in emulator. */
   resolveBaseUrl(upstreamUrl: string): string | undefined {
@@ -98,8 +106,12 @@ export class ProviderService {
   }
 
   async getRow(id: string): Promise<ProviderRow> {
+    const cached = this.rows.get(id);
+    if (cached) return cached;
     const row = await this.db.provider.findUnique({ where: { id }, include: { credentialSet: true } });
     if (!row) throw new AppError('provider/not_found', `No provider has id ${id}.`);
+    if (this.rows.size > 10_000) this.rows.clear();
+    this.rows.set(id, row);
     return row;
   }
 
@@ -131,6 +143,7 @@ export class ProviderService {
     await this.credentialOrThrow(input.credentialSetId);
     const data = this.newRowData(input);
     const row = await this.uniqueOrThrow(data.name, () => this.db.provider.create({ data, include: { credentialSet: true } }));
+    this.invalidate();
     this.syncEmulator(row);
     return this.toView(row);
   }
@@ -148,6 +161,7 @@ export class ProviderService {
       ...(patch.credentialSetId !== undefined ? { credentialSetId: patch.credentialSetId } : {}),
     };
     const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.provider.update({ where: { id }, data, include: { credentialSet: true } }));
+    this.invalidate();
     if (before.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(before);
     this.syncEmulator(row);
     return this.toView(row);
@@ -156,6 +170,7 @@ export class ProviderService {
   async remove(id: string): Promise<void> {
     const row = await this.getRow(id);
     await this.db.provider.delete({ where: { id } });
+    this.invalidate();
     if (row.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(row);
   }
 

@@ -136,6 +136,7 @@ export class TransferService {
     }
     if (dryRun) return report;
     await this.apply(credPlan, provPlan, new Map([...existingCreds.values()].map((c) => [c.name, c.id])));
+    this.providers.invalidate();
     await this.credentials.syncBuiltinEmulator();
     return { ...report, applied: true };
   }
