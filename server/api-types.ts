@@ -1,6 +1,7 @@
 // Shapes the console API answers with, shared by the server (services, response schemas) and the SPA.
 // Browser-safe: type-only imports, nothing that needs Node.
 import type { SignedRequestInfo } from './upstream/outcome.js';
+import type { TokenRequestBody } from './frame/token-body.js';
 
 export type { SignedRequestInfo };
 
@@ -50,6 +51,8 @@ export interface MintResult {
   latencyMs: number;
   clockOffsetSeconds: number | null;
   request: SignedRequestInfo;
+  /** The Playground history entry of this mint. */
+  historyId: string | null;
 }
 
 /** What "Verify" on a credential set found. */
@@ -97,4 +100,28 @@ export interface BulkJobView {
   etaSeconds: number | null;
   /** The first failures, with their row and reason. */
   failures: { row: number; error: string; message: string }[];
+}
+
+export interface HistoryEntry {
+  id: string;
+  providerId: string | null;
+  providerName: string;
+  actor: string;
+  params: TokenRequestBody;
+  jti: string | null;
+  sub: string | null;
+  exp: string | null;
+  outcome: string;
+  latencyMs: number;
+  /** True while a kept token is still valid and can be fetched. */
+  tokenKept: boolean;
+  createdAt: string;
+}
+
+export interface PresetView {
+  id: string;
+  providerId: string;
+  name: string;
+  params: TokenRequestBody;
+  updatedAt: string;
 }

@@ -20,6 +20,7 @@ import { tokenRoutes } from './routes/tokens.js';
 import { transferRoutes } from './routes/transfer.js';
 import { metaRoutes } from './routes/meta.js';
 import { bulkRoutes } from './routes/bulk.js';
+import { playgroundRoutes } from './routes/playground.js';
 
 export const EMULATOR_PREFIX = '/emulator';
 
@@ -113,7 +114,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes);
-  for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes]) {
+  for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, playgroundRoutes]) {
     await app.register(routes, { services: opts.services });
   }
 

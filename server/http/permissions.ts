@@ -9,6 +9,9 @@ export const PERMISSIONS = [
   'provider:write',
   'token:mint',
   'token:check',
+  'history:read',
+  'preset:read',
+  'preset:write',
   'config:export',
   'config:import',
 ] as const;

@@ -22,6 +22,7 @@ const MintResponse = Type.Object({
   latencyMs: Type.Number(),
   clockOffsetSeconds: Type.Union([Type.Integer(), Type.Null()]),
   request: SignedRequestSchema,
+  historyId: Type.Union([Type.String(), Type.Null()]),
 });
 
 export async function tokenRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -31,7 +32,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       summary: "Mint a test token through the provider's upstream",
       description: 'Same body as Frame: optional first_name, last_name, email, email_domain and metadata (a JSON object).',
       params: IdParams,
-      querystring: NoQuery,
+      querystring: Type.Object({ keepToken: Type.Optional(Type.Enum(['true', 'false'], { description: 'Keep the token in the history until it expires' })) }, { additionalProperties: false }),
       body: TokenRequestBodySchema,
       response: { 200: MintResponse, ...errorResponses(404, 413, 415, 422, 429, 502, 503, 504) },
     },
@@ -46,7 +47,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
     }
     const providerId = request.params.id;
     try {
-      const result = await opts.services.mint.mint(providerId, request.body ?? {});
+      const result = await opts.services.mint.mint(providerId, request.body ?? {}, { keepToken: request.query.keepToken === 'true' });
       request.log.info({ providerId, outcome: 'ok', jti: result.claims.jti, sub: result.claims.sub, latencyMs: result.latencyMs }, 'token minted');
       return reply.header('cache-control', 'no-store').send(result);
     } catch (err) {

@@ -12,6 +12,8 @@ import { MintService } from './mint.js';
 import { TransferService } from './transfer.js';
 import { TokenCheckService } from './token-check.js';
 import { BulkService } from './bulk.js';
+import { HistoryService } from './history.js';
+import { PresetService } from './presets.js';
 
 export interface Services {
   credentials: CredentialService;
@@ -20,6 +22,8 @@ export interface Services {
   transfer: TransferService;
   tokenCheck: TokenCheckService;
   bulk: BulkService;
+  history: HistoryService;
+  presets: PresetService;
   upstream: UpstreamClient;
 }
 
@@ -46,9 +50,11 @@ export function createServices(deps: {
   const upstream = new UpstreamClient({ ...(deps.timeouts ? { timeouts: deps.timeouts } : {}) });
   const providers = new ProviderService(deps.db, link);
   const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate());
-  const mint = new MintService(providers, credentials, upstream);
+  const history = new HistoryService(deps.db, deps.keys);
+  const mint = new MintService(providers, credentials, upstream, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
   const bulk = new BulkService(providers, mint, deps.dataDir);
-  return { credentials, providers, mint, transfer, tokenCheck, bulk, upstream };
+  const presets = new PresetService(deps.db, providers);
+  return { credentials, providers, mint, transfer, tokenCheck, bulk, history, presets, upstream };
 }

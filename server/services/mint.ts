@@ -10,6 +10,7 @@ import type { MintOutcome } from '../upstream/outcome.js';
 import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderService } from './providers.js';
+import type { HistoryService } from './history.js';
 
 /** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
 const SIGNATURE_ACCEPTED = new Set(['ok', 'forbidden', 'unknown_provider', 'bad_request']);
@@ -20,6 +21,7 @@ export class MintService {
     private readonly providers: ProviderService,
     private readonly credentials: CredentialService,
     private readonly upstream: UpstreamClient,
+    private readonly history?: HistoryService,
   ) {}
 
   /** One signed call for a provider row already loaded (bulk jobs load it once). */
@@ -35,10 +37,21 @@ export class MintService {
     });
   }
 
-  async mint(providerId: string, body: TokenRequestBody): Promise<MintResult> {
+  async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean } = {}): Promise<MintResult> {
     const row = await this.providers.getRow(providerId);
     const outcome = await this.call(row.credentialSet, row, body);
     const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
+    const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
+    const historyId = await this.history?.record({
+      providerId: row.id,
+      providerName: row.name,
+      params: body,
+      outcome: outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`,
+      latencyMs: outcome.latencyMs,
+      claims: decoded?.claims,
+      token: outcome.kind === 'ok' ? outcome.token : undefined,
+      keepToken: opts.keepToken ?? false,
+    });
     if (outcome.kind !== 'ok') {
       throw new AppError(`upstream/${outcome.kind}` as ErrorCode, outcome.message, undefined, {
         ...common,
@@ -46,8 +59,7 @@ export class MintService {
         ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
       });
     }
-    const decoded = decodeJwt(outcome.token);
-    return { token: outcome.token, header: decoded?.header ?? {}, claims: decoded?.claims ?? {}, ...common };
+    return { token: outcome.token, header: decoded?.header ?? {}, claims: decoded?.claims ?? {}, ...common, historyId: historyId ?? null };
   }
 
   /** One signed call through the real upstream client with this credential set, minting against a provider. */
