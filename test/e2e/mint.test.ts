@@ -39,7 +39,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   await page.getByLabel(/First name/).fill('Ann');
   await page.getByLabel(/Last name/).fill('Smith');
   await page.getByLabel(/^Email \(email\)/).fill('ann@example.com');
-  await page.getByLabel(/Metadata/).fill('{"should_accept_tos": false, "language": "EN"}');
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"should_accept_tos": false, "language": "EN"}');
   await page.getByRole('button', { name: 'Generate token' }).click();
 
   const jwt = page.getByTestId('jwt');
@@ -50,7 +50,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   assert.equal(claims.first_name, 'Ann');
   assert.deepEqual(claims.metadata, { should_accept_tos: false, language: 'EN' });
   assert.match((await page.getByTestId('countdown').textContent()) ?? '', /Expires in 59 min|Expires in 1 h/);
-  await page.getByRole('cell', { name: 'ann@example.com' }).waitFor();
+  await page.getByRole('cell', { name: 'ann@example.com', exact: true }).waitFor();
 
   // Signature checked against the emulator's JWKS; Check token; launch link with QR code.
   await page.getByTestId('signature-check').filter({ hasText: 'Signature: valid' }).waitFor();
@@ -91,13 +91,13 @@ test('a metadata syntax error is shown next to the field and nothing is sent', a
   const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
-  await page.getByLabel(/Metadata/).fill('{"a": ');
-  await page.getByText(/Metadata is not valid JSON/).waitFor();
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('{\n  "a": 1,\n  b: 2\n}');
+  await page.getByText('Metadata is not valid JSON: unexpected "b", expected a property name in double quotes at line 3, column 3').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate token' }).isDisabled(), true);
-  await page.getByLabel(/Metadata/).fill('["not", "an", "object"]');
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('["not", "an", "object"]');
   await page.getByText(/Metadata must be a JSON object/).waitFor();
   await page.getByLabel(/^Email \(email\)/).fill('not-an-email');
-  await page.getByLabel(/Metadata/).fill('');
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('');
   await page.getByText(/email must look like name@example.com/).waitFor();
   assert.deepEqual(errors, []);
 });
@@ -129,5 +129,49 @@ test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled mi
   const [json] = await Promise.all([page.waitForEvent('download'), bulk.getByRole('link', { name: 'Download JSON' }).click()]);
   const rows = JSON.parse(readFileSync((await json.path())!, 'utf8')) as unknown[];
   assert.equal(rows.length, done, 'the partial results hold every token minted before the cancel');
+  assert.deepEqual(errors, []);
+});
+
+test('presets, key/value metadata, history: save, load back, keep a token', async () => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+
+  // The kiosk suggestion fills the metadata; key/value mode edits it as rows.
+  await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Kiosk (suggested)' });
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  assert.match(await page.getByRole('textbox', { name: /^Metadata/ }).inputValue(), /"should_accept_tos": false/);
+  await page.getByRole('button', { name: 'Key / value' }).click();
+  assert.equal(await page.getByLabel('Key 1').inputValue(), 'should_accept_tos');
+  await page.getByRole('button', { name: 'Add key' }).click();
+  await page.getByLabel('Key 3').fill('seat');
+  await page.getByLabel('Value 3').fill('12');
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
+  assert.match(await page.getByRole('textbox', { name: /^Metadata/ }).inputValue(), /"seat": 12/);
+
+  // Save as a team preset, mint keeping the token, then load the params back from the history.
+  await page.getByLabel(/^Email \(email\)/).fill('lobby@example.com');
+  await page.getByLabel('Preset name').fill('Lobby kiosk');
+  await page.getByRole('button', { name: 'Save as preset' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved preset Lobby kiosk.' }).waitFor();
+  await page.getByLabel(/Keep the token in the history/).check();
+  await page.getByRole('button', { name: 'Generate token' }).click();
+  const token = await page.getByTestId('jwt').inputValue();
+  const history = page.getByRole('region', { name: 'History' });
+  await history.getByRole('cell', { name: 'lobby@example.com', exact: true }).waitFor();
+  await history.getByRole('button', { name: 'Copy token' }).first().click();
+  await page.getByRole('status').filter({ hasText: 'Token copied.' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
+
+  await page.getByLabel(/^Email \(email\)/).fill('');
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('');
+  await history.getByRole('button', { name: /Load parameters of lobby@example.com/ }).first().click();
+  assert.equal(await page.getByLabel(/^Email \(email\)/).inputValue(), 'lobby@example.com');
+  assert.match(await page.getByRole('textbox', { name: /^Metadata/ }).inputValue(), /"seat": 12/);
+  const presets = (await (await fetch(`${app.url}/api/providers/${demo!.id}/presets`)).json()) as { name: string }[];
+  assert.ok(presets.some((p) => p.name === 'Lobby kiosk'), 'the preset is shared through the server');
   assert.deepEqual(errors, []);
 });
