@@ -1,6 +1,6 @@
 // What the emulator knows: API credentials (client id → secret and grants) and SAT providers.
 // Secrets stay inside a closure: a credential record serialises without them.
-import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { stringToSign } from '../frame/signing.js';
 import type { EntityLevel } from '../frame/entity.js';
 
@@ -28,13 +28,12 @@ export interface EmulatorCredential {
   verify(timestamp: string, signatureHex: string): boolean;
 }
 
-// Both sides are HMACed with a per-process key before comparing, so lengths always match and
-// timingSafeEqual never throws or leaks the expected value's length.
-const compareKey = randomBytes(32);
-function constantTimeEqual(a: string, b: string): boolean {
-  const ha = createHmac('sha256', compareKey).update(a).digest();
-  const hb = createHmac('sha256', compareKey).update(b).digest();
-  return timingSafeEqual(ha, hb);
+// The expected value is always 64 hex characters, so a length check reveals nothing secret; equal-length
+// values are compared in constant time.
+function constantTimeEqual(expected: string, presented: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(presented, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function makeCredential(input: EmulatorCredentialInput): EmulatorCredential {

@@ -6,11 +6,16 @@ export interface DecodedJwt {
   signature: string;
 }
 
+const NodeBuffer = (globalThis as { Buffer?: { from(s: string, enc: 'base64url'): { toString(enc: 'utf8'): string } } }).Buffer;
+const utf8 = new TextDecoder();
+
 function base64UrlDecode(segment: string): string {
-  const padded = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
-  const binary = atob(padded);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
+  // Node's Buffer is much faster (bulk mints decode thousands); the browser path uses atob.
+  if (NodeBuffer) return NodeBuffer.from(segment, 'base64url').toString('utf8');
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '='));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return utf8.decode(bytes);
 }
 
 export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -105,7 +105,9 @@ export class BulkService {
     const job = new Job(id, providerId, bodyAt.total, req.concurrency ?? DEFAULT_BULK_CONCURRENCY, join(this.dir, `${id}.ndjson`));
     this.jobs.set(id, job);
     const out = createWriteStream(job.file, { mode: 0o600 });
-    void this.run(job, out, bodyAt.body, async (body) => this.mint.call(provider.credentialSet, provider, body), req);
+    // The secret is opened once per job, not once per token.
+    const secret = this.mint.openSecretOf(provider.credentialSet);
+    void this.run(job, out, bodyAt.body, async (body) => this.mint.call(provider.credentialSet, provider, body, secret), req);
     return job.view();
   }
 

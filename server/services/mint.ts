@@ -11,6 +11,7 @@ import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderService } from './providers.js';
 import type { HistoryService } from './history.js';
+import type { Secret } from '../crypto/secret.js';
 
 /** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
 const SIGNATURE_ACCEPTED = new Set(['ok', 'forbidden', 'unknown_provider', 'bad_request']);
@@ -24,15 +25,19 @@ export class MintService {
     private readonly history?: HistoryService,
   ) {}
 
+  openSecretOf(credential: CredentialSet): Secret {
+    return this.credentials.openSecret(credential);
+  }
+
   /** One signed call for a provider row already loaded (bulk jobs load it once). */
-  async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody): Promise<MintOutcome> {
+  async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody, secret: Secret = this.credentials.openSecret(credential)): Promise<MintOutcome> {
     const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);
     if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
     return this.upstream.mintToken({
       baseUrl,
       target: { level: provider.entityLevel as EntityLevel, entityId: provider.entityId, providerName: provider.name },
       clientId: credential.clientId,
-      secret: this.credentials.openSecret(credential),
+      secret,
       body,
     });
   }

@@ -103,6 +103,12 @@ for (const r of rejections) {
   });
 }
 
+test('a signature of the right length in multi-byte characters is a 401, not a crash', async () => {
+  const res = await http<{ error: string }>('POST', uri, {}, { ...headers(), 'X-Frame-Signature': 'é'.repeat(64) });
+  assert.equal(res.status, 401);
+  assert.equal(res.json.error, 'invalid_signature');
+});
+
 test('signature hex is accepted in upper case too (documented choice)', async () => {
   const h = headers();
   const res = await http('POST', uri, {}, { ...h, 'X-Frame-Signature': h['X-Frame-Signature'].toUpperCase() });

@@ -39,6 +39,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   await page.getByLabel(/First name/).fill('Ann');
   await page.getByLabel(/Last name/).fill('Smith');
   await page.getByLabel(/^Email \(email\)/).fill('ann@example.com');
+  await page.getByLabel(/Email domain/).fill('example.com');
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"should_accept_tos": false, "language": "EN"}');
   await page.getByRole('button', { name: 'Generate token' }).click();
 
