@@ -48,8 +48,10 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
 
   const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
   let baseUrl: string | undefined;
-  const services = createServices({ db, dataDir: config.dataDir, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
-  const app = await buildApp({
+  let app: FastifyInstance | undefined;
+  const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'a history row could not be written');
+  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
+  app = await buildApp({
     services,
     emulator,
     emulatorTimestampWindowSeconds: config.emulator.timestampWindowSeconds,
@@ -59,6 +61,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   });
   app.addHook('onClose', async () => {
     services.bulk.cancelAll();
+    await services.history.flush();
     await services.upstream.close();
     await db.$disconnect();
   });

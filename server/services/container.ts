@@ -43,6 +43,8 @@ export function createServices(deps: {
   keys: readonly MasterKey[];
   timeouts?: Partial<UpstreamTimeouts>;
   emulator?: EmulatorServices | undefined;
+  /** Errors of work done after the answer (history rows); logged by the app. */
+  onBackgroundError?: (err: unknown) => void;
   /** Base URL of the built-in emulator; known once the server listens. */
   emulatorBaseUrl: () => string | undefined;
 }): Services {
@@ -50,7 +52,7 @@ export function createServices(deps: {
   const upstream = new UpstreamClient({ ...(deps.timeouts ? { timeouts: deps.timeouts } : {}) });
   const providers = new ProviderService(deps.db, link);
   const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate());
-  const history = new HistoryService(deps.db, deps.keys);
+  const history = new HistoryService(deps.db, deps.keys, Date.now, deps.onBackgroundError);
   const mint = new MintService(providers, credentials, upstream, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);

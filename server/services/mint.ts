@@ -47,7 +47,7 @@ export class MintService {
     const outcome = await this.call(row.credentialSet, row, body);
     const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
     const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
-    const historyId = await this.history?.record({
+    const historyId = this.history?.record({
       providerId: row.id,
       providerName: row.name,
       params: body,

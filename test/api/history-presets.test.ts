@@ -45,7 +45,7 @@ test('every Playground mint is in the history; the token only when asked for', a
 
 test('a kept token is dropped once it expires', async () => {
   const { token, claims } = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).json;
-  const id = await app.services.history.record({ providerId: demo.id, providerName: demo.name, params: {}, outcome: 'ok', latencyMs: 1, claims: { ...claims, exp: Math.floor(Date.now() / 1000) + 1 }, token, keepToken: true });
+  const id = app.services.history.record({ providerId: demo.id, providerName: demo.name, params: {}, outcome: 'ok', latencyMs: 1, claims: { ...claims, exp: Math.floor(Date.now() / 1000) + 1 }, token, keepToken: true });
   assert.equal((await http('GET', `${app.url}/api/history/${id}/token`)).status, 200);
   await new Promise((r) => setTimeout(r, 1100));
   assert.equal((await http('GET', `${app.url}/api/history/${id}/token`)).status, 410);
