@@ -1,5 +1,6 @@
-// `npm run bench`: measures, in one run, against the built console on loopback (separate process):
-//   - console mint latency (p50/p99) next to a direct signed call to the same built-in emulator;
+// `npm run bench`: measures, in one run, the built console and a standalone emulator, each in its own
+// process on loopback (as Frame is a separate service):
+//   - console mint latency (p50/p99) next to a direct signed call to the same emulator;
 //   - a 10,000-token bulk mint's wall time and the server's RSS before and after.
 // Writes docs/benchmarks.md. Needs `npm run build` (npm run bench runs it when sources changed).
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,12 +18,22 @@ spawnSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inhe
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sat-bench-'));
 const port = 20000 + Math.floor(Math.random() * 20000);
-const server = spawn(process.execPath, ['dist/server/main.js'], { cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const emulatorPort = port + 1;
+const clientId = `${randomUUID()}.bench`;
+const secret = `bench-${randomUUID()}`;
+const entityId = randomUUID();
+const providerName = `secure-anon-${randomUUID()}`;
+const emulatorConfig = join(dataDir, 'emulator.json');
+writeFileSync(emulatorConfig, JSON.stringify({ credentials: [{ clientId, clientSecret: secret, grants: '*' }], providers: [{ level: 'account', entityId, name: providerName, tokenDurationMinutes: 60 }] }));
+const quiet = { ...process.env, LOG_LEVEL: 'warn' };
+const emulator = spawn(process.execPath, ['dist/server/emulator/main.js', '--config', emulatorConfig, '--port', String(emulatorPort)], { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] });
+const server = spawn(process.execPath, ['dist/server/main.js'], { cwd: root, env: { ...quiet, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const emulatorBase = `http://127.0.0.1:${emulatorPort}`;
 const base = `http://127.0.0.1:${port}`;
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
 
-async function call(method, path, body, headers = {}) {
-  const res = await request(`${base}${path}`, { method, dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function call(method, path, body, headers = {}, origin = base) {
+  const res = await request(`${origin}${path}`, { method, dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.body.text();
   return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
 }
@@ -47,10 +58,8 @@ try {
     if (i > 300) throw new Error('the console did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const clientId = `${randomUUID()}.bench`;
-  const secret = `bench-${randomUUID()}`;
-  const cred = await call('POST', '/api/credential-sets', { name: 'bench', clientId, clientSecret: secret, upstreamUrl: 'builtin:emulator' });
-  const prov = await call('POST', '/api/providers', { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id });
+  const cred = await call('POST', '/api/credential-sets', { name: 'bench', clientId, clientSecret: secret, upstreamUrl: emulatorBase });
+  const prov = await call('POST', '/api/providers', { name: providerName, tokenDurationMin: 60, entityLevel: 'account', entityId, credentialSetId: cred.json.id });
   const tokenPath = new URL(prov.json.tokenUri).pathname;
   const body = { email: 'bench@example.com', first_name: 'Bench' };
 
@@ -59,7 +68,7 @@ try {
   const directCall = async () => {
     const ts = Math.floor(Date.now() / 1000).toString();
     const sig = createHmac('sha256', secret).update(ts + clientId).digest('hex');
-    const r = await call('POST', tokenPath, body, { 'X-Frame-ClientId': clientId, 'X-Frame-Timestamp': ts, 'X-Frame-Signature': sig });
+    const r = await call('POST', tokenPath, body, { 'X-Frame-ClientId': clientId, 'X-Frame-Timestamp': ts, 'X-Frame-Signature': sig }, emulatorBase);
     if (r.status !== 200) throw new Error(`direct ${r.status}`);
   };
   const consoleCall = async () => {
@@ -105,11 +114,12 @@ try {
   ];
   const table = ['| Measure | Result | Goal |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   console.log(table);
-  const doc = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, the built console in its own process on loopback, the built-in emulator as upstream, ${N} requests of each kind, alternated, after ${WARMUP} warm-up pairs.\n\n${table}\n\nThe direct call is what a small Node script does: sign, POST to the emulator, read the JSON string. The console mint adds one loopback hop (browser → console), the provider lookup (cached in memory after the first mint) and decrypting the secret; both paths end at the same emulator in the console's process.\n`;
+  const doc = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, the built console and a standalone emulator (\`npm run emulator\`) each in its own process on loopback, the console's credential set pointing at that emulator, ${N} requests of each kind, alternated, after ${WARMUP} warm-up pairs.\n\n${table}\n\nThe direct call is what a small Node script does: sign, POST to the emulator, read the JSON string. The console mint adds one loopback hop (browser → console), the provider lookup (cached in memory after the first mint) and decrypting the secret; both paths end at the same emulator process.\n`;
   writeFileSync(join(root, 'docs', 'benchmarks.md'), doc);
 } finally {
   server.kill('SIGTERM');
+  emulator.kill('SIGTERM');
   await agent.close();
-  await new Promise((r) => server.once('exit', r));
+  await Promise.all([server, emulator].map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.once('exit', r)))));
   rmSync(dataDir, { recursive: true, force: true });
 }
