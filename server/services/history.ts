@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { MintRecord } from '../db/generated/client.js';
+import { join, sql } from '../db/generated/internal/prismaNamespace.js';
 import { aadFor, open, seal, type MasterKey } from '../crypto/secret-box.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { AppError } from '../http/errors.js';
@@ -27,8 +28,9 @@ export interface MintRecordInput {
 }
 
 export class HistoryService {
-  /** Inserts still in flight: a mint answers without waiting for its history row. */
-  private readonly pending = new Set<Promise<unknown>>();
+  /** Rows not yet written: a mint answers without waiting for its history row. */
+  private readonly queue: unknown[][] = [];
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -40,26 +42,46 @@ export class HistoryService {
   /** Records a mint in the background and returns its id at once; readers wait for pending rows (flush). */
   record(input: MintRecordInput): string {
     const id = randomUUID();
-    const write = this.insert(id, input).catch(this.onError);
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
+    this.queue.push(this.row(id, input));
+    // Rows that arrive together are written together: one statement, one transaction.
+    this.writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeQueued());
     return id;
   }
 
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    while (this.writing) await this.writing;
   }
 
-  private async insert(id: string, input: MintRecordInput): Promise<void> {
+  private async writeQueued(): Promise<void> {
+    const rows = this.queue.splice(0, 500);
+    try {
+      // Raw insert: Prisma's query planning costs more than the write itself. Dates are stored as the adapter stores them.
+      await this.db.$executeRaw`INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES ${join(rows.map((r) => sql`(${join(r)})`))}`;
+    } catch (err) {
+      this.onError(err);
+    }
+    this.writing = this.queue.length ? this.writeQueued() : null;
+  }
+
+  private row(id: string, input: MintRecordInput): unknown[] {
     const { claims } = input;
     const exp = typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : null;
     const keep = input.keepToken && input.token !== undefined && exp !== null && exp.getTime() > this.now();
-    // Raw insert: this runs after every Playground mint, and Prisma's query planning costs more than the
-    // write itself. Dates are stored as the adapter stores them.
     const tokenSealed = keep ? seal(input.token!, this.keys[0]!, aadFor(TABLE, id, 'token')) : null;
-    await this.db.$executeRaw`INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt")
-      VALUES (${id}, ${input.providerId}, ${input.providerName}, ${'console'}, ${JSON.stringify(input.params)}, ${typeof claims?.jti === 'string' ? claims.jti : null},
-              ${typeof claims?.sub === 'string' ? claims.sub : null}, ${exp ? isoLikePrisma(exp) : null}, ${input.outcome}, ${input.latencyMs}, ${tokenSealed}, ${isoLikePrisma(new Date(this.now()))})`;
+    return [
+      id,
+      input.providerId,
+      input.providerName,
+      'console',
+      JSON.stringify(input.params),
+      typeof claims?.jti === 'string' ? claims.jti : null,
+      typeof claims?.sub === 'string' ? claims.sub : null,
+      exp ? isoLikePrisma(exp) : null,
+      input.outcome,
+      input.latencyMs,
+      tokenSealed,
+      isoLikePrisma(new Date(this.now())),
+    ];
   }
 
   private view(row: MintRecord): HistoryEntry {
