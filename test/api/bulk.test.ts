@@ -3,14 +3,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 
 let app: TestConsole;
 let demo: any;
 before(async () => {
-  app = await startTestConsole({ LOG_LEVEL: 'warn' });
-  demo = (await http<any[]>('GET', `${app.url}/api/providers`)).json[0];
+  ({ app, demo } = await startWithDemo({ LOG_LEVEL: 'warn' }));
 });
 after(() => app.stop());
 

@@ -2,14 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 
 let app: TestConsole;
 let demo: any;
 before(async () => {
-  app = await startTestConsole();
-  demo = (await http<any[]>('GET', `${app.url}/api/providers`)).json[0];
+  ({ app, demo } = await startWithDemo());
 });
 after(() => app.stop());
 

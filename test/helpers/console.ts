@@ -27,3 +27,12 @@ export async function startTestConsole(env: Record<string, string> = {}, opts: {
     },
   };
 }
+
+/** A console with its seeded demo provider (on the built-in emulator), the common start of many tests. */
+export async function startWithDemo(env: Record<string, string> = {}): Promise<{ app: TestConsole; demo: { id: string; name: string; tokenDurationMin: number } }> {
+  const app = await startTestConsole(env);
+  const res = await fetch(`${app.url}/api/providers`);
+  const [demo] = (await res.json()) as { id: string; name: string; tokenDurationMin: number }[];
+  if (!demo) throw new Error('the demo provider was not seeded');
+  return { app, demo };
+}
