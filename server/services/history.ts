@@ -55,12 +55,21 @@ export class HistoryService {
   private async writeQueued(): Promise<void> {
     const rows = this.queue.splice(0, 500);
     try {
-      // Raw insert: Prisma's query planning costs more than the write itself. Dates are stored as the adapter stores them.
-      await this.db.$executeRaw`INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES ${join(rows.map((r) => sql`(${join(r)})`))}`;
-    } catch (err) {
-      this.onError(err);
+      await this.insertRows(rows);
+    } catch {
+      // One bad row must not lose the others; a provider deleted meanwhile leaves its rows without the link.
+      for (const row of rows) {
+        await this.insertRows([row])
+          .catch(() => this.insertRows([row.map((v, i) => (i === 1 ? null : v))]))
+          .catch(this.onError);
+      }
     }
     this.writing = this.queue.length ? this.writeQueued() : null;
+  }
+
+  /** Raw insert: Prisma's query planning costs more than the write itself. Dates are stored as the adapter stores them. */
+  private async insertRows(rows: unknown[][]): Promise<void> {
+    await this.db.$executeRaw`INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES ${join(rows.map((r) => sql`(${join(r)})`))}`;
   }
 
   private row(id: string, input: MintRecordInput): unknown[] {

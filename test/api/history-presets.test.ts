@@ -68,3 +68,13 @@ test('presets: save, list, refuse a duplicate name unless replacing, delete', as
   assert.equal((await http('DELETE', `${app.url}/api/presets/${saved.json.id}`)).status, 204);
   assert.equal((await http('DELETE', `${app.url}/api/presets/${saved.json.id}`)).status, 404);
 });
+
+test('a history row whose provider is gone keeps its name, and the rows written with it are kept', async () => {
+  const ghost = randomUUID();
+  const a = app.services.history.record({ providerId: ghost, providerName: 'gone', params: {}, outcome: 'ok', latencyMs: 1, keepToken: false });
+  const b = app.services.history.record({ providerId: demo.id, providerName: demo.name, params: { first_name: 'Kept row' }, outcome: 'ok', latencyMs: 1, keepToken: false });
+  await app.services.history.flush();
+  const orphan = await app.db.mintRecord.findUnique({ where: { id: a } });
+  assert.deepEqual([orphan?.providerId, orphan?.providerName], [null, 'gone']);
+  assert.ok(await app.db.mintRecord.findUnique({ where: { id: b } }));
+});
