@@ -1,6 +1,7 @@
 // The root plugin: server options shared by tests and production, OpenAPI, the console API, the built-in
 // emulator under /emulator, and the built SPA.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -44,6 +45,22 @@ export const LOG_REDACT_PATHS = [
   '*.secret',
   '*.token',
 ];
+
+/** The SPA is compiled ahead (no eval, no inline script or style), so the policy needs no 'unsafe-*'. */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  // Served on plain http on loopback too: upgrading requests would break it.
+  upgradeInsecureRequests: null,
+};
 
 export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream'>): FastifyServerOptions {
   return {
@@ -101,6 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installJsonParser(app);
   enforceRouteContract(app);
 
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -111,7 +129,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI (only /docs) brings its own policy: hashes for its scripts, but it sets inline styles at run
+  // time, so its style-src needs 'unsafe-inline'; no https upgrade on loopback. The SPA's policy stays strict.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '').replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
+  });
 
   await app.register(healthRoutes);
   for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, playgroundRoutes]) {

@@ -176,3 +176,16 @@ test('presets, key/value metadata, history: save, load back, keep a token', asyn
   assert.ok(presets.some((p) => p.name === 'Lobby kiosk'), 'the preset is shared through the server');
   assert.deepEqual(errors, []);
 });
+
+test('the console and the API docs load under their Content-Security-Policy with no violation', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  const response = await page.goto(app.url);
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"]) assert.ok(csp.includes(directive), directive);
+  assert.equal(/unsafe-/.test(csp), false, 'no unsafe-* in the policy');
+  await page.getByRole('heading', { name: 'Anonymous Access Providers' }).waitFor();
+  await page.goto(`${app.url}/docs`);
+  await page.getByText('sat-playground API').first().waitFor();
+  assert.deepEqual(errors, []);
+});
