@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
-import { EntityLevelSchema, IdParams, NoQuery, Uuid } from './common.js';
+import { IdParams, NoQuery } from './common.js';
+import { CredentialFields, EntityLevelSchema, Uuid } from '../field-schemas.js';
 
 const TAGS = ['credential sets'];
 
@@ -24,11 +25,7 @@ export const CredentialViewSchema = Type.Object({
   providerCount: Type.Integer(),
 });
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
-const ClientId = Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: 'Frame API client id, e.g. <uuid>.img.frame.nutanix.com' });
-const ClientSecret = Type.String({ minLength: 8, maxLength: 512, writeOnly: true, description: 'Write-only: stored encrypted, never returned' });
-const UpstreamUrl = Type.String({ minLength: 1, maxLength: 500, description: 'https base URL of the Frame API, or builtin:emulator' });
-const Notes = Type.String({ maxLength: 1000 });
+const { name: Name, clientId: ClientId, clientSecret: ClientSecret, upstreamUrl: UpstreamUrl, notes: Notes } = CredentialFields;
 
 const CreateCredentialBody = Type.Object(
   {

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PROVIDER_NAME_PATTERN } from '../frame/entity.js';
-import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../emulator/contract.js';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { PROVIDER_SORT_KEYS } from '../services/providers.js';
-import { EntityLevelSchema, IdParams, NoQuery, Uuid } from './common.js';
+import { IdParams, NoQuery } from './common.js';
+import { ProviderFields, Uuid } from '../field-schemas.js';
 
 const TAGS = ['providers'];
 
@@ -29,15 +28,7 @@ export const ProviderViewSchema = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
-const Fields = {
-  name: Type.String({ pattern: PROVIDER_NAME_PATTERN, description: 'secure-anon-<uuid>; generated when absent' }),
-  description: Type.String({ maxLength: 200 }),
-  tokenDurationMin: Type.Integer({ minimum: MIN_TOKEN_DURATION_MINUTES, maximum: MAX_TOKEN_DURATION_MINUTES, description: 'Token Duration in minutes (5-480)' }),
-  entityLevel: EntityLevelSchema,
-  entityId: Uuid('UUID of the account, organization or customer'),
-  credentialSetId: Uuid('Credential set that mints for this provider'),
-  tags: Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^,]+$' }), { maxItems: 20, description: 'Short labels, e.g. kiosk, trial' }),
-};
+const Fields = ProviderFields;
 
 const CreateProviderBody = Type.Object(
   {

@@ -3,8 +3,8 @@
 import type { Db } from '../db/client.js';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { ENTITY_LEVELS, PROVIDER_NAME_PATTERN, UUID_PATTERN, type EntityLevel } from '../frame/entity.js';
-import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../emulator/contract.js';
+import type { EntityLevel } from '../frame/entity.js';
+import { CredentialFields, EntityLevelSchema, ProviderFields, Uuid } from '../field-schemas.js';
 import { describeErrors } from '../schema-check.js';
 import { AppError } from '../http/errors.js';
 import type { CredentialService } from './credentials.js';
@@ -15,28 +15,27 @@ import { normaliseUpstream } from './upstreams.js';
 export const EXPORT_FORMAT = 'sat-playground/export';
 export const EXPORT_VERSION = 1;
 
-const Uuid = Type.String({ pattern: UUID_PATTERN });
 export const ExportedCredentialSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-    clientId: Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$' }),
-    upstreamUrl: Type.String({ minLength: 1, maxLength: 500 }),
-    entityLevel: Type.Union([Type.Enum(ENTITY_LEVELS), Type.Null()]),
-    entityId: Type.Union([Uuid, Type.Null()]),
-    notes: Type.String({ maxLength: 1000 }),
+    name: CredentialFields.name,
+    clientId: CredentialFields.clientId,
+    upstreamUrl: CredentialFields.upstreamUrl,
+    entityLevel: Type.Union([EntityLevelSchema, Type.Null()]),
+    entityId: Type.Union([Uuid(), Type.Null()]),
+    notes: CredentialFields.notes,
     secretFingerprint: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
 export const ExportedProviderSchema = Type.Object(
   {
-    name: Type.String({ pattern: PROVIDER_NAME_PATTERN }),
-    description: Type.String({ maxLength: 200 }),
-    tokenDurationMin: Type.Integer({ minimum: MIN_TOKEN_DURATION_MINUTES, maximum: MAX_TOKEN_DURATION_MINUTES }),
-    entityLevel: Type.Enum(ENTITY_LEVELS),
-    entityId: Uuid,
-    tags: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 }),
-    credentialSet: Type.String({ minLength: 1, maxLength: 100, description: 'Name of the credential set' }),
+    name: ProviderFields.name,
+    description: ProviderFields.description,
+    tokenDurationMin: ProviderFields.tokenDurationMin,
+    entityLevel: ProviderFields.entityLevel,
+    entityId: ProviderFields.entityId,
+    tags: ProviderFields.tags,
+    credentialSet: Type.String({ ...CredentialFields.name, description: 'Name of the credential set' }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,25 @@
+// The field rules of credential sets and providers, once: the API routes and the import file use them alike.
+import { Type } from 'typebox';
+import { ENTITY_LEVELS, PROVIDER_NAME_PATTERN, UUID_PATTERN } from './frame/entity.js';
+import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from './emulator/contract.js';
+
+export const Uuid = (description?: string) => Type.String({ pattern: UUID_PATTERN, ...(description ? { description } : {}) });
+export const EntityLevelSchema = Type.Enum(ENTITY_LEVELS, { description: 'account, organization or customer' });
+
+export const CredentialFields = {
+  name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+  clientId: Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: 'Frame API client id, e.g. <uuid>.img.frame.nutanix.com' }),
+  clientSecret: Type.String({ minLength: 8, maxLength: 512, writeOnly: true, description: 'Write-only: stored encrypted, never returned' }),
+  upstreamUrl: Type.String({ minLength: 1, maxLength: 500, description: 'https base URL of the Frame API, or builtin:emulator' }),
+  notes: Type.String({ maxLength: 1000 }),
+};
+
+export const ProviderFields = {
+  name: Type.String({ pattern: PROVIDER_NAME_PATTERN, description: 'secure-anon-<uuid>; generated when absent' }),
+  description: Type.String({ maxLength: 200 }),
+  tokenDurationMin: Type.Integer({ minimum: MIN_TOKEN_DURATION_MINUTES, maximum: MAX_TOKEN_DURATION_MINUTES, description: 'Token Duration in minutes (5-480)' }),
+  entityLevel: EntityLevelSchema,
+  entityId: Uuid('UUID of the account, organization or customer'),
+  credentialSetId: Uuid('Credential set that mints for this provider'),
+  tags: Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^,]+$' }), { maxItems: 20, description: 'Short labels, e.g. kiosk, trial' }),
+};
