@@ -127,6 +127,7 @@ export class BulkService {
 
   private async run(job: Job, out: WriteStream, bodyAt: (i: number) => TokenRequestBody, call: (body: TokenRequestBody) => Promise<MintOutcome>, req: BulkRequest): Promise<void> {
     let next = 0;
+    const linkBase = req.launchLink?.trim();
     // Workers share one wait for 'drain' instead of each adding a listener.
     let drained: Promise<unknown> | null = null;
     const write = async (line: ResultLine) => {
@@ -149,7 +150,7 @@ export class BulkService {
           const outcome = await call(body);
           if (outcome.kind === 'ok') {
             const claims = decodeJwt(outcome.token)?.claims ?? {};
-            const link = req.launchLink?.trim() ? launchLink(req.launchLink, outcome.token, req.quitAndLogout ?? false) : null;
+            const link = linkBase ? launchLink(linkBase, outcome.token, req.quitAndLogout ?? false) : null;
             job.ok++;
             await write({
               row,
