@@ -1,7 +1,6 @@
 // The root plugin: server options shared by tests and production, OpenAPI, the console API, the built-in
 // emulator under /emulator, and the built SPA.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -10,6 +9,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { installErrorHandling } from './http/error-handler.js';
 import { installJsonParser } from './http/json-body.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { isPermission } from './http/permissions.js';
 import { frameEmulator } from './emulator/plugin.js';
 import type { EmulatorServices } from './services/container.js';
@@ -118,7 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installJsonParser(app);
   enforceRouteContract(app);
 
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -55,7 +55,7 @@ function boolean(env: Env, name: keyof typeof ENV_VARS, fallback: boolean): bool
   throw new Error(`${name} must be true or false, got "${env[name]}"`);
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): ConsoleConfig {
   const dataDir = resolve(env.DATA_DIR || './data');

@@ -1,15 +1,54 @@
 // The Prisma client on a SQLite file through the better-sqlite3 driver adapter (no engine binary).
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaClient } from './generated/client.js';
 
 export type Db = PrismaClient;
+export type Connection = BetterSqlite3.Database;
+
+const connections = new WeakMap<Db, Connection>();
+
+/**
+ * The better-sqlite3 connection under a client, for hot-path appends (history, audit) where Prisma's query
+ * planning costs more than the write. One connection for both, so there is never a second writer to wait on.
+ */
+export function connectionOf(db: Db): Connection {
+  const connection = connections.get(db);
+  if (!connection) throw new Error('This client was not opened by openDatabase');
+  return connection;
+}
 
 export async function openDatabase(dbFile: string): Promise<Db> {
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${dbFile}`, timeout: 5000 }) });
+  const factory = new PrismaBetterSqlite3({ url: `file:${dbFile}`, timeout: 5000 });
+  let connection: Connection | undefined;
+  const capturing: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect(): Promise<SqlDriverAdapter> {
+      const adapter = await factory.connect();
+      connection = (adapter as unknown as { client: Connection }).client;
+      return adapter;
+    },
+  };
+  const prisma = new PrismaClient({ adapter: capturing });
   // WAL lets readers run beside a writer; the busy timeout (set above) comes before it.
   await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, not a process crash.
+  await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+  if (!connection) throw new Error('The database adapter did not connect');
+  connections.set(prisma, connection);
   return prisma;
+}
+
+/**
+ * Runs a synchronous write on the connection once no Prisma transaction is open on it: the adapter runs
+ * plain queries on the same connection, so a write made during someone's transaction would join it.
+ */
+export async function writeOutsideTransactions<T>(connection: Connection, write: () => T): Promise<T> {
+  while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
+  return write();
 }
 
 /** Prisma's error codes we act on, by name. */
