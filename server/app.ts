@@ -10,6 +10,11 @@ import type { DestinationStream } from 'pino';
 import { installErrorHandling } from './http/error-handler.js';
 import { installJsonParser } from './http/json-body.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { installAuth } from './http/auth-hook.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { auditRoutes } from './routes/audit.js';
+import { brokerRoutes } from './routes/broker.js';
 import { isPermission } from './http/permissions.js';
 import { frameEmulator } from './emulator/plugin.js';
 import type { EmulatorServices } from './services/container.js';
@@ -33,6 +38,8 @@ export interface AppOptions {
   webRoot?: string | undefined;
   logLevel?: string;
   logStream?: DestinationStream;
+  /** Fastify's trustProxy: whether X-Forwarded-* from a reverse proxy decide the client address and https. */
+  trustProxy?: boolean | string | undefined;
 }
 
 /** Redaction for every log line: credentials and tokens never reach the log. */
@@ -44,6 +51,13 @@ export const LOG_REDACT_PATHS = [
   '*.client_secret',
   '*.secret',
   '*.token',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.key',
+  '*.csrfToken',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
 ];
 
 /** The SPA is compiled ahead (no eval, no inline script or style), so the policy needs no 'unsafe-*'. */
@@ -62,8 +76,9 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
-export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream'>): FastifyServerOptions {
+export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream' | 'trustProxy'>): FastifyServerOptions {
   return {
+    trustProxy: opts.trustProxy ?? false,
     logger: {
       level: opts.logLevel ?? 'info',
       redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' },
@@ -119,14 +134,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   enforceRouteContract(app);
 
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'sat-playground API',
         version: '0.1.0',
-        description: 'Console API for Frame Secure Anonymous Tokens, and the built-in Frame SAT emulator (under /emulator).',
+        description: 'Console API for Frame Secure Anonymous Tokens, and the built-in Frame SAT emulator (under /emulator). Sign in with POST /api/session; send the session cookie and, on changes, X-CSRF-Token. The token broker (/api/v1/...) takes an API key as Authorization: Bearer.',
       },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A token-broker API key (satk_...)' } } },
     },
   });
   // Swagger UI (only /docs) brings its own policy: hashes for its scripts, but it sets inline styles at run
@@ -138,7 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes);
-  for (const routes of [credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, playgroundRoutes]) {
+  for (const routes of [authRoutes, userRoutes, auditRoutes, brokerRoutes, credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, playgroundRoutes]) {
     await app.register(routes, { services: opts.services });
   }
 

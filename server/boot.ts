@@ -40,7 +40,7 @@ function loopbackUrl(app: FastifyInstance): string {
   return `http://${host}:${address.port}`;
 }
 
-export async function startConsole(config: ConsoleConfig, opts: { logStream?: DestinationStream; webRoot?: string } = {}): Promise<RunningConsole> {
+export async function startConsole(config: ConsoleConfig, opts: { logStream?: DestinationStream; webRoot?: string; now?: () => number } = {}): Promise<RunningConsole> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const ring = loadKeyRing(config.masterKeyEnv, config.dataDir);
   await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
@@ -50,16 +50,24 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   let baseUrl: string | undefined;
   let app: FastifyInstance | undefined;
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'a history row could not be written');
-  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl });
+  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now });
   app = await buildApp({
     services,
     emulator,
     emulatorTimestampWindowSeconds: config.emulator.timestampWindowSeconds,
     webRoot: opts.webRoot ?? WEB_ROOT,
     logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
+  // Expired sessions and audit rows past retention go at start and every six hours.
+  const housekeeping = async () => {
+    await services.sessions.purgeExpired();
+    await services.audit.purge();
+  };
+  const timer = setInterval(() => void housekeeping().catch((err: unknown) => app?.log.error({ err }, 'housekeeping failed')), 6 * 3_600_000).unref();
   app.addHook('onClose', async () => {
+    clearInterval(timer);
     services.bulk.cancelAll();
     await services.history.flush();
     await services.upstream.close();
@@ -71,6 +79,11 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     // A missing or wrong master key stops here, before anything is served or written.
     await services.credentials.checkAllSecrets();
     if (emulator) await services.credentials.syncBuiltinEmulator();
+    if (config.owner && (await services.users.count()) === 0) {
+      await services.users.createOwner(config.owner);
+      app.log.info(`created the owner account ${config.owner.email} from SAT_OWNER_EMAIL`);
+    }
+    await housekeeping();
     if (config.seedDemo && (await seedDemo(db, services.credentials, services.providers))) {
       app.log.info('seeded a demo credential set and provider on the built-in emulator');
     }

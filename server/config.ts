@@ -15,6 +15,10 @@ export interface ConsoleConfig {
   emulator: { enabled: boolean; timestampWindowSeconds: number };
   seedDemo: boolean;
   masterKeyEnv: MasterKeyEnv;
+  trustProxy: boolean | string;
+  sessionTimeouts: { idleMs: number; absoluteMs: number };
+  /** The owner to create on a database with no user (unattended installs). */
+  owner: { email: string; password: string } | null;
 }
 
 /** Documented in README.md ("Configuration"); keep the two in step. */
@@ -33,6 +37,11 @@ export const ENV_VARS = {
   EMULATOR_ENABLED: 'Serve the built-in Frame emulator under /emulator (default true)',
   EMULATOR_TIMESTAMP_WINDOW_SECONDS: `Accepted clock skew of the built-in emulator (default ${DEFAULT_TIMESTAMP_WINDOW_SECONDS})`,
   SEED_DEMO: 'Create a demo credential set and provider on an empty database (default true)',
+  SAT_OWNER_EMAIL: 'With SAT_OWNER_PASSWORD: create this owner at start when there is no user (unattended installs)',
+  SAT_OWNER_PASSWORD: 'Password of that owner (12+ characters, not a common one); there is never a default password',
+  SESSION_IDLE_MINUTES: 'A session ends after this long without a request (default 30)',
+  SESSION_ABSOLUTE_HOURS: 'A session ends this long after sign-in, however active (default 12)',
+  TRUST_PROXY: 'Behind a TLS-terminating reverse proxy: true, or its addresses (comma-separated IPs/CIDRs); then X-Forwarded-Proto/For decide https (Secure cookies) and client IPs (default false)',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -53,6 +62,23 @@ function boolean(env: Env, name: keyof typeof ENV_VARS, fallback: boolean): bool
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new Error(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  const value = raw?.trim().toLowerCase();
+  if (!value || ['0', 'false', 'no', 'off'].includes(value)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (!/^[0-9a-f.:/,\s]+$/.test(value)) throw new Error(`TRUST_PROXY must be true, false or a comma-separated list of proxy IPs/CIDRs, got "${raw}"`);
+  return value;
+}
+
+function ownerFrom(env: Env): { email: string; password: string } | null {
+  const email = env.SAT_OWNER_EMAIL?.trim();
+  const password = env.SAT_OWNER_PASSWORD;
+  if (!email && !password) return null;
+  if (!email || !password) throw new Error('Set both SAT_OWNER_EMAIL and SAT_OWNER_PASSWORD, or neither (then the console asks for its owner in the browser)');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`SAT_OWNER_EMAIL is not an email address: "${email}"`);
+  return { email, password };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -78,6 +104,9 @@ export function loadConfig(env: Env = process.env): ConsoleConfig {
       timestampWindowSeconds: integer(env, 'EMULATOR_TIMESTAMP_WINDOW_SECONDS', DEFAULT_TIMESTAMP_WINDOW_SECONDS, 1, 86_400),
     },
     seedDemo: boolean(env, 'SEED_DEMO', true),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    sessionTimeouts: { idleMs: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000, absoluteMs: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000 },
+    owner: ownerFrom(env),
     masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID, SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS },
   };
 }

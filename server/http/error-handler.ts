@@ -5,7 +5,7 @@ import { AppError, type ErrorCode, type FieldError } from './errors.js';
 import { PROVIDER_NAME_PATTERN, UUID_PATTERN } from '../frame/entity.js';
 
 function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode | string, message: string, fields?: FieldError[], extra?: Record<string, unknown>) {
-  if (code === 'upstream/rate_limited' && typeof extra?.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
+  if (typeof extra?.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
   return reply.status(status).send({ statusCode: status, error: code, message, requestId: String(request.id), ...(fields ? { fields } : {}), ...extra });
 }
 

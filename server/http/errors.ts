@@ -31,6 +31,24 @@ export const ERROR_CODES = {
   'upstream/network_error': 502,
   'upstream/timeout': 504,
   'upstream/not_available': 503,
+  'auth/required': 401,
+  'auth/invalid_credentials': 401,
+  'auth/invalid_key': 401,
+  'auth/forbidden': 403,
+  'auth/not_granted': 403,
+  'auth/csrf': 403,
+  'auth/locked': 429,
+  'auth/throttled': 429,
+  'auth/key_rate_limited': 429,
+  'auth/setup_done': 409,
+  'auth/weak_password': 400,
+  'auth/wrong_password': 400,
+  'user/not_found': 404,
+  'user/duplicate': 409,
+  'user/last_owner': 409,
+  'invite/invalid': 410,
+  'apikey/not_found': 404,
+  'audit/unavailable': 503,
   'internal/error': 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -70,6 +88,6 @@ export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 /** Standard error responses for a route: every status it may answer with besides success. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorResponseSchema> {
   const out: Record<number, typeof ErrorResponseSchema> = {};
-  for (const s of [400, 500, ...statuses]) out[s] = ErrorResponseSchema;
+  for (const s of [400, 401, 403, 500, 503, ...statuses]) out[s] = ErrorResponseSchema;
   return out;
 }

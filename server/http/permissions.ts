@@ -1,7 +1,7 @@
-// Every route declares the permission it needs in its config. Sign-in and roles come later; the table of
-// permissions is the one source of truth the role map will be built on.
+// Every route declares the permission it needs in its config; server/auth/roles.ts maps roles to these.
 export const PERMISSIONS = [
   'public',
+  'session',
   'credential:read',
   'credential:write',
   'credential:verify',
@@ -14,6 +14,12 @@ export const PERMISSIONS = [
   'preset:write',
   'config:export',
   'config:import',
+  'user:read',
+  'user:manage',
+  'audit:read',
+  'audit:manage',
+  'apikey:manage',
+  'broker:mint',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,5 +30,7 @@ export function isPermission(value: unknown): value is Permission {
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission;
+    /** The route's `:id` is a provider id: a support user needs a grant on it. */
+    providerScoped?: boolean;
   }
 }

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
+import { actorLabel, type Principal } from '../auth/context.js';
 import { BULK_MAX } from '../frame/bulk-template.js';
 import { TokenTemplateSchema } from '../frame/token-body-schema.js';
 import { DEFAULT_BULK_CONCURRENCY, MAX_BULK_CONCURRENCY } from '../services/bulk.js';
@@ -27,6 +28,11 @@ const JobView = Type.Object({
 });
 
 const JobParams = Type.Object({ jobId: Uuid('Bulk job id') }, { additionalProperties: false });
+
+/** Owners and admins see every job; others only the jobs they started. */
+function viewerOf(principal: Principal): string | null {
+  return principal.kind === 'user' && (principal.role === 'owner' || principal.role === 'admin') ? null : actorLabel(principal);
+}
 
 export async function bulkRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -53,18 +59,18 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
       ),
       response: { 202: JobView, ...errorResponses(404, 413, 415) },
     },
-    config: { permission: 'token:mint' },
+    config: { permission: 'token:mint', providerScoped: true },
   }, async (request, reply) => reply.status(202).send(await bulk.start(request.params.id, request.body)));
 
   api.get('/api/bulk/:jobId', {
     schema: { tags: TAGS, summary: 'Progress of a bulk job: count, rate, ETA, failures', params: JobParams, querystring: NoQuery, response: { 200: JobView, ...errorResponses(404) } },
     config: { permission: 'token:mint' },
-  }, async (request) => bulk.get(request.params.jobId));
+  }, async (request) => bulk.get(request.params.jobId, viewerOf(request.principal)));
 
   api.post('/api/bulk/:jobId/cancel', {
     schema: { tags: TAGS, summary: 'Cancel a bulk job; what was minted stays downloadable', params: JobParams, querystring: NoQuery, body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: JobView, ...errorResponses(404) } },
     config: { permission: 'token:mint' },
-  }, async (request) => bulk.cancel(request.params.jobId));
+  }, async (request) => bulk.cancel(request.params.jobId, viewerOf(request.principal)));
 
   api.get('/api/bulk/:jobId/results', {
     schema: {
@@ -77,7 +83,7 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
     config: { permission: 'token:mint' },
   }, async (request, reply) => {
     const format = request.query.format ?? 'csv';
-    const stream = bulk.results(request.params.jobId, format);
+    const stream = bulk.results(request.params.jobId, format, viewerOf(request.principal));
     return reply
       .header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="tokens-${request.params.jobId.slice(0, 8)}.${format}"`)

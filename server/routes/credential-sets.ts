@@ -8,6 +8,12 @@ import { CredentialFields, EntityLevelSchema, Uuid } from '../field-schemas.js';
 
 const TAGS = ['credential sets'];
 
+/** What an audit row may say about a credential set being created: everything but the secret. */
+function withoutSecret<T extends { clientSecret: unknown }>(body: T): Omit<T, 'clientSecret'> {
+  const { clientSecret: _secret, ...rest } = body;
+  return rest;
+}
+
 /** The response is an allow-list: no field can carry the secret or its ciphertext. */
 export const CredentialViewSchema = Type.Object({
   id: Type.String(),
@@ -74,7 +80,7 @@ const VerifyResponse = Type.Object({
 
 export async function credentialSetRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { credentials, mint } = opts.services;
+  const { credentials, mint, audit } = opts.services;
 
   api.get('/api/credential-sets', {
     schema: { tags: TAGS, summary: 'List credential sets', querystring: NoQuery, response: { 200: Type.Array(CredentialViewSchema), ...errorResponses() } },
@@ -89,12 +95,15 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
   api.post('/api/credential-sets', {
     schema: { tags: TAGS, summary: 'Store a credential set (the secret is write-only)', querystring: NoQuery, body: CreateCredentialBody, response: { 201: CredentialViewSchema, ...errorResponses(409, 413, 415) } },
     config: { permission: 'credential:write' },
-  }, async (request, reply) => reply.status(201).send(await credentials.create(request.body)));
+  }, async (request, reply) => reply.status(201).send(await audit.around({ action: 'credential.created', detail: { after: withoutSecret(request.body) } }, () => credentials.create(request.body), (after) => ({ after }))));
 
   api.patch('/api/credential-sets/:id', {
     schema: { tags: TAGS, summary: 'Change a credential set (not its secret)', params: IdParams, querystring: NoQuery, body: UpdateCredentialBody, response: { 200: CredentialViewSchema, ...errorResponses(404, 409, 413, 415) } },
     config: { permission: 'credential:write' },
-  }, async (request) => credentials.update(request.params.id, request.body));
+  }, async (request) => {
+    const before = await credentials.get(request.params.id);
+    return audit.around({ action: 'credential.updated', target: before.id, detail: { before } }, () => credentials.update(request.params.id, request.body), (after) => ({ after }));
+  });
 
   api.put('/api/credential-sets/:id/secret', {
     schema: {
@@ -106,7 +115,11 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
       response: { 200: CredentialViewSchema, ...errorResponses(404, 413, 415) },
     },
     config: { permission: 'credential:write' },
-  }, async (request) => credentials.rotateSecret(request.params.id, request.body.clientSecret));
+  }, async (request) => {
+    const before = await credentials.get(request.params.id);
+    // The record says the secret changed and its fingerprints; never the secret.
+    return audit.around({ action: 'credential.secret_replaced', target: before.id, detail: { name: before.name, before: { secretFingerprint: before.secretFingerprint } } }, () => credentials.rotateSecret(request.params.id, request.body.clientSecret), (after) => ({ after: { secretFingerprint: after.secretFingerprint } }));
+  });
 
   api.delete('/api/credential-sets/:id', {
     schema: {
@@ -120,7 +133,8 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
   }, async (request) => {
     const { providers, moveTo } = request.query;
     const how = providers === 'move' ? { providers, moveTo: moveTo ?? '' } : providers === 'delete' ? { providers } : {};
-    return credentials.remove(request.params.id, how);
+    const before = await credentials.get(request.params.id);
+    return audit.around({ action: 'credential.deleted', target: before.id, detail: { before, ...how } }, () => credentials.remove(request.params.id, how), (result) => result);
   });
 
   api.post('/api/credential-sets/:id/verify', {
@@ -133,5 +147,5 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
       response: { 200: VerifyResponse, ...errorResponses(404, 413, 415, 503) },
     },
     config: { permission: 'credential:verify' },
-  }, async (request) => mint.verify(request.params.id, request.body.providerId));
+  }, async (request) => audit.around({ action: 'credential.verified', target: request.params.id, providerId: request.body.providerId ?? null }, () => mint.verify(request.params.id, request.body.providerId), (r) => ({ signature: r.signature, outcome: r.outcome, providerId: r.providerId })));
 }

@@ -5,6 +5,7 @@ import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
 import { IdParams, NoQuery, Uuid } from './common.js';
+import { actorLabel } from '../auth/context.js';
 
 const HistoryEntrySchema = Type.Object({
   id: Type.String(),
@@ -25,12 +26,12 @@ const PresetSchema = Type.Object({ id: Type.String(), providerId: Type.String(),
 
 export async function playgroundRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { history, presets } = opts.services;
+  const { history, presets, audit } = opts.services;
 
   api.get('/api/history', {
     schema: {
       tags: ['history'],
-      summary: 'What was minted through the Playground, newest first',
+      summary: 'What you minted through the Playground, newest first',
       querystring: Type.Object(
         {
           providerId: Type.Optional(Uuid()),
@@ -42,16 +43,16 @@ export async function playgroundRoutes(app: FastifyInstance, opts: { services: S
       response: { 200: Type.Array(HistoryEntrySchema), ...errorResponses() },
     },
     config: { permission: 'history:read' },
-  }, async (request) => history.list({ providerId: request.query.providerId, limit: request.query.limit ? Number(request.query.limit) : undefined, before: request.query.before }));
+  }, async (request) => history.list({ actor: actorLabel(request.principal), providerId: request.query.providerId, limit: request.query.limit ? Number(request.query.limit) : undefined, before: request.query.before }));
 
   api.get('/api/history/:id/token', {
     schema: { tags: ['history'], summary: 'A kept token, while it is valid', params: IdParams, querystring: NoQuery, response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(404, 410) } },
     config: { permission: 'history:read' },
-  }, async (request, reply) => reply.header('cache-control', 'no-store').send({ token: await history.token(request.params.id) }));
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send({ token: await history.token(request.params.id, actorLabel(request.principal)) }));
 
   api.get('/api/providers/:id/presets', {
     schema: { tags: ['presets'], summary: "A provider's saved Playground parameters", params: IdParams, querystring: NoQuery, response: { 200: Type.Array(PresetSchema), ...errorResponses(404) } },
-    config: { permission: 'preset:read' },
+    config: { permission: 'preset:read', providerScoped: true },
   }, async (request) => presets.list(request.params.id));
 
   api.post('/api/providers/:id/presets', {
@@ -63,14 +64,14 @@ export async function playgroundRoutes(app: FastifyInstance, opts: { services: S
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), params: TokenRequestBodySchema, replace: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 201: PresetSchema, ...errorResponses(404, 409, 413, 415) },
     },
-    config: { permission: 'preset:write' },
-  }, async (request, reply) => reply.status(201).send(await presets.save(request.params.id, request.body.name, request.body.params, request.body.replace ?? false)));
+    config: { permission: 'preset:write', providerScoped: true },
+  }, async (request, reply) => reply.status(201).send(await audit.around({ action: 'preset.saved', providerId: request.params.id, detail: { name: request.body.name, params: request.body.params } }, () => presets.save(request.params.id, request.body.name, request.body.params, request.body.replace ?? false), (p) => ({ presetId: p.id }))));
 
   api.delete('/api/presets/:id', {
     schema: { tags: ['presets'], summary: 'Delete a preset', params: IdParams, querystring: NoQuery, response: { 204: Type.Null(), ...errorResponses(404) } },
     config: { permission: 'preset:write' },
   }, async (request, reply) => {
-    await presets.remove(request.params.id);
+    await audit.around({ action: 'preset.deleted', target: request.params.id }, () => presets.remove(request.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
+import { providerScope } from '../auth/context.js';
 import { PROVIDER_SORT_KEYS } from '../services/providers.js';
 import { IdParams, NoQuery } from './common.js';
 import { ProviderFields, Uuid } from '../field-schemas.js';
@@ -70,12 +71,17 @@ const ListQuery = Type.Object(
 
 export async function providerRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { providers } = opts.services;
+  const { providers, audit } = opts.services;
 
   api.get('/api/providers', {
     schema: { tags: TAGS, summary: 'List providers (search, sort, filter)', querystring: ListQuery, response: { 200: Type.Array(ProviderViewSchema), ...errorResponses() } },
     config: { permission: 'provider:read' },
-  }, async (request) => providers.list(request.query));
+  }, async (request) => {
+    // Support users see the providers they are granted, and only those.
+    const scope = providerScope(request.principal);
+    const all = await providers.list(request.query);
+    return scope === 'all' ? all : all.filter((p) => scope.has(p.id));
+  });
 
   api.get('/api/provider-tags', {
     schema: { tags: TAGS, summary: 'Every tag in use', querystring: NoQuery, response: { 200: Type.Array(Type.String()), ...errorResponses() } },
@@ -84,24 +90,28 @@ export async function providerRoutes(app: FastifyInstance, opts: { services: Ser
 
   api.get('/api/providers/:id', {
     schema: { tags: TAGS, summary: 'One provider', params: IdParams, querystring: NoQuery, response: { 200: ProviderViewSchema, ...errorResponses(404) } },
-    config: { permission: 'provider:read' },
+    config: { permission: 'provider:read', providerScoped: true },
   }, async (request) => providers.get(request.params.id));
 
   api.post('/api/providers', {
     schema: { tags: TAGS, summary: 'Add a provider', querystring: NoQuery, body: CreateProviderBody, response: { 201: ProviderViewSchema, ...errorResponses(409, 413, 415) } },
     config: { permission: 'provider:write' },
-  }, async (request, reply) => reply.status(201).send(await providers.create(request.body)));
+  }, async (request, reply) => reply.status(201).send(await audit.around({ action: 'provider.created', detail: { request: request.body } }, () => providers.create(request.body), (after) => ({ after }))));
 
   api.patch('/api/providers/:id', {
     schema: { tags: TAGS, summary: 'Change a provider', params: IdParams, querystring: NoQuery, body: UpdateProviderBody, response: { 200: ProviderViewSchema, ...errorResponses(404, 409, 413, 415) } },
     config: { permission: 'provider:write' },
-  }, async (request) => providers.update(request.params.id, request.body));
+  }, async (request) => {
+    const before = await providers.get(request.params.id);
+    return audit.around({ action: 'provider.updated', target: before.id, providerId: before.id, detail: { before } }, () => providers.update(request.params.id, request.body), (after) => ({ after }));
+  });
 
   api.delete('/api/providers/:id', {
     schema: { tags: TAGS, summary: 'Delete a provider', params: IdParams, querystring: NoQuery, response: { 204: Type.Null(), ...errorResponses(404) } },
     config: { permission: 'provider:write' },
   }, async (request, reply) => {
-    await providers.remove(request.params.id);
+    const before = await providers.get(request.params.id);
+    await audit.around({ action: 'provider.deleted', target: before.id, providerId: before.id, detail: { before } }, () => providers.remove(request.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -38,7 +38,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
     },
     // Body problems are reported with the same wording as the emulator's, field by field.
     attachValidation: true,
-    config: { permission: 'token:mint' },
+    config: { permission: 'token:mint', providerScoped: true },
   }, async (request, reply) => {
     if (request.validationError) {
       const check = validateTokenBody(request.body);
@@ -67,7 +67,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       body: TokenBody,
       response: { 200: Type.Object({ status: Type.Enum(['valid', 'invalid', 'unavailable']), message: Type.String(), jwksUrl: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(404, 413, 415, 503) },
     },
-    config: { permission: 'token:check' },
+    config: { permission: 'token:check', providerScoped: true },
   }, async (request) => opts.services.tokenCheck.verifySignature(request.params.id, request.body.token));
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/assertions', {
@@ -82,6 +82,6 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
         ...errorResponses(404, 413, 415, 503),
       },
     },
-    config: { permission: 'token:check' },
+    config: { permission: 'token:check', providerScoped: true },
   }, async (request, reply) => reply.header('cache-control', 'no-store').send(await opts.services.tokenCheck.assertions(request.params.id, request.body.token)));
 }

@@ -19,7 +19,7 @@ const ImportReportSchema = Type.Object({
 
 export async function transferRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { transfer } = opts.services;
+  const { transfer, audit } = opts.services;
 
   api.get('/api/export', {
     schema: {
@@ -30,7 +30,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { services: Ser
     },
     config: { permission: 'config:export' },
   }, async (_request, reply) => {
-    const file = await transfer.exportAll();
+    const file = await audit.around({ action: 'config.exported' }, () => transfer.exportAll(), (f) => ({ credentialSets: f.credentialSets.length, providers: f.providers.length }));
     const stamp = file.exportedAt.slice(0, 19).replace(/[:T]/g, '-');
     return reply.header('content-disposition', `attachment; filename="sat-playground-${stamp}.json"`).header('cache-control', 'no-store').send(file);
   });
@@ -53,5 +53,10 @@ export async function transferRoutes(app: FastifyInstance, opts: { services: Ser
       response: { 200: ImportReportSchema, ...errorResponses(413, 415, 422) },
     },
     config: { permission: 'config:import' },
-  }, async (request) => transfer.importAll(request.body.file, request.body.secrets ?? {}, request.body.dryRun ?? false));
+  }, async (request) => {
+    const dryRun = request.body.dryRun ?? false;
+    const run = () => transfer.importAll(request.body.file, request.body.secrets ?? {}, dryRun);
+    // A dry run changes nothing and is not an action on record.
+    return dryRun ? run() : audit.around({ action: 'config.imported' }, run, (r) => ({ applied: r.applied, added: r.added, updated: r.updated, rejected: r.rejected }));
+  });
 }

@@ -13,6 +13,8 @@ import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js
 import { AppError } from '../http/errors.js';
 import type { BulkJobView } from '../api-types.js';
 import type { MintService } from './mint.js';
+import type { AuditService } from './audit.js';
+import { actorLabel, currentContext } from '../auth/context.js';
 import type { MintOutcome } from '../upstream/outcome.js';
 import type { ProviderService } from './providers.js';
 
@@ -58,6 +60,8 @@ class Job {
     readonly total: number,
     readonly concurrency: number,
     readonly file: string,
+    /** Who started it (actor label); only they, owners and admins see it. */
+    readonly owner: string,
   ) {}
 
   view(): BulkJobView {
@@ -88,6 +92,7 @@ export class BulkService {
   constructor(
     private readonly providers: ProviderService,
     private readonly mint: MintService,
+    private readonly audit: AuditService,
     dataDir: string,
   ) {
     this.dir = join(dataDir, 'bulk');
@@ -102,12 +107,24 @@ export class BulkService {
     if (link && !link.ok) throw new AppError('request/invalid', link.message, [{ field: 'launchLink', message: link.message }]);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const id = randomUUID();
-    const job = new Job(id, providerId, bodyAt.total, req.concurrency ?? DEFAULT_BULK_CONCURRENCY, join(this.dir, `${id}.ndjson`));
+    const owner = actorLabel(currentContext().principal);
+    const job = new Job(id, providerId, bodyAt.total, req.concurrency ?? DEFAULT_BULK_CONCURRENCY, join(this.dir, `${id}.ndjson`), owner);
+    await this.audit.record({ action: 'bulk.started', providerId, target: provider.name, outcome: 'ok', detail: { jobId: id, total: bodyAt.total, concurrency: job.concurrency } });
     this.jobs.set(id, job);
     const out = createWriteStream(job.file, { mode: 0o600 });
     // The secret is opened once per job, not once per token.
     const secret = this.mint.openSecretOf(provider.credentialSet);
-    void this.run(job, out, bodyAt.body, async (body) => this.mint.call(provider.credentialSet, provider, body, secret), req);
+    // Each token has its audit row, written before its upstream call like any other mint.
+    const call = async (body: TokenRequestBody): Promise<MintOutcome> => {
+      const seq = await this.audit.begin({ action: 'token.minted', providerId, target: provider.name, detail: { via: 'bulk', jobId: id, params: body } });
+      const outcome = await this.mint.call(provider.credentialSet, provider, body, secret);
+      const claims = outcome.kind === 'ok' ? decodeJwt(outcome.token)?.claims : undefined;
+      await this.audit.finish(seq, outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`, {
+        jti: claims?.jti ?? null, sub: claims?.sub ?? null, exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null, latencyMs: outcome.latencyMs,
+      });
+      return outcome;
+    };
+    void this.run(job, out, bodyAt.body, call, req);
     return job.view();
   }
 
@@ -147,7 +164,16 @@ export class BulkService {
         const check = validateTokenBody(body);
         if (!check.ok) await fail(row, 'request/invalid', check.issues.map((x) => x.message).join('; '));
         else {
-          const outcome = await call(body);
+          let outcome: MintOutcome;
+          try {
+            outcome = await call(body);
+          } catch (err) {
+            // No audit row, no mint: the job stops here, failing closed.
+            job.cancelled = true;
+            await fail(row, err instanceof AppError ? err.code : 'internal/error', err instanceof Error ? err.message : String(err));
+            job.done++;
+            continue;
+          }
           if (outcome.kind === 'ok') {
             const claims = decodeJwt(outcome.token)?.claims ?? {};
             const link = linkBase ? launchLink(linkBase, outcome.token, req.quitAndLogout ?? false) : null;
@@ -179,25 +205,26 @@ export class BulkService {
     }
   }
 
-  private job(id: string): Job {
+  /** A job, if `viewer` may see it (null: anyone's, for owners and admins). */
+  private job(id: string, viewer: string | null): Job {
     const job = this.jobs.get(id);
-    if (!job) throw new AppError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
+    if (!job || (viewer !== null && job.owner !== viewer)) throw new AppError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
     return job;
   }
 
-  get(id: string): BulkJobView {
-    return this.job(id).view();
+  get(id: string, viewer: string | null): BulkJobView {
+    return this.job(id, viewer).view();
   }
 
-  cancel(id: string): BulkJobView {
-    const job = this.job(id);
+  cancel(id: string, viewer: string | null): BulkJobView {
+    const job = this.job(id, viewer);
     if (job.state === 'running') job.cancelled = true;
     return job.view();
   }
 
   /** The results as CSV or a JSON array, streamed from the job's file (partial while running or after cancel). */
-  results(id: string, format: 'csv' | 'json'): Readable {
-    const job = this.job(id);
+  results(id: string, format: 'csv' | 'json', viewer: string | null): Readable {
+    const job = this.job(id, viewer);
     if (job.state === 'running') throw new AppError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
     const lines = createInterface({ input: createReadStream(job.file), crlfDelay: Infinity });
     return Readable.from(

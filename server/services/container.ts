@@ -14,6 +14,10 @@ import { TokenCheckService } from './token-check.js';
 import { BulkService } from './bulk.js';
 import { HistoryService } from './history.js';
 import { PresetService } from './presets.js';
+import { AuditService } from './audit.js';
+import { SessionService, type SessionTimeouts } from './sessions.js';
+import { UserService } from './users.js';
+import { ApiKeyService } from './api-keys.js';
 
 export interface Services {
   credentials: CredentialService;
@@ -25,7 +29,13 @@ export interface Services {
   history: HistoryService;
   presets: PresetService;
   upstream: UpstreamClient;
+  audit: AuditService;
+  sessions: SessionService;
+  users: UserService;
+  apiKeys: ApiKeyService;
 }
+
+export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
 
 export interface EmulatorServices {
   registry: EmulatorRegistry;
@@ -47,16 +57,25 @@ export function createServices(deps: {
   onBackgroundError?: (err: unknown) => void;
   /** Base URL of the built-in emulator; known once the server listens. */
   emulatorBaseUrl: () => string | undefined;
+  sessionTimeouts?: SessionTimeouts | undefined;
+  /** The clock of sessions, locks, keys and the audit log (tests move it forward). */
+  now?: (() => number) | undefined;
 }): Services {
+  const now = deps.now ?? Date.now;
   const link = linkBuiltinEmulator(deps.emulator?.registry, () => (deps.emulator ? deps.emulatorBaseUrl() : undefined));
   const upstream = new UpstreamClient({ ...(deps.timeouts ? { timeouts: deps.timeouts } : {}) });
   const providers = new ProviderService(deps.db, link);
   const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate());
   const history = new HistoryService(deps.db, deps.keys, Date.now, deps.onBackgroundError);
-  const mint = new MintService(providers, credentials, upstream, history);
+  const audit = new AuditService(deps.db, now);
+  const users = new UserService(deps.db, audit, now);
+  const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, (id) => users.forSession(id), now);
+  users.sessions = sessions;
+  const apiKeys = new ApiKeyService(deps.db, audit, now);
+  const mint = new MintService(providers, credentials, upstream, audit, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
-  const bulk = new BulkService(providers, mint, deps.dataDir);
+  const bulk = new BulkService(providers, mint, audit, deps.dataDir);
   const presets = new PresetService(deps.db, providers);
-  return { credentials, providers, mint, transfer, tokenCheck, bulk, history, presets, upstream };
+  return { credentials, providers, mint, transfer, tokenCheck, bulk, history, presets, upstream, audit, sessions, users, apiKeys };
 }

@@ -19,6 +19,8 @@ function isoLikePrisma(date: Date): string {
 export interface MintRecordInput {
   providerId: string;
   providerName: string;
+  /** Who minted: a user's email or key:<name>. */
+  actor: string;
   params: TokenRequestBody;
   outcome: string;
   latencyMs: number;
@@ -90,7 +92,7 @@ export class HistoryService {
       id,
       input.providerId,
       input.providerName,
-      'console',
+      input.actor,
       JSON.stringify(input.params),
       typeof claims?.jti === 'string' ? claims.jti : null,
       typeof claims?.sub === 'string' ? claims.sub : null,
@@ -120,11 +122,11 @@ export class HistoryService {
     };
   }
 
-  async list(query: { providerId?: string | undefined; limit?: number | undefined; before?: string | undefined }): Promise<HistoryEntry[]> {
+  async list(query: { actor: string; providerId?: string | undefined; limit?: number | undefined; before?: string | undefined }): Promise<HistoryEntry[]> {
     await this.flush();
     await this.purgeExpiredTokens();
     const rows = await this.db.mintRecord.findMany({
-      where: { ...(query.providerId ? { providerId: query.providerId } : {}), ...(query.before ? { createdAt: { lt: new Date(query.before) } } : {}) },
+      where: { actor: query.actor, ...(query.providerId ? { providerId: query.providerId } : {}), ...(query.before ? { createdAt: { lt: new Date(query.before) } } : {}) },
       orderBy: { createdAt: 'desc' },
       take: query.limit ?? 50,
     });
@@ -132,10 +134,10 @@ export class HistoryService {
   }
 
   /** The kept token, while it lives. */
-  async token(id: string): Promise<string> {
+  async token(id: string, actor: string): Promise<string> {
     await this.flush();
     const row = await this.db.mintRecord.findUnique({ where: { id } });
-    if (!row) throw new AppError('history/not_found', `No history entry has id ${id}.`);
+    if (!row || row.actor !== actor) throw new AppError('history/not_found', `No history entry has id ${id}.`);
     if (!row.tokenSealed || !row.exp || row.exp.getTime() <= this.now()) {
       throw new AppError('history/no_token', 'This token was not kept, or it has expired and was dropped.');
     }

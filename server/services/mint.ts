@@ -12,6 +12,8 @@ import type { CredentialService } from './credentials.js';
 import type { ProviderService } from './providers.js';
 import type { HistoryService } from './history.js';
 import type { Secret } from '../crypto/secret.js';
+import type { AuditService } from './audit.js';
+import { actorLabel, currentContext } from '../auth/context.js';
 
 /** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
 const SIGNATURE_ACCEPTED = new Set(['ok', 'forbidden', 'unknown_provider', 'bad_request']);
@@ -22,6 +24,7 @@ export class MintService {
     private readonly providers: ProviderService,
     private readonly credentials: CredentialService,
     private readonly upstream: UpstreamClient,
+    private readonly audit: AuditService,
     private readonly history?: HistoryService,
   ) {}
 
@@ -42,29 +45,49 @@ export class MintService {
     });
   }
 
-  async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean } = {}): Promise<MintResult> {
+  /**
+   * A mint under one audit row: the row is written before the upstream is called (no row, no call) and
+   * completed with the outcome, jti, sub, exp and latency before the token is handed out.
+   */
+  async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean; via?: 'console' | 'broker' } = {}): Promise<MintResult> {
     const row = await this.providers.getRow(providerId);
-    const outcome = await this.call(row.credentialSet, row, body);
-    const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
+    const seq = await this.audit.begin({ action: 'token.minted', providerId: row.id, target: row.name, detail: { via: opts.via ?? 'console', params: body } });
+    let outcome: MintOutcome;
+    try {
+      outcome = await this.call(row.credentialSet, row, body);
+    } catch (err) {
+      await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error');
+      throw err;
+    }
     const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
+    const claims = decoded?.claims;
+    const code = outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`;
+    await this.audit.finish(seq, code, {
+      jti: claims?.jti ?? null,
+      sub: claims?.sub ?? null,
+      exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
+      latencyMs: outcome.latencyMs,
+    });
+    const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
     const historyId = this.history?.record({
       providerId: row.id,
       providerName: row.name,
+      actor: actorLabel(currentContext().principal),
       params: body,
-      outcome: outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`,
+      outcome: code,
       latencyMs: outcome.latencyMs,
-      claims: decoded?.claims,
+      claims,
       token: outcome.kind === 'ok' ? outcome.token : undefined,
       keepToken: opts.keepToken ?? false,
     });
     if (outcome.kind !== 'ok') {
-      throw new AppError(`upstream/${outcome.kind}` as ErrorCode, outcome.message, undefined, {
+      throw new AppError(code as ErrorCode, outcome.message, undefined, {
         ...common,
         upstream: { status: outcome.status, ...outcome.upstream },
         ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
       });
     }
-    return { token: outcome.token, header: decoded?.header ?? {}, claims: decoded?.claims ?? {}, ...common, historyId: historyId ?? null };
+    return { token: outcome.token, header: decoded?.header ?? {}, claims: claims ?? {}, ...common, historyId: historyId ?? null };
   }
 
   /** One signed call through the real upstream client with this credential set, minting against a provider. */

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startWithDemo, type TestConsole } from '../helpers/console.js';
+import { OWNER, startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -44,7 +44,7 @@ test('every Playground mint is in the history; the token only when asked for', a
 
 test('a kept token is dropped once it expires', async () => {
   const { token, claims } = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).json;
-  const id = app.services.history.record({ providerId: demo.id, providerName: demo.name, params: {}, outcome: 'ok', latencyMs: 1, claims: { ...claims, exp: Math.floor(Date.now() / 1000) + 1 }, token, keepToken: true });
+  const id = app.services.history.record({ providerId: demo.id, providerName: demo.name, actor: OWNER.email, params: {}, outcome: 'ok', latencyMs: 1, claims: { ...claims, exp: Math.floor(Date.now() / 1000) + 1 }, token, keepToken: true });
   assert.equal((await http('GET', `${app.url}/api/history/${id}/token`)).status, 200);
   await new Promise((r) => setTimeout(r, 1100));
   assert.equal((await http('GET', `${app.url}/api/history/${id}/token`)).status, 410);
@@ -71,8 +71,8 @@ test('presets: save, list, refuse a duplicate name unless replacing, delete', as
 
 test('a history row whose provider is gone keeps its name, and the rows written with it are kept', async () => {
   const ghost = randomUUID();
-  const a = app.services.history.record({ providerId: ghost, providerName: 'gone', params: {}, outcome: 'ok', latencyMs: 1, keepToken: false });
-  const b = app.services.history.record({ providerId: demo.id, providerName: demo.name, params: { first_name: 'Kept row' }, outcome: 'ok', latencyMs: 1, keepToken: false });
+  const a = app.services.history.record({ providerId: ghost, providerName: 'gone', actor: OWNER.email, params: {}, outcome: 'ok', latencyMs: 1, keepToken: false });
+  const b = app.services.history.record({ providerId: demo.id, providerName: demo.name, actor: OWNER.email, params: { first_name: 'Kept row' }, outcome: 'ok', latencyMs: 1, keepToken: false });
   await app.services.history.flush();
   const orphan = await app.db.mintRecord.findUnique({ where: { id: a } });
   assert.deepEqual([orphan?.providerId, orphan?.providerName], [null, 'gone']);

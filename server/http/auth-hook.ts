@@ -1,0 +1,92 @@
+// Authentication and authorisation for every /api route, from the permission the route declares:
+// sessions (cookie) for people, bearer API keys for the token broker, CSRF checks on every state-changing
+// request, and per-provider grants. Also sets the request context services read the actor from.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from './errors.js';
+import { sessionTokenFrom } from './cookies.js';
+import { roleAllows } from '../auth/roles.js';
+import { runInContext, type Principal } from '../auth/context.js';
+import type { SessionService } from '../services/sessions.js';
+import type { ApiKeyService } from '../services/api-keys.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Refuses cross-site requests by what the browser says about them (Sec-Fetch-Site, Origin). */
+export function crossSiteProblem(request: FastifyRequest): string | null {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return `a ${site} request`;
+  const origin = request.headers.origin;
+  if (typeof origin === 'string' && origin !== `${request.protocol}://${request.host}`) return `a request from ${origin}`;
+  return null;
+}
+
+export function installAuth(app: FastifyInstance, deps: { sessions: SessionService; apiKeys: ApiKeyService }): void {
+  app.decorateRequest('principal', null as never);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.principal = { kind: 'anonymous' };
+    const config = request.routeOptions.config;
+    const permission = config?.permission;
+    if (!permission) return;
+    // Nothing the API answers may be cached: tokens, CSRF tokens, invitations and keys pass through it.
+    reply.header('cache-control', 'no-store');
+    const stateChanging = !SAFE_METHODS.has(request.method);
+    if (permission === 'public') {
+      const problem = stateChanging ? crossSiteProblem(request) : null;
+      if (problem) throw new AppError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
+      return;
+    }
+
+    if (permission === 'broker:mint') {
+      const auth = request.headers.authorization;
+      const key = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
+      const found = key ? await deps.apiKeys.authenticate(key) : null;
+      if (!found) throw new AppError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
+      request.principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };
+      const providerId = (request.params as { id?: string }).id;
+      if (providerId && !found.providers.has(providerId)) throw new AppError('auth/not_granted', 'This API key is not allowed to mint for this provider.');
+      const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new AppError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait });
+      }
+      return;
+    }
+
+    const token = sessionTokenFrom(request.headers.cookie);
+    const session = token ? await deps.sessions.resolve(token) : null;
+    if (!session) throw new AppError('auth/required', 'Sign in to continue (no session, or it expired).');
+    request.principal = { kind: 'user', userId: session.userId, email: session.email, role: session.role, sessionId: session.id, grants: session.grants };
+    if (stateChanging) {
+      const problem = crossSiteProblem(request);
+      if (problem) throw new AppError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameText(sent, session.csrfToken)) {
+        throw new AppError('auth/csrf', 'This change needs the X-CSRF-Token header of your session; reload the page and try again.');
+      }
+    }
+    if (!roleAllows(session.role, permission)) throw new AppError('auth/forbidden', `Your role (${session.role}) does not allow this (${permission}).`);
+    if (config.providerScoped && session.grants !== 'all') {
+      const providerId = (request.params as { id?: string }).id;
+      if (!providerId || !session.grants.has(providerId)) throw new AppError('auth/not_granted', 'You have not been granted this provider; ask an admin.');
+    }
+  });
+
+  // Services read who is acting from the request context; it wraps the handler.
+  app.addHook('preHandler', (request, _reply, done) => {
+    runInContext({ principal: request.principal ?? { kind: 'anonymous' }, requestId: request.id, ip: request.ip }, done);
+  });
+}

@@ -1,0 +1,139 @@
+// Sign-in, sign-out, the owner set-up, password changes and invitation acceptance.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError, errorResponses } from '../http/errors.js';
+import { clearedSessionCookie, sessionCookie, sessionTokenFrom } from '../http/cookies.js';
+import { ROLE_PERMISSIONS, ROLES } from '../auth/roles.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import type { Services } from '../services/container.js';
+import type { ActiveSession } from '../services/sessions.js';
+import { NoQuery } from './common.js';
+
+const TAGS = ['session'];
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Email address' });
+const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, description: `At least ${MIN_PASSWORD_LENGTH} characters, not a common password` });
+const Name = Type.String({ maxLength: 100 });
+const InviteToken = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+
+export const SessionViewSchema = Type.Object({
+  signedIn: Type.Boolean(),
+  needsSetup: Type.Boolean({ description: 'No user exists yet: the first one to sign up becomes the owner' }),
+  user: Type.Optional(Type.Object({ id: Type.String(), email: Type.String(), role: Type.Enum([...ROLES]) })),
+  permissions: Type.Optional(Type.Array(Type.String())),
+  grants: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'Providers a support user may use; null means all' })),
+  csrfToken: Type.Optional(Type.String({ description: 'Send as X-CSRF-Token on every change' })),
+  idleTimeoutSeconds: Type.Optional(Type.Integer()),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the session ends however active it is' })),
+});
+
+export function sessionView(session: ActiveSession, absoluteMs: number, idleMs: number) {
+  return {
+    signedIn: true,
+    needsSetup: false,
+    user: { id: session.userId, email: session.email, role: session.role },
+    permissions: [...ROLE_PERMISSIONS[session.role]],
+    grants: session.grants === 'all' ? null : [...session.grants],
+    csrfToken: session.csrfToken,
+    idleTimeoutSeconds: Math.round(idleMs / 1000),
+    expiresAt: new Date(session.createdAt + absoluteMs).toISOString(),
+  };
+}
+
+export async function authRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { users, sessions } = opts.services;
+  const { idleMs, absoluteMs } = sessions.timeouts;
+  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
+  const startSession = (request: FastifyRequest, reply: FastifyReply, token: string, session: ActiveSession) =>
+    reply.header('set-cookie', sessionCookie(token, { secure: request.protocol === 'https', maxAgeSeconds: Math.round(absoluteMs / 1000) })).send(sessionView(session, absoluteMs, idleMs));
+
+  api.get('/api/session', {
+    schema: { tags: TAGS, summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner', querystring: NoQuery, response: { 200: SessionViewSchema, ...errorResponses() } },
+    config: { permission: 'public' },
+  }, async (request) => {
+    const token = sessionTokenFrom(request.headers.cookie);
+    const session = token ? await sessions.resolve(token) : null;
+    if (session) return sessionView(session, absoluteMs, idleMs);
+    return { signedIn: false, needsSetup: (await users.count()) === 0 };
+  });
+
+  api.post('/api/session', {
+    schema: {
+      tags: TAGS,
+      summary: 'Sign in (a new session id every time)',
+      querystring: NoQuery,
+      body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+      response: { 200: SessionViewSchema, ...errorResponses(413, 415, 429) },
+    },
+    config: { permission: 'public' },
+  }, async (request, reply) => {
+    const { token, session } = await users.signIn(request.body.email, request.body.password, meta(request));
+    return startSession(request, reply, token, session);
+  });
+
+  api.delete('/api/session', {
+    schema: { tags: TAGS, summary: 'Sign out', querystring: NoQuery, response: { 204: Type.Null(), ...errorResponses() } },
+    config: { permission: 'session' },
+  }, async (request, reply) => {
+    if (request.principal.kind === 'user') await users.signOut(request.principal.sessionId);
+    return reply.status(204).header('set-cookie', clearedSessionCookie(request.protocol === 'https')).send(null);
+  });
+
+  api.post('/api/setup', {
+    schema: {
+      tags: TAGS,
+      summary: 'Create the owner account; only while the console has no user',
+      querystring: NoQuery,
+      body: Type.Object({ email: Email, password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
+      response: { 200: SessionViewSchema, ...errorResponses(409, 413, 415, 429) },
+    },
+    config: { permission: 'public' },
+  }, async (request, reply) => {
+    await users.createOwner(request.body);
+    const { token, session } = await users.signIn(request.body.email, request.body.password, meta(request));
+    return startSession(request, reply, token, session);
+  });
+
+  api.put('/api/session/password', {
+    schema: {
+      tags: TAGS,
+      summary: 'Change your password (asks for the current one); your other sessions end',
+      querystring: NoQuery,
+      body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errorResponses(413, 415) },
+    },
+    config: { permission: 'session' },
+  }, async (request, reply) => {
+    const p = request.principal;
+    if (p.kind !== 'user') throw new AppError('auth/required', 'Sign in to change your password.');
+    await users.changePassword(p.userId, p.sessionId, request.body.currentPassword, request.body.newPassword);
+    return reply.status(204).send(null);
+  });
+
+  api.get('/api/invites/:token', {
+    schema: {
+      tags: TAGS,
+      summary: 'Who an invitation link is for',
+      params: Type.Object({ token: InviteToken }, { additionalProperties: false }),
+      querystring: NoQuery,
+      response: { 200: Type.Object({ email: Type.String(), role: Type.Enum([...ROLES]), expiresAt: Type.String() }), ...errorResponses(410) },
+    },
+    config: { permission: 'public' },
+  }, async (request) => users.inviteInfo(request.params.token));
+
+  api.post('/api/invites/:token/accept', {
+    schema: {
+      tags: TAGS,
+      summary: 'Accept an invitation: choose a password, get an account and a session',
+      params: Type.Object({ token: InviteToken }, { additionalProperties: false }),
+      querystring: NoQuery,
+      body: Type.Object({ password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
+      response: { 200: SessionViewSchema, ...errorResponses(409, 410, 413, 415) },
+    },
+    config: { permission: 'public' },
+  }, async (request, reply) => {
+    const { token, session } = await users.acceptInvite(request.params.token, request.body.password, request.body.name ?? '', meta(request));
+    return startSession(request, reply, token, session);
+  });
+}

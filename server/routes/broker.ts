@@ -1,0 +1,38 @@
+// The token broker: Frame's own request, authorised by an API key instead of Frame's signature headers.
+// Same JSON body as Frame, same answer (the JWT as a JSON string), so a script changes only its URL and
+// its auth header; the Frame secret never leaves the console.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { validateTokenBody } from '../frame/token-body.js';
+import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
+import { AppError, errorResponses } from '../http/errors.js';
+import type { Services } from '../services/container.js';
+import { IdParams, NoQuery } from './common.js';
+
+export const BROKER_PATH = '/api/v1/providers/:id/tokens';
+
+export async function brokerRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(BROKER_PATH, {
+    schema: {
+      tags: ['token broker'],
+      summary: 'Mint a token with an API key (Authorization: Bearer <key>); answers the JWT as a JSON string, like Frame',
+      description: 'Body as Frame: optional first_name, last_name, email, email_domain and metadata (a JSON object).',
+      security: [{ apiKey: [] }],
+      params: IdParams,
+      querystring: NoQuery,
+      body: TokenRequestBodySchema,
+      response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses(404, 413, 415, 422, 429, 502, 504) },
+    },
+    attachValidation: true,
+    config: { permission: 'broker:mint' },
+  }, async (request, reply) => {
+    if (request.validationError) {
+      const check = validateTokenBody(request.body);
+      if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok) throw request.validationError;
+      throw new AppError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
+    }
+    const result = await opts.services.mint.mint(request.params.id, request.body ?? {}, { via: 'broker' });
+    return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(result.token));
+  });
+}

@@ -1,0 +1,254 @@
+// The audit log: one row per action, written before the action happens (fail closed: if the row cannot be
+// written, the action is refused and nothing else happens) and completed with its outcome afterwards.
+// Completed rows are hash-chained in chainIndex order; verify() recomputes the chain. Rows are written
+// straight to SQLite on the connection Prisma uses, synchronously, so chaining never interleaves.
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { actorId, actorLabel, currentContext } from '../auth/context.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+export const DEFAULT_RETENTION_DAYS = 365;
+const RETENTION_KEY = 'audit.retentionDays';
+
+export interface AuditInput {
+  action: string;
+  target?: string | null | undefined;
+  providerId?: string | null | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  actorId: string | null;
+  action: string;
+  target: string | null;
+  providerId: string | null;
+  outcome: string;
+  detail: string;
+  requestId: string | null;
+  ip: string | null;
+  chainIndex: number | null;
+  prevHash: string | null;
+  hash: string | null;
+}
+
+export interface AuditQuery {
+  actor?: string | undefined;
+  action?: string | undefined;
+  providerId?: string | undefined;
+  outcome?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Rows with seq below this (paging, newest first). */
+  before?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  checked: number;
+  pending: number;
+  /** chainIndex of the first row after retention removed older ones (its prevHash is taken as given). */
+  anchoredAt: number | null;
+  brokenAt: number | null;
+  problem: string | null;
+}
+
+/** What one completed row's hash covers, in a fixed order. */
+export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash'>): string {
+  const fields = [row.chainIndex, row.seq, row.at, row.actor, row.actorId, row.action, row.target, row.providerId, row.outcome, row.detail, row.requestId, row.ip];
+  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** The text Prisma's SQLite adapter stores for a DateTime, so rows read back alike either way. */
+function storedDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
+}
+
+function unavailable(err: unknown): AppError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new AppError('audit/unavailable', `The audit log could not be written (${reason}); nothing was done. Check the data directory's disk and permissions.`);
+}
+
+export class AuditService {
+  private statements: { insert: Statement; last: Statement; complete: Statement; get: Statement } | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private get connection(): Connection {
+    return connectionOf(this.db);
+  }
+
+  private prepared() {
+    const c = this.connection;
+    this.statements ??= {
+      insert: c.prepare('INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      last: c.prepare('SELECT "chainIndex", "hash" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1'),
+      complete: c.prepare('UPDATE "AuditEvent" SET "outcome" = ?, "detail" = ?, "chainIndex" = ?, "prevHash" = ?, "hash" = ? WHERE "seq" = ? AND "hash" IS NULL'),
+      get: c.prepare('SELECT * FROM "AuditEvent" WHERE "seq" = ?'),
+    };
+    return this.statements;
+  }
+
+  /** Writes the row of an action about to happen, outcome "pending"; throws audit/unavailable (503) if it cannot. */
+  async begin(input: AuditInput): Promise<number> {
+    const { principal, requestId, ip } = currentContext();
+    try {
+      return await writeOutsideTransactions(this.connection, () => {
+        const info = this.prepared().insert.run(storedDate(this.now()), actorLabel(principal), actorId(principal), input.action, input.target ?? null, input.providerId ?? null, 'pending', JSON.stringify(input.detail ?? {}), requestId, ip);
+        return Number(info.lastInsertRowid);
+      });
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /** Completes a row with its outcome (and more detail) and links it into the chain. */
+  async finish(seq: number, outcome: string, detail?: Record<string, unknown>): Promise<void> {
+    try {
+      await writeOutsideTransactions(this.connection, () => {
+        const s = this.prepared();
+        this.connection.transaction(() => {
+          const row = s.get.get(seq) as AuditRow | undefined;
+          if (!row || row.hash !== null) throw new Error(`audit row ${seq} is missing or already complete`);
+          const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
+          const last = s.last.get() as { chainIndex: number | bigint; hash: string } | undefined;
+          const chainIndex = last ? Number(last.chainIndex) + 1 : 1;
+          const prevHash = last?.hash ?? GENESIS_HASH;
+          const hash = rowHash(prevHash, { ...row, seq: Number(row.seq), outcome, detail: merged, chainIndex });
+          s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq);
+        })();
+      });
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /** One complete row for an action already decided (a sign-in, a lock). */
+  async record(input: AuditInput & { outcome: string }): Promise<void> {
+    await this.finish(await this.begin(input), input.outcome);
+  }
+
+  /**
+   * Runs an action under one audit row: nothing happens unless the row is written first; the row is then
+   * completed with "ok" (plus `after(result)`) or the error's code, and the error is passed on.
+   */
+  async around<T>(input: AuditInput, act: () => Promise<T>, after?: (result: T) => Record<string, unknown>): Promise<T> {
+    const seq = await this.begin(input);
+    let result: T;
+    try {
+      result = await act();
+    } catch (err) {
+      await this.finish(seq, err instanceof AppError ? err.code : 'internal/error').catch(() => {});
+      throw err;
+    }
+    await this.finish(seq, 'ok', after?.(result));
+    return result;
+  }
+
+  async list(query: AuditQuery): Promise<AuditRow[]> {
+    const { where, args } = this.filters(query);
+    if (query.before !== undefined) {
+      where.push('"seq" < ?');
+      args.push(query.before);
+    }
+    const sql = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq" DESC LIMIT ?`;
+    return (this.connection.prepare(sql).all(...args, query.limit ?? 100) as AuditRow[]).map(normalise);
+  }
+
+  /** Every matching row, oldest first, for CSV export. */
+  *iterate(query: AuditQuery): Generator<AuditRow> {
+    const { where, args } = this.filters(query);
+    const sql = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq"`;
+    for (const row of this.connection.prepare(sql).iterate(...args)) yield normalise(row as AuditRow);
+  }
+
+  private filters(query: AuditQuery): { where: string[]; args: unknown[] } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const eq = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`"${column}" = ?`);
+      args.push(value);
+    };
+    eq('actor', query.actor);
+    eq('action', query.action);
+    eq('providerId', query.providerId);
+    eq('outcome', query.outcome);
+    if (query.from) {
+      where.push('"at" >= ?');
+      args.push(storedDate(Date.parse(query.from)));
+    }
+    if (query.to) {
+      where.push('"at" <= ?');
+      args.push(storedDate(Date.parse(query.to)));
+    }
+    return { where, args };
+  }
+
+  /** Recomputes the chain over every completed row. */
+  verify(): ChainReport {
+    const rows = this.connection.prepare('SELECT * FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex"').iterate();
+    let checked = 0;
+    let previous: { index: number; hash: string } | null = null;
+    let anchoredAt: number | null = null;
+    const broken = (index: number, problem: string, pendingCount: number): ChainReport => ({ ok: false, checked, pending: pendingCount, anchoredAt, brokenAt: index, problem });
+    const pending = Number((this.connection.prepare('SELECT COUNT(*) AS n FROM "AuditEvent" WHERE "hash" IS NULL').get() as { n: number | bigint }).n);
+    for (const raw of rows) {
+      const row = normalise(raw as AuditRow);
+      const index = row.chainIndex!;
+      if (previous === null) {
+        if (index !== 1) anchoredAt = index;
+        else if (row.prevHash !== GENESIS_HASH) return broken(index, 'the first row does not start from the genesis hash', pending);
+      } else {
+        if (index !== previous.index + 1) return broken(index, `row ${previous.index + 1} of the chain is missing`, pending);
+        if (row.prevHash !== previous.hash) return broken(index, 'the row does not link to the one before it', pending);
+      }
+      if (rowHash(row.prevHash!, row) !== row.hash) return broken(index, 'the row was changed after it was written', pending);
+      previous = { index, hash: row.hash! };
+      checked++;
+    }
+    return { ok: true, checked, pending, anchoredAt, brokenAt: null, problem: null };
+  }
+
+  async retentionDays(): Promise<number> {
+    const row = await this.db.setting.findUnique({ where: { key: RETENTION_KEY } });
+    return row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
+  }
+
+  async setRetentionDays(days: number): Promise<void> {
+    const before = await this.retentionDays();
+    await this.around({ action: 'audit.retention_changed', detail: { before, after: days } }, () =>
+      this.db.setting.upsert({ where: { key: RETENTION_KEY }, create: { key: RETENTION_KEY, value: String(days) }, update: { value: String(days) } }),
+    );
+  }
+
+  /**
+   * Drops completed rows older than the retention period, from the start of the chain only, so what is
+   * left is still one unbroken chain (verify() anchors it at its first row).
+   */
+  async purge(): Promise<number> {
+    const days = await this.retentionDays();
+    if (days <= 0) return 0;
+    const cutoff = storedDate(this.now() - days * 86_400_000);
+    const c = this.connection;
+    const removed = await writeOutsideTransactions(c, () => {
+      const edge = c.prepare('SELECT MAX("chainIndex") AS i FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL AND "at" < ?').get(cutoff) as { i: number | bigint | null };
+      if (edge.i === null) return 0;
+      return c.prepare('DELETE FROM "AuditEvent" WHERE "chainIndex" <= ?').run(edge.i).changes;
+    });
+    if (removed > 0) await this.record({ action: 'audit.purged', outcome: 'ok', detail: { removed, retentionDays: days } });
+    return removed;
+  }
+}
+
+function normalise(row: AuditRow): AuditRow {
+  return { ...row, seq: Number(row.seq), chainIndex: row.chainIndex === null ? null : Number(row.chainIndex) };
+}

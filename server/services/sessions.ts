@@ -1,0 +1,102 @@
+// Server-side sessions: the cookie carries 32 random bytes; the database keeps only their SHA-256, so a
+// copy of the database opens no session. Idle and absolute timeouts; revocable one by one or per user.
+// Lookups are served from memory; lastSeenAt reaches the database at most once a minute per session.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import type { Role } from '../auth/roles.js';
+
+export interface SessionTimeouts {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface ActiveSession {
+  id: string;
+  userId: string;
+  email: string;
+  role: Role;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  grants: ReadonlySet<string> | 'all';
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class SessionService {
+  private readonly cache = new Map<string, ActiveSession & { storedSeenAt: number }>();
+
+  constructor(
+    private readonly db: Db,
+    readonly timeouts: SessionTimeouts,
+    private readonly loadUser: (userId: string) => Promise<{ email: string; role: Role; disabled: boolean; grants: ReadonlySet<string> | 'all' } | null>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A new session (new id at every sign-in); returns the cookie token, shown nowhere else. */
+  async create(userId: string, meta: { ip: string; userAgent: string }): Promise<{ token: string; session: ActiveSession }> {
+    const token = randomBytes(32).toString('base64url');
+    const id = sessionIdOf(token);
+    const at = new Date(this.now());
+    const csrfToken = randomBytes(32).toString('base64url');
+    await this.db.session.create({ data: { id, userId, csrfToken, createdAt: at, lastSeenAt: at, ip: meta.ip.slice(0, 64), userAgent: meta.userAgent.slice(0, 200) } });
+    const session = await this.resolve(token);
+    if (!session) throw new Error('a session just created could not be read back');
+    return { token, session };
+  }
+
+  /** The live session for a cookie token, or null (unknown, expired, or its user disabled). */
+  async resolve(token: string): Promise<ActiveSession | null> {
+    const id = sessionIdOf(token);
+    const now = this.now();
+    let session = this.cache.get(id);
+    if (!session) {
+      const row = await this.db.session.findUnique({ where: { id } });
+      if (!row) return null;
+      const user = await this.loadUser(row.userId);
+      if (!user || user.disabled) {
+        await this.revoke(id);
+        return null;
+      }
+      session = { id, userId: row.userId, email: user.email, role: user.role, grants: user.grants, csrfToken: row.csrfToken, createdAt: row.createdAt.getTime(), lastSeenAt: row.lastSeenAt.getTime(), storedSeenAt: row.lastSeenAt.getTime() };
+      this.cache.set(id, session);
+    }
+    if (now - session.lastSeenAt > this.timeouts.idleMs || now - session.createdAt > this.timeouts.absoluteMs) {
+      await this.revoke(id);
+      return null;
+    }
+    session.lastSeenAt = now;
+    if (now - session.storedSeenAt > TOUCH_EVERY_MS) {
+      session.storedSeenAt = now;
+      await this.db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
+    }
+    return session;
+  }
+
+  async revoke(id: string): Promise<void> {
+    this.cache.delete(id);
+    await this.db.session.deleteMany({ where: { id } });
+  }
+
+  /** Every session of a user ends now (disable, password change, role change). */
+  async revokeUser(userId: string, exceptId?: string): Promise<number> {
+    for (const [id, s] of this.cache) if (s.userId === userId && id !== exceptId) this.cache.delete(id);
+    const result = await this.db.session.deleteMany({ where: { userId, ...(exceptId ? { id: { not: exceptId } } : {}) } });
+    return result.count;
+  }
+
+  /** Sessions of a user read the user's role and grants again on their next request. */
+  forgetUser(userId: string): void {
+    for (const [id, s] of this.cache) if (s.userId === userId) this.cache.delete(id);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const now = this.now();
+    const result = await this.db.session.deleteMany({ where: { OR: [{ lastSeenAt: { lt: new Date(now - this.timeouts.idleMs) } }, { createdAt: { lt: new Date(now - this.timeouts.absoluteMs) } }] } });
+    return result.count;
+  }
+}

@@ -1,0 +1,275 @@
+// Console accounts: the owner set-up, sign-in with throttling, password changes, invitations, roles,
+// grants and disabling. Every change and every sign-in attempt goes through the audit log first.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import type { User } from '../db/generated/client.js';
+import { AppError } from '../http/errors.js';
+import { assignableRoles, GRANT_LIMITED, isRole, type Role } from '../auth/roles.js';
+import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
+import { afterFailure, lockedFor, UnknownAccounts, WindowCounter, IP_ATTEMPTS, IP_WINDOW_MS, type FailureState } from '../auth/throttle.js';
+import { currentContext, setPrincipal } from '../auth/context.js';
+import type { AuditService } from './audit.js';
+import type { ActiveSession, SessionService } from './sessions.js';
+
+export const INVITE_TTL_MS = 72 * 3_600_000;
+const SAME_ANSWER = 'The email or password is wrong.';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  providerIds: string[];
+  createdAt: string;
+}
+
+export interface SignInResult {
+  token: string;
+  session: ActiveSession;
+}
+
+function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function inviteHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function weak(password: string, email: string, field = 'password'): void {
+  const problem = passwordProblem(password, email);
+  if (problem) throw new AppError('auth/weak_password', problem, [{ field, message: problem }]);
+}
+
+export class UserService {
+  private readonly unknown = new UnknownAccounts();
+  private readonly perIp = new WindowCounter(IP_ATTEMPTS, IP_WINDOW_MS);
+  sessions!: SessionService;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async count(): Promise<number> {
+    return this.db.user.count();
+  }
+
+  /** What a session needs to know about its user; null when there is no such user. */
+  async forSession(userId: string): Promise<{ email: string; role: Role; disabled: boolean; grants: ReadonlySet<string> | 'all' } | null> {
+    const user = await this.db.user.findUnique({ where: { id: userId }, include: { grants: { select: { providerId: true } } } });
+    if (!user || !isRole(user.role)) return null;
+    return { email: user.email, role: user.role, disabled: user.disabledAt !== null, grants: GRANT_LIMITED.has(user.role) ? new Set(user.grants.map((g) => g.providerId)) : 'all' };
+  }
+
+  /** The first account, created from the set-up screen or from env vars; refused once any user exists. */
+  async createOwner(input: { email: string; password: string; name?: string | undefined }): Promise<UserView> {
+    const email = normaliseEmail(input.email);
+    weak(input.password, email);
+    const passwordHash = await hashPassword(input.password);
+    return this.audit.around({ action: 'user.created', detail: { email, role: 'owner', via: 'setup' } }, async () => {
+      const user = await this.db.$transaction(async (tx) => {
+        if ((await tx.user.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
+        return tx.user.create({ data: { id: randomUUID(), email, name: input.name ?? '', role: 'owner', passwordHash, passwordChangedAt: new Date(this.now()) } });
+      });
+      return this.view(user, []);
+    }, (u) => ({ userId: u.id }));
+  }
+
+  async signIn(emailInput: string, password: string, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
+    const email = normaliseEmail(emailInput);
+    const now = this.now();
+    const waitMs = this.perIp.hit(meta.ip, now);
+    if (waitMs > 0) {
+      await this.audit.record({ action: 'auth.sign_in', outcome: 'auth/throttled', detail: { email, reason: 'too many attempts from this address' } });
+      throw new AppError('auth/throttled', `Too many sign-in attempts from this address; try again in ${Math.ceil(waitMs / 60_000)} minute(s).`, undefined, { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+    }
+    const seq = await this.audit.begin({ action: 'auth.sign_in', detail: { email } });
+    try {
+      const result = await this.checkPassword(email, password, now, meta);
+      await this.audit.finish(seq, 'ok', { userId: result.session.userId });
+      return result;
+    } catch (err) {
+      await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error');
+      throw err;
+    }
+  }
+
+  private async checkPassword(email: string, password: string, now: number, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
+    const user = await this.db.user.findUnique({ where: { email } });
+    // Unknown users are compared against a dummy hash: same answer, same work, same time.
+    const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+    const state: FailureState = user
+      ? { failedLogins: user.failedLogins, firstFailedAt: user.firstFailedAt?.getTime() ?? null, lockedUntil: user.lockedUntil?.getTime() ?? null }
+      : this.unknown.get(email);
+    const locked = lockedFor(state, now);
+    if (locked > 0) throw this.lockedError(locked);
+    if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
+      const next = afterFailure(state, now);
+      if (user) {
+        await this.db.user.update({ where: { id: user.id }, data: { failedLogins: next.failedLogins, firstFailedAt: next.firstFailedAt === null ? null : new Date(next.firstFailedAt), lockedUntil: next.lockedUntil === null ? null : new Date(next.lockedUntil) } });
+      } else {
+        this.unknown.set(email, next);
+      }
+      if (next.locked) {
+        await this.audit.record({ action: 'auth.locked', target: user?.id ?? null, outcome: 'ok', detail: { email, minutes: 15 } });
+        throw this.lockedError(lockedFor(next, now));
+      }
+      throw new AppError('auth/invalid_credentials', SAME_ANSWER);
+    }
+    if (user.failedLogins > 0 || user.lockedUntil) await this.db.user.update({ where: { id: user.id }, data: { failedLogins: 0, firstFailedAt: null, lockedUntil: null } });
+    const created = await this.sessions.create(user.id, meta);
+    setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
+    return created;
+  }
+
+  private lockedError(ms: number): AppError {
+    const minutes = Math.ceil(ms / 60_000);
+    return new AppError('auth/locked', `Too many failed sign-ins for this account: it is locked for ${minutes} more minute(s).`, undefined, { retryAfterSeconds: Math.ceil(ms / 1000) });
+  }
+
+  async signOut(sessionId: string): Promise<void> {
+    await this.audit.around({ action: 'auth.sign_out' }, () => this.sessions.revoke(sessionId));
+  }
+
+  async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
+    const user = await this.getRow(userId);
+    if (!(await verifyPassword(user.passwordHash, current))) {
+      await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/wrong_password' });
+      throw new AppError('auth/wrong_password', 'The current password is wrong.', [{ field: 'currentPassword', message: 'wrong password' }]);
+    }
+    weak(next, user.email, 'newPassword');
+    const passwordHash = await hashPassword(next);
+    await this.audit.around({ action: 'auth.password_changed', target: userId }, async () => {
+      await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
+      // Other browsers signed in as this user are signed out; this one stays.
+      return this.sessions.revokeUser(userId, sessionId);
+    }, (ended) => ({ otherSessionsEnded: ended }));
+  }
+
+  async list(): Promise<UserView[]> {
+    const users = await this.db.user.findMany({ orderBy: { email: 'asc' }, include: { grants: { select: { providerId: true } } } });
+    return users.map((u) => this.view(u, u.grants.map((g) => g.providerId)));
+  }
+
+  /** An invitation link token, valid once for 72 hours. */
+  async invite(input: { email: string; role: Role; providerIds: string[] }): Promise<{ token: string; expiresAt: string; email: string; role: Role }> {
+    const actor = this.actorRole();
+    if (!assignableRoles(actor).includes(input.role)) throw new AppError('auth/forbidden', `An ${actor} cannot invite an ${input.role}.`);
+    const email = normaliseEmail(input.email);
+    if (await this.db.user.findUnique({ where: { email } })) throw new AppError('user/duplicate', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
+    await this.checkProviders(input.providerIds);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(this.now() + INVITE_TTL_MS);
+    const { principal } = currentContext();
+    await this.audit.around({ action: 'user.invited', detail: { email, role: input.role, providerIds: input.providerIds } }, () =>
+      this.db.invite.create({ data: { id: randomUUID(), tokenHash: inviteHash(token), email, role: input.role, providerIds: JSON.stringify(input.providerIds), createdById: principal.kind === 'user' ? principal.userId : 'system', expiresAt } }),
+    );
+    return { token, expiresAt: expiresAt.toISOString(), email, role: input.role };
+  }
+
+  /** Who an invitation is for, so the accept screen can say it; the token is not used up. */
+  async inviteInfo(token: string): Promise<{ email: string; role: Role; expiresAt: string }> {
+    const invite = await this.liveInvite(token);
+    return { email: invite.email, role: invite.role as Role, expiresAt: invite.expiresAt.toISOString() };
+  }
+
+  private async liveInvite(token: string) {
+    const invite = await this.db.invite.findUnique({ where: { tokenHash: inviteHash(token) } });
+    if (!invite || invite.usedAt || invite.expiresAt.getTime() <= this.now() || !isRole(invite.role)) {
+      throw new AppError('invite/invalid', 'This invitation link is not valid: it was used already, has expired, or was mistyped. Ask for a new one.');
+    }
+    return invite;
+  }
+
+  async acceptInvite(token: string, password: string, name: string, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
+    const invite = await this.liveInvite(token);
+    weak(password, invite.email);
+    const passwordHash = await hashPassword(password);
+    const providerIds = JSON.parse(invite.providerIds) as string[];
+    const user = await this.audit.around({ action: 'user.created', detail: { email: invite.email, role: invite.role, via: 'invite', providerIds } }, () =>
+      this.db.$transaction(async (tx) => {
+        const used = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: new Date(this.now()) } });
+        if (used.count !== 1) throw new AppError('invite/invalid', 'This invitation link was used already.');
+        if (await tx.user.findUnique({ where: { email: invite.email } })) throw new AppError('user/duplicate', `${invite.email} already has an account.`);
+        const existing = providerIds.length ? await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true } }) : [];
+        return tx.user.create({
+          data: { id: randomUUID(), email: invite.email, name, role: invite.role, passwordHash, passwordChangedAt: new Date(this.now()), grants: { create: existing.map((p) => ({ providerId: p.id })) } },
+        });
+      }), (u) => ({ userId: u.id }));
+    const created = await this.sessions.create(user.id, meta);
+    setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: invite.role as Role, sessionId: created.session.id, grants: created.session.grants });
+    return created;
+  }
+
+  async update(userId: string, change: { role?: Role | undefined; disabled?: boolean | undefined; name?: string | undefined }): Promise<UserView> {
+    const user = await this.getRow(userId);
+    const actor = this.actorRole();
+    const { principal } = currentContext();
+    const allowed = assignableRoles(actor);
+    if (!allowed.includes(user.role as Role) || (change.role && !allowed.includes(change.role))) {
+      throw new AppError('auth/forbidden', `An ${actor} cannot change an ${user.role}${change.role ? ` into an ${change.role}` : ''}.`);
+    }
+    if (principal.kind === 'user' && principal.userId === userId && (change.disabled || (change.role && change.role !== user.role))) {
+      throw new AppError('auth/forbidden', 'You cannot disable yourself or change your own role; ask another owner.');
+    }
+    const before = { role: user.role, disabled: user.disabledAt !== null, name: user.name };
+    const updated = await this.audit.around({ action: 'user.updated', target: userId, detail: { email: user.email, before } }, async () => {
+      const row = await this.db.$transaction(async (tx) => {
+        const r = await tx.user.update({
+          where: { id: userId },
+          data: {
+            ...(change.role ? { role: change.role } : {}),
+            ...(change.name !== undefined ? { name: change.name } : {}),
+            ...(change.disabled !== undefined ? { disabledAt: change.disabled ? (user.disabledAt ?? new Date(this.now())) : null } : {}),
+          },
+          include: { grants: { select: { providerId: true } } },
+        });
+        if (user.role === 'owner' && (r.role !== 'owner' || r.disabledAt) && (await tx.user.count({ where: { role: 'owner', disabledAt: null } })) === 0) {
+          throw new AppError('user/last_owner', 'The console needs at least one active owner.');
+        }
+        return r;
+      });
+      // Disabling ends every session at once; a role change is read again on the next request.
+      if (row.disabledAt) await this.sessions.revokeUser(userId);
+      else this.sessions.forgetUser(userId);
+      return row;
+    }, (r) => ({ after: { role: r.role, disabled: r.disabledAt !== null, name: r.name } }));
+    return this.view(updated, updated.grants.map((g) => g.providerId));
+  }
+
+  async setGrants(userId: string, providerIds: string[]): Promise<UserView> {
+    const user = await this.getRow(userId);
+    if (!assignableRoles(this.actorRole()).includes(user.role as Role)) throw new AppError('auth/forbidden', `You cannot change the grants of an ${user.role}.`);
+    await this.checkProviders(providerIds);
+    const before = (await this.db.providerGrant.findMany({ where: { userId }, select: { providerId: true } })).map((g) => g.providerId);
+    await this.audit.around({ action: 'user.grants_changed', target: userId, detail: { email: user.email, before, after: providerIds } }, () =>
+      this.db.$transaction([this.db.providerGrant.deleteMany({ where: { userId } }), this.db.providerGrant.createMany({ data: providerIds.map((providerId) => ({ userId, providerId })) })]),
+    );
+    this.sessions.forgetUser(userId);
+    return this.view(user, providerIds);
+  }
+
+  private async checkProviders(providerIds: string[]): Promise<void> {
+    if (!providerIds.length) return;
+    const found = await this.db.provider.count({ where: { id: { in: providerIds } } });
+    if (found !== new Set(providerIds).size) throw new AppError('request/invalid', 'One or more of the providers to grant do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
+  }
+
+  private actorRole(): Role {
+    const { principal } = currentContext();
+    return principal.kind === 'user' ? principal.role : 'owner';
+  }
+
+  private async getRow(userId: string): Promise<User> {
+    const user = await this.db.user.findUnique({ where: { id: userId } });
+    if (!user) throw new AppError('user/not_found', `No user has id ${userId}.`);
+    return user;
+  }
+
+  private view(user: User, providerIds: string[]): UserView {
+    return { id: user.id, email: user.email, name: user.name, role: user.role as Role, disabled: user.disabledAt !== null, providerIds, createdAt: user.createdAt.toISOString() };
+  }
+}
