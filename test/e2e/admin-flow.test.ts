@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startTestConsole, type TestConsole } from '../helpers/console.js';
-import { launchBrowser, watchErrors } from '../helpers/browser.js';
+import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { launchBrowser, signInThroughPage, watchErrors } from '../helpers/browser.js';
 
 const consoles: TestConsole[] = [];
 let closeBrowser: (() => Promise<void>) | undefined;
@@ -35,8 +35,9 @@ test('credential set → provider from a pasted URL → edit → export → impo
   const errors = watchErrors(page, { allow4xx: true });
   const canary = `CANARY-${randomBytes(12).toString('hex')}`;
 
-  // Empty state says what to do next.
+  // A browser without a session gets the sign-in page; then the empty state says what to do next.
   await page.goto(source.url);
+  await signInThroughPage(page, OWNER.email, OWNER.password);
   await page.getByText('No providers yet, and no credential set to mint with.').waitFor();
 
   // 1. Add a credential set on the built-in emulator.
@@ -106,6 +107,7 @@ test('credential set → provider from a pasted URL → edit → export → impo
   const target = await startTestConsole({ SEED_DEMO: 'false' });
   consoles.push(target);
   await page.goto(`${target.url}/transfer`);
+  await signInThroughPage(page, OWNER.email, OWNER.password);
   await page.getByLabel('Export file').setInputFiles(exportPath!);
   await page.getByTestId('import-summary').filter({ hasText: '2 rejected' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled(), true, 'not before the secret is given');

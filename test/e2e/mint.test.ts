@@ -5,13 +5,21 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
-import { launchBrowser, watchErrors } from '../helpers/browser.js';
+import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
+import { http } from '../helpers/http.js';
 import { WEB_ROOT } from '../../server/paths.js';
 import type { Browser } from 'playwright-core';
 
 let app: TestConsole;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
+
+/** A page in a fresh context, signed in as the owner. */
+async function newSignedInPage() {
+  const context = await browser.newContext();
+  await addSession(context, app);
+  return context.newPage();
+}
 
 before(async () => {
   assert.ok(existsSync(join(WEB_ROOT, 'index.html')), 'the SPA is built (npm test builds it first)');
@@ -25,6 +33,7 @@ after(async () => {
 
 test('open the console, mint with the optional parameters, and see the JWT and its claims', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
+  await addSession(context, app);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   const errors = watchErrors(page);
@@ -87,9 +96,9 @@ test('open the console, mint with the optional parameters, and see the JWT and i
 });
 
 test('a metadata syntax error is shown next to the field and nothing is sent', async () => {
-  const page = await browser.newPage();
+  const page = await newSignedInPage();
   const errors = watchErrors(page);
-  const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{\n  "a": 1,\n  b: 2\n}');
@@ -105,9 +114,10 @@ test('a metadata syntax error is shown next to the field and nothing is sent', a
 
 test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
+  await addSession(context, app);
   const page = await context.newPage();
   const errors = watchErrors(page);
-  const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   const bulk = page.getByRole('region', { name: 'Bulk mint' });
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('200');
@@ -135,10 +145,11 @@ test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled mi
 
 test('presets, key/value metadata, history: save, load back, keep a token', async () => {
   const context = await browser.newContext();
+  await addSession(context, app);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   const errors = watchErrors(page);
-  const [demo] = (await (await fetch(`${app.url}/api/providers`)).json()) as { id: string }[];
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
 
   // The kiosk suggestion fills the metadata; key/value mode edits it as rows.
@@ -172,13 +183,13 @@ test('presets, key/value metadata, history: save, load back, keep a token', asyn
   await history.getByRole('button', { name: /Load parameters of lobby@example.com/ }).first().click();
   assert.equal(await page.getByLabel(/^Email \(email\)/).inputValue(), 'lobby@example.com');
   assert.match(await page.getByRole('textbox', { name: /^Metadata/ }).inputValue(), /"seat": 12/);
-  const presets = (await (await fetch(`${app.url}/api/providers/${demo!.id}/presets`)).json()) as { name: string }[];
+  const presets = (await http<{ name: string }[]>('GET', `${app.url}/api/providers/${demo!.id}/presets`)).json;
   assert.ok(presets.some((p) => p.name === 'Lobby kiosk'), 'the preset is shared through the server');
   assert.deepEqual(errors, []);
 });
 
 test('the console and the API docs load under their Content-Security-Policy with no violation', async () => {
-  const page = await browser.newPage();
+  const page = await newSignedInPage();
   const errors = watchErrors(page);
   const response = await page.goto(app.url);
   const csp = response?.headers()['content-security-policy'] ?? '';

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core; never a downloaded browser. Playwright gives each launch
 // a fresh temporary profile.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,4 +30,19 @@ export function watchErrors(page: Page, opts: { allow4xx?: boolean } = {}): stri
     void d.dismiss();
   });
   return errors;
+}
+
+/** Gives a browser context the session of a console the test signed in to (see startTestConsole). */
+export async function addSession(context: BrowserContext, app: { url: string; owner: { cookie: string } }): Promise<void> {
+  const eq = app.owner.cookie.indexOf('=');
+  await context.addCookies([{ name: app.owner.cookie.slice(0, eq), value: app.owner.cookie.slice(eq + 1), url: app.url, httpOnly: true, sameSite: 'Strict' }]);
+}
+
+/** Signs in through the sign-in page the console shows to a browser without a session. */
+export async function signInThroughPage(page: Page, email: string, password: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }

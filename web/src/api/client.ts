@@ -22,12 +22,29 @@ export class ApiError extends Error {
   }
 }
 
+let csrfToken: string | null = null;
+let onSignedOut: (() => void) | null = null;
+
+/** The session's CSRF token, sent as X-CSRF-Token with every change. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when the server says the session is gone (expired, revoked, signed out elsewhere). */
+export function whenSignedOut(handler: () => void): void {
+  onSignedOut = handler;
+}
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
+      credentials: 'same-origin',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
@@ -37,6 +54,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const err = (data ?? {}) as Record<string, unknown>;
+    if (response.status === 401 && err.error === 'auth/required') onSignedOut?.();
     throw new ApiError(
       response.status,
       typeof err.error === 'string' ? err.error : 'unknown',

@@ -1,0 +1,155 @@
+// The role matrix, built from the route table: every /api route × {owner, admin, support with and without
+// a grant, viewer, anonymous, valid key, revoked key, expired session} gets the status the role table
+// says. The test keeps its own list of every route's permission, so a route added without being listed
+// here fails the test (and so does a route whose declared permission changes).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { http, signIn, useSession, type SessionCredentials } from '../helpers/http.js';
+import { roleAllows, type Role } from '../../server/auth/roles.js';
+import type { Permission } from '../../server/http/permissions.js';
+
+const ROUTES: Record<string, Permission> = {
+  'GET /api/health': 'public',
+  'GET /api/session': 'public',
+  'POST /api/session': 'public',
+  'DELETE /api/session': 'session',
+  'POST /api/setup': 'public',
+  'PUT /api/session/password': 'session',
+  'GET /api/invites/:token': 'public',
+  'POST /api/invites/:token/accept': 'public',
+  'GET /api/users': 'user:read',
+  'POST /api/users/invites': 'user:manage',
+  'PATCH /api/users/:id': 'user:manage',
+  'PUT /api/users/:id/grants': 'user:manage',
+  'GET /api/api-keys': 'apikey:manage',
+  'POST /api/api-keys': 'apikey:manage',
+  'POST /api/api-keys/:id/revoke': 'apikey:manage',
+  'GET /api/audit': 'audit:read',
+  'GET /api/audit.csv': 'audit:read',
+  'GET /api/audit/verify': 'audit:read',
+  'GET /api/audit/settings': 'audit:read',
+  'PUT /api/audit/settings': 'audit:manage',
+  'POST /api/v1/providers/:id/tokens': 'broker:mint',
+  'GET /api/credential-sets': 'credential:read',
+  'GET /api/credential-sets/:id': 'credential:read',
+  'POST /api/credential-sets': 'credential:write',
+  'PATCH /api/credential-sets/:id': 'credential:write',
+  'PUT /api/credential-sets/:id/secret': 'credential:write',
+  'DELETE /api/credential-sets/:id': 'credential:write',
+  'POST /api/credential-sets/:id/verify': 'credential:verify',
+  'GET /api/providers': 'provider:read',
+  'GET /api/provider-tags': 'provider:read',
+  'GET /api/providers/:id': 'provider:read',
+  'POST /api/providers': 'provider:write',
+  'PATCH /api/providers/:id': 'provider:write',
+  'DELETE /api/providers/:id': 'provider:write',
+  'POST /api/providers/:id/tokens': 'token:mint',
+  'POST /api/providers/:id/signature-check': 'token:check',
+  'POST /api/providers/:id/assertions': 'token:check',
+  'GET /api/export': 'config:export',
+  'POST /api/import': 'config:import',
+  'GET /api/meta': 'provider:read',
+  'POST /api/providers/:id/bulk': 'token:mint',
+  'GET /api/bulk/:jobId': 'token:mint',
+  'POST /api/bulk/:jobId/cancel': 'token:mint',
+  'GET /api/bulk/:jobId/results': 'token:mint',
+  'GET /api/history': 'history:read',
+  'GET /api/history/:id/token': 'history:read',
+  'GET /api/providers/:id/presets': 'preset:read',
+  'POST /api/providers/:id/presets': 'preset:write',
+  'DELETE /api/presets/:id': 'preset:write',
+};
+
+type Who =
+  | { name: string; kind: 'user'; role: Role; session: SessionCredentials; granted: boolean }
+  | { name: string; kind: 'anonymous' | 'expired'; session?: SessionCredentials }
+  | { name: string; kind: 'key'; key: string; valid: boolean };
+
+let app: TestConsole;
+let offsetMs = 0;
+let demoId: string;
+const people: Who[] = [];
+
+async function invite(role: Role, providerIds: string[]): Promise<SessionCredentials> {
+  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const password = `pw-${randomUUID()}`;
+  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email, role, providerIds });
+  assert.equal(inv.status, 201, inv.text);
+  const accepted = await http('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password }, { cookie: '' });
+  assert.equal(accepted.status, 200, accepted.text);
+  return signIn(app.url, email, password);
+}
+
+before(async () => {
+  app = await startTestConsole({}, { now: () => Date.now() + offsetMs });
+  demoId = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json[0]!.id;
+  // A session that will be 31 minutes idle once the clock moves on.
+  const stale = await invite('viewer', []);
+  offsetMs = 31 * 60_000;
+  const owner = await signIn(app.url, OWNER.email, OWNER.password);
+  useSession(app.url, owner);
+  people.push({ name: 'owner', kind: 'user', role: 'owner', session: owner, granted: true });
+  people.push({ name: 'admin', kind: 'user', role: 'admin', session: await invite('admin', []), granted: true });
+  people.push({ name: 'support with a grant', kind: 'user', role: 'support', session: await invite('support', [demoId]), granted: true });
+  people.push({ name: 'support without a grant', kind: 'user', role: 'support', session: await invite('support', []), granted: false });
+  people.push({ name: 'viewer', kind: 'user', role: 'viewer', session: await invite('viewer', []), granted: true });
+  people.push({ name: 'anonymous', kind: 'anonymous' });
+  people.push({ name: 'expired session', kind: 'expired', session: stale });
+  const key = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'matrix', providerIds: [demoId] });
+  const revoked = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'revoked', providerIds: [demoId] });
+  assert.equal((await http('POST', `${app.url}/api/api-keys/${revoked.json.apiKey.id}/revoke`, {})).status, 200);
+  people.push({ name: 'valid API key', kind: 'key', key: key.json.key, valid: true });
+  people.push({ name: 'revoked API key', kind: 'key', key: revoked.json.key, valid: false });
+});
+after(() => app?.stop());
+
+/** What a principal should get: 'allowed' means anything but 401/403 (and never a 5xx). */
+function expected(who: Who, permission: Permission, providerScoped: boolean): 'allowed' | 401 | 403 {
+  if (permission === 'public') return 'allowed';
+  if (permission === 'broker:mint') return who.kind === 'key' && who.valid ? 'allowed' : 401;
+  if (who.kind !== 'user') return 401;
+  if (!roleAllows(who.role, permission)) return 403;
+  if (providerScoped && !who.granted) return 403;
+  return 'allowed';
+}
+
+function headersFor(who: Who, method: string): Record<string, string> {
+  if (who.kind === 'key') return { cookie: '', authorization: `Bearer ${who.key}` };
+  if (!who.session) return { cookie: '' };
+  return { cookie: who.session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': who.session.csrfToken }) };
+}
+
+test('every /api route is in the test table with the permission it declares', () => {
+  const registered = app.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
+  const seen = Object.fromEntries(registered.map((r) => [`${r.method} ${r.url}`, r.permission]));
+  assert.deepEqual(seen, ROUTES, 'a route added, removed or with another permission must be listed here');
+});
+
+test('every route × every principal gets the status the role table gives', async () => {
+  const routes = app.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
+  // Signing out ends the session: do it last.
+  routes.sort((a, b) => Number(a.url === '/api/session' && a.method === 'DELETE') - Number(b.url === '/api/session' && b.method === 'DELETE'));
+  const failures: string[] = [];
+  let checked = 0;
+  for (const route of routes) {
+    const scoped = /\/api\/providers\/:id\/(tokens|signature-check|assertions|presets|bulk)$|^\/api\/providers\/:id$/.test(route.url) && !(route.method !== 'GET' && route.url === '/api/providers/:id');
+    // Provider routes get the demo provider (grants matter); everything else a random id (404 once allowed).
+    const url = route.url
+      .replace(':id', scoped || route.url.startsWith('/api/v1/') ? demoId : randomUUID())
+      .replace(':jobId', randomUUID())
+      .replace(':token', 'x'.repeat(30));
+    const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+    for (const who of people) {
+      const want = expected(who, ROUTES[`${route.method} ${route.url}`]!, scoped);
+      const res = await http(route.method, `${app.url}${url}`, body, headersFor(who, route.method));
+      checked++;
+      const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === want;
+      if (!ok) failures.push(`${route.method} ${route.url} as ${who.name}: expected ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.equal(checked, routes.length * people.length);
+  assert.ok(routes.length >= 49, 'the whole API is covered');
+});
