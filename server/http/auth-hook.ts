@@ -56,13 +56,11 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
       const found = key ? await deps.apiKeys.authenticate(key) : null;
       if (!found) throw new AppError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
       request.principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };
+      // Every request with the key counts towards its limit, refused ones too.
+      const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
+      if (wait > 0) throw new AppError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait });
       const providerId = (request.params as { id?: string }).id;
       if (providerId && !found.providers.has(providerId)) throw new AppError('auth/not_granted', 'This API key is not allowed to mint for this provider.');
-      const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        throw new AppError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait });
-      }
       return;
     }
 
