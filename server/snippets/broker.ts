@@ -1,0 +1,177 @@
+// Snippets for the console's token broker: the same request as Frame's, with an API key as a bearer
+// token instead of the signature headers. Frame's five languages; browser-safe like the others.
+import type { TokenRequestBody } from '../frame/token-body.js';
+import { backslashSingle, cStyle, powershellSingle, pythonLiteral, shellSingle } from './escape.js';
+import { lines, OPTIONAL_FIELDS_COMMENT } from './request.js';
+
+export interface BrokerSnippetRequest {
+  /** The console's broker URL for the provider: <origin>/api/v1/providers/<id>/tokens */
+  uri: string;
+  body: TokenRequestBody;
+}
+
+export interface BrokerSnippetTarget {
+  id: string;
+  title: string;
+  extension: string;
+  runnable: boolean;
+  render(request: BrokerSnippetRequest): string;
+}
+
+export const API_KEY_ENV = 'SAT_API_KEY';
+const KEY_COMMENT = `The console API key is read from the ${API_KEY_ENV} environment variable: never write it into code.`;
+const INTRO = 'Mint a Frame Secure Anonymous Token through the sat-playground token broker (no Frame secret needed).';
+
+export function brokerUri(origin: string, providerId: string): string {
+  return `${origin.replace(/\/+$/, '')}/api/v1/providers/${providerId}/tokens`;
+}
+
+const python: BrokerSnippetTarget = {
+  id: 'python3',
+  title: 'Python3',
+  extension: '.py',
+  runnable: true,
+  render: (r) =>
+    lines(
+      '#!/usr/bin/env python3',
+      `# ${INTRO} Needs: pip install requests`,
+      'import os',
+      'import sys',
+      '',
+      'import requests',
+      '',
+      `# ${KEY_COMMENT}`,
+      `api_key = os.environ["${API_KEY_ENV}"]`,
+      `uri = ${cStyle(r.uri)}`,
+      '',
+      `# ${OPTIONAL_FIELDS_COMMENT}`,
+      `body = ${pythonLiteral(r.body)}`,
+      '',
+      'response = requests.post(uri, headers={"Authorization": f"Bearer {api_key}"}, json=body, timeout=10)',
+      'if not response.ok:',
+      '    sys.exit(f"The console answered {response.status_code}: {response.text}")',
+      '',
+      '# The answer is the JWT as a JSON string, as from Frame.',
+      'print(response.json())',
+    ),
+};
+
+const node: BrokerSnippetTarget = {
+  id: 'node',
+  title: 'Node.js',
+  extension: '.mjs',
+  runnable: true,
+  render: (r) =>
+    lines(
+      `// ${INTRO} Node.js 18 or later.`,
+      `// ${KEY_COMMENT}`,
+      `const apiKey = process.env.${API_KEY_ENV};`,
+      `const uri = ${cStyle(r.uri)};`,
+      '',
+      `// ${OPTIONAL_FIELDS_COMMENT}`,
+      `const body = ${JSON.stringify(r.body, null, 2)};`,
+      '',
+      'const response = await fetch(uri, {',
+      "  method: 'POST',",
+      "  headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },",
+      '  body: JSON.stringify(body),',
+      '});',
+      'if (!response.ok) {',
+      '  console.error(`The console answered ${response.status}: ${await response.text()}`);',
+      '  process.exit(1);',
+      '}',
+      '',
+      '// The answer is the JWT as a JSON string, as from Frame.',
+      'console.log(await response.json());',
+    ),
+};
+
+const curl: BrokerSnippetTarget = {
+  id: 'curl',
+  title: 'Curl',
+  extension: '.sh',
+  runnable: true,
+  render: (r) =>
+    lines(
+      '#!/usr/bin/env bash',
+      `# ${INTRO}`,
+      'set -euo pipefail',
+      '',
+      `# ${KEY_COMMENT}`,
+      `api_key="\${${API_KEY_ENV}:?set ${API_KEY_ENV}}"`,
+      `uri=${shellSingle(r.uri)}`,
+      '',
+      `# ${OPTIONAL_FIELDS_COMMENT}`,
+      `data=${shellSingle(JSON.stringify(r.body))}`,
+      '',
+      '# The answer is the JWT as a JSON string; tr drops the quotes.',
+      'curl -sS --fail-with-body -X POST "$uri" \\',
+      '  -H "Authorization: Bearer $api_key" \\',
+      "  -H 'Content-Type: application/json' \\",
+      '  -d "$data" | tr -d \'"\'',
+      'echo',
+    ),
+};
+
+const powershell: BrokerSnippetTarget = {
+  id: 'powershell',
+  title: 'PowerShell',
+  extension: '.ps1',
+  runnable: false,
+  render: (r) =>
+    lines(
+      `# ${INTRO} PowerShell 5.1 or 7+.`,
+      "$ErrorActionPreference = 'Stop'",
+      '',
+      `# ${KEY_COMMENT}`,
+      `$headers = @{ Authorization = "Bearer $env:${API_KEY_ENV}" }`,
+      `$uri = ${powershellSingle(r.uri)}`,
+      '',
+      `# ${OPTIONAL_FIELDS_COMMENT}`,
+      `$body = ${powershellSingle(JSON.stringify(r.body))}`,
+      '',
+      '# The answer is the JWT as a JSON string; Invoke-RestMethod parses it.',
+      "$token = Invoke-RestMethod -Method Post -Uri $uri -Headers $headers -ContentType 'application/json; charset=utf-8' -Body ([Text.Encoding]::UTF8.GetBytes($body))",
+      'Write-Output $token',
+    ),
+};
+
+const php: BrokerSnippetTarget = {
+  id: 'php',
+  title: 'PHP',
+  extension: '.php',
+  runnable: true,
+  render: (r) =>
+    lines(
+      '<?php',
+      `// ${INTRO} Needs the curl extension (php-curl).`,
+      '',
+      `// ${KEY_COMMENT}`,
+      `$apiKey = getenv('${API_KEY_ENV}');`,
+      `$uri = ${backslashSingle(r.uri)};`,
+      '',
+      `// ${OPTIONAL_FIELDS_COMMENT}`,
+      `$body = ${backslashSingle(JSON.stringify(r.body))};`,
+      '',
+      '$ch = curl_init($uri);',
+      'curl_setopt_array($ch, [',
+      '    CURLOPT_POST => true,',
+      '    CURLOPT_RETURNTRANSFER => true,',
+      '    CURLOPT_TIMEOUT => 10,',
+      '    CURLOPT_POSTFIELDS => $body,',
+      "    CURLOPT_HTTPHEADER => ['Authorization: Bearer ' . $apiKey, 'Content-Type: application/json'],",
+      ']);',
+      '$response = curl_exec($ch);',
+      '$status = curl_getinfo($ch, CURLINFO_HTTP_CODE);',
+      'if ($response === false || $status >= 300) {',
+      "    fwrite(STDERR, 'The console answered ' . $status . ': ' . ($response === false ? curl_error($ch) : $response) . PHP_EOL);",
+      '    exit(1);',
+      '}',
+      '',
+      '// The answer is the JWT as a JSON string, as from Frame.',
+      'echo json_decode($response), PHP_EOL;',
+    ),
+};
+
+/** In the order of Frame's Playground tabs. */
+export const BROKER_SNIPPET_TARGETS: readonly BrokerSnippetTarget[] = [python, node, curl, powershell, php];
