@@ -125,3 +125,29 @@ export interface PresetView {
   params: TokenRequestBody;
   updatedAt: string;
 }
+
+/** A console user as the users screen shows them (never a password hash). */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: 'owner' | 'admin' | 'support' | 'viewer';
+  disabled: boolean;
+  providerIds: string[];
+  createdAt: string;
+}
+
+/** A token-broker API key as listed: never the key, only its prefix. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  providerIds: string[];
+  rateLimitPerMinute: number;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  state: 'active' | 'expired' | 'revoked';
+}
+

@@ -6,21 +6,11 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { currentContext } from '../auth/context.js';
 import type { AuditService } from './audit.js';
+import type { ApiKeyView } from '../api-types.js';
+
+export type { ApiKeyView };
 
 const KEY_PREFIX = 'satk_';
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  providerIds: string[];
-  rateLimitPerMinute: number;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
-}
 
 export interface KeyPrincipal {
   keyId: string;

@@ -10,19 +10,12 @@ import { afterFailure, lockedFor, UnknownAccounts, WindowCounter, IP_ATTEMPTS, I
 import { currentContext, setPrincipal } from '../auth/context.js';
 import type { AuditService } from './audit.js';
 import type { ActiveSession, SessionService } from './sessions.js';
+import type { UserView } from '../api-types.js';
+
+export type { UserView };
 
 export const INVITE_TTL_MS = 72 * 3_600_000;
 const SAME_ANSWER = 'The email or password is wrong.';
-
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  providerIds: string[];
-  createdAt: string;
-}
 
 export interface SignInResult {
   token: string;

@@ -1,5 +1,5 @@
 // The console API's answer shapes: one definition, shared with the server.
-export type { CredentialView, MintResult, ProviderView as Provider, SignedRequestInfo as SignedRequest, VerifyResult } from '@server/api-types';
+export type { ApiKeyView, CredentialView, MintResult, ProviderView as Provider, UserView, SignedRequestInfo as SignedRequest, VerifyResult } from '@server/api-types';
 
 export interface Meta {
   upstreams: { id: string; label: string; url: string; environment: string }[];
@@ -27,29 +27,6 @@ export interface SessionView {
   csrfToken?: string;
   idleTimeoutSeconds?: number;
   expiresAt?: string;
-}
-
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  providerIds: string[];
-  createdAt: string;
-}
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  providerIds: string[];
-  rateLimitPerMinute: number;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
 }
 
 export interface AuditEntry {
