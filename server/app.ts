@@ -134,7 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   enforceRouteContract(app);
 
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
-  installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys });
+  installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

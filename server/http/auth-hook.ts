@@ -9,6 +9,7 @@ import { roleAllows } from '../auth/roles.js';
 import { runInContext, type Principal } from '../auth/context.js';
 import type { SessionService } from '../services/sessions.js';
 import type { ApiKeyService } from '../services/api-keys.js';
+import type { AuditService } from '../services/audit.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -33,7 +34,7 @@ export function crossSiteProblem(request: FastifyRequest): string | null {
   return null;
 }
 
-export function installAuth(app: FastifyInstance, deps: { sessions: SessionService; apiKeys: ApiKeyService }): void {
+export function installAuth(app: FastifyInstance, deps: { sessions: SessionService; apiKeys: ApiKeyService; audit: AuditService }): void {
   app.decorateRequest('principal', null as never);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -55,12 +56,18 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
       const key = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
       const found = key ? await deps.apiKeys.authenticate(key) : null;
       if (!found) throw new AppError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
-      request.principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };
-      // Every request with the key counts towards its limit, refused ones too.
+      const principal: Principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };
+      request.principal = principal;
+      const providerId = (request.params as { id?: string }).id ?? null;
+      // Every use of a key is on record, refused ones too (minted ones by the mint itself).
+      const refuse = async (error: AppError) => {
+        await runInContext({ principal, requestId: request.id, ip: request.ip }, () => deps.audit.record({ action: 'apikey.refused', providerId, outcome: error.code, detail: { reason: error.message } }));
+        throw error;
+      };
+      // Every request with the key counts towards its limit.
       const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
-      if (wait > 0) throw new AppError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait });
-      const providerId = (request.params as { id?: string }).id;
-      if (providerId && !found.providers.has(providerId)) throw new AppError('auth/not_granted', 'This API key is not allowed to mint for this provider.');
+      if (wait > 0) await refuse(new AppError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait }));
+      if (providerId && !found.providers.has(providerId)) await refuse(new AppError('auth/not_granted', 'This API key is not allowed to mint for this provider.'));
       return;
     }
 

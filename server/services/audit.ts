@@ -76,6 +76,11 @@ function unavailable(err: unknown): AppError {
 
 export class AuditService {
   private statements: { insert: Statement; last: Statement; complete: Statement; get: Statement } | undefined;
+  /** Rows begun and not yet finished by this process, as written. */
+  private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash'>>();
+  /** The last completed row of the chain; re-read from the database after any failed write. */
+  private chainTail: { chainIndex: number | bigint; hash: string } | undefined;
+  private readonly queue: { write: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -98,37 +103,77 @@ export class AuditService {
   }
 
   /** Writes the row of an action about to happen, outcome "pending"; throws audit/unavailable (503) if it cannot. */
-  async begin(input: AuditInput): Promise<number> {
+  begin(input: AuditInput): Promise<number> {
     const { principal, requestId, ip } = currentContext();
-    try {
-      return await writeOutsideTransactions(this.connection, () => {
-        const info = this.prepared().insert.run(storedDate(this.now()), actorLabel(principal), actorId(principal), input.action, input.target ?? null, input.providerId ?? null, 'pending', JSON.stringify(input.detail ?? {}), requestId, ip);
-        return Number(info.lastInsertRowid);
-      });
-    } catch (err) {
-      throw unavailable(err);
-    }
+    const row = {
+      at: storedDate(this.now()), actor: actorLabel(principal), actorId: actorId(principal), action: input.action, target: input.target ?? null,
+      providerId: input.providerId ?? null, detail: JSON.stringify(input.detail ?? {}), requestId, ip,
+    };
+    return this.enqueue(
+      () => Number(this.prepared().insert.run(row.at, row.actor, row.actorId, row.action, row.target, row.providerId, 'pending', row.detail, row.requestId, row.ip).lastInsertRowid),
+      // Remembered only once committed: a rolled-back id may be given again to another row.
+      (seq) => this.inFlight.set(seq, row),
+    );
   }
 
   /** Completes a row with its outcome (and more detail) and links it into the chain. */
-  async finish(seq: number, outcome: string, detail?: Record<string, unknown>): Promise<void> {
-    try {
-      await writeOutsideTransactions(this.connection, () => {
-        const s = this.prepared();
-        this.connection.transaction(() => {
-          const row = s.get.get(seq) as AuditRow | undefined;
-          if (!row || row.hash !== null) throw new Error(`audit row ${seq} is missing or already complete`);
-          const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
-          const last = s.last.get() as { chainIndex: number | bigint; hash: string } | undefined;
-          const chainIndex = last ? Number(last.chainIndex) + 1 : 1;
-          const prevHash = last?.hash ?? GENESIS_HASH;
-          const hash = rowHash(prevHash, { ...row, seq: Number(row.seq), outcome, detail: merged, chainIndex });
-          s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq);
+  finish(seq: number, outcome: string, detail?: Record<string, unknown>): Promise<void> {
+    return this.enqueue(() => {
+      const s = this.prepared();
+      // The row as begin() wrote it; read back only if this process did not write it.
+      const row = this.inFlight.get(seq) ?? (s.get.get(seq) as AuditRow | undefined);
+      if (!row || ('hash' in row && row.hash !== null)) throw new Error(`audit row ${seq} is missing or already complete`);
+      const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
+      this.chainTail ??= (s.last.get() as { chainIndex: number | bigint; hash: string } | undefined) ?? { chainIndex: 0, hash: GENESIS_HASH };
+      const chainIndex = Number(this.chainTail.chainIndex) + 1;
+      const prevHash = this.chainTail.hash;
+      const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
+      if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1) throw new Error(`audit row ${seq} could not be completed`);
+      this.chainTail = { chainIndex, hash };
+      this.inFlight.delete(seq);
+    });
+  }
+
+  /**
+   * Group commit: writes asked for in the same turn of the event loop (a bulk job's workers, concurrent
+   * requests) go to SQLite in one transaction. If that transaction fails, each write is retried alone so
+   * one bad write cannot take the others down; a write that fails alone rejects with audit/unavailable.
+   */
+  private enqueue<T>(write: () => T, committed?: (result: T) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const done = (value: unknown) => {
+        committed?.(value as T);
+        resolve(value as T);
+      };
+      this.queue.push({ write, resolve: done, reject });
+      if (this.queue.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const c = this.connection;
+    await writeOutsideTransactions(c, () => {
+      const batch = this.queue.splice(0);
+      const results: unknown[] = [];
+      try {
+        c.transaction(() => {
+          for (const op of batch) results.push(op.write());
         })();
-      });
-    } catch (err) {
-      throw unavailable(err);
-    }
+        batch.forEach((op, i) => op.resolve(results[i]));
+      } catch {
+        for (const op of batch) {
+          this.chainTail = undefined;
+          try {
+            op.resolve(c.transaction(op.write)());
+          } catch (err) {
+            this.chainTail = undefined;
+            op.reject(unavailable(err));
+          }
+        }
+      }
+    }).catch((err: unknown) => {
+      for (const op of this.queue.splice(0)) op.reject(unavailable(err));
+    });
   }
 
   /** One complete row for an action already decided (a sign-in, a lock). */

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, useSession, type SessionCredentials } from '../helpers/http.js';
 
@@ -153,6 +154,8 @@ test('a revoked API key is refused on its very next request; scope, expiry and r
   const limited = await mint(created.json.key);
   assert.equal(limited.status, 429);
   assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  const refusals = await http<{ outcome: string; actor: string }[]>('GET', `${app.url}/api/audit?action=apikey.refused&actor=key:script`);
+  assert.deepEqual(refusals.json.map((r) => r.outcome).sort(), ['auth/key_rate_limited', 'auth/not_granted'], 'refused uses are on record too');
   assert.equal((await http('POST', `${app.url}/api/api-keys/${created.json.apiKey.id}/revoke`, {})).status, 200);
   assert.equal((await mint(created.json.key)).status, 401);
   const listed = await http<{ id: string; state: string; prefix: string }[]>('GET', `${app.url}/api/api-keys`);
@@ -194,4 +197,21 @@ test('the owner set-up is refused once an owner exists, and an invitation works 
   assert.equal((await http('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password: 'a long enough passphrase' }, { cookie: '' })).status, 200);
   assert.equal((await http('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password: 'a long enough passphrase' }, { cookie: '' })).status, 410);
   assert.equal((await http('GET', `${app.url}/api/invites/${inv.json.token}`, undefined, { cookie: '' })).status, 410);
+});
+
+test('a password is found in no response, no log line and no database file', async () => {
+  const password = `PASSWORD-CANARY-${randomUUID()}`;
+  const user = await newUser('viewer');
+  const s = await signIn(app.url, user.email, user.password);
+  assert.equal((await http('PUT', `${app.url}/api/session/password`, { currentPassword: user.password, newPassword: password }, as(s, { 'x-csrf-token': s.csrfToken }))).status, 204);
+  assert.equal((await http('POST', `${app.url}/api/session`, { email: user.email, password: 'wrong wrong wrong' }, { cookie: '' })).status, 401);
+  const ok = await http('POST', `${app.url}/api/session`, { email: user.email, password }, { cookie: '' });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.text.includes(password), false);
+  assert.equal(app.logs().includes(password), false, 'not in the log');
+  const audit = await http('GET', `${app.url}/api/audit.csv`);
+  assert.equal(audit.text.includes(password), false, 'not in the audit log');
+  for (const file of [app.dbFile, `${app.dbFile}-wal`]) {
+    if (existsSync(file)) assert.equal(readFileSync(file).includes(Buffer.from(password)), false, `not in ${file}`);
+  }
 });

@@ -108,4 +108,15 @@ test('owner set-up → invite a support user → they mint on the granted provid
   assert.equal(rendered.includes(canary), false);
   assert.equal(bodies.some((b) => b.includes(canary)), false);
   assert.deepEqual(errors, []);
+
+  // 7. The owner finds the support user's mint and the refusal-free record in the audit log.
+  await nav(ownerPage).getByRole('link', { name: 'Audit log' }).click();
+  await ownerPage.getByLabel('Actor').fill('sam@team.example');
+  await ownerPage.getByLabel('Action').fill('token.minted');
+  await ownerPage.getByRole('button', { name: 'Filter' }).click();
+  await ownerPage.locator('table.audit tbody tr').first().filter({ hasText: 'sam@team.example' }).waitFor();
+  assert.equal(await ownerPage.locator('table.audit tbody tr').count(), 1);
+  await ownerPage.getByRole('button', { name: 'Verify chain' }).click();
+  await ownerPage.getByRole('status').filter({ hasText: /Chain intact: \d+ rows checked/ }).waitFor();
+  assert.deepEqual(ownerErrors, []);
 });
