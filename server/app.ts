@@ -19,7 +19,7 @@ import { isPermission } from './http/permissions.js';
 import { frameEmulator } from './emulator/plugin.js';
 import type { EmulatorServices } from './services/container.js';
 import type { Services } from './services/container.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, metricsRoutes, readinessRoutes } from './routes/health.js';
 import { credentialSetRoutes } from './routes/credential-sets.js';
 import { providerRoutes } from './routes/providers.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -135,6 +135,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit });
+  // Every error answer counts, whichever route or hook gave it.
+  app.addHook('onResponse', (_request, reply, done) => {
+    if (reply.errorCode) opts.services.metrics.errors.inc({ code: reply.errorCode });
+    done();
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -155,6 +160,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes);
+  await app.register(readinessRoutes, { services: opts.services });
+  await app.register(metricsRoutes, { services: opts.services });
   for (const routes of [authRoutes, userRoutes, auditRoutes, brokerRoutes, credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, playgroundRoutes]) {
     await app.register(routes, { services: opts.services });
   }

@@ -4,7 +4,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, type ErrorCode, type FieldError } from './errors.js';
 import { PROVIDER_NAME_PATTERN, UUID_PATTERN } from '../frame/entity.js';
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The error code this reply carries, for the metrics. */
+    errorCode: string | null;
+  }
+}
+
 function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode | string, message: string, fields?: FieldError[], extra?: Record<string, unknown>) {
+  reply.errorCode = code;
   if (typeof extra?.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
   return reply.status(status).send({ statusCode: status, error: code, message, requestId: String(request.id), ...(fields ? { fields } : {}), ...extra });
 }
@@ -43,6 +51,7 @@ export function isSpaPath(method: string, url: string): boolean {
 }
 
 export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: boolean }): void {
+  app.decorateReply('errorCode', null);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       return send(reply, request, error.status, error.code, error.message, error.fields, error.extra);

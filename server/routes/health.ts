@@ -3,6 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NoQuery } from './common.js';
 import { errorResponses } from '../http/errors.js';
+import type { Services } from '../services/container.js';
+import { readiness } from '../services/readiness.js';
+import { MIGRATIONS_DIR } from '../paths.js';
 
 const started = Date.now();
 
@@ -16,4 +19,40 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     },
     config: { permission: 'public' },
   }, async () => ({ status: 'ok' as const, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+}
+
+const Check = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+const ReadinessSchema = Type.Object({
+  ready: Type.Boolean(),
+  database: Check,
+  migrations: Type.Object({ ok: Type.Boolean(), applied: Type.Integer(), expected: Type.Integer(), missing: Type.Array(Type.String()) }),
+  upstreams: Type.Array(Type.Object({ upstream: Type.String(), offsetSeconds: Type.Integer(), measuredAt: Type.String() }), { description: 'Clock offset of each upstream at its last answer (its Date header minus ours)' }),
+});
+
+export async function readinessRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/ready', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Readiness: database reachable, migrations applied, upstream clock offsets (503 when not ready)',
+      querystring: NoQuery,
+      response: { ...errorResponses(), 200: ReadinessSchema, 503: ReadinessSchema },
+    },
+    config: { permission: 'public' },
+  }, async (_request, reply) => {
+    const state = readiness(opts.services.db, MIGRATIONS_DIR, opts.services.upstream);
+    return reply.status(state.ready ? 200 : 503).send(state);
+  });
+}
+
+export async function metricsRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const { metrics } = opts.services;
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/metrics', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Prometheus metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs (labels carry provider ids, never names or secrets)',
+      querystring: NoQuery,
+      response: { 200: Type.String(), ...errorResponses() },
+    },
+    config: { permission: 'public' },
+  }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.text()));
 }

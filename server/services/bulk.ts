@@ -14,6 +14,7 @@ import { AppError } from '../http/errors.js';
 import type { BulkJobView } from '../api-types.js';
 import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
+import type { Metrics } from './metrics.js';
 import { actorLabel, currentContext } from '../auth/context.js';
 import type { MintOutcome } from '../upstream/outcome.js';
 import type { ProviderService } from './providers.js';
@@ -93,6 +94,7 @@ export class BulkService {
     private readonly providers: ProviderService,
     private readonly mint: MintService,
     private readonly audit: AuditService,
+    private readonly metrics: Metrics,
     dataDir: string,
   ) {
     this.dir = join(dataDir, 'bulk');
@@ -117,13 +119,14 @@ export class BulkService {
     // Each token has its audit row, written before its upstream call like any other mint.
     const call = async (body: TokenRequestBody): Promise<MintOutcome> => {
       const seq = await this.audit.begin({ action: 'token.minted', providerId, target: provider.name, detail: { via: 'bulk', jobId: id, params: body } });
-      const outcome = await this.mint.call(provider.credentialSet, provider, body, secret);
+      const outcome = await this.mint.call(provider.credentialSet, provider, body, secret, 'bulk');
       const claims = outcome.kind === 'ok' ? decodeJwt(outcome.token)?.claims : undefined;
       await this.audit.finish(seq, outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`, {
         jti: claims?.jti ?? null, sub: claims?.sub ?? null, exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null, latencyMs: outcome.latencyMs,
       });
       return outcome;
     };
+    this.metrics.bulkStarted();
     void this.run(job, out, bodyAt.body, call, req);
     return job.view();
   }
@@ -201,6 +204,7 @@ export class BulkService {
       out.end();
       await once(out, 'close').catch(() => undefined);
       job.finishedAt = Date.now();
+      this.metrics.bulkFinished(job.state);
       setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref();
     }
   }

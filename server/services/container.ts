@@ -18,6 +18,7 @@ import { AuditService } from './audit.js';
 import { SessionService, type SessionTimeouts } from './sessions.js';
 import { UserService } from './users.js';
 import { ApiKeyService } from './api-keys.js';
+import { Metrics } from './metrics.js';
 
 export interface Services {
   credentials: CredentialService;
@@ -33,6 +34,8 @@ export interface Services {
   sessions: SessionService;
   users: UserService;
   apiKeys: ApiKeyService;
+  db: Db;
+  metrics: Metrics;
 }
 
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
@@ -72,10 +75,11 @@ export function createServices(deps: {
   const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, (id) => users.forSession(id), now);
   users.sessions = sessions;
   const apiKeys = new ApiKeyService(deps.db, audit, now);
-  const mint = new MintService(providers, credentials, upstream, audit, history);
+  const metrics = new Metrics();
+  const mint = new MintService(providers, credentials, upstream, audit, metrics, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
-  const bulk = new BulkService(providers, mint, audit, deps.dataDir);
+  const bulk = new BulkService(providers, mint, audit, metrics, deps.dataDir);
   const presets = new PresetService(deps.db, providers);
-  return { credentials, providers, mint, transfer, tokenCheck, bulk, history, presets, upstream, audit, sessions, users, apiKeys };
+  return { credentials, providers, mint, transfer, tokenCheck, bulk, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
 }

@@ -13,6 +13,7 @@ import type { ProviderService } from './providers.js';
 import type { HistoryService } from './history.js';
 import type { Secret } from '../crypto/secret.js';
 import type { AuditService } from './audit.js';
+import type { Metrics } from './metrics.js';
 import { actorLabel, currentContext } from '../auth/context.js';
 
 /** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
@@ -25,6 +26,7 @@ export class MintService {
     private readonly credentials: CredentialService,
     private readonly upstream: UpstreamClient,
     private readonly audit: AuditService,
+    private readonly metrics: Metrics,
     private readonly history?: HistoryService,
   ) {}
 
@@ -33,16 +35,18 @@ export class MintService {
   }
 
   /** One signed call for a provider row already loaded (bulk jobs load it once). */
-  async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody, secret: Secret = this.credentials.openSecret(credential)): Promise<MintOutcome> {
+  async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody, secret: Secret = this.credentials.openSecret(credential), via = 'console'): Promise<MintOutcome> {
     const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);
     if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
-    return this.upstream.mintToken({
+    const outcome = await this.upstream.mintToken({
       baseUrl,
       target: { level: provider.entityLevel as EntityLevel, entityId: provider.entityId, providerName: provider.name },
       clientId: credential.clientId,
       secret,
       body,
     });
+    this.metrics.mint(provider.id, outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`, via, new URL(baseUrl).origin, outcome.latencyMs);
+    return outcome;
   }
 
   /**
@@ -54,7 +58,7 @@ export class MintService {
     const seq = await this.audit.begin({ action: 'token.minted', providerId: row.id, target: row.name, detail: { via: opts.via ?? 'console', params: body } });
     let outcome: MintOutcome;
     try {
-      outcome = await this.call(row.credentialSet, row, body);
+      outcome = await this.call(row.credentialSet, row, body, undefined, opts.via ?? 'console');
     } catch (err) {
       await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error');
       throw err;
@@ -98,7 +102,7 @@ export class MintService {
       throw new AppError('request/invalid', 'Frame has no call that checks a signature without minting a token: choose a provider to mint a test token against.', [{ field: 'providerId', message: 'choose a provider' }]);
     }
     const provider = await this.providers.getRow(chosen);
-    const outcome = await this.call(credential, provider, {});
+    const outcome = await this.call(credential, provider, {}, undefined, 'verify');
     return {
       method: 'mint',
       providerId: provider.id,

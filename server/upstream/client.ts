@@ -86,6 +86,8 @@ export class UpstreamClient {
   private readonly now: () => number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  /** The last clock offset measured per upstream origin (from its Date header). */
+  private readonly offsets = new Map<string, { offsetSeconds: number; measuredAt: number }>();
 
   constructor(options: UpstreamClientOptions = {}) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -99,6 +101,11 @@ export class UpstreamClient {
         bodyTimeout: this.timeouts.bodyMs,
         keepAliveTimeout: 30_000,
       });
+  }
+
+  /** What the readiness route shows: each upstream's last measured clock offset. */
+  clockOffsets(): { upstream: string; offsetSeconds: number; measuredAt: string }[] {
+    return [...this.offsets].map(([upstream, o]) => ({ upstream, offsetSeconds: o.offsetSeconds, measuredAt: new Date(o.measuredAt).toISOString() }));
   }
 
   async close(): Promise<void> {
@@ -157,6 +164,7 @@ export class UpstreamClient {
     }
 
     const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, this.now());
+    if (offset !== null) this.offsets.set(new URL(url).origin, { offsetSeconds: offset, measuredAt: this.now() });
     let text: string;
     try {
       text = await readLimited(response.body, MAX_RESPONSE_BYTES);

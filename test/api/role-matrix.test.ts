@@ -12,6 +12,8 @@ import type { Permission } from '../../server/http/permissions.js';
 
 const ROUTES: Record<string, Permission> = {
   'GET /api/health': 'public',
+  'GET /api/ready': 'public',
+  'GET /api/metrics': 'public',
   'GET /api/session': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'session',

@@ -1,0 +1,28 @@
+// Readiness: the database answers, every migration in prisma/migrations is applied, and what the upstream
+// clocks looked like at the last call. Liveness (/api/health) asks nothing of the database.
+import { connectionOf, type Db } from '../db/client.js';
+import { readMigrations } from '../db/migrator.js';
+import type { UpstreamClient } from '../upstream/client.js';
+
+export interface Readiness {
+  ready: boolean;
+  database: { ok: boolean; message: string };
+  migrations: { ok: boolean; applied: number; expected: number; missing: string[] };
+  upstreams: { upstream: string; offsetSeconds: number; measuredAt: string }[];
+}
+
+export function readiness(db: Db, migrationsDir: string, upstream: UpstreamClient): Readiness {
+  const expected = readMigrations(migrationsDir).migrationDirectories.map((m) => m.path);
+  let database = { ok: true, message: 'ok' };
+  let applied: string[] = [];
+  try {
+    const c = connectionOf(db);
+    c.prepare('SELECT 1').get();
+    applied = (c.prepare('SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL').all() as { migration_name: string }[]).map((r) => r.migration_name);
+  } catch (err) {
+    database = { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+  const missing = expected.filter((name) => !applied.includes(name));
+  const migrations = { ok: database.ok && missing.length === 0, applied: applied.length, expected: expected.length, missing };
+  return { ready: database.ok && migrations.ok, database, migrations, upstreams: upstream.clockOffsets() };
+}

@@ -1,0 +1,103 @@
+// Operations: readiness (database, migrations, upstream clock offsets), Prometheus metrics, an online
+// backup taken while the console works, and a graceful shutdown that lets an in-flight mint finish.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startWithDemo, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { http } from '../helpers/http.js';
+import { scenario, startEmulator } from '../helpers/emulator.js';
+import { tempDir } from '../helpers/tmp.js';
+import { verifyAuditChain } from '../../server/cli/verify-audit.js';
+
+let app: TestConsole;
+let demo: { id: string };
+
+before(async () => {
+  ({ app, demo } = await startWithDemo());
+});
+after(() => app?.stop());
+
+test('readiness: database, every migration applied, and the upstream clock offsets once measured', async () => {
+  const before = await http<{ ready: boolean; migrations: { applied: number; expected: number; missing: string[] }; upstreams: unknown[] }>('GET', `${app.url}/api/ready`, undefined, { cookie: '' });
+  assert.equal(before.status, 200);
+  assert.equal(before.json.ready, true);
+  assert.ok(before.json.migrations.expected >= 4);
+  assert.equal(before.json.migrations.applied, before.json.migrations.expected);
+  assert.deepEqual(before.json.migrations.missing, []);
+  assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).status, 200);
+  const after = await http<{ upstreams: { upstream: string; offsetSeconds: number }[] }>('GET', `${app.url}/api/ready`, undefined, { cookie: '' });
+  assert.deepEqual(after.json.upstreams.map((u) => [u.upstream, u.offsetSeconds]), [[app.url, 0]]);
+});
+
+test('metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs', async () => {
+  assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, { metadata: [] })).status, 400);
+  const job = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3 });
+  for (let i = 0; i < 100 && (await http<{ state: string }>('GET', `${app.url}/api/bulk/${job.json.id}`)).json.state === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+  const res = await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '' });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  const text = res.text;
+  assert.match(text, new RegExp(`^sat_mints_total\\{outcome="ok",provider="${demo.id}",via="console"\\} [1-9]\\d*$`, 'm'));
+  assert.match(text, new RegExp(`^sat_mints_total\\{outcome="ok",provider="${demo.id}",via="bulk"\\} 3$`, 'm'));
+  assert.match(text, /^sat_upstream_latency_seconds_bucket\{le="\+Inf",outcome="ok",upstream="http:\/\/127\.0\.0\.1:\d+"\} \d+$/m);
+  assert.match(text, /^sat_errors_total\{code="request\/invalid"\} [1-9]\d*$/m);
+  assert.match(text, /^sat_bulk_jobs_total\{state="done"\} 1$/m);
+  assert.match(text, /^sat_bulk_jobs_running 0$/m);
+});
+
+test('an online backup taken while mints are written passes integrity_check and keeps the audit chain', async () => {
+  const dir = tempDir('sat-backup-');
+  try {
+    const writes = Promise.all(Array.from({ length: 20 }, () => http('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})));
+    const file = join(dir.path, 'copy.db');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], { env: { ...process.env, DATA_DIR: app.dataDir }, encoding: 'utf8' });
+    await writes;
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /integrity ok/);
+    const copy = new Database(file, { readonly: true });
+    try {
+      assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
+      assert.ok((copy.prepare('SELECT COUNT(*) AS n FROM "Provider"').get() as { n: number }).n >= 1);
+    } finally {
+      copy.close();
+    }
+    assert.equal((await verifyAuditChain(file)).ok, true);
+    const again = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], { env: { ...process.env, DATA_DIR: app.dataDir }, encoding: 'utf8' });
+    assert.equal(again.status, 1, 'an existing file is never overwritten');
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('graceful shutdown: an in-flight mint finishes with its audit row; new requests are refused', async () => {
+  const s = scenario();
+  const emu = await startEmulator(s.config);
+  const closing = await startTestConsole({ SEED_DEMO: 'false' });
+  try {
+    const cred = await http<{ id: string }>('POST', `${closing.url}/api/credential-sets`, { name: 'Slow', clientId: s.admin.clientId, clientSecret: s.admin.clientSecret, upstreamUrl: emu.url });
+    const prov = await http<{ id: string }>('POST', `${closing.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });
+    emu.faults.set({ latencyMs: 600 });
+    const inFlight = http<{ claims: { jti: string } }>('POST', `${closing.url}/api/providers/${prov.json.id}/tokens`, {});
+    await new Promise((r) => setTimeout(r, 150));
+    const closed = closing.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const late = await http('GET', `${closing.url}/api/providers`).catch((err: Error) => ({ status: 0, text: err.message }));
+    assert.ok(late.status === 503 || late.status === 0, `a new request during shutdown: ${late.status}`);
+    const minted = await inFlight;
+    assert.equal(minted.status, 200, 'the in-flight mint finished');
+    await closed;
+    const db = new Database(closing.dbFile, { readonly: true });
+    try {
+      const row = db.prepare(`SELECT "outcome", "detail" FROM "AuditEvent" WHERE "action" = 'token.minted'`).get() as { outcome: string; detail: string };
+      assert.equal(row.outcome, 'ok');
+      assert.equal(JSON.parse(row.detail).jti, minted.json.claims.jti);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await emu.close();
+    await closing.stop().catch(() => undefined);
+  }
+});
