@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   'upstream/network_error': 502,
   'upstream/timeout': 504,
   'upstream/not_available': 503,
+  'upstream/circuit_open': 503,
   'auth/required': 401,
   'auth/invalid_credentials': 401,
   'auth/invalid_key': 401,

@@ -5,7 +5,8 @@ import type { MintResult, VerifyResult } from '../api-types.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { AppError, type ErrorCode } from '../http/errors.js';
-import type { UpstreamClient } from '../upstream/client.js';
+import { SKEW_SUSPECT_SECONDS, type UpstreamClient } from '../upstream/client.js';
+import { describeOffset } from '../upstream/clock.js';
 import type { MintOutcome } from '../upstream/outcome.js';
 import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
@@ -19,6 +20,11 @@ import { actorLabel, currentContext } from '../auth/context.js';
 /** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
 const SIGNATURE_ACCEPTED = new Set(['ok', 'forbidden', 'unknown_provider', 'bad_request']);
 const SIGNATURE_REJECTED = new Set(['bad_signature', 'clock_skew']);
+
+/** Said when a mint only went through because the client corrected for a skewed clock. */
+function skewNote(offset: number | null): string {
+  return offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS ? ` It was signed with the upstream's time: ${describeOffset(offset)}; fix this machine's clock (NTP).` : '';
+}
 
 export class MintService {
   constructor(
@@ -109,7 +115,7 @@ export class MintService {
       providerName: provider.name,
       signature: SIGNATURE_ACCEPTED.has(outcome.kind) ? 'accepted' : SIGNATURE_REJECTED.has(outcome.kind) ? 'rejected' : 'unknown',
       outcome: outcome.kind,
-      message: outcome.kind === 'ok' ? 'The upstream accepted the signature and minted a test token.' : outcome.message,
+      message: outcome.kind === 'ok' ? `The upstream accepted the signature and minted a test token.${skewNote(outcome.clockOffsetSeconds)}` : outcome.message,
       status: outcome.status,
       latencyMs: outcome.latencyMs,
       clockOffsetSeconds: outcome.clockOffsetSeconds,

@@ -32,8 +32,39 @@ export interface MintRequest {
 
 export type JsonFetch = { ok: true; status: number; json: unknown; latencyMs: number } | { ok: false; status: number | null; message: string; latencyMs: number };
 
+/** Circuit breaker, retries and clock-skew learning: one place, so the policy can change. */
+export interface ResiliencePolicy {
+  /** Consecutive failures (network, timeout, 5xx) of one upstream that open its circuit. */
+  breakerFailures: number;
+  /** How long an open circuit refuses calls before one probe may go through. */
+  breakerOpenMs: number;
+  /** Longest Retry-After (s) waited for once before giving the 429/503 to the caller. */
+  retryAfterCapSeconds: number;
+  /** A Date header measured over a longer round trip than this is not trusted for the clock offset. */
+  skewMaxRoundTripMs: number;
+  /** Pause before the one retry after a connection-phase error. */
+  connectRetryDelayMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResiliencePolicy = { breakerFailures: 5, breakerOpenMs: 30_000, retryAfterCapSeconds: 2, skewMaxRoundTripMs: 2_000, connectRetryDelayMs: 100 };
+
+/** Errors raised before the request could reach the upstream: a POST may be sent again. */
+const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Outcomes that count against an upstream's circuit. */
+const BREAKER_FAILURES = new Set(['network_error', 'timeout', 'upstream_error']);
+
+interface HostState {
+  /** Upstream clock minus ours (s), learned from trusted Date headers and applied to the next signature. */
+  skewSeconds: number | null;
+  measuredAt: number;
+  failures: number;
+  openUntil: number;
+  probing: boolean;
+}
+
 export interface UpstreamClientOptions {
   timeouts?: Partial<UpstreamTimeouts>;
+  resilience?: Partial<ResiliencePolicy>;
   /** Our clock in ms; tests skew it without sleeping. */
   now?: () => number;
   dispatcher?: Dispatcher;
@@ -86,11 +117,13 @@ export class UpstreamClient {
   private readonly now: () => number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  /** The last clock offset measured per upstream origin (from its Date header). */
-  private readonly offsets = new Map<string, { offsetSeconds: number; measuredAt: number }>();
+  readonly policy: ResiliencePolicy;
+  /** Per upstream origin: learned clock skew and circuit state. */
+  private readonly hosts = new Map<string, HostState>();
 
   constructor(options: UpstreamClientOptions = {}) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.policy = { ...DEFAULT_RESILIENCE, ...options.resilience };
     this.now = options.now ?? Date.now;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
@@ -105,7 +138,16 @@ export class UpstreamClient {
 
   /** What the readiness route shows: each upstream's last measured clock offset. */
   clockOffsets(): { upstream: string; offsetSeconds: number; measuredAt: string }[] {
-    return [...this.offsets].map(([upstream, o]) => ({ upstream, offsetSeconds: o.offsetSeconds, measuredAt: new Date(o.measuredAt).toISOString() }));
+    return [...this.hosts].filter(([, h]) => h.skewSeconds !== null).map(([upstream, h]) => ({ upstream, offsetSeconds: h.skewSeconds!, measuredAt: new Date(h.measuredAt).toISOString() }));
+  }
+
+  private host(origin: string): HostState {
+    let state = this.hosts.get(origin);
+    if (!state) {
+      state = { skewSeconds: null, measuredAt: 0, failures: 0, openUntil: 0, probing: false };
+      this.hosts.set(origin, state);
+    }
+    return state;
   }
 
   async close(): Promise<void> {
@@ -131,10 +173,78 @@ export class UpstreamClient {
     }
   }
 
-  /** Signs and sends one token request. Never throws for upstream or network problems. */
+  /**
+   * Signs and sends a token request, with the resilience policy: a refusal while the upstream's circuit
+   * is open; at most one retry, and only where it is safe (a connection-phase error, a clock-skew rejection
+   * once the skew is learned, a 429/503 whose Retry-After fits the cap and the time left). Never throws for
+   * upstream or network problems.
+   */
   async mintToken(req: MintRequest): Promise<MintOutcome> {
+    const host = this.host(new URL(req.baseUrl).origin);
+    const started = performance.now();
+    const deadline = started + this.timeouts.totalMs;
+    const refused = this.circuitRefusal(host, req);
+    if (refused) return refused;
+    let outcome = await this.attempt(req, host, deadline - performance.now());
+    const delay = this.retryDelay(outcome, host, deadline);
+    if (delay !== null) {
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      outcome = await this.attempt(req, host, deadline - performance.now());
+    }
+    this.recordForCircuit(host, outcome);
+    return { ...outcome, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  }
+
+  /** Milliseconds to wait before the one retry, or null when the outcome must stand. */
+  private retryDelay(outcome: MintOutcome, host: HostState, deadline: number): number | null {
+    const left = deadline - performance.now();
+    if (outcome.kind === 'network_error' && outcome.transportCode && CONNECT_PHASE_CODES.has(outcome.transportCode)) {
+      return left > this.policy.connectRetryDelayMs + 250 ? this.policy.connectRetryDelayMs : null;
+    }
+    // The skew was just learned from this very answer: the next signature carries the corrected time.
+    if (outcome.kind === 'clock_skew' && outcome.clockOffsetSeconds !== null && host.skewSeconds === outcome.clockOffsetSeconds) return left > 250 ? 0 : null;
+    if ((outcome.kind === 'rate_limited' || (outcome.kind === 'upstream_error' && outcome.status === 503)) && outcome.retryAfterSeconds !== undefined) {
+      const wait = outcome.retryAfterSeconds * 1000;
+      return outcome.retryAfterSeconds <= this.policy.retryAfterCapSeconds && left > wait + 250 ? wait : null;
+    }
+    return null;
+  }
+
+  private circuitRefusal(host: HostState, req: MintRequest): FailedOutcome | null {
+    if (host.failures < this.policy.breakerFailures) return null;
+    const now = this.now();
+    if (now >= host.openUntil && !host.probing) {
+      host.probing = true; // half-open: this call is the probe
+      return null;
+    }
+    const waitSeconds = Math.max(1, Math.ceil((host.openUntil - now) / 1000));
     const url = tokenUri(req.baseUrl, req.target);
-    const timestamp = unixSeconds(this.now());
+    return {
+      kind: 'circuit_open',
+      status: null,
+      message: `The upstream failed ${host.failures} times in a row; calls to it are paused for ${waitSeconds} s so they fail fast instead of waiting for timeouts.`,
+      retryAfterSeconds: waitSeconds,
+      clockOffsetSeconds: host.skewSeconds,
+      latencyMs: 0,
+      request: { method: 'POST', url, timestamp: unixSeconds(now), stringToSign: '', headers: {} },
+    };
+  }
+
+  private recordForCircuit(host: HostState, outcome: MintOutcome): void {
+    host.probing = false;
+    if (BREAKER_FAILURES.has(outcome.kind)) {
+      host.failures++;
+      if (host.failures >= this.policy.breakerFailures) host.openUntil = this.now() + this.policy.breakerOpenMs;
+    } else {
+      host.failures = 0;
+      host.openUntil = 0;
+    }
+  }
+
+  /** One signed request, signed with the learned clock skew. */
+  private async attempt(req: MintRequest, host: HostState, budgetMs: number): Promise<MintOutcome> {
+    const url = tokenUri(req.baseUrl, req.target);
+    const timestamp = unixSeconds(this.now() + (host.skewSeconds ?? 0) * 1000);
     const headers = signedHeaders(req.clientId, req.secret.reveal(), timestamp);
     const info: SignedRequestInfo = {
       method: 'POST',
@@ -157,14 +267,19 @@ export class UpstreamClient {
         headers: info.headers,
         body: JSON.stringify(req.body),
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeouts.totalMs),
+        signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))),
       });
     } catch (err) {
       return this.transportFailure(err, fail);
     }
 
-    const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, this.now());
-    if (offset !== null) this.offsets.set(new URL(url).origin, { offsetSeconds: offset, measuredAt: this.now() });
+    const receivedMs = this.now();
+    const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, receivedMs);
+    // Learned only from fresh answers: not from a cache (Age) nor over a round trip too long to time.
+    if (offset !== null && header(response.headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) {
+      host.skewSeconds = offset;
+      host.measuredAt = receivedMs;
+    }
     let text: string;
     try {
       text = await readLimited(response.body, MAX_RESPONSE_BYTES);
@@ -177,6 +292,10 @@ export class UpstreamClient {
 
   private transportFailure(err: unknown, fail: Fail): FailedOutcome {
     const code = errorCode(err);
+    return { ...this.describeTransportFailure(code, fail), transportCode: code };
+  }
+
+  private describeTransportFailure(code: string, fail: Fail): FailedOutcome {
     const t = this.timeouts;
     switch (code) {
       case 'UND_ERR_CONNECT_TIMEOUT':
@@ -237,12 +356,13 @@ export class UpstreamClient {
     if (status === 403) return fail('forbidden', `The upstream refused: this credential may not generate tokens for that entity.${said}`, status, offset, extra);
     if (status === 404) return fail('unknown_provider', `The upstream does not know this provider (check the entity level, entity id and provider name).${said}`, status, offset, extra);
     if (status === 400 || status === 422) return fail('bad_request', `The upstream rejected the request body.${said}`, status, offset, extra);
+    const retryHeader = header(headers, 'retry-after');
+    const retry = retryHeader === undefined ? NaN : Number(retryHeader);
+    const retryAfter = Number.isInteger(retry) && retry >= 0 ? { retryAfterSeconds: retry } : {};
     if (status === 429) {
-      const retry = Number(header(headers, 'retry-after'));
-      const retryAfter = Number.isFinite(retry) && retry >= 0 ? { retryAfterSeconds: retry } : {};
       return fail('rate_limited', `The upstream is rate limiting requests${retryAfter.retryAfterSeconds !== undefined ? `; retry after ${retryAfter.retryAfterSeconds} s` : ''}.`, status, offset, { ...extra, ...retryAfter });
     }
-    if (status >= 500) return fail('upstream_error', `The upstream failed with ${status}.${said}`, status, offset, extra);
+    if (status >= 500) return fail('upstream_error', `The upstream failed with ${status}.${said}`, status, offset, { ...extra, ...retryAfter });
     return fail('unexpected_status', `The upstream answered with unexpected status ${status}.${said}`, status, offset, extra);
   }
 }

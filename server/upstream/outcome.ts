@@ -13,6 +13,7 @@ export const OUTCOME_KINDS = [
   'unexpected_body',
   'timeout',
   'network_error',
+  'circuit_open',
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
@@ -41,6 +42,8 @@ export type MintOutcome =
       /** The upstream's own error code and message, when it sent a JSON error body. */
       upstream?: { error?: string; message?: string };
       retryAfterSeconds?: number;
+      /** The transport error's code (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT, …), for the retry policy. */
+      transportCode?: string;
     });
 
 export type FailedOutcome = Exclude<MintOutcome, { kind: 'ok' }>;
