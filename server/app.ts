@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
+import type { ServerOptions } from 'node:http';
 import { installErrorHandling } from './http/error-handler.js';
 import { installJsonParser } from './http/json-body.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** Fastify's trustProxy: whether X-Forwarded-* from a reverse proxy decide the client address and https. */
   trustProxy?: boolean | string | undefined;
+  /** A client must send its request headers within this time (slow-header clients are dropped). */
+  headersTimeoutMs?: number | undefined;
 }
 
 /** Redaction for every log line: credentials and tokens never reach the log. */
@@ -76,8 +79,10 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
-export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream' | 'trustProxy'>): FastifyServerOptions {
+export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream' | 'trustProxy' | 'headersTimeoutMs'>): FastifyServerOptions & { http: ServerOptions } {
   return {
+    // Headers must arrive within the timeout, checked every second (Node's default check is every 30 s).
+    http: { headersTimeout: opts.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1_000 },
     trustProxy: opts.trustProxy ?? false,
     logger: {
       level: opts.logLevel ?? 'info',

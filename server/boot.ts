@@ -58,6 +58,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     webRoot: opts.webRoot ?? WEB_ROOT,
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
+    headersTimeoutMs: config.headersTimeoutMs,
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
   // Expired sessions and audit rows past retention go at start and every six hours.

@@ -16,6 +16,7 @@ export interface ConsoleConfig {
   seedDemo: boolean;
   masterKeyEnv: MasterKeyEnv;
   trustProxy: boolean | string;
+  headersTimeoutMs: number;
   sessionTimeouts: { idleMs: number; absoluteMs: number };
   /** The owner to create on a database with no user (unattended installs). */
   owner: { email: string; password: string } | null;
@@ -41,6 +42,7 @@ export const ENV_VARS = {
   SAT_OWNER_PASSWORD: 'Password of that owner (12+ characters, not a common one); there is never a default password',
   SESSION_IDLE_MINUTES: 'A session ends after this long without a request (default 30)',
   SESSION_ABSOLUTE_HOURS: 'A session ends this long after sign-in, however active (default 12)',
+  HTTP_HEADERS_TIMEOUT_MS: 'A client must send its request headers within this time, or is dropped (default 10000)',
   TRUST_PROXY: 'Behind a TLS-terminating reverse proxy: true, or its addresses (comma-separated IPs/CIDRs); then X-Forwarded-Proto/For decide https (Secure cookies) and client IPs (default false)',
 } as const;
 
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env): ConsoleConfig {
     },
     seedDemo: boolean(env, 'SEED_DEMO', true),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 120_000),
     sessionTimeouts: { idleMs: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000, absoluteMs: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000 },
     owner: ownerFrom(env),
     masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID, SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS },
