@@ -2,10 +2,15 @@
 // process on loopback (as Frame is a separate service):
 //   - console mint latency (p50/p99) next to a direct signed call to the same emulator;
 //   - a 10,000-token bulk mint's wall time and the server's RSS before and after.
+//   - load (autocannon, loopback, 50 connections): the provider list and the mint path, and a bare Fastify
+//     hello-world as the baseline for the list;
+//   - cold start to ready (fresh and existing data directory), idle RSS, and the SPA's first-load size.
 // Writes docs/benchmarks.md. Needs `npm run build` (npm run bench runs it when sources changed).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -13,6 +18,8 @@ import { Agent, request } from 'undici';
 const N = Number(process.env.BENCH_MINTS ?? 2000);
 const WARMUP = 500;
 const BULK = 10_000;
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+const LOAD_CONNECTIONS = 50;
 const root = process.cwd();
 spawnSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
 
@@ -42,9 +49,38 @@ async function call(method, path, body, headers = {}, origin = base) {
   return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
 
-function rssMb() {
-  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+function rssMb(pid = server.pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
+}
+
+async function load(url, opts = {}) {
+  const r = await autocannon({ url, connections: LOAD_CONNECTIONS, duration: LOAD_SECONDS, ...opts });
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
+}
+
+/** Starts the built console on a data directory and returns the milliseconds to a 200 from /api/ready. */
+async function coldStart(dir) {
+  const p = 20000 + Math.floor(Math.random() * 20000);
+  const started = performance.now();
+  const proc = spawn(process.execPath, ['dist/server/main.js'], { cwd: root, env: { ...quiet, PORT: String(p), DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (;;) {
+    const ok = await request(`http://127.0.0.1:${p}/api/ready`, { dispatcher: agent }).then(async (r) => (await r.body.text(), r.statusCode === 200), () => false);
+    if (ok) break;
+    if (performance.now() - started > 30_000) throw new Error('cold start took over 30 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { ms: performance.now() - started, proc };
+}
+
+/** gzip size of what index.html loads before anything else: its scripts, module preloads and styles. */
+function firstLoadGzipKb() {
+  const webRoot = join(root, 'dist', 'web');
+  const html = readFileSync(join(webRoot, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const js = files.filter((f) => f.endsWith('.js')).reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, f))).length, 0);
+  const css = files.filter((f) => f.endsWith('.css')).reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, f))).length, 0);
+  return { js: js / 1024, css: css / 1024, html: gzipSync(html).length / 1024 };
 }
 
 function pct(values, p) {
@@ -111,6 +147,28 @@ try {
   const rssAfter = rssMb();
   if (view.ok !== BULK) throw new Error(`bulk minted ${view.ok} of ${BULK}: ${JSON.stringify(view.failures.slice(0, 3))}`);
 
+  // Load, each for LOAD_SECONDS on loopback: the provider list, the mint path, and a bare Fastify.
+  const listLoad = await load(`${base}/api/providers`, { headers: { cookie: session.cookie } });
+  const mintLoad = await load(`${base}/api/providers/${prov.json.id}/tokens`, { method: 'POST', headers: { ...session, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const helloPort = port + 2;
+  const hello = spawn(process.execPath, ['scripts/bench-hello.mjs', String(helloPort)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((r) => hello.stdout.once('data', r));
+  const helloLoad = await load(`http://127.0.0.1:${helloPort}/hello`);
+  hello.kill('SIGTERM');
+
+  // Cold start: a fresh data directory (migrations, keys, demo data), then the same directory again.
+  const coldDir = mkdtempSync(join(tmpdir(), 'sat-bench-cold-'));
+  const fresh = await coldStart(coldDir);
+  fresh.proc.kill('SIGTERM');
+  await new Promise((r) => fresh.proc.once('exit', r));
+  const warm = await coldStart(coldDir);
+  await new Promise((r) => setTimeout(r, 3000));
+  const idleRss = rssMb(warm.proc.pid);
+  warm.proc.kill('SIGTERM');
+  await new Promise((r) => warm.proc.once('exit', r));
+  rmSync(coldDir, { recursive: true, force: true });
+  const spa = firstLoadGzipKb();
+
   const d50 = pct(direct, 0.5), d99 = pct(direct, 0.99), c50 = pct(viaConsole, 0.5), c99 = pct(viaConsole, 0.99);
   const rows = [
     ['Direct signed call to the emulator, p50 / p99', `${d50.toFixed(2)} ms / ${d99.toFixed(2)} ms`, ''],
@@ -119,10 +177,17 @@ try {
     ["The console's own share at p50 (console − direct)", `${(c50 - d50).toFixed(2)} ms`, ''],
     [`Bulk of ${BULK.toLocaleString('en')} tokens (concurrency 32), wall time`, `${bulkSeconds.toFixed(2)} s (${Math.round(BULK / bulkSeconds)} tokens/s)`, '≤ 5 s'],
     ['Server RSS before / peak / after the bulk', `${rssBefore} / ${rssPeak} / ${rssAfter} MB (growth ${rssAfter - rssBefore} MB)`, 'growth < 50 MB'],
+    [`Load, provider list (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s)`, `${listLoad.rps} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms, ${listLoad.errors} errors of ${listLoad.total}`, '0 errors'],
+    [`Load, mint path (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s)`, `${mintLoad.rps} req/s, p50 ${mintLoad.p50} ms, p99 ${mintLoad.p99} ms, ${mintLoad.errors} errors of ${mintLoad.total}`, '0 errors'],
+    [`Bare Fastify hello-world (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s)`, `${helloLoad.rps} req/s, p50 ${helloLoad.p50} ms, p99 ${helloLoad.p99} ms`, ''],
+    ['Provider list ÷ bare Fastify, req/s', `${Math.round((100 * listLoad.rps) / helloLoad.rps)} %`, '≥ 40 %'],
+    ['Cold start to ready: fresh data directory / existing one', `${Math.round(fresh.ms)} ms / ${Math.round(warm.ms)} ms`, '≤ 1 s'],
+    ['Idle RSS (existing data directory, 3 s after ready)', `${idleRss} MB`, '≤ 120 MB'],
+    ['SPA first load, gzip: JavaScript / CSS / HTML', `${spa.js.toFixed(1)} / ${spa.css.toFixed(1)} / ${spa.html.toFixed(1)} KB`, 'JS ≤ 120 KB'],
   ];
   const table = ['| Measure | Result | Goal |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   console.log(table);
-  const doc = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, the built console and a standalone emulator (\`npm run emulator\`) each in its own process on loopback, the console's credential set pointing at that emulator, ${N} requests of each kind, alternated, after ${WARMUP} warm-up pairs.\n\n${table}\n\nThe direct call is what a small Node script does: sign, POST to the emulator, read the JSON string. The console mint is a signed-in request (session cookie and CSRF token checked) and adds one loopback hop (browser → console), the provider lookup (cached in memory after the first mint), decrypting the secret, and the audit row: written before the upstream call (fail closed) and completed, hash-chained, before the token is returned, so two SQLite commits per mint; both paths end at the same emulator process. Against an emulator that answers in well under a millisecond the console's fixed share dominates the ratio; against Frame over the internet (tens of milliseconds) the same share is a few per cent.\n`;
+  const doc = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, the built console and a standalone emulator (\`npm run emulator\`) each in its own process on loopback, the console's credential set pointing at that emulator, ${N} requests of each kind, alternated, after ${WARMUP} warm-up pairs; load runs with autocannon on loopback (it shares the two cores with the console and the emulator).\n\n${table}\n\nThe direct call is what a small Node script does: sign, POST to the emulator, read the JSON string. The console mint is a signed-in request (session cookie and CSRF token checked) and adds one loopback hop (browser → console), the provider lookup (cached in memory after the first mint), decrypting the secret, and the audit row: written before the upstream call (fail closed) and completed, hash-chained, before the token is returned, so two SQLite commits per mint; both paths end at the same emulator process. Against an emulator that answers in well under a millisecond the console's fixed share dominates the ratio; against Frame over the internet (tens of milliseconds) the same share is a few per cent.\n`;
   writeFileSync(join(root, 'docs', 'benchmarks.md'), doc);
 } finally {
   server.kill('SIGTERM');

@@ -51,6 +51,9 @@ export function normaliseTags(tags: readonly string[]): string[] {
 
 export class ProviderService {
   /** Provider rows with their credential set, for the mint path; cleared on every write (one process owns the DB). */
+  private all: ProviderRow[] | null = null;
+  /** Bumped by every invalidate(): a read that started before a write must not fill the caches. */
+  private generation = 0;
   private readonly rows = new Map<string, ProviderRow>();
 
   constructor(
@@ -61,6 +64,8 @@ export class ProviderService {
   /** Forget cached rows: called after any write to providers or credential sets. */
   invalidate(): void {
     this.rows.clear();
+    this.all = null;
+    this.generation++;
   }
 
   /** The base URL the credential set's requests go to, resolving the built-in emulator. */
@@ -90,28 +95,49 @@ export class ProviderService {
     };
   }
 
+  /**
+   * Search, filter and sort in memory over every provider, read once and kept until the next write
+   * (invalidate()): a console has hundreds of providers, not millions, and the list is its busiest read.
+   * Search is case-insensitive (as SQLite's LIKE is for ASCII); sorting compares code units, then names.
+   */
   async list(query: ProviderQuery = {}): Promise<ProviderView[]> {
-    const q = query.q?.trim();
-    const rows = await this.db.provider.findMany({
-      where: {
-        ...(query.credentialSetId ? { credentialSetId: query.credentialSetId } : {}),
-        ...(query.upstream ? { credentialSet: { upstreamUrl: query.upstream } } : {}),
-        ...(q ? { OR: [{ name: { contains: q } }, { description: { contains: q } }, { entityId: { contains: q.toLowerCase() } }, { tags: { contains: q.toLowerCase() } }] } : {}),
-      },
-      include: { credentialSet: true },
-      orderBy: [{ [query.sort ?? 'description']: query.order ?? 'asc' }, { name: 'asc' }],
-    });
+    let all = this.all;
+    if (!all) {
+      const generation = this.generation;
+      all = await this.db.provider.findMany({ include: { credentialSet: true } });
+      if (generation === this.generation) this.all = all;
+    }
+    const q = query.q?.trim().toLowerCase();
     const tag = query.tag?.trim().toLowerCase();
-    return rows.map((r) => this.toView(r)).filter((p) => !tag || p.tags.includes(tag));
+    const matches = all.filter(
+      (r) =>
+        (!query.credentialSetId || r.credentialSetId === query.credentialSetId) &&
+        (!query.upstream || r.credentialSet.upstreamUrl === query.upstream) &&
+        (!q || [r.name, r.description, r.entityId, r.tags].some((field) => field.toLowerCase().includes(q))),
+    );
+    const key = query.sort ?? 'description';
+    const direction = query.order === 'desc' ? -1 : 1;
+    const value = (r: ProviderRow) => {
+      const v = r[key];
+      return v instanceof Date ? v.getTime() : v;
+    };
+    matches.sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      if (x !== y) return (x < y ? -1 : 1) * direction;
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    });
+    return matches.map((r) => this.toView(r)).filter((p) => !tag || p.tags.includes(tag));
   }
 
   async getRow(id: string): Promise<ProviderRow> {
     const cached = this.rows.get(id);
     if (cached) return cached;
+    const generation = this.generation;
     const row = await this.db.provider.findUnique({ where: { id }, include: { credentialSet: true } });
     if (!row) throw new AppError('provider/not_found', `No provider has id ${id}.`);
     if (this.rows.size > 10_000) this.rows.clear();
-    this.rows.set(id, row);
+    if (generation === this.generation) this.rows.set(id, row);
     return row;
   }
 
