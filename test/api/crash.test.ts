@@ -55,7 +55,10 @@ test(`kill -9 during bulk mints and writes, ${CYCLES} times: integrity_check ok,
         await http('POST', `${base}/api/providers/${demo.id}/presets`, { name: `p-${cycle}-${w}-${i}`, params: {} }, as).catch(() => null);
       }
     });
-    await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
+    // Kill at a random moment once this cycle has handed out a few tokens (the machine may be busy).
+    const before = returned.length;
+    for (let i = 0; i < 400 && returned.length < before + 3; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, Math.random() * 500));
     child.kill('SIGKILL');
     await once(child, 'exit');
     killed = true;
@@ -71,7 +74,7 @@ test(`kill -9 during bulk mints and writes, ${CYCLES} times: integrity_check ok,
       db.close();
     }
   }
-  assert.ok(returned.length >= CYCLES * 5, `${returned.length} tokens returned across the crashes`);
+  assert.ok(returned.length >= CYCLES * 3, `${returned.length} tokens returned across the crashes`);
   // The chain of completed rows still verifies; rows of mints cut short stay pending, visibly.
   child = await start(port);
   const session = await signIn(base, OWNER.email, OWNER.password);

@@ -65,7 +65,8 @@ test('while an upstream hangs, other mints and the lists keep their latency; the
     assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).status, 200, 'mints on a healthy upstream go on');
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  assert.ok(median(during) < Math.max(3 * median(baseline), 25), `list p50 ${median(baseline).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during the hang`);
+  // A blocked event loop would show as seconds; a busy CI machine as a few milliseconds more.
+  assert.ok(median(during) < Math.max(5 * median(baseline), 50), `list p50 ${median(baseline).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during the hang`);
   const started = performance.now();
   for (const res of await Promise.all(hung)) {
     assert.equal(res.status, 504);
