@@ -7,7 +7,7 @@ import { clearedSessionCookie, sessionCookie, sessionTokenFrom } from '../http/c
 import { ROLE_PERMISSIONS, ROLES } from '../auth/roles.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import type { Services } from '../services/container.js';
-import type { ActiveSession } from '../services/sessions.js';
+import { sessionIdOf, type ActiveSession } from '../services/sessions.js';
 import { NoQuery } from './common.js';
 
 const TAGS = ['session'];
@@ -69,6 +69,9 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     config: { permission: 'public' },
   }, async (request, reply) => {
     const { token, session } = await users.signIn(request.body.email, request.body.password, meta(request));
+    // The session this browser had before, if any, ends: one browser, one session.
+    const previous = sessionTokenFrom(request.headers.cookie);
+    if (previous) await sessions.revoke(sessionIdOf(previous));
     return startSession(request, reply, token, session);
   });
 

@@ -61,8 +61,10 @@ test('the session cookie is HttpOnly and SameSite=Strict, with a new id at each 
   const res = await http('POST', `${app.url}/api/session`, OWNER, { cookie: '' });
   const cookie = res.headers.get('set-cookie') ?? '';
   assert.match(cookie, /^sat_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
-  const again = await http('POST', `${app.url}/api/session`, OWNER, { cookie: '' });
+  const again = await http('POST', `${app.url}/api/session`, OWNER, { cookie: cookie.split(';')[0]! });
   assert.notEqual(again.headers.get('set-cookie')?.split(';')[0], cookie.split(';')[0]);
+  const old = await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: cookie.split(';')[0]! });
+  assert.equal(old.json.signedIn, false, 'signing in again ends the session the browser had');
   assert.equal(res.headers.get('cache-control'), 'no-store');
   const minted = await http('POST', `${app.url}/api/providers/${demoId}/tokens`, {});
   assert.equal(minted.headers.get('cache-control'), 'no-store');
