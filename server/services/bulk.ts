@@ -195,16 +195,19 @@ export class BulkService {
         job.done++;
       }
     };
+    let final: BulkJobView['state'] = 'failed';
     try {
       await Promise.all(Array.from({ length: Math.min(job.concurrency, job.total) }, worker));
-      job.state = job.cancelled ? 'cancelled' : 'done';
+      final = job.cancelled ? 'cancelled' : 'done';
     } catch {
-      job.state = 'failed';
+      final = 'failed';
     } finally {
+      // The job is finished, for its viewers and its results download, only once its file is complete.
       out.end();
       await once(out, 'close').catch(() => undefined);
       job.finishedAt = Date.now();
-      this.metrics.bulkFinished(job.state);
+      job.state = final;
+      this.metrics.bulkFinished(final);
       setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref();
     }
   }
