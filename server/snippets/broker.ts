@@ -2,7 +2,12 @@
 // token instead of the signature headers. Frame's five languages; browser-safe like the others.
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { backslashSingle, cStyle, powershellSingle, pythonLiteral, shellSingle } from './escape.js';
-import { lines, OPTIONAL_FIELDS_COMMENT } from './request.js';
+import { lines, OPTIONAL_FIELDS_COMMENT, type SnippetTarget } from './request.js';
+import { python as pythonFrame } from './targets/python.js';
+import { node as nodeFrame } from './targets/node.js';
+import { curl as curlFrame } from './targets/curl.js';
+import { powershell as powershellFrame } from './targets/powershell.js';
+import { php as phpFrame } from './targets/php.js';
 
 export interface BrokerSnippetRequest {
   /** The console's broker URL for the provider: <origin>/api/v1/providers/<id>/tokens */
@@ -22,15 +27,17 @@ export const API_KEY_ENV = 'SAT_API_KEY';
 const KEY_COMMENT = `The console API key is read from the ${API_KEY_ENV} environment variable: never write it into code.`;
 const INTRO = 'Mint a Frame Secure Anonymous Token through the sat-playground token broker (no Frame secret needed).';
 
+/** The language of a Frame snippet (id, tab title, file extension, whether CI runs it), shared by its broker twin. */
+function languageOf(frame: SnippetTarget): Omit<BrokerSnippetTarget, 'render'> {
+  return { id: frame.id, title: frame.title, extension: frame.extension, runnable: frame.runnable };
+}
+
 export function brokerUri(origin: string, providerId: string): string {
   return `${origin.replace(/\/+$/, '')}/api/v1/providers/${providerId}/tokens`;
 }
 
 const python: BrokerSnippetTarget = {
-  id: 'python3',
-  title: 'Python3',
-  extension: '.py',
-  runnable: true,
+  ...languageOf(pythonFrame),
   render: (r) =>
     lines(
       '#!/usr/bin/env python3',
@@ -57,10 +64,7 @@ const python: BrokerSnippetTarget = {
 };
 
 const node: BrokerSnippetTarget = {
-  id: 'node',
-  title: 'Node.js',
-  extension: '.mjs',
-  runnable: true,
+  ...languageOf(nodeFrame),
   render: (r) =>
     lines(
       `// ${INTRO} Node.js 18 or later.`,
@@ -87,10 +91,7 @@ const node: BrokerSnippetTarget = {
 };
 
 const curl: BrokerSnippetTarget = {
-  id: 'curl',
-  title: 'Curl',
-  extension: '.sh',
-  runnable: true,
+  ...languageOf(curlFrame),
   render: (r) =>
     lines(
       '#!/usr/bin/env bash',
@@ -114,10 +115,7 @@ const curl: BrokerSnippetTarget = {
 };
 
 const powershell: BrokerSnippetTarget = {
-  id: 'powershell',
-  title: 'PowerShell',
-  extension: '.ps1',
-  runnable: false,
+  ...languageOf(powershellFrame),
   render: (r) =>
     lines(
       `# ${INTRO} PowerShell 5.1 or 7+.`,
@@ -137,10 +135,7 @@ const powershell: BrokerSnippetTarget = {
 };
 
 const php: BrokerSnippetTarget = {
-  id: 'php',
-  title: 'PHP',
-  extension: '.php',
-  runnable: true,
+  ...languageOf(phpFrame),
   render: (r) =>
     lines(
       '<?php',
