@@ -81,7 +81,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     await services.credentials.checkAllSecrets();
     if (emulator) await services.credentials.syncBuiltinEmulator();
     if (config.owner && (await services.users.count()) === 0) {
-      await services.users.createOwner(config.owner);
+      await services.users.createOwner(config.owner, { fromEnv: true });
       app.log.info(`created the owner account ${config.owner.email} from SAT_OWNER_EMAIL`);
     }
     await housekeeping();
@@ -92,6 +92,9 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     const url = loopbackUrl(app);
     baseUrl = `${url}${EMULATOR_PREFIX}`;
     app.log.info(`sat-playground console on ${url}${emulator ? `, built-in Frame emulator on ${baseUrl}` : ''}`);
+    // Only someone who can read this log may create the owner from the browser.
+    const setupCode = await services.users.setupCodeIfNeeded();
+    if (setupCode) app.log.warn(`No owner yet: open ${url} and create the owner account with the set-up code ${setupCode}`);
     return { app, url, db, services, emulator, close: () => app.close() };
   } catch (err) {
     await app.close();

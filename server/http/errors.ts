@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   'auth/throttled': 429,
   'auth/key_rate_limited': 429,
   'auth/setup_done': 409,
+  'auth/setup_code': 403,
   'auth/weak_password': 400,
   'auth/wrong_password': 400,
   'user/not_found': 404,

@@ -88,7 +88,10 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
       tags: TAGS,
       summary: 'Create the owner account; only while the console has no user',
       querystring: NoQuery,
-      body: Type.Object({ email: Email, password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
+      body: Type.Object(
+        { email: Email, password: Password, name: Type.Optional(Name), setupCode: Type.Optional(Type.String({ maxLength: 40, description: "The one-time code printed in the console's log at start" })) },
+        { additionalProperties: false },
+      ),
       response: { 200: SessionViewSchema, ...errorResponses(409, 413, 415, 429) },
     },
     config: { permission: 'public' },

@@ -1,6 +1,6 @@
 // Console accounts: the owner set-up, sign-in with throttling, password changes, invitations, roles,
 // grants and disabling. Every change and every sign-in attempt goes through the audit log first.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
 import { AppError } from '../http/errors.js';
@@ -39,6 +39,8 @@ export class UserService {
   private readonly unknown = new UnknownAccounts();
   private readonly perIp = new WindowCounter(IP_ATTEMPTS, IP_WINDOW_MS);
   sessions!: SessionService;
+  /** While the console has no user: the one-time code the owner set-up asks for, printed in the log only. */
+  private setupCode: string | null = null;
 
   constructor(
     private readonly db: Db,
@@ -57,9 +59,30 @@ export class UserService {
     return { email: user.email, role: user.role, disabled: user.disabledAt !== null, grants: GRANT_LIMITED.has(user.role) ? new Set(user.grants.map((g) => g.providerId)) : 'all' };
   }
 
-  /** The first account, created from the set-up screen or from env vars; refused once any user exists. */
-  async createOwner(input: { email: string; password: string; name?: string | undefined }): Promise<UserView> {
+  /**
+   * A fresh set-up code when the console has no user yet, so that only someone who can read the console's
+   * log (its operator) can create the owner from the browser, not whoever reaches the port first.
+   */
+  async setupCodeIfNeeded(): Promise<string | null> {
+    if ((await this.count()) > 0) return (this.setupCode = null);
+    this.setupCode ??= randomBytes(8).toString('hex').replace(/(.{4})(?=.)/g, '$1-');
+    return this.setupCode;
+  }
+
+  /**
+   * The first account: from env vars (no code), or from the set-up screen with the code from the log.
+   * Refused once any user exists.
+   */
+  async createOwner(input: { email: string; password: string; name?: string | undefined; setupCode?: string | undefined }, opts: { fromEnv?: boolean } = {}): Promise<UserView> {
     const email = normaliseEmail(input.email);
+    if (!opts.fromEnv) {
+      if ((await this.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
+      const given = (input.setupCode ?? '').trim().toLowerCase();
+      if (!this.setupCode || given.length !== this.setupCode.length || !timingSafeEqual(Buffer.from(given), Buffer.from(this.setupCode))) {
+        await this.audit.record({ action: 'user.created', outcome: 'auth/setup_code', detail: { email, role: 'owner', via: 'setup' } });
+        throw new AppError('auth/setup_code', 'The set-up code is wrong: use the code printed in the console\'s log when it started ("set-up code").', [{ field: 'setupCode', message: 'wrong set-up code' }]);
+      }
+    }
     weak(input.password, email);
     const passwordHash = await hashPassword(input.password);
     return this.audit.around({ action: 'user.created', detail: { email, role: 'owner', via: 'setup' } }, async () => {
@@ -67,6 +90,7 @@ export class UserService {
         if ((await tx.user.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
         return tx.user.create({ data: { id: randomUUID(), email, name: input.name ?? '', role: 'owner', passwordHash, passwordChangedAt: new Date(this.now()) } });
       });
+      this.setupCode = null;
       return this.view(user, []);
     }, (u) => ({ userId: u.id }));
   }

@@ -217,3 +217,24 @@ test('a password is found in no response, no log line and no database file', asy
     if (existsSync(file)) assert.equal(readFileSync(file).includes(Buffer.from(password)), false, `not in ${file}`);
   }
 });
+
+test('a console with no user asks for the set-up code from its log before it creates the owner', async () => {
+  const fresh = await startTestConsole({ SAT_OWNER_EMAIL: '', SAT_OWNER_PASSWORD: '', SEED_DEMO: 'false' });
+  try {
+    assert.deepEqual((await http<{ signedIn: boolean; needsSetup: boolean }>('GET', `${fresh.url}/api/session`, undefined, { cookie: '' })).json, { signedIn: false, needsSetup: true });
+    const line = fresh.logs().split('\n').find((l) => l.includes('set-up code')) ?? '';
+    assert.match(line, /"level":40/, 'printed as a warning, so LOG_LEVEL=warn still shows it');
+    const code = /set-up code ([0-9a-f-]{19})/.exec(line)![1]!;
+    const owner = { email: 'first@example.test', password: 'the first owner passphrase' };
+    const without = await http<{ error: string }>('POST', `${fresh.url}/api/setup`, owner, { cookie: '' });
+    assert.deepEqual([without.status, without.json.error], [403, 'auth/setup_code']);
+    const wrong = await http<{ error: string }>('POST', `${fresh.url}/api/setup`, { ...owner, setupCode: code.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }, { cookie: '' });
+    assert.equal(wrong.status, 403);
+    const ok = await http<{ signedIn: boolean; user: { role: string } }>('POST', `${fresh.url}/api/setup`, { ...owner, setupCode: code.toUpperCase() }, { cookie: '' });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual([ok.json.signedIn, ok.json.user.role], [true, 'owner']);
+    assert.equal((await http('POST', `${fresh.url}/api/setup`, { email: 'second@example.test', password: 'the second owner passphrase', setupCode: code }, { cookie: '' })).status, 409, 'one owner set-up, once');
+  } finally {
+    await fresh.stop();
+  }
+});

@@ -34,7 +34,16 @@ test('owner set-up → invite a support user → they mint on the granted provid
   const ownerErrors = watchErrors(ownerPage, { allow4xx: true });
   await ownerPage.goto(app.url);
   await ownerPage.getByRole('heading', { name: 'Create the owner account' }).waitFor();
+  // The set-up code is only in the console's log: whoever merely reaches the port cannot take the console.
+  const code = /set-up code ([0-9a-f-]{19})/.exec(app.logs())?.[1];
+  assert.ok(code, 'the log prints the set-up code');
+  await ownerPage.getByLabel('Set-up code').fill('0000-0000-0000-0000');
   await ownerPage.getByLabel('Email').fill('owner@team.example');
+  await ownerPage.getByLabel('Password', { exact: true }).fill('correct staple battery horse');
+  await ownerPage.getByLabel('Password again').fill('correct staple battery horse');
+  await ownerPage.getByRole('button', { name: 'Create owner and sign in' }).click();
+  await ownerPage.getByText(/The set-up code is wrong/).first().waitFor();
+  await ownerPage.getByLabel('Set-up code').fill(code);
   await ownerPage.getByLabel('Password', { exact: true }).fill('password1234');
   await ownerPage.getByLabel('Password again').fill('password1234');
   await ownerPage.getByRole('button', { name: 'Create owner and sign in' }).click();
