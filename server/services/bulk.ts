@@ -6,17 +6,15 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { decodeJwt } from '../frame/jwt.js';
 import { launchLink } from '../frame/launch-link.js';
 import { bodiesFromCsv, bodyFromTemplate, BULK_MAX } from '../frame/bulk-template.js';
 import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
 import { AppError } from '../http/errors.js';
 import type { BulkJobView } from '../api-types.js';
-import type { MintService } from './mint.js';
+import type { AuditedMint, MintService } from './mint.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
 import { actorLabel, currentContext } from '../auth/context.js';
-import type { MintOutcome } from '../upstream/outcome.js';
 import type { ProviderService } from './providers.js';
 
 export interface BulkRequest {
@@ -117,15 +115,7 @@ export class BulkService {
     // The secret is opened once per job, not once per token.
     const secret = this.mint.openSecretOf(provider.credentialSet);
     // Each token has its audit row, written before its upstream call like any other mint.
-    const call = async (body: TokenRequestBody): Promise<MintOutcome> => {
-      const seq = await this.audit.begin({ action: 'token.minted', providerId, target: provider.name, detail: { via: 'bulk', jobId: id, params: body } });
-      const outcome = await this.mint.call(provider.credentialSet, provider, body, secret, 'bulk');
-      const claims = outcome.kind === 'ok' ? decodeJwt(outcome.token)?.claims : undefined;
-      await this.audit.finish(seq, outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`, {
-        jti: claims?.jti ?? null, sub: claims?.sub ?? null, exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null, latencyMs: outcome.latencyMs,
-      });
-      return outcome;
-    };
+    const call = (body: TokenRequestBody) => this.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id } });
     this.metrics.bulkStarted();
     void this.run(job, out, bodyAt.body, call, req);
     return job.view();
@@ -145,7 +135,7 @@ export class BulkService {
     return { total: count, body: (i) => bodyFromTemplate(template, i + 1) };
   }
 
-  private async run(job: Job, out: WriteStream, bodyAt: (i: number) => TokenRequestBody, call: (body: TokenRequestBody) => Promise<MintOutcome>, req: BulkRequest): Promise<void> {
+  private async run(job: Job, out: WriteStream, bodyAt: (i: number) => TokenRequestBody, call: (body: TokenRequestBody) => Promise<AuditedMint>, req: BulkRequest): Promise<void> {
     let next = 0;
     const linkBase = req.launchLink?.trim();
     // Workers share one wait for 'drain' instead of each adding a listener.
@@ -167,9 +157,9 @@ export class BulkService {
         const check = validateTokenBody(body);
         if (!check.ok) await fail(row, 'request/invalid', check.issues.map((x) => x.message).join('; '));
         else {
-          let outcome: MintOutcome;
+          let minted: AuditedMint;
           try {
-            outcome = await call(body);
+            minted = await call(body);
           } catch (err) {
             // No audit row, no mint: the job stops here, failing closed.
             job.cancelled = true;
@@ -177,8 +167,9 @@ export class BulkService {
             job.done++;
             continue;
           }
+          const { outcome } = minted;
           if (outcome.kind === 'ok') {
-            const claims = decodeJwt(outcome.token)?.claims ?? {};
+            const claims = minted.decoded?.claims ?? {};
             const link = linkBase ? launchLink(linkBase, outcome.token, req.quitAndLogout ?? false) : null;
             job.ok++;
             await write({

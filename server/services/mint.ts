@@ -1,6 +1,6 @@
 // Minting a token for a provider: open the secret, sign, call the upstream, decode the answer.
 // Verifying a credential set is a mint too: Frame has no documented call that checks a signature alone.
-import { decodeJwt } from '../frame/jwt.js';
+import { decodeJwt, type DecodedJwt } from '../frame/jwt.js';
 import type { MintResult, VerifyResult } from '../api-types.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
@@ -10,7 +10,7 @@ import { describeOffset } from '../upstream/clock.js';
 import type { MintOutcome } from '../upstream/outcome.js';
 import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
-import type { ProviderService } from './providers.js';
+import type { ProviderRow, ProviderService } from './providers.js';
 import type { HistoryService } from './history.js';
 import type { Secret } from '../crypto/secret.js';
 import type { AuditService } from './audit.js';
@@ -24,6 +24,14 @@ const SIGNATURE_REJECTED = new Set(['bad_signature', 'clock_skew']);
 /** Said when a mint only went through because the client corrected for a skewed clock. */
 function skewNote(offset: number | null): string {
   return offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS ? ` It was signed with the upstream's time: ${describeOffset(offset)}; fix this machine's clock (NTP).` : '';
+}
+
+export interface AuditedMint {
+  outcome: MintOutcome;
+  /** The token's header and claims when the mint succeeded. */
+  decoded: DecodedJwt | null;
+  /** ok, or upstream/<kind>, as recorded in the audit row and the history. */
+  code: string;
 }
 
 export class MintService {
@@ -56,15 +64,15 @@ export class MintService {
   }
 
   /**
-   * A mint under one audit row: the row is written before the upstream is called (no row, no call) and
-   * completed with the outcome, jti, sub, exp and latency before the token is handed out.
+   * One mint under one audit row, for every path (Playground, broker, bulk): the row is written before the
+   * upstream is called (no row, no call) and completed with the outcome, jti, sub, exp and latency before
+   * the token can be handed out; a call that throws completes it with the error's code.
    */
-  async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean; via?: 'console' | 'broker' } = {}): Promise<MintResult> {
-    const row = await this.providers.getRow(providerId);
-    const seq = await this.audit.begin({ action: 'token.minted', providerId: row.id, target: row.name, detail: { via: opts.via ?? 'console', params: body } });
+  async auditedCall(row: ProviderRow, body: TokenRequestBody, opts: { via: string; secret?: Secret; detail?: Record<string, unknown> }): Promise<AuditedMint> {
+    const seq = await this.audit.begin({ action: 'token.minted', providerId: row.id, target: row.name, detail: { via: opts.via, ...opts.detail, params: body } });
     let outcome: MintOutcome;
     try {
-      outcome = await this.call(row.credentialSet, row, body, undefined, opts.via ?? 'console');
+      outcome = await this.call(row.credentialSet, row, body, opts.secret, opts.via);
     } catch (err) {
       await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error');
       throw err;
@@ -78,6 +86,13 @@ export class MintService {
       exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
       latencyMs: outcome.latencyMs,
     });
+    return { outcome, decoded, code };
+  }
+
+  async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean; via?: 'console' | 'broker' } = {}): Promise<MintResult> {
+    const row = await this.providers.getRow(providerId);
+    const { outcome, decoded, code } = await this.auditedCall(row, body, { via: opts.via ?? 'console' });
+    const claims = decoded?.claims;
     const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
     const historyId = this.history?.record({
       providerId: row.id,

@@ -33,7 +33,7 @@ export interface ProviderQuery {
   tag?: string | undefined;
 }
 
-type ProviderRow = Provider & { credentialSet: CredentialSet };
+export type ProviderRow = Provider & { credentialSet: CredentialSet };
 
 export function parseTags(json: string): string[] {
   try {
