@@ -103,15 +103,7 @@ export class UserService {
       await this.audit.record({ action: 'auth.sign_in', outcome: 'auth/throttled', detail: { email, reason: 'too many attempts from this address' } });
       throw new AppError('auth/throttled', `Too many sign-in attempts from this address; try again in ${Math.ceil(waitMs / 60_000)} minute(s).`, undefined, { retryAfterSeconds: Math.ceil(waitMs / 1000) });
     }
-    const seq = await this.audit.begin({ action: 'auth.sign_in', detail: { email } });
-    try {
-      const result = await this.checkPassword(email, password, now, meta);
-      await this.audit.finish(seq, 'ok', { userId: result.session.userId });
-      return result;
-    } catch (err) {
-      await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error');
-      throw err;
-    }
+    return this.audit.around({ action: 'auth.sign_in', detail: { email } }, () => this.checkPassword(email, password, now, meta), (result) => ({ userId: result.session.userId }));
   }
 
   private async checkPassword(email: string, password: string, now: number, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
