@@ -85,7 +85,6 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
     const format = request.query.format ?? 'csv';
     const stream = bulk.results(request.params.jobId, format, viewerOf(request.principal));
     return reply
-      .header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="tokens-${request.params.jobId.slice(0, 8)}.${format}"`)
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .send(stream);

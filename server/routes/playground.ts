@@ -48,7 +48,7 @@ export async function playgroundRoutes(app: FastifyInstance, opts: { services: S
   api.get('/api/history/:id/token', {
     schema: { tags: ['history'], summary: 'A kept token, while it is valid', params: IdParams, querystring: NoQuery, response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(404, 410) } },
     config: { permission: 'history:read' },
-  }, async (request, reply) => reply.header('cache-control', 'no-store').send({ token: await history.token(request.params.id, actorLabel(request.principal)) }));
+  }, async (request, reply) => reply.send({ token: await history.token(request.params.id, actorLabel(request.principal)) }));
 
   api.get('/api/providers/:id/presets', {
     schema: { tags: ['presets'], summary: "A provider's saved Playground parameters", params: IdParams, querystring: NoQuery, response: { 200: Type.Array(PresetSchema), ...errorResponses(404) } },

@@ -49,7 +49,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
     try {
       const result = await opts.services.mint.mint(providerId, request.body ?? {}, { keepToken: request.query.keepToken === 'true' });
       request.log.info({ providerId, outcome: 'ok', jti: result.claims.jti, sub: result.claims.sub, latencyMs: result.latencyMs }, 'token minted');
-      return reply.header('cache-control', 'no-store').send(result);
+      return reply.send(result);
     } catch (err) {
       if (err instanceof AppError) request.log.info({ providerId, outcome: err.code }, 'token not minted');
       throw err;
@@ -83,5 +83,5 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       },
     },
     config: { permission: 'token:check', providerScoped: true },
-  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await opts.services.tokenCheck.assertions(request.params.id, request.body.token)));
+  }, async (request) => opts.services.tokenCheck.assertions(request.params.id, request.body.token));
 }

@@ -32,7 +32,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { services: Ser
   }, async (_request, reply) => {
     const file = await audit.around({ action: 'config.exported' }, () => transfer.exportAll(), (f) => ({ credentialSets: f.credentialSets.length, providers: f.providers.length }));
     const stamp = file.exportedAt.slice(0, 19).replace(/[:T]/g, '-');
-    return reply.header('content-disposition', `attachment; filename="sat-playground-${stamp}.json"`).header('cache-control', 'no-store').send(file);
+    return reply.header('content-disposition', `attachment; filename="sat-playground-${stamp}.json"`).send(file);
   });
 
   api.post('/api/import', {

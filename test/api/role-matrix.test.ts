@@ -149,6 +149,7 @@ test('every route × every principal gets the status the role table gives', asyn
       checked++;
       const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === want;
       if (!ok) failures.push(`${route.method} ${route.url} as ${who.name}: expected ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
+      if (res.headers.get('cache-control') !== 'no-store') failures.push(`${route.method} ${route.url} as ${who.name}: cache-control ${res.headers.get('cache-control')}, not no-store`);
     }
   }
   assert.deepEqual(failures, []);
