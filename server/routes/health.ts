@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { NoQuery } from './common.js';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
-import { readiness } from '../services/readiness.js';
+import { readiness, shippedMigrations } from '../services/readiness.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 
 const started = Date.now();
@@ -30,6 +30,7 @@ const ReadinessSchema = Type.Object({
 });
 
 export async function readinessRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const expected = shippedMigrations(MIGRATIONS_DIR);
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/ready', {
     schema: {
       tags: ['operations'],
@@ -39,7 +40,7 @@ export async function readinessRoutes(app: FastifyInstance, opts: { services: Se
     },
     config: { permission: 'public' },
   }, async (_request, reply) => {
-    const state = readiness(opts.services.db, MIGRATIONS_DIR, opts.services.upstream);
+    const state = readiness(opts.services.db, expected, opts.services.upstream);
     return reply.status(state.ready ? 200 : 503).send(state);
   });
 }

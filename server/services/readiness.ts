@@ -11,8 +11,12 @@ export interface Readiness {
   upstreams: { upstream: string; offsetSeconds: number; measuredAt: string }[];
 }
 
-export function readiness(db: Db, migrationsDir: string, upstream: UpstreamClient): Readiness {
-  const expected = readMigrations(migrationsDir).migrationDirectories.map((m) => m.path);
+/** The migrations this build ships: read once, they cannot change while the console runs. */
+export function shippedMigrations(migrationsDir: string): readonly string[] {
+  return readMigrations(migrationsDir).migrationDirectories.map((m) => m.path);
+}
+
+export function readiness(db: Db, expected: readonly string[], upstream: UpstreamClient): Readiness {
   let database = { ok: true, message: 'ok' };
   let applied: string[] = [];
   try {
