@@ -12,6 +12,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { installJsonParser } from './http/json-body.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installAuth } from './http/auth-hook.js';
+import { lazySchemas } from './http/lazy-schemas.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { auditRoutes } from './routes/audit.js';
@@ -112,6 +113,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered, for the contract tests and, later, the role matrix. */
     registeredRoutes: RegisteredRoute[];
+    /** Compiles every route schema not yet compiled (they compile on first use); throws if one cannot. */
+    compileAllSchemas(): void;
+    /** How many route schemas have not been compiled yet. */
+    pendingSchemas(): number;
   }
 }
 
@@ -131,13 +136,30 @@ function enforceRouteContract(app: FastifyInstance): void {
   });
 }
 
+/**
+ * On close, Fastify closes the connections idle at that moment; one still busy (an in-flight mint) goes
+ * idle after its answer and would then hold the shutdown for the whole keep-alive timeout (72 s). Until
+ * the server has closed, idle connections are closed every 100 ms.
+ */
+function closeConnectionsAsTheyIdle(app: FastifyInstance): void {
+  app.addHook('preClose', (done) => {
+    const timer = setInterval(() => app.server.closeIdleConnections(), 100);
+    app.server.once('close', () => clearInterval(timer));
+    done();
+  });
+}
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(opts));
+  const schemas = lazySchemas();
+  const app = Fastify({ ...serverOptions(opts), schemaController: { compilersFactory: schemas.compilersFactory } });
+  app.decorate('compileAllSchemas', schemas.compileAll);
+  app.decorate('pendingSchemas', schemas.pending);
   const serveSpa = Boolean(opts.webRoot && existsSync(join(opts.webRoot, 'index.html')));
   installErrorHandling(app, { spaFallback: serveSpa });
   installJsonParser(app);
   enforceRouteContract(app);
 
+  closeConnectionsAsTheyIdle(app);
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit });
   // Every error answer counts, whichever route or hook gave it.

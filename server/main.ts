@@ -1,4 +1,5 @@
 // `npm start`: loads the configuration from the environment and runs the console until SIGINT/SIGTERM.
+import './wasm-flags.js';
 import { loadConfig } from './config.js';
 import { startConsole } from './boot.js';
 

@@ -1,7 +1,9 @@
 // Offline migrations in Prisma's folder format (prisma/migrations/<name>/migration.sql), applied at start-up,
 // plus the schema diff used to write new migrations and to prove there is no drift.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { openSchemaEngine } from './schema-engine.js';
 
@@ -30,11 +32,43 @@ export function readMigrations(migrationsDir: string): MigrationList {
   };
 }
 
+/**
+ * True when _prisma_migrations records exactly the shipped migrations, each finished, none rolled back,
+ * each with the checksum (SHA-256 of migration.sql) of the file shipped now: then the schema engine has
+ * nothing to do. Read with a plain read-only connection, so an up-to-date start never loads the engine
+ * (about 250 ms and 45 MB of WebAssembly). Anything else, including an unreadable file, says false and
+ * leaves the decision, and its error messages, to the engine.
+ */
+export function migrationsUpToDate(dbFile: string, list: MigrationList): boolean {
+  if (!existsSync(dbFile)) return false;
+  let rows: { migration_name: string; checksum: string }[];
+  try {
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      rows = db.prepare('SELECT "migration_name", "checksum" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL').all() as typeof rows;
+      const unfinished = db.prepare('SELECT count(*) AS n FROM "_prisma_migrations" WHERE "finished_at" IS NULL AND "rolled_back_at" IS NULL').get() as { n: number };
+      if (unfinished.n > 0) return false;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
+  const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+  if (applied.size !== rows.length || applied.size !== list.migrationDirectories.length) return false;
+  return list.migrationDirectories.every((m) => {
+    const content = m.migrationFile.content;
+    return content.tag === 'ok' && applied.get(m.path) === createHash('sha256').update(content.value).digest('hex');
+  });
+}
+
 /** Applies every migration not yet recorded in _prisma_migrations. Returns the names applied now. */
 export async function applyMigrations(dbFile: string, schemaText: string, migrationsDir: string): Promise<string[]> {
+  const migrationsList = readMigrations(migrationsDir);
+  if (migrationsUpToDate(dbFile, migrationsList)) return [];
   const { engine, dispose } = await openSchemaEngine(dbFile, schemaText);
   try {
-    const out = await engine.applyMigrations({ migrationsList: readMigrations(migrationsDir), filters: NO_FILTER });
+    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return out.appliedMigrationNames;
   } finally {
     await dispose();

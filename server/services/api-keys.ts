@@ -1,7 +1,8 @@
 // Token-broker API keys: shown once at creation, stored as a SHA-256 hash, scoped to providers, with an
 // optional expiry and a per-key rate limit. Every request looks the key up again, so a revoke takes effect
 // on the very next request.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { currentContext } from '../auth/context.js';
@@ -20,7 +21,7 @@ export interface KeyPrincipal {
 }
 
 function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256Hex(key);
 }
 
 export class ApiKeyService {

@@ -55,6 +55,8 @@ export class ProviderService {
   /** Bumped by every invalidate(): a read that started before a write must not fill the caches. */
   private generation = 0;
   private readonly rows = new Map<string, ProviderRow>();
+  /** Views of cached rows: the list is the console's busiest read and builds one view per provider. */
+  private readonly views = new WeakMap<ProviderRow, { base: string | undefined; view: ProviderView }>();
 
   constructor(
     private readonly db: Db,
@@ -73,8 +75,19 @@ export class ProviderService {
     return upstreamUrl === BUILTIN_EMULATOR ? this.emulator.baseUrl() : upstreamUrl;
   }
 
+  /** The view of a row, built once per row object (rows are replaced, never changed, on writes). */
   toView(row: ProviderRow): ProviderView {
     const base = this.resolveBaseUrl(row.credentialSet.upstreamUrl);
+    const cached = this.views.get(row);
+    if (cached && cached.base === base) return cached.view;
+    // Shared by every request that lists this row: frozen, so no caller can change another's answer.
+    const view = Object.freeze(this.buildView(row, base));
+    Object.freeze(view.tags);
+    this.views.set(row, { base, view });
+    return view;
+  }
+
+  private buildView(row: ProviderRow, base: string | undefined): ProviderView {
     return {
       id: row.id,
       name: row.name,

@@ -1,7 +1,8 @@
 // Server-side sessions: the cookie carries 32 random bytes; the database keeps only their SHA-256, so a
 // copy of the database opens no session. Idle and absolute timeouts; revocable one by one or per user.
 // Lookups are served from memory; lastSeenAt reaches the database at most once a minute per session.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { Role } from '../auth/roles.js';
 
@@ -24,7 +25,7 @@ export interface ActiveSession {
 const TOUCH_EVERY_MS = 60_000;
 
 export function sessionIdOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 export class SessionService {

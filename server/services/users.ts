@@ -1,6 +1,7 @@
 // Console accounts: the owner set-up, sign-in with throttling, password changes, invitations, roles,
 // grants and disabling. Every change and every sign-in attempt goes through the audit log first.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
 import { AppError } from '../http/errors.js';
@@ -27,7 +28,7 @@ function normaliseEmail(email: string): string {
 }
 
 function inviteHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 function weak(password: string, email: string, field = 'password'): void {

@@ -1,6 +1,11 @@
 // The HTTP client to Frame's token endpoint (or the emulator): keep-alive, bounded timeouts, typed outcomes.
 // No error message or log line carries the secret: it is only revealed to compute the signature.
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+// undici is loaded on the first upstream call, not at start-up: it is the largest module the console
+// imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 import { tokenUri, type TokenTarget } from '../frame/entity.js';
 import { signedHeaders, stringToSign, unixSeconds } from '../frame/signing.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
@@ -108,14 +113,19 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 }
 
 function errorCode(err: unknown): string {
-  const e = err as { code?: string; name?: string; cause?: { code?: string } };
-  return e.code ?? e.cause?.code ?? e.name ?? 'unknown';
+  const e = err as { code?: unknown; name?: string; cause?: { code?: unknown } };
+  // An aborted or timed-out signal rejects with a DOMException: its code is a legacy number (23 for a
+  // timeout), its name says what happened.
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return e.name;
+  if (typeof e.code === 'string') return e.code;
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  return e.name ?? 'unknown';
 }
 
 export class UpstreamClient {
   readonly timeouts: UpstreamTimeouts;
   private readonly now: () => number;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
   readonly policy: ResiliencePolicy;
   /** Per upstream origin: learned clock skew and circuit state. */
@@ -126,14 +136,19 @@ export class UpstreamClient {
     this.policy = { ...DEFAULT_RESILIENCE, ...options.resilience };
     this.now = options.now ?? Date.now;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connect: { timeout: this.timeouts.connectMs },
-        headersTimeout: this.timeouts.headersMs,
-        bodyTimeout: this.timeouts.bodyMs,
-        keepAliveTimeout: 30_000,
-      });
+    this.dispatcher = options.dispatcher;
+  }
+
+  /** undici's request function and this client's connection pool, created on first use. */
+  private async transport(): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
+    const { Agent, request } = await loadUndici();
+    this.dispatcher ??= new Agent({
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+      keepAliveTimeout: 30_000,
+    });
+    return { request, dispatcher: this.dispatcher };
   }
 
   /** What the readiness route shows: each upstream's last measured clock offset. */
@@ -151,7 +166,7 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher?.close();
   }
 
   /** A GET of JSON (JWKS, /me/assertions) with the same timeouts. Never throws. */
@@ -159,7 +174,8 @@ export class UpstreamClient {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     try {
-      const response = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeouts.totalMs) });
+      const { request, dispatcher } = await this.transport();
+      const response = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, dispatcher, signal: AbortSignal.timeout(this.timeouts.totalMs) });
       const text = await readLimited(response.body, MAX_RESPONSE_BYTES);
       let json: unknown;
       try {
@@ -262,11 +278,12 @@ export class UpstreamClient {
 
     let response: Dispatcher.ResponseData;
     try {
+      const { request, dispatcher } = await this.transport();
       response = await request(url, {
         method: 'POST',
         headers: info.headers,
         body: JSON.stringify(req.body),
-        dispatcher: this.dispatcher,
+        dispatcher,
         signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))),
       });
     } catch (err) {

@@ -1,4 +1,4 @@
-// Crash proof on the production start path (node dist/server/main.js): kill -9 the console while a bulk
+// Crash proof on the production start path (node dist/console.js): kill -9 the console while a bulk
 // job and single mints are writing, again and again. After every crash the database passes
 // integrity_check, the console starts again, and every token it had returned has its completed audit row.
 import { test, after } from 'node:test';
@@ -21,7 +21,7 @@ after(() => {
 });
 
 async function start(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/server/main.js')], {
+  const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/console.js')], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dir.path, LOG_LEVEL: 'warn', SAT_OWNER_EMAIL: OWNER.email, SAT_OWNER_PASSWORD: OWNER.password },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

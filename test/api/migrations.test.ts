@@ -2,10 +2,10 @@
 // database has no drift from prisma/schema.prisma.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyMigrations, diffToSchema, readMigrations } from '../../server/db/migrator.js';
+import { applyMigrations, diffToSchema, migrationsUpToDate, readMigrations } from '../../server/db/migrator.js';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../../server/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -51,4 +51,34 @@ test('the first migration is exactly the schema diffed from an empty database', 
   if (readMigrations(MIGRATIONS_DIR).migrationDirectories.length === 1) {
     assert.equal(readFileSync(join(MIGRATIONS_DIR, first.path, 'migration.sql'), 'utf8').trim(), fromEmpty.sql.trim());
   }
+});
+
+test('an up-to-date database is recognised without the schema engine; anything else goes to the engine', async (t) => {
+  const dir = tempDir();
+  t.after(dir.cleanup);
+  const migrations = join(dir.path, 'migrations');
+  cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
+  const db = join(dir.path, 'fast.db');
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), false, 'no file yet');
+  await applyMigrations(db, schema, migrations);
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), true);
+
+  // A migration shipped after the first start is found missing, and the engine applies it.
+  mkdirSync(join(migrations, '99990101000000_extra'));
+  writeFileSync(join(migrations, '99990101000000_extra', 'migration.sql'), 'CREATE TABLE "Extra" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), false, 'a new migration');
+  assert.deepEqual(await applyMigrations(db, schema, migrations), ['99990101000000_extra']);
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), true);
+
+  // An applied migration edited afterwards no longer matches its checksum.
+  writeFileSync(join(migrations, '99990101000000_extra', 'migration.sql'), 'CREATE TABLE "Extra" ("id" INTEGER NOT NULL PRIMARY KEY, "x" TEXT);\n');
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), false, 'an edited migration');
+
+  // A migration that started and never finished (a crash mid-migration) is never taken as applied.
+  writeFileSync(join(migrations, '99990101000000_extra', 'migration.sql'), 'CREATE TABLE "Extra" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), true);
+  const sqlite = new Database(db);
+  sqlite.prepare('UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ?').run('99990101000000_extra');
+  sqlite.close();
+  assert.equal(migrationsUpToDate(db, readMigrations(migrations)), false, 'an unfinished migration');
 });

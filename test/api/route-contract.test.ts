@@ -56,3 +56,23 @@ test('registering an /api route without a permission or a response schema is ref
   assert.throws(() => app.get('/api/naked', { schema: { response: { 200: { type: 'string' } } } }, async () => 'x'), /declares no known permission/);
   assert.throws(() => app.get('/api/naked2', { config: { permission: 'public' } }, async () => 'x'), /has no response schema/);
 });
+
+test('route schemas compile on first use, and every one of them compiles', async (t) => {
+  const { app } = await build(t);
+  await app.ready();
+  const before = app.pendingSchemas();
+  // Each route has at least a querystring validator and a response serializer.
+  assert.ok(before >= 2 * app.registeredRoutes.length, `${before} deferred for ${app.registeredRoutes.length} routes`);
+  const health = await app.inject({ method: 'GET', url: '/api/health' });
+  assert.equal(health.statusCode, 200);
+  assert.ok(app.pendingSchemas() < before, 'serving a route compiles its schemas');
+  app.compileAllSchemas();
+  assert.equal(app.pendingSchemas(), 0);
+});
+
+test('a lazily compiled validator still refuses bad input with the route\'s own message', async (t) => {
+  const { app } = await build(t);
+  const res = await app.inject({ method: 'GET', url: '/api/health?unexpected=1' });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /unexpected/);
+});
