@@ -63,6 +63,20 @@ function checkpointInBackground(connection: Connection): void {
 }
 
 /**
+ * Runs fn in a transaction whose commit survives a power cut: synchronous=FULL syncs the WAL before the
+ * commit returns (about one fsync). The rest of the console's writes stay on NORMAL, which a process crash
+ * never loses; the audit log, whose rows prove what tokens were handed out, commits this way.
+ */
+export function commitDurably<T>(connection: Connection, fn: () => T): T {
+  connection.pragma('synchronous = FULL');
+  try {
+    return connection.transaction(fn)();
+  } finally {
+    connection.pragma('synchronous = NORMAL');
+  }
+}
+
+/**
  * Runs a synchronous write on the connection once no Prisma transaction is open on it: the adapter runs
  * plain queries on the same connection, so a write made during someone's transaction would join it.
  */

@@ -1,10 +1,11 @@
 // The audit log: one row per action, written before the action happens (fail closed: if the row cannot be
 // written, the action is refused and nothing else happens) and completed with its outcome afterwards.
 // Completed rows are hash-chained in chainIndex order; verify() recomputes the chain. Rows are written
-// straight to SQLite on the connection Prisma uses, synchronously, so chaining never interleaves.
+// straight to SQLite on the connection Prisma uses, synchronously, so chaining never interleaves, and
+// committed with synchronous=FULL (commitDurably), so a power cut cannot lose the row of a returned token.
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
+import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
 
@@ -156,15 +157,15 @@ export class AuditService {
       const batch = this.queue.splice(0);
       const results: unknown[] = [];
       try {
-        c.transaction(() => {
+        commitDurably(c, () => {
           for (const op of batch) results.push(op.write());
-        })();
+        });
         batch.forEach((op, i) => op.resolve(results[i]));
       } catch {
         for (const op of batch) {
           this.chainTail = undefined;
           try {
-            op.resolve(c.transaction(op.write)());
+            op.resolve(commitDurably(c, op.write));
           } catch (err) {
             this.chainTail = undefined;
             op.reject(unavailable(err));
