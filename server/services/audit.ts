@@ -2,7 +2,8 @@
 // written, the action is refused and nothing else happens) and completed with its outcome afterwards.
 // Completed rows are hash-chained in chainIndex order; verify() recomputes the chain. Rows are written
 // straight to SQLite on the connection Prisma uses, synchronously, so chaining never interleaves, and
-// committed with synchronous=FULL (commitDurably), so a power cut cannot lose the row of a returned token.
+// completed rows commit with synchronous=FULL (commitDurably), so a power cut cannot lose the row of a
+// token already returned.
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
@@ -81,7 +82,7 @@ export class AuditService {
   private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash'>>();
   /** The last completed row of the chain; re-read from the database after any failed write. */
   private chainTail: { chainIndex: number | bigint; hash: string } | undefined;
-  private readonly queue: { write: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
+  private readonly queue: { write: () => unknown; durable: boolean; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -112,6 +113,9 @@ export class AuditService {
     };
     return this.enqueue(
       () => Number(this.prepared().insert.run(row.at, row.actor, row.actorId, row.action, row.target, row.providerId, 'pending', row.detail, row.requestId, row.ip).lastInsertRowid),
+      // A pending row needs no sync of its own: the durable commit that completes it syncs the whole WAL,
+      // this row included, before the action's result is returned.
+      false,
       // Remembered only once committed: a rolled-back id may be given again to another row.
       (seq) => this.inFlight.set(seq, row),
     );
@@ -132,21 +136,22 @@ export class AuditService {
       if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1) throw new Error(`audit row ${seq} could not be completed`);
       this.chainTail = { chainIndex, hash };
       this.inFlight.delete(seq);
-    });
+    }, true);
   }
 
   /**
    * Group commit: writes asked for in the same turn of the event loop (a bulk job's workers, concurrent
    * requests) go to SQLite in one transaction. If that transaction fails, each write is retried alone so
    * one bad write cannot take the others down; a write that fails alone rejects with audit/unavailable.
+   * A batch with a durable write (a completed row) commits with synchronous=FULL: one sync per batch.
    */
-  private enqueue<T>(write: () => T, committed?: (result: T) => void): Promise<T> {
+  private enqueue<T>(write: () => T, durable: boolean, committed?: (result: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const done = (value: unknown) => {
         committed?.(value as T);
         resolve(value as T);
       };
-      this.queue.push({ write, resolve: done, reject });
+      this.queue.push({ write, durable, resolve: done, reject });
       if (this.queue.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -157,15 +162,17 @@ export class AuditService {
       const batch = this.queue.splice(0);
       const results: unknown[] = [];
       try {
-        commitDurably(c, () => {
+        const all = () => {
           for (const op of batch) results.push(op.write());
-        });
+        };
+        if (batch.some((op) => op.durable)) commitDurably(c, all);
+        else c.transaction(all)();
         batch.forEach((op, i) => op.resolve(results[i]));
       } catch {
         for (const op of batch) {
           this.chainTail = undefined;
           try {
-            op.resolve(commitDurably(c, op.write));
+            op.resolve(op.durable ? commitDurably(c, op.write) : c.transaction(op.write)());
           } catch (err) {
             this.chainTail = undefined;
             op.reject(unavailable(err));
