@@ -1,11 +1,6 @@
 // The HTTP client to Frame's token endpoint (or the emulator): keep-alive, bounded timeouts, typed outcomes.
 // No error message or log line carries the secret: it is only revealed to compute the signature.
 import type { Dispatcher } from 'undici';
-
-// undici is loaded on the first upstream call, not at start-up: it is the largest module the console
-// imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
-let undici: Promise<typeof import('undici')> | undefined;
-const loadUndici = () => (undici ??= import('undici'));
 import { tokenUri, type TokenTarget } from '../frame/entity.js';
 import { signedHeaders, stringToSign, unixSeconds } from '../frame/signing.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
@@ -13,6 +8,11 @@ import { JWT_SHAPE } from '../frame/jwt.js';
 import type { Secret } from '../crypto/secret.js';
 import { clockOffsetSeconds, describeOffset } from './clock.js';
 import type { FailedOutcome, MintOutcome, SignedRequestInfo } from './outcome.js';
+
+// undici is loaded on the first upstream call, not at start-up: it is the largest module the console
+// imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 export interface UpstreamTimeouts {
   connectMs: number;
