@@ -259,6 +259,9 @@ export class UpstreamClient {
 
   /** One signed request, signed with the learned clock skew. */
   private async attempt(req: MintRequest, host: HostState, budgetMs: number): Promise<MintOutcome> {
+    // Loaded before the clock is read: the first call's import must count neither in the signed timestamp
+    // nor in the round trip the clock offset is measured over.
+    const { request, dispatcher } = await this.transport();
     const url = tokenUri(req.baseUrl, req.target);
     const timestamp = unixSeconds(this.now() + (host.skewSeconds ?? 0) * 1000);
     const headers = signedHeaders(req.clientId, req.secret.reveal(), timestamp);
@@ -278,7 +281,6 @@ export class UpstreamClient {
 
     let response: Dispatcher.ResponseData;
     try {
-      const { request, dispatcher } = await this.transport();
       response = await request(url, {
         method: 'POST',
         headers: info.headers,
