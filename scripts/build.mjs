@@ -23,16 +23,14 @@ function newest(path) {
  * `npm start` and the container run dist/console.js: the console (dist/server/main.js and everything it
  * imports) as one ES module. Node loads ~1,800 small module files otherwise (typebox alone has 709), which
  * costs about 400 ms and 25 MB at every start. Left outside: native addons, packages that read their own
- * files next to their code (WebAssembly, Swagger UI's assets), and Prisma's 4.4 MB base64 query compiler,
- * which is imported only when the client first connects.
+ * files next to their code (WebAssembly), and Prisma's base64 query compiler, imported only when the client
+ * first connects. Swagger UI is bundled and told where its assets are (server/app.ts).
  */
 const CONSOLE_EXTERNALS = [
   'better-sqlite3',
   '@node-rs/argon2',
   '@prisma/schema-engine-wasm',
   '@prisma/schema-engine-wasm/*',
-  '@fastify/swagger-ui',
-  '@fastify/swagger',
   '@prisma/client/runtime/*.wasm-base64.mjs',
 ];
 

@@ -4,8 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { ServerOptions } from 'node:http';
 import { installErrorHandling } from './http/error-handler.js';
@@ -180,8 +181,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   // Swagger UI (only /docs) brings its own policy: hashes for its scripts, but it sets inline styles at run
   // time, so its style-src needs 'unsafe-inline'; no https upgrade on loopback. The SPA's policy stays strict.
+  // Its assets are located through the package, not next to its code, so the console bundle finds them.
+  const swaggerUiAssets = join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    baseDir: swaggerUiAssets,
+    logo: { type: 'image/svg+xml', content: readFileSync(join(swaggerUiAssets, 'logo.svg')) },
     staticCSP: true,
     transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '').replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
   });
