@@ -1,7 +1,11 @@
 // Password policy and argon2id hashing. Hashing is memory-hard on purpose, so only a few run at once:
 // a burst of sign-ins waits in line instead of exhausting memory.
-import { hash, verify } from '@node-rs/argon2';
 import { COMMON_PASSWORD_WORDS } from './common-passwords.js';
+
+// The argon2 addon (13 MB resident) is loaded by the first hash or verify, not at start-up: a console
+// restarted at night holds no memory for it until someone signs in.
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 /** OWASP's floor for argon2id: m = 19 MiB, t = 2, p = 1. */
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -49,11 +53,11 @@ async function limited<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return limited(() => hash(password, ARGON2_OPTIONS));
+  return limited(async () => (await loadArgon2()).hash(password, ARGON2_OPTIONS));
 }
 
 export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  return limited(() => verify(passwordHash, password).catch(() => false));
+  return limited(async () => (await loadArgon2()).verify(passwordHash, password).catch(() => false));
 }
 
 /** Compared against for unknown users, so "no such user" costs the same time as "wrong password". */

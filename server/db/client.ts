@@ -32,12 +32,14 @@ export async function openDatabase(dbFile: string): Promise<Db> {
     },
   };
   const prisma = new PrismaClient({ adapter: capturing });
-  // WAL lets readers run beside a writer; the busy timeout (set above) comes before it.
-  await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, not a process crash.
-  await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-  await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+  await prisma.$connect();
   if (!connection) throw new Error('The database adapter did not connect');
+  // Set on the connection itself (Prisma would plan each statement first). WAL lets readers run beside a
+  // writer; the busy timeout (set above) comes before it.
+  connection.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, not a process crash.
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
   connections.set(prisma, connection);
   checkpointInBackground(connection);
   return prisma;
