@@ -32,6 +32,9 @@ const CONSOLE_EXTERNALS = [
   '@prisma/schema-engine-wasm',
   '@prisma/schema-engine-wasm/*',
   '@prisma/client/runtime/*.wasm-base64.mjs',
+  // Imported on the first upstream call (server/upstream/client.ts): outside, its 1 MB is neither parsed
+  // nor held in memory by a console that has not minted yet.
+  'undici',
 ];
 
 function bundleConsole() {
