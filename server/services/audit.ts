@@ -5,6 +5,7 @@
 // completed rows commit with synchronous=FULL (commitDurably), so a power cut cannot lose the row of a
 // token already returned.
 import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
@@ -121,8 +122,12 @@ export class AuditService {
     );
   }
 
-  /** Completes a row with its outcome (and more detail) and links it into the chain. */
-  finish(seq: number, outcome: string, detail?: Record<string, unknown>): Promise<void> {
+  /**
+   * Completes a row with its outcome (and more detail) and links it into the chain. The commit is synced
+   * (synchronous=FULL) unless durable is false: then the caller must call syncNow() before the action's
+   * result reaches anyone.
+   */
+  finish(seq: number, outcome: string, detail?: Record<string, unknown>, opts: { durable?: boolean } = {}): Promise<void> {
     return this.enqueue(() => {
       const s = this.prepared();
       // The row as begin() wrote it; read back only if this process did not write it.
@@ -136,7 +141,21 @@ export class AuditService {
       if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1) throw new Error(`audit row ${seq} could not be completed`);
       this.chainTail = { chainIndex, hash };
       this.inFlight.delete(seq);
-    }, true);
+    }, opts.durable ?? true);
+  }
+
+  /**
+   * Makes every audit row committed so far durable: waits for queued writes, then syncs the WAL file,
+   * which is what synchronous=FULL does at a commit.
+   */
+  async syncNow(): Promise<void> {
+    await this.enqueue(() => undefined, false);
+    const fd = openSync(`${this.connection.name}-wal`, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**

@@ -115,7 +115,7 @@ export class BulkService {
     // The secret is opened once per job, not once per token.
     const secret = this.mint.openSecretOf(provider.credentialSet);
     // Each token has its audit row, written before its upstream call like any other mint.
-    const call = (body: TokenRequestBody) => this.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id } });
+    const call = (body: TokenRequestBody) => this.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id }, durable: false });
     this.metrics.bulkStarted();
     void this.run(job, out, bodyAt.body, call, req);
     return job.view();
@@ -196,6 +196,14 @@ export class BulkService {
       // The job is finished, for its viewers and its results download, only once its file is complete.
       out.end();
       await once(out, 'close').catch(() => undefined);
+      // Its tokens reach anyone only through the results download, which opens now: their audit rows,
+      // committed without a sync of their own, are made durable first (one WAL sync for the whole job).
+      try {
+        await this.audit.syncNow();
+      } catch (err) {
+        final = 'failed';
+        job.failures.push({ row: 0, error: 'audit/unavailable', message: `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}` });
+      }
       job.finishedAt = Date.now();
       job.state = final;
       this.metrics.bulkFinished(final);

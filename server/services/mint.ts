@@ -66,15 +66,17 @@ export class MintService {
   /**
    * One mint under one audit row, for every path (Playground, broker, bulk): the row is written before the
    * upstream is called (no row, no call) and completed with the outcome, jti, sub, exp and latency before
-   * the token can be handed out; a call that throws completes it with the error's code.
+   * the token can be handed out; a call that throws completes it with the error's code. The completing
+   * commit is synced (durable) unless the caller hands the token out later and syncs then (bulk jobs).
    */
-  async auditedCall(row: ProviderRow, body: TokenRequestBody, opts: { via: string; secret?: Secret; detail?: Record<string, unknown> }): Promise<AuditedMint> {
+  async auditedCall(row: ProviderRow, body: TokenRequestBody, opts: { via: string; secret?: Secret; detail?: Record<string, unknown>; durable?: boolean }): Promise<AuditedMint> {
+    const durable = opts.durable ?? true;
     const seq = await this.audit.begin({ action: 'token.minted', providerId: row.id, target: row.name, detail: { via: opts.via, ...opts.detail, params: body } });
     let outcome: MintOutcome;
     try {
       outcome = await this.call(row.credentialSet, row, body, opts.secret, opts.via);
     } catch (err) {
-      await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error');
+      await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error', undefined, { durable });
       throw err;
     }
     const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
@@ -85,7 +87,7 @@ export class MintService {
       sub: claims?.sub ?? null,
       exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
       latencyMs: outcome.latencyMs,
-    });
+    }, { durable });
     return { outcome, decoded, code };
   }
 

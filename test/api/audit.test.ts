@@ -131,6 +131,21 @@ test('with audit writes failing, actions are refused, nothing changes and the up
   assert.equal(upstreamCalls, 1);
 });
 
+test('a row completed without its own sync (bulk mints) is complete and chained, and syncNow syncs the WAL', async () => {
+  const audit = app.services.audit;
+  const seq = await audit.begin({ action: 'test.deferred_sync' });
+  await audit.finish(seq, 'ok', { note: 'synced later' }, { durable: false });
+  await audit.syncNow();
+  const db = new Database(app.dbFile, { readonly: true });
+  try {
+    const row = db.prepare('SELECT "outcome", "hash", "chainIndex" FROM "AuditEvent" WHERE "seq" = ?').get(seq) as { outcome: string; hash: string | null; chainIndex: number | null };
+    assert.equal(row.outcome, 'ok');
+    assert.ok(row.hash && row.chainIndex, 'linked into the chain');
+  } finally {
+    db.close();
+  }
+});
+
 test('the chain verifies (API and npm run audit:verify), and an edited row breaks it', async () => {
   const report = await http<{ ok: boolean; checked: number; brokenAt: number | null }>('GET', `${app.url}/api/audit/verify`);
   assert.equal(report.json.ok, true);
