@@ -7,17 +7,20 @@ import { dirname, join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
-import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 
-let initialised: Promise<void> | undefined;
+type Bindings = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
+let initialised: Promise<Bindings> | undefined;
 
-async function initWasm(): Promise<void> {
+/** Loaded only when a migration or a diff needs the engine: an up-to-date start never does. */
+async function initWasm(): Promise<Bindings> {
+  const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const pkgDir = dirname(fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg')));
   const bytes = await readFile(join(pkgDir, 'schema_engine_bg.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports });
   const b = bindings as unknown as { __wbg_set_wasm(w: unknown): void };
   b.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+  return bindings;
 }
 
 export interface EngineHandle {
@@ -29,7 +32,7 @@ export interface EngineHandle {
 /** Opens the schema engine on a SQLite file (created if missing) with the given Prisma schema. */
 export async function openSchemaEngine(dbFile: string, schemaText: string, log: (line: string) => void = () => {}): Promise<EngineHandle> {
   initialised ??= initWasm();
-  await initialised;
+  const bindings = await initialised;
   const { SchemaEngine: Engine } = bindings as unknown as { SchemaEngine: typeof SchemaEngine };
   const factory = new PrismaBetterSqlite3({ url: `file:${dbFile}` });
   const connections: { dispose(): Promise<void> }[] = [];
