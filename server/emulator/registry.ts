@@ -1,6 +1,7 @@
 // What the emulator knows: API credentials (client id → secret and grants) and SAT providers.
 // Secrets stay inside a closure: a credential record serialises without them.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../crypto/constant-time.js';
 import { stringToSign } from '../frame/signing.js';
 import type { EntityLevel } from '../frame/entity.js';
 
@@ -28,13 +29,6 @@ export interface EmulatorCredential {
   verify(timestamp: string, signatureHex: string): boolean;
 }
 
-// The expected value is always 64 hex characters, so a length check reveals nothing secret; equal-length
-// values are compared in constant time.
-function constantTimeEqual(expected: string, presented: string): boolean {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(presented, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function makeCredential(input: EmulatorCredentialInput): EmulatorCredential {
   const { clientId, clientSecret } = input;

@@ -1,9 +1,9 @@
 // Authentication and authorisation for every /api route, from the permission the route declares:
 // sessions (cookie) for people, bearer API keys for the token broker, CSRF checks on every state-changing
 // request, and per-provider grants. Also sets the request context services read the actor from.
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
+import { constantTimeEqual } from '../crypto/constant-time.js';
 import { sessionTokenFrom } from './cookies.js';
 import { roleAllows } from '../auth/roles.js';
 import { runInContext, type Principal } from '../auth/context.js';
@@ -17,12 +17,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Refuses cross-site requests by what the browser says about them (Sec-Fetch-Site, Origin). */
@@ -79,7 +73,7 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
       const problem = crossSiteProblem(request);
       if (problem) throw new AppError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
       const sent = request.headers['x-csrf-token'];
-      if (typeof sent !== 'string' || !sameText(sent, session.csrfToken)) {
+      if (typeof sent !== 'string' || !constantTimeEqual(session.csrfToken, sent)) {
         throw new AppError('auth/csrf', 'This change needs the X-CSRF-Token header of your session; reload the page and try again.');
       }
     }

@@ -1,6 +1,7 @@
 // Console accounts: the owner set-up, sign-in with throttling, password changes, invitations, roles,
 // grants and disabling. Every change and every sign-in attempt goes through the audit log first.
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { constantTimeEqual } from '../crypto/constant-time.js';
 import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
@@ -79,7 +80,7 @@ export class UserService {
     if (!opts.fromEnv) {
       if ((await this.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
       const given = (input.setupCode ?? '').trim().toLowerCase();
-      if (!this.setupCode || given.length !== this.setupCode.length || !timingSafeEqual(Buffer.from(given), Buffer.from(this.setupCode))) {
+      if (!this.setupCode || !constantTimeEqual(this.setupCode, given)) {
         await this.audit.record({ action: 'user.created', outcome: 'auth/setup_code', detail: { email, role: 'owner', via: 'setup' } });
         throw new AppError('auth/setup_code', 'The set-up code is wrong: use the code printed in the console\'s log when it started ("set-up code").', [{ field: 'setupCode', message: 'wrong set-up code' }]);
       }
