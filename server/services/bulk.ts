@@ -181,7 +181,7 @@ export class BulkService {
               ...(typeof claims.jti === 'string' ? { jti: claims.jti } : {}),
               ...(link?.ok ? { launchLink: link.url } : {}),
             });
-          } else await fail(row, `upstream/${outcome.kind}`, outcome.message);
+          } else await fail(row, minted.code, outcome.message);
         }
         job.done++;
       }

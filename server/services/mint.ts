@@ -7,7 +7,7 @@ import type { TokenRequestBody } from '../frame/token-body.js';
 import { AppError, type ErrorCode } from '../http/errors.js';
 import { SKEW_SUSPECT_SECONDS, type UpstreamClient } from '../upstream/client.js';
 import { describeOffset } from '../upstream/clock.js';
-import type { MintOutcome } from '../upstream/outcome.js';
+import { outcomeCode, type MintOutcome } from '../upstream/outcome.js';
 import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderRow, ProviderService } from './providers.js';
@@ -59,7 +59,7 @@ export class MintService {
       secret,
       body,
     });
-    this.metrics.mint(provider.id, outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`, via, new URL(baseUrl).origin, outcome.latencyMs);
+    this.metrics.mint(provider.id, outcomeCode(outcome), via, new URL(baseUrl).origin, outcome.latencyMs);
     return outcome;
   }
 
@@ -81,7 +81,7 @@ export class MintService {
     }
     const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
     const claims = decoded?.claims;
-    const code = outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`;
+    const code = outcomeCode(outcome);
     await this.audit.finish(seq, code, {
       jti: claims?.jti ?? null,
       sub: claims?.sub ?? null,

@@ -47,3 +47,8 @@ export type MintOutcome =
     });
 
 export type FailedOutcome = Exclude<MintOutcome, { kind: 'ok' }>;
+
+/** How an outcome is recorded (audit row, history, metrics) and answered: ok, or upstream/<kind>. */
+export function outcomeCode(outcome: MintOutcome): string {
+  return outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`;
+}
