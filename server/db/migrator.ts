@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Connection } from './client.js';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { openSchemaEngine } from './schema-engine.js';
 
@@ -32,6 +33,19 @@ export function readMigrations(migrationsDir: string): MigrationList {
   };
 }
 
+/** A migration as _prisma_migrations records it; rolled-back attempts are left out. */
+export interface RecordedMigration {
+  name: string;
+  checksum: string;
+  finished: boolean;
+}
+
+/** The one read of _prisma_migrations, for the start-up fast path and the readiness route. */
+export function recordedMigrations(connection: Connection): RecordedMigration[] {
+  const rows = connection.prepare('SELECT "migration_name", "checksum", "finished_at" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL').all() as { migration_name: string; checksum: string; finished_at: unknown }[];
+  return rows.map((r) => ({ name: r.migration_name, checksum: r.checksum, finished: r.finished_at !== null }));
+}
+
 /**
  * True when _prisma_migrations records exactly the shipped migrations, each finished, none rolled back,
  * each with the checksum (SHA-256 of migration.sql) of the file shipped now: then the schema engine has
@@ -41,21 +55,20 @@ export function readMigrations(migrationsDir: string): MigrationList {
  */
 export function migrationsUpToDate(dbFile: string, list: MigrationList): boolean {
   if (!existsSync(dbFile)) return false;
-  let rows: { migration_name: string; checksum: string }[];
+  let recorded: RecordedMigration[];
   try {
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
-      rows = db.prepare('SELECT "migration_name", "checksum" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL').all() as typeof rows;
-      const unfinished = db.prepare('SELECT count(*) AS n FROM "_prisma_migrations" WHERE "finished_at" IS NULL AND "rolled_back_at" IS NULL').get() as { n: number };
-      if (unfinished.n > 0) return false;
+      recorded = recordedMigrations(db);
     } finally {
       db.close();
     }
   } catch {
     return false;
   }
-  const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
-  if (applied.size !== rows.length || applied.size !== list.migrationDirectories.length) return false;
+  if (recorded.some((m) => !m.finished)) return false;
+  const applied = new Map(recorded.map((m) => [m.name, m.checksum]));
+  if (applied.size !== recorded.length || applied.size !== list.migrationDirectories.length) return false;
   return list.migrationDirectories.every((m) => {
     const content = m.migrationFile.content;
     return content.tag === 'ok' && applied.get(m.path) === createHash('sha256').update(content.value).digest('hex');

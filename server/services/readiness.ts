@@ -1,7 +1,7 @@
 // Readiness: the database answers, every migration in prisma/migrations is applied, and what the upstream
 // clocks looked like at the last call. Liveness (/api/health) asks nothing of the database.
 import { connectionOf, type Db } from '../db/client.js';
-import { readMigrations } from '../db/migrator.js';
+import { readMigrations, recordedMigrations } from '../db/migrator.js';
 import type { UpstreamClient } from '../upstream/client.js';
 
 export interface Readiness {
@@ -22,7 +22,7 @@ export function readiness(db: Db, expected: readonly string[], upstream: Upstrea
   try {
     const c = connectionOf(db);
     c.prepare('SELECT 1').get();
-    applied = (c.prepare('SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL').all() as { migration_name: string }[]).map((r) => r.migration_name);
+    applied = recordedMigrations(c).filter((m) => m.finished).map((m) => m.name);
   } catch (err) {
     database = { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
