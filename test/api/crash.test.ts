@@ -3,12 +3,12 @@
 // integrity_check, the console starts again, and every token it had returned has its completed audit row.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
-import { PROJECT_ROOT } from '../../server/paths.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startBuiltConsole } from '../helpers/built-console.js';
 import { http, signIn } from '../helpers/http.js';
 import { OWNER } from '../helpers/console.js';
 
@@ -20,26 +20,12 @@ after(() => {
   dir.cleanup();
 });
 
-async function start(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/console.js')], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir.path, LOG_LEVEL: 'warn', SAT_OWNER_EMAIL: OWNER.email, SAT_OWNER_PASSWORD: OWNER.password },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`the console exited with ${proc.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${port}/api/ready`).then((r) => r.status === 200, () => false);
-    if (up) return proc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the console did not become ready');
-}
-
 test(`kill -9 during bulk mints and writes, ${CYCLES} times: integrity_check ok, every returned token audited`, { timeout: 180_000 }, async () => {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const base = `http://127.0.0.1:${port}`;
   const returned: string[] = [];
   for (let cycle = 0; cycle < CYCLES; cycle++) {
-    child = await start(port);
+    child = await startBuiltConsole({ port, dataDir: dir.path, attempts: 200 });
     const session = await signIn(base, OWNER.email, OWNER.password);
     const as = { cookie: session.cookie, 'x-csrf-token': session.csrfToken };
     const [demo] = (await http<{ id: string }[]>('GET', `${base}/api/providers`, undefined, { cookie: session.cookie })).json;
@@ -76,7 +62,7 @@ test(`kill -9 during bulk mints and writes, ${CYCLES} times: integrity_check ok,
   }
   assert.ok(returned.length >= CYCLES * 3, `${returned.length} tokens returned across the crashes`);
   // The chain of completed rows still verifies; rows of mints cut short stay pending, visibly.
-  child = await start(port);
+  child = await startBuiltConsole({ port, dataDir: dir.path, attempts: 200 });
   const session = await signIn(base, OWNER.email, OWNER.password);
   const chain = await http<{ ok: boolean; checked: number; pending: number }>('GET', `${base}/api/audit/verify`, undefined, { cookie: session.cookie });
   assert.equal(chain.json.ok, true, JSON.stringify(chain.json));

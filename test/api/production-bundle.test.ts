@@ -4,11 +4,10 @@
 // Prisma's WebAssembly loaded, a mint through the built-in emulator, and a restart on the same data.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../server/paths.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startBuiltConsole } from '../helpers/built-console.js';
 import { http, signIn } from '../helpers/http.js';
 import { OWNER } from '../helpers/console.js';
 
@@ -19,27 +18,11 @@ after(() => {
   dir.cleanup();
 });
 
-async function start(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/console.js')], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir.path, LOG_LEVEL: 'warn', SAT_OWNER_EMAIL: OWNER.email, SAT_OWNER_PASSWORD: OWNER.password },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`the console exited with ${proc.exitCode}: ${stderr}`);
-    const up = await fetch(`http://127.0.0.1:${port}/api/ready`).then((r) => r.status === 200, () => false);
-    if (up) return proc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the console did not become ready: ${stderr}`);
-}
-
 test('the bundle serves the SPA, the API docs and a mint, and starts again on its own data', { timeout: 60_000 }, async () => {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const base = `http://127.0.0.1:${port}`;
   for (const round of ['fresh data directory', 'existing data directory']) {
-    child = await start(port);
+    child = await startBuiltConsole({ port, dataDir: dir.path, attempts: 300 });
 
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200, round);
