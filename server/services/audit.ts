@@ -188,8 +188,10 @@ export class AuditService {
         else c.transaction(all)();
         batch.forEach((op, i) => op.resolve(results[i]));
       } catch {
+        // The batch rolled back: the chain tail its writes set in memory is not on disk. Each write is
+        // retried alone; one that commits leaves the right tail, one that fails forgets it again.
+        this.chainTail = undefined;
         for (const op of batch) {
-          this.chainTail = undefined;
           try {
             op.resolve(op.durable ? commitDurably(c, op.write) : c.transaction(op.write)());
           } catch (err) {
