@@ -56,7 +56,7 @@ function rssMb(pid = server.pid) {
 
 async function load(url, opts = {}, seconds = LOAD_SECONDS) {
   const r = await autocannon({ url, connections: LOAD_CONNECTIONS, duration: seconds, ...opts });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, seconds };
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, seconds: r.duration };
 }
 
 /**
@@ -70,16 +70,13 @@ async function alternating(a, b, slices = 5) {
     runs.a.push(await load(a.url, a.opts, LOAD_SECONDS / slices));
     runs.b.push(await load(b.url, b.opts, LOAD_SECONDS / slices));
   }
-  const merge = (rs) => {
-    const p50s = rs.map((r) => r.p50).sort((x, y) => x - y);
-    return {
-      rps: Math.round(rs.reduce((n, r) => n + r.total, 0) / rs.reduce((n, r) => n + r.seconds, 0)),
-      p50: p50s[Math.floor(p50s.length / 2)],
-      p99: Math.max(...rs.map((r) => r.p99)),
-      errors: rs.reduce((n, r) => n + r.errors, 0),
-      total: rs.reduce((n, r) => n + r.total, 0),
-    };
-  };
+  const merge = (rs) => ({
+    rps: Math.round(rs.reduce((n, r) => n + r.total, 0) / rs.reduce((n, r) => n + r.seconds, 0)),
+    p50: pct(rs.map((r) => r.p50), 0.5),
+    p99: Math.max(...rs.map((r) => r.p99)),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    total: rs.reduce((n, r) => n + r.total, 0),
+  });
   return { a: merge(runs.a), b: merge(runs.b) };
 }
 
@@ -196,9 +193,8 @@ try {
     warm.proc.kill('SIGTERM');
     await new Promise((r) => warm.proc.once('exit', r));
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const warm = { ms: median(warmMs), min: Math.min(...warmMs), max: Math.max(...warmMs) };
-  const idleRss = median(idleRssMb);
+  const warm = { ms: pct(warmMs, 0.5), min: Math.min(...warmMs), max: Math.max(...warmMs) };
+  const idleRss = pct(idleRssMb, 0.5);
   rmSync(coldDir, { recursive: true, force: true });
   const spa = firstLoadGzipKb();
 
