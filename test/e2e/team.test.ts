@@ -122,9 +122,14 @@ test('owner set-up → invite a support user → they mint on the granted provid
   await nav(ownerPage).getByRole('link', { name: 'Audit log' }).click();
   await ownerPage.getByLabel('Actor').fill('sam@team.example');
   await ownerPage.getByLabel('Action').fill('token.minted');
+  // The filtered answer, then the table showing it: the unfiltered first page may also start with sam's row.
+  const filtered = ownerPage.waitForResponse((r) => r.url().includes('/api/audit?') && r.url().includes('actor=sam'));
   await ownerPage.getByRole('button', { name: 'Filter' }).click();
-  await ownerPage.locator('table.audit tbody tr').first().filter({ hasText: 'sam@team.example' }).waitFor();
-  assert.equal(await ownerPage.locator('table.audit tbody tr').count(), 1);
+  await filtered;
+  const auditRows = ownerPage.locator('table.audit tbody tr');
+  await auditRows.filter({ hasNotText: 'sam@team.example' }).first().waitFor({ state: 'detached' });
+  await auditRows.first().filter({ hasText: 'sam@team.example' }).waitFor();
+  assert.equal(await auditRows.count(), 1);
   await ownerPage.getByRole('button', { name: 'Verify chain' }).click();
   await ownerPage.getByRole('status').filter({ hasText: /Chain intact: \d+ rows checked/ }).waitFor();
   assert.deepEqual(ownerErrors, []);
