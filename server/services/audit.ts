@@ -88,6 +88,8 @@ export class AuditService {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    /** Told how long each batch's transaction took, and whether its commit synced the WAL (metrics). */
+    private readonly onCommit: (synced: boolean, seconds: number) => void = () => {},
   ) {}
 
   private get connection(): Connection {
@@ -184,8 +186,11 @@ export class AuditService {
         const all = () => {
           for (const op of batch) results.push(op.write());
         };
-        if (batch.some((op) => op.durable)) commitDurably(c, all);
+        const durable = batch.some((op) => op.durable);
+        const started = performance.now();
+        if (durable) commitDurably(c, all);
         else c.transaction(all)();
+        this.onCommit(durable, (performance.now() - started) / 1000);
         batch.forEach((op, i) => op.resolve(results[i]));
       } catch {
         // The batch rolled back: the chain tail its writes set in memory is not on disk. Each write is

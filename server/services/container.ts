@@ -70,12 +70,12 @@ export function createServices(deps: {
   const providers = new ProviderService(deps.db, link);
   const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate());
   const history = new HistoryService(deps.db, deps.keys, Date.now, deps.onBackgroundError);
-  const audit = new AuditService(deps.db, now);
+  const metrics = new Metrics();
+  const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds));
   const users = new UserService(deps.db, audit, now);
   const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, (id) => users.forSession(id), now);
   users.sessions = sessions;
   const apiKeys = new ApiKeyService(deps.db, audit, now);
-  const metrics = new Metrics();
   const mint = new MintService(providers, credentials, upstream, audit, metrics, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);

@@ -31,7 +31,7 @@ test('readiness: database, every migration applied, and the upstream clock offse
   assert.deepEqual(after.json.upstreams.map((u) => [u.upstream, u.offsetSeconds]), [[app.url, 0]]);
 });
 
-test('metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs', async () => {
+test('metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs, audit commits', async () => {
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, { metadata: [] })).status, 400);
   const job = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3 });
   for (let i = 0; i < 100 && (await http<{ state: string }>('GET', `${app.url}/api/bulk/${job.json.id}`)).json.state === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
@@ -45,6 +45,14 @@ test('metrics: mints by provider and outcome, upstream latency, errors by code, 
   assert.match(text, /^sat_errors_total\{code="request\/invalid"\} [1-9]\d*$/m);
   assert.match(text, /^sat_bulk_jobs_total\{state="done"\} 1$/m);
   assert.match(text, /^sat_bulk_jobs_running 0$/m);
+  // Audit transactions: every mint's row is begun unsynced and completed with a WAL sync; bulk rows stay
+  // unsynced until the job's results are ready.
+  for (const synced of ['true', 'false']) {
+    const count = Number(new RegExp(`^sat_audit_commit_seconds_count\\{synced="${synced}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    assert.ok(count >= 1, `audit commits with synced=${synced}: ${count}`);
+    assert.match(text, new RegExp(`^sat_audit_commit_seconds_bucket\\{le="\\+Inf",synced="${synced}"\\} ${count}$`, 'm'));
+    assert.ok(Number(new RegExp(`^sat_audit_commit_seconds_sum\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1]) > 0);
+  }
 });
 
 test('an online backup taken while mints are written passes integrity_check and keeps the audit chain', async () => {
