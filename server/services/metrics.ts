@@ -1,5 +1,5 @@
 // Prometheus metrics, kept in memory and rendered in the text exposition format. No dependency: a few
-// counters, one gauge and one histogram are all the console needs.
+// counters, gauges and histograms are all the console needs.
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** An audit transaction takes tens of microseconds, or a WAL sync more: a slow disk shows up here first. */
 const COMMIT_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1];
@@ -60,7 +60,7 @@ export class Metrics {
   readonly upstreamLatency = new Histogram('sat_upstream_latency_seconds', 'Time of signed calls to an upstream, by upstream origin and outcome kind', LATENCY_BUCKETS_SECONDS);
   readonly errors = new Counter('sat_errors_total', 'Error answers of the console, by error code (area/reason)');
   readonly bulkJobs = new Counter('sat_bulk_jobs_total', 'Bulk jobs by final state');
-  readonly auditCommits = new Histogram('sat_audit_commit_seconds', "Audit log transactions (a batch of rows written and committed), by whether the commit synced the write-ahead log (synchronous=FULL)", COMMIT_BUCKETS_SECONDS);
+  readonly auditCommits = new Histogram('sat_audit_commit_seconds', 'Audit log transactions (a batch of rows written and committed), by whether the commit synced the write-ahead log (synchronous=FULL)', COMMIT_BUCKETS_SECONDS);
   private runningBulkJobs = 0;
   private readonly started = Date.now();
 
