@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, useSession, type SessionCredentials } from '../helpers/http.js';
 import { roleAllows, type Role } from '../../server/auth/roles.js';
 import type { Permission } from '../../server/http/permissions.js';
@@ -75,12 +75,7 @@ let demoId: string;
 const people: Who[] = [];
 
 async function invite(role: Role, providerIds: string[]): Promise<SessionCredentials> {
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
-  const password = `pw-${randomUUID()}`;
-  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email, role, providerIds });
-  assert.equal(inv.status, 201, inv.text);
-  const accepted = await http('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password }, { cookie: '' });
-  assert.equal(accepted.status, 200, accepted.text);
+  const { email, password } = await addUser(app, role, providerIds);
   return signIn(app.url, email, password);
 }
 

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, useSession, type SessionCredentials } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -17,14 +17,7 @@ before(async () => {
 });
 after(() => app?.stop());
 
-async function newUser(role: string, providerIds: string[] = []): Promise<{ email: string; password: string; id: string }> {
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
-  const password = `pw-${randomUUID()}`;
-  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email, role, providerIds });
-  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password }, { cookie: '' });
-  assert.equal(accepted.status, 200, accepted.text);
-  return { email, password, id: accepted.json.user.id };
-}
+const newUser = (role: string, providerIds: string[] = []) => addUser(app, role, providerIds);
 
 const as = (s: SessionCredentials, extra: Record<string, string> = {}) => ({ cookie: s.cookie, ...extra });
 

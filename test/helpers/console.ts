@@ -5,6 +5,7 @@ import { loadConfig } from '../../server/config.js';
 import { startConsole, type RunningConsole } from '../../server/boot.js';
 import { logCapture } from './log-capture.js';
 import { tempDir } from './tmp.js';
+import { randomUUID } from 'node:crypto';
 import { http, signIn, useSession, type SessionCredentials } from './http.js';
 
 export const OWNER = { email: 'owner@example.test', password: 'owner-pass-Xq7!vZ93' };
@@ -39,6 +40,20 @@ export async function startTestConsole(env: Record<string, string> = {}, opts: {
       dir.cleanup();
     },
   };
+}
+
+/**
+ * A new user of this role, who joined as people do: the signed-in owner invites, the invitee accepts the
+ * one-time link with a password. Not signed in (signIn with the email and password).
+ */
+export async function addUser(app: TestConsole, role: string, providerIds: string[] = []): Promise<{ email: string; password: string; id: string }> {
+  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const password = `pw-${randomUUID()}`;
+  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email, role, providerIds });
+  if (inv.status !== 201) throw new Error(`invite ${role}: ${inv.status} ${inv.text}`);
+  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password }, { cookie: '' });
+  if (accepted.status !== 200) throw new Error(`accept ${role}: ${accepted.status} ${accepted.text}`);
+  return { email, password, id: accepted.json.user.id };
 }
 
 /** A console with its seeded demo provider (on the built-in emulator), the common start of many tests. */
