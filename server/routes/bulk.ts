@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { actorLabel, type Principal } from '../auth/context.js';
+import { roleAllows } from '../auth/roles.js';
 import { BULK_MAX } from '../frame/bulk-template.js';
 import { TokenTemplateSchema } from '../frame/token-body-schema.js';
 import { DEFAULT_BULK_CONCURRENCY, MAX_BULK_CONCURRENCY } from '../services/bulk.js';
@@ -29,9 +30,12 @@ const JobView = Type.Object({
 
 const JobParams = Type.Object({ jobId: Uuid('Bulk job id') }, { additionalProperties: false });
 
-/** Owners and admins see every job; others only the jobs they started. */
+/**
+ * Who may read the audit log, where every mint's parameters already are, sees every job (owners and admins,
+ * by the role table); others see only the jobs they started.
+ */
 function viewerOf(principal: Principal): string | null {
-  return principal.kind === 'user' && (principal.role === 'owner' || principal.role === 'admin') ? null : actorLabel(principal);
+  return principal.kind === 'user' && roleAllows(principal.role, 'audit:read') ? null : actorLabel(principal);
 }
 
 export async function bulkRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {

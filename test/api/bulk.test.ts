@@ -3,8 +3,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startWithDemo, type TestConsole } from '../helpers/console.js';
-import { http } from '../helpers/http.js';
+import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
+import { http, signIn } from '../helpers/http.js';
 
 let app: TestConsole;
 let demo: any;
@@ -93,4 +93,27 @@ test('bad bulk requests get 4xx', async () => {
   for (const [path, body, status] of cases) assert.equal((await http('POST', `${app.url}${path}`, body)).status, status, JSON.stringify(body));
   assert.equal((await http('GET', `${app.url}/api/bulk/${randomUUID()}`)).status, 404);
   assert.equal((await http('GET', `${app.url}/api/bulk/not-a-uuid`)).status, 400);
+});
+
+test("a support user sees only their own jobs; owners and admins (audit readers) see everyone's", async () => {
+  const support = await addUser(app, 'support', [demo.id]);
+  const admin = await addUser(app, 'admin');
+  const [supportSession, adminSession] = await Promise.all([signIn(app.url, support.email, support.password), signIn(app.url, admin.email, admin.password)]);
+  const as = (s: { cookie: string; csrfToken: string }) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
+
+  const ownersJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 })).json;
+  const supportsJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 }, as(supportSession))).json;
+  await waitFor(ownersJob.id);
+  await waitFor(supportsJob.id);
+
+  // Another user's job does not exist for support: status, results and cancel all answer 404.
+  assert.equal((await http('GET', `${app.url}/api/bulk/${ownersJob.id}`, undefined, as(supportSession))).status, 404);
+  assert.equal((await http('GET', `${app.url}/api/bulk/${ownersJob.id}/results?format=json`, undefined, as(supportSession))).status, 404);
+  assert.equal((await http('POST', `${app.url}/api/bulk/${ownersJob.id}/cancel`, {}, as(supportSession))).status, 404);
+  assert.equal((await http('GET', `${app.url}/api/bulk/${supportsJob.id}`, undefined, as(supportSession))).status, 200);
+  // The owner (this console's default session) and an admin see the support user's job and its tokens.
+  assert.equal((await http('GET', `${app.url}/api/bulk/${supportsJob.id}`)).status, 200);
+  const results = await http<any[]>('GET', `${app.url}/api/bulk/${supportsJob.id}/results?format=json`, undefined, as(adminSession));
+  assert.equal(results.status, 200);
+  assert.equal(results.json.length, 2);
 });
