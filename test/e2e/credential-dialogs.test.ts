@@ -1,0 +1,83 @@
+// The credential and provider dialogs in Chromium against the production build: a field error appears at
+// its field and is not repeated below, a pasted token URL is checked before anything is sent, a replaced
+// secret is verified through the built-in emulator, and deleting a credential set takes its provider along.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWithDemo, type TestConsole } from '../helpers/console.js';
+import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
+import { http } from '../helpers/http.js';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+let app: TestConsole;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let credentialName: string;
+
+before(async () => {
+  ({ app } = await startWithDemo());
+  credentialName = (await http<{ name: string }[]>('GET', `${app.url}/api/credential-sets`)).json[0]!.name;
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+after(async () => {
+  await closeBrowser?.();
+  await app?.stop();
+});
+
+async function openCredentialAction(page: Page, action: string, dialogName: RegExp): Promise<Locator> {
+  await page.goto(`${app.url}/credentials`);
+  await page.getByRole('button', { name: `Actions for ${credentialName}` }).click();
+  await page.getByRole('menuitem', { name: action }).click();
+  const dialog = page.getByRole('dialog', { name: dialogName });
+  await dialog.waitFor();
+  return dialog;
+}
+
+test('credential and provider dialogs: errors at their fields, a replaced secret verifies, delete takes the provider along', async () => {
+  const context = await browser.newContext();
+  await addSession(context, app);
+  const page = await context.newPage();
+  const errors = watchErrors(page, { allow4xx: true });
+
+  // Replace secret: a refused value is explained at the field, then a good one is taken.
+  let dialog = await openCredentialAction(page, 'Replace secret', /^Replace secret of/);
+  await dialog.getByLabel('New client secret').fill('short');
+  await dialog.getByRole('button', { name: 'Replace secret' }).click();
+  await dialog.getByText('must NOT have fewer than 8 characters').waitFor();
+  assert.equal(await dialog.getByLabel('New client secret').getAttribute('aria-invalid'), 'true');
+  await dialog.getByLabel('New client secret').fill('a-new-secret-of-enough-length');
+  await dialog.getByRole('button', { name: 'Replace secret' }).click();
+  await page.getByRole('status').filter({ hasText: `Replaced the secret of ${credentialName}.` }).waitFor();
+
+  // Verify mints through the built-in emulator, which took the new secret too.
+  dialog = await openCredentialAction(page, 'Verify', /^Verify /);
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  await dialog.getByTestId('verify-result').filter({ hasText: 'Signature accepted' }).waitFor();
+
+  // Edit with a custom plain-http URL: the refusal sits at the URL's own input, with no second alert.
+  dialog = await openCredentialAction(page, 'Edit', /^Edit credential set$/);
+  await dialog.getByLabel('Upstream', { exact: true }).selectOption('custom');
+  await dialog.getByLabel('Custom upstream URL').fill('http://frame.example.com');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByText('the upstream must use https').waitFor();
+  assert.equal(await dialog.getByLabel('Custom upstream URL').getAttribute('aria-invalid'), 'true');
+  assert.equal(await dialog.getByRole('alert').count(), 0, 'a field error is not told twice');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // A pasted token URL is checked in the page; the problem goes once the field is cleared.
+  await page.goto(`${app.url}/providers`);
+  await page.getByRole('button', { name: 'Add Provider' }).click();
+  dialog = page.getByRole('dialog', { name: 'Add Anonymous Access Provider' });
+  await dialog.getByLabel(/Token URL/).fill('https://example.com/not-a-token-url');
+  await dialog.getByText('This is not a token URL').waitFor();
+  await dialog.getByLabel(/Token URL/).fill('');
+  await dialog.getByText('This is not a token URL').waitFor({ state: 'detached' });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // Delete the credential set and, with it, the provider that uses it.
+  dialog = await openCredentialAction(page, 'Delete', new RegExp(`^Delete ${credentialName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await dialog.getByLabel('Delete them too').check();
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').filter({ hasText: `Deleted credential set ${credentialName}; 1 provider(s) deleted.` }).waitFor();
+  assert.deepEqual((await http('GET', `${app.url}/api/providers`)).json, []);
+  assert.deepEqual(errors, []);
+});
