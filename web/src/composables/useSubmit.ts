@@ -1,9 +1,11 @@
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { ApiError, errorText } from '../api/client';
 
 /**
  * The state of a form that sends one request: busy while it runs, the error as a sentence and the field
  * errors from the server, cleared at each new attempt. `run` resolves to undefined when the request failed.
+ * `summary` is the error for forms that show field errors next to their fields: none when the server
+ * placed the error on fields, since an error next to its field needs no second telling.
  */
 export function useSubmit() {
   const busy = ref(false);
@@ -23,5 +25,6 @@ export function useSubmit() {
       busy.value = false;
     }
   }
-  return { busy, error, fields, run };
+  const summary = computed(() => (Object.keys(fields.value).length > 0 ? null : error.value));
+  return { busy, error, fields, summary, run };
 }
