@@ -1,6 +1,7 @@
 // The production start path as a child process: `node dist/console.js` (the bundle `npm run build` makes)
-// with the environment `npm start` gives it (CONSOLE_RUNTIME_ENV), on a data directory and port, with the test owner from SAT_OWNER_EMAIL/PASSWORD. Resolves once
-// /api/ready answers 200; a console that exits or never gets ready is killed, and its stderr is in the error.
+// with the environment `npm start` gives it (CONSOLE_RUNTIME_ENV), on a data directory and port, with the
+// test owner from SAT_OWNER_EMAIL/PASSWORD. Resolves once /api/ready answers 200; a console that exits or
+// never gets ready is killed, and its stderr is in the error.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../server/paths.js';

@@ -1,11 +1,11 @@
 // A real console: temp data directory, real SQLite file, ephemeral loopback port, captured logs.
 // Started with an owner account (from SAT_OWNER_EMAIL/PASSWORD, as an unattended install would) and
 // signed in as that owner: test/helpers/http.ts sends the session with every request to it.
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../server/config.js';
 import { startConsole, type RunningConsole } from '../../server/boot.js';
 import { logCapture } from './log-capture.js';
 import { tempDir } from './tmp.js';
-import { randomUUID } from 'node:crypto';
 import { http, signIn, useSession, type SessionCredentials } from './http.js';
 
 export const OWNER = { email: 'owner@example.test', password: 'owner-pass-Xq7!vZ93' };
