@@ -10,8 +10,19 @@ test('clock offset is the server time minus the midpoint of the round trip', () 
   assert.equal(clockOffsetSeconds(new Date(sent - 30_000).toUTCString(), sent, sent + 200), -30);
   assert.equal(clockOffsetSeconds(undefined, sent, sent), null);
   assert.equal(clockOffsetSeconds('yesterday-ish', sent, sent), null);
+  assert.equal(clockOffsetSeconds(new Date(sent + 2_305).toUTCString(), sent + 300, sent + 310), 2, 'a 2 s skew over a 10 ms round trip');
+  assert.equal(clockOffsetSeconds(new Date(sent + 1_305).toUTCString(), sent + 300, sent + 310), 1, 'a 1 s skew over a 10 ms round trip');
   assert.equal(describeOffset(600), 'our clock is 600 s behind the upstream clock');
   assert.equal(describeOffset(-5), 'our clock is 5 s ahead of the upstream clock');
+});
+
+test('clocks that agree give offset 0, however late in the round trip the Date header was made', () => {
+  const second = Date.parse('2026-01-01T00:00:01.000Z');
+  // Same clock: a slow first exchange (600 ms) whose answer, and so its Date, was made at its very end,
+  // on a second boundary. The midpoint alone would read +0.8 s and round to 1.
+  assert.equal(clockOffsetSeconds(new Date(second).toUTCString(), second - 600, second), 0);
+  // ... and one whose Date was made at its very start, just before the next second.
+  assert.equal(clockOffsetSeconds(new Date(second - 1).toUTCString(), second - 1, second + 600), 0);
 });
 
 test('configuration defaults and clear messages for bad values', () => {
