@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
-import { launchBrowser, signInThroughPage, watchErrors } from '../helpers/browser.js';
+import { launchBrowser, renderedText, signInThroughPage, watchErrors } from '../helpers/browser.js';
 
 const consoles: TestConsole[] = [];
 let closeBrowser: (() => Promise<void>) | undefined;
@@ -17,13 +17,6 @@ after(async () => {
 });
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-
-async function renderedText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const values = [...document.querySelectorAll('input, textarea')].map((el) => (el as HTMLInputElement).value);
-    return `${document.documentElement.outerHTML}\n${values.join('\n')}\n${localStorage.length ? JSON.stringify(localStorage) : ''}`;
-  });
-}
 
 test('credential set → provider from a pasted URL → edit → export → import elsewhere → mint → delete', async () => {
   const source = await startTestConsole({ SEED_DEMO: 'false' });

@@ -1,10 +1,12 @@
 // The credential and provider dialogs in Chromium against the production build: a field error appears at
 // its field and is not repeated below, a pasted token URL is checked before anything is sent, a replaced
-// secret is verified through the built-in emulator, and deleting a credential set takes its provider along.
+// secret is verified through the built-in emulator and never shown again, and deleting a credential set
+// takes its provider along.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
-import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
+import { addSession, launchBrowser, renderedText, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
 import type { Browser, Locator, Page } from 'playwright-core';
 
@@ -37,6 +39,9 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   await addSession(context, app);
   const page = await context.newPage();
   const errors = watchErrors(page, { allow4xx: true });
+  const bodies: string[] = [];
+  page.on('response', (r) => void r.text().then((t) => bodies.push(t)).catch(() => undefined));
+  const canary = `CANARY-${randomBytes(12).toString('hex')}`;
 
   // Replace secret: a refused value is explained at the field, then a good one is taken.
   let dialog = await openCredentialAction(page, 'Replace secret', /^Replace secret of/);
@@ -44,9 +49,10 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   await dialog.getByRole('button', { name: 'Replace secret' }).click();
   await dialog.getByText('must NOT have fewer than 8 characters').waitFor();
   assert.equal(await dialog.getByLabel('New client secret').getAttribute('aria-invalid'), 'true');
-  await dialog.getByLabel('New client secret').fill('a-new-secret-of-enough-length');
+  await dialog.getByLabel('New client secret').fill(canary);
   await dialog.getByRole('button', { name: 'Replace secret' }).click();
   await page.getByRole('status').filter({ hasText: `Replaced the secret of ${credentialName}.` }).waitFor();
+  assert.equal((await renderedText(page)).includes(canary), false, 'the replaced secret is not shown again');
 
   // Verify mints through the built-in emulator, which took the new secret too.
   dialog = await openCredentialAction(page, 'Verify', /^Verify /);
@@ -79,5 +85,6 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('status').filter({ hasText: `Deleted credential set ${credentialName}; 1 provider(s) deleted.` }).waitFor();
   assert.deepEqual((await http('GET', `${app.url}/api/providers`)).json, []);
+  assert.equal(bodies.some((b) => b.includes(canary)), false, 'no answer the browser received holds the secret');
   assert.deepEqual(errors, []);
 });

@@ -38,6 +38,14 @@ export async function addSession(context: BrowserContext, app: { url: string; ow
   await context.addCookies([{ name: app.owner.cookie.slice(0, eq), value: app.owner.cookie.slice(eq + 1), url: app.url, httpOnly: true, sameSite: 'Strict' }]);
 }
 
+/** Everything the page shows or keeps: its HTML, the values of its inputs and its localStorage (secret scans). */
+export async function renderedText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const values = [...document.querySelectorAll('input, textarea')].map((el) => (el as HTMLInputElement).value);
+    return `${document.documentElement.outerHTML}\n${values.join('\n')}\n${localStorage.length ? JSON.stringify(localStorage) : ''}`;
+  });
+}
+
 /** Signs in through the sign-in page the console shows to a browser without a session. */
 export async function signInThroughPage(page: Page, email: string, password: string): Promise<void> {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
