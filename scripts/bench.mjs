@@ -153,6 +153,22 @@ function meanMs(before, after) {
   return count > 0 ? ((after.sum - before.sum) * 1000) / count : 0;
 }
 
+/**
+ * Runs each call once per round, in turn, for n rounds, so that all of them see the same warm-up, garbage
+ * collection and machine noise. Returns each call's times in milliseconds, in the order given.
+ */
+async function alternatedTimes(calls, n) {
+  const times = calls.map(() => []);
+  for (let i = 0; i < n; i++) {
+    for (const [k, run] of calls.entries()) {
+      const t = performance.now();
+      await run();
+      times[k].push(performance.now() - t);
+    }
+  }
+  return times;
+}
+
 /** Starts a helper script that prints a line once it listens. */
 async function startHelper(args, env = {}) {
   const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -204,17 +220,10 @@ try {
     const r = await call('POST', '/tokens', body, {}, proxyOrigin);
     if (r.status !== 200) throw new Error(`proxy ${r.status}`);
   };
-  const paths = [[directCall, []], [proxyCall, []], [consoleCall, []]];
-  for (let i = 0; i < WARMUP; i++) for (const [run] of paths) await run();
+  const paths = [directCall, proxyCall, consoleCall];
+  await alternatedTimes(paths, WARMUP);
   const commitsBefore = await auditCommits();
-  for (let i = 0; i < N; i++) {
-    for (const [run, times] of paths) {
-      const t = performance.now();
-      await run();
-      times.push(performance.now() - t);
-    }
-  }
-  const [direct, viaProxy, viaConsole] = paths.map(([, times]) => times);
+  const [direct, viaProxy, viaConsole] = await alternatedTimes(paths, N);
   const commitsAfter = await auditCommits();
   // Each console mint begins its audit row (unsynced) and completes it (synced): one transaction of each.
   const auditMs = { synced: meanMs(commitsBefore.synced, commitsAfter.synced), unsynced: meanMs(commitsBefore.unsynced, commitsAfter.unsynced) };
@@ -225,14 +234,7 @@ try {
     if (r.status !== 200) throw new Error(`emulator faults ${r.status}`);
   };
   await faults({ latencyMs: WAN_LATENCY_MS });
-  const wan = { direct: [], proxy: [], console: [] };
-  for (let i = 0; i < WAN_N; i++) {
-    for (const [run, times] of [[directCall, wan.direct], [proxyCall, wan.proxy], [consoleCall, wan.console]]) {
-      const t = performance.now();
-      await run();
-      times.push(performance.now() - t);
-    }
-  }
+  const [wanDirect, wanProxy, wanConsole] = (await alternatedTimes(paths, WAN_N)).map((times) => pct(times, 0.5));
   await faults({});
   proxy.kill('SIGTERM');
 
@@ -291,7 +293,7 @@ try {
     ['(Bare proxy + one FULL commit) ÷ direct at p50 (the floor with a synced audit row)', `${(floor / d50).toFixed(2)}×`, ''],
     ["The console's audit transactions per mint, mean: row begun (not synced) / row completed (WAL synced)", `${auditMs.unsynced.toFixed(3)} ms / ${auditMs.synced.toFixed(3)} ms`, ''],
     ["The console's own work at p50 (console − bare proxy − its two audit transactions)", `${(c50 - p50 - auditMs.unsynced - auditMs.synced).toFixed(2)} ms`, ''],
-    [`Emulator answering after ${WAN_LATENCY_MS} ms (a stand-in for a round trip across the internet), ${WAN_N} rounds: console ÷ direct at p50`, `${(pct(wan.console, 0.5) / pct(wan.direct, 0.5)).toFixed(3)}× (console ${pct(wan.console, 0.5).toFixed(2)} ms, bare proxy ${pct(wan.proxy, 0.5).toFixed(2)} ms, direct ${pct(wan.direct, 0.5).toFixed(2)} ms)`, ''],
+    [`Emulator answering after ${WAN_LATENCY_MS} ms (a stand-in for a round trip across the internet), ${WAN_N} rounds: console ÷ direct at p50`, `${(wanConsole / wanDirect).toFixed(3)}× (console ${wanConsole.toFixed(2)} ms, bare proxy ${wanProxy.toFixed(2)} ms, direct ${wanDirect.toFixed(2)} ms)`, ''],
     [`Bulk of ${BULK.toLocaleString('en')} tokens (concurrency 32), wall time`, `${bulkSeconds.toFixed(2)} s (${Math.round(BULK / bulkSeconds)} tokens/s)`, '≤ 5 s'],
     ['Server RSS before / peak / after the bulk', `${rssBefore} / ${rssPeak} / ${rssAfter} MB (growth ${rssAfter - rssBefore} MB)`, 'growth < 50 MB'],
     [`Load, provider list (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s in 5 slices)`, `${listLoad.rps} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms, ${listLoad.errors} errors of ${listLoad.total}`, '0 errors'],
@@ -307,7 +309,7 @@ try {
   console.log(table);
   const doc = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, the built console and a standalone emulator (\`npm run emulator\`) each in its own process on loopback, the console's credential set pointing at that emulator, ${N} requests of each kind, alternated, after ${WARMUP} warm-up rounds; load runs with autocannon on loopback (it shares the two cores with the console and the emulator).\n\n${table}\n\nThe direct call is what a small Node script does: sign, POST to the emulator, read the JSON string. The bare signing proxy (\`scripts/bench-proxy.mjs\`) is the least any console in front of Frame does: a Fastify route that signs and forwards over a keep-alive pool, with no session, audit or storage; it adds one loopback hop (client → proxy) to the direct call. The console mint is a signed-in request (session cookie and CSRF token checked) and adds to that hop the provider lookup (cached in memory after the first mint), decrypting the secret, and the audit row: written before the upstream call (fail closed) and completed, hash-chained, before the token is returned, so two SQLite commits per mint, the second with synchronous=FULL. That sync also flushes to disk the WAL pages that the unsynced commits before it wrote (the mint's pending audit row and the previous mint's history row), which is why it costs more inside the console than the one-row commit measured alone; the console's own figure comes from its \`sat_audit_commit_seconds\` metric, read before and after the timed mints. All three paths end at the same emulator process.
 
-So the console's mint cannot be faster than the bare proxy plus one FULL commit. In this run that floor is ${(floor / d50).toFixed(2)}× the direct call, against a goal of 2×. ${floor / d50 > 2 ? 'The goal cannot be met on this machine while the audit row is synced before the token is returned.' : "In this run the floor is under the goal, so the console's own work and its audit transactions are what put the mint over it."} Against an emulator that answers in ${d50.toFixed(2)} ms, a fixed share dominates the ratio. With the emulator answering after ${WAN_LATENCY_MS} ms, the console adds ${(100 * (pct(wan.console, 0.5) / pct(wan.direct, 0.5) - 1)).toFixed(1)} % to the direct call. That delay is chosen to stand for a round trip across the internet; Frame's own latency was not measured.\n\nThe machine is a shared two-core virtual machine: the same direct call has measured from 0.23 ms to 1.54 ms p50 in different runs, so compare ratios taken in one run, not figures across runs. The list and the bare Fastify are measured in alternating slices for that reason, and cold start and idle RSS are the median of five restarts.\n`;
+So the console's mint cannot be faster than the bare proxy plus one FULL commit. In this run that floor is ${(floor / d50).toFixed(2)}× the direct call, against a goal of 2×. ${floor / d50 > 2 ? 'The goal cannot be met on this machine while the audit row is synced before the token is returned.' : "In this run the floor is under the goal, so the console's own work and its audit transactions are what put the mint over it."} Against an emulator that answers in ${d50.toFixed(2)} ms, a fixed share dominates the ratio. With the emulator answering after ${WAN_LATENCY_MS} ms, the console adds ${(100 * (wanConsole / wanDirect - 1)).toFixed(1)} % to the direct call. That delay is chosen to stand for a round trip across the internet; Frame's own latency was not measured.\n\nThe machine is a shared two-core virtual machine: the same direct call has measured from 0.23 ms to 1.54 ms p50 in different runs, so compare ratios taken in one run, not figures across runs. The list and the bare Fastify are measured in alternating slices for that reason, and cold start and idle RSS are the median of five restarts.\n`;
   writeFileSync(join(root, 'docs', 'benchmarks.md'), doc);
 } finally {
   proxy?.kill('SIGTERM');
