@@ -1,7 +1,9 @@
 // Every choice the emulator makes where Frame's real behaviour is unknown, in one place.
 // docs/emulator.md explains each one; change them here and there together.
 
-export const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
+import { FRAME_TIMESTAMP_WINDOW_SECONDS } from '../frame/signing-rules.js';
+
+export const DEFAULT_TIMESTAMP_WINDOW_SECONDS = FRAME_TIMESTAMP_WINDOW_SECONDS;
 export const MIN_TOKEN_DURATION_MINUTES = 5;
 export const MAX_TOKEN_DURATION_MINUTES = 480;
 export const TOKEN_STATUS = 200;

@@ -1,10 +1,9 @@
 // Frame's request signing: hex(HMAC-SHA256(key = client secret, msg = timestamp + clientId)).
-// Pure: the clock is an argument. Works in Node and, through the Web Crypto variant, in the browser.
+// Pure: the clock is an argument. The rules without cryptography are in signing-rules.ts (shared with the SPA).
 import { createHmac } from 'node:crypto';
+import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, stringToSign } from './signing-rules.js';
 
-export const HEADER_CLIENT_ID = 'X-Frame-ClientId';
-export const HEADER_TIMESTAMP = 'X-Frame-Timestamp';
-export const HEADER_SIGNATURE = 'X-Frame-Signature';
+export { FRAME_TIMESTAMP_WINDOW_SECONDS, HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, SIGNATURE_PREFIX_LENGTH, stringToSign, unixSeconds } from './signing-rules.js';
 
 export type FrameSignedHeaders = {
   'X-Frame-ClientId': string;
@@ -12,19 +11,9 @@ export type FrameSignedHeaders = {
   'X-Frame-Signature': string;
 };
 
-/** The exact string Frame signs: the decimal unix-seconds timestamp immediately followed by the client id. */
-export function stringToSign(clientId: string, timestamp: number | string): string {
-  return `${timestamp}${clientId}`;
-}
-
 /** 64 lowercase hex characters. */
 export function frameSignature(clientId: string, secret: string, timestamp: number | string): string {
   return createHmac('sha256', secret).update(stringToSign(clientId, timestamp), 'utf8').digest('hex');
-}
-
-/** Unix seconds from a millisecond clock reading. */
-export function unixSeconds(nowMs: number): number {
-  return Math.floor(nowMs / 1000);
 }
 
 export function signedHeaders(clientId: string, secret: string, timestamp: number): FrameSignedHeaders {

@@ -6,13 +6,33 @@ import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
 import { AppError, errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { IdParams, NoQuery } from './common.js';
+import { SIGNATURE_PREFIX_LENGTH } from '../frame/signing.js';
+import { SIGNATURE_INPUTS } from '../frame/signature-diagnosis.js';
 
-const SignedRequestSchema = Type.Object({
+/** What was signed; never the whole signature (a bearer credential for every provider of the key). */
+export const SignedRequestSchema = Type.Object({
   method: Type.String(),
   url: Type.String(),
-  timestamp: Type.Integer(),
+  timestamp: Type.Integer({ description: 'X-Frame-Timestamp as sent' }),
+  clientId: Type.String({ description: 'X-Frame-ClientId as sent' }),
   stringToSign: Type.String({ description: 'timestamp + clientId, exactly as signed' }),
-  headers: Type.Record(Type.String(), Type.String()),
+  signaturePrefix: Type.String({ description: `The first ${SIGNATURE_PREFIX_LENGTH} hex characters of X-Frame-Signature, to compare with your own` }),
+}, { additionalProperties: false });
+
+const CompareBody = Type.Object(
+  {
+    timestamp: Type.String({ minLength: 1, maxLength: 20, description: 'The X-Frame-Timestamp your code sent' }),
+    signature: Type.String({ minLength: 1, maxLength: 200, description: 'The X-Frame-Signature your code sent' }),
+    clientId: Type.Optional(Type.String({ maxLength: 200, description: 'The client id your code used' })),
+    stringToSign: Type.Optional(Type.String({ maxLength: 300, description: 'The exact string your code signed' })),
+  },
+  { additionalProperties: false },
+);
+
+const CompareResponse = Type.Object({
+  match: Type.Boolean({ description: 'Your signature is the one the console would send for your timestamp, and the timestamp is in the window' }),
+  problems: Type.Array(Type.Object({ input: Type.Enum([...SIGNATURE_INPUTS]), message: Type.String() })),
+  expected: Type.Object({ clientId: Type.String(), stringToSign: Type.String(), signaturePrefix: Type.String() }),
 });
 
 const MintResponse = Type.Object({
@@ -55,6 +75,22 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       throw err;
     }
   });
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/signature-compare', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Signature debugger: compare the timestamp and signature your own code made with what the console signs',
+      description: 'Answers match or mismatch and, on a mismatch, which input differs (timestamp outside the window, client id, string to sign, signature). The comparison runs on the server in constant time; no signature is ever returned.',
+      params: IdParams,
+      querystring: NoQuery,
+      body: CompareBody,
+      response: { 200: CompareResponse, ...errorResponses(404, 413, 415, 503) },
+    },
+    config: { permission: 'token:mint', providerScoped: true },
+  }, async (request) =>
+    // The row never holds the pasted signature: it may be a valid one.
+    opts.services.audit.around({ action: 'signature.compared', providerId: request.params.id, detail: { timestamp: request.body.timestamp } }, () => opts.services.signatures.compare(request.params.id, request.body), (r) => ({ match: r.match, problems: r.problems.map((p) => p.input) })),
+  );
 
   const TokenBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 16384, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'A compact JWT' }) }, { additionalProperties: false });
 

@@ -19,6 +19,7 @@ import { SessionService, type SessionTimeouts } from './sessions.js';
 import { UserService } from './users.js';
 import { ApiKeyService } from './api-keys.js';
 import { Metrics } from './metrics.js';
+import { SignatureDebugger } from './signature-debugger.js';
 
 export interface Services {
   credentials: CredentialService;
@@ -26,6 +27,7 @@ export interface Services {
   mint: MintService;
   transfer: TransferService;
   tokenCheck: TokenCheckService;
+  signatures: SignatureDebugger;
   bulk: BulkService;
   history: HistoryService;
   presets: PresetService;
@@ -79,7 +81,8 @@ export function createServices(deps: {
   const mint = new MintService(providers, credentials, upstream, audit, metrics, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
+  const signatures = new SignatureDebugger(providers, credentials, upstream);
   const bulk = new BulkService(providers, mint, audit, metrics, deps.dataDir);
   const presets = new PresetService(deps.db, providers);
-  return { credentials, providers, mint, transfer, tokenCheck, bulk, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
+  return { credentials, providers, mint, transfer, tokenCheck, signatures, bulk, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
 }

@@ -2,7 +2,7 @@
 // No error message or log line carries the secret: it is only revealed to compute the signature.
 import type { Dispatcher } from 'undici';
 import { tokenUri, type TokenTarget } from '../frame/entity.js';
-import { signedHeaders, stringToSign, unixSeconds } from '../frame/signing.js';
+import { SIGNATURE_PREFIX_LENGTH, signedHeaders, stringToSign, unixSeconds } from '../frame/signing.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { JWT_SHAPE } from '../frame/jwt.js';
 import type { Secret } from '../crypto/secret.js';
@@ -156,6 +156,11 @@ export class UpstreamClient {
     return [...this.hosts].filter(([, h]) => h.skewSeconds !== null).map(([upstream, h]) => ({ upstream, offsetSeconds: h.skewSeconds!, measuredAt: new Date(h.measuredAt).toISOString() }));
   }
 
+  /** The clock offset (s) this client signs with for an upstream: learned from its Date headers, else 0. */
+  skewFor(baseUrl: string): number {
+    return this.hosts.get(new URL(baseUrl).origin)?.skewSeconds ?? 0;
+  }
+
   private host(origin: string): HostState {
     let state = this.hosts.get(origin);
     if (!state) {
@@ -242,7 +247,7 @@ export class UpstreamClient {
       retryAfterSeconds: waitSeconds,
       clockOffsetSeconds: host.skewSeconds,
       latencyMs: 0,
-      request: { method: 'POST', url, timestamp: unixSeconds(now), stringToSign: '', headers: {} },
+      request: { method: 'POST', url, timestamp: unixSeconds(now), clientId: req.clientId, stringToSign: '', signaturePrefix: '' },
     };
   }
 
@@ -264,13 +269,15 @@ export class UpstreamClient {
     const { request, dispatcher } = await this.transport();
     const url = tokenUri(req.baseUrl, req.target);
     const timestamp = unixSeconds(this.now() + (host.skewSeconds ?? 0) * 1000);
-    const headers = signedHeaders(req.clientId, req.secret.reveal(), timestamp);
+    const headers = { ...signedHeaders(req.clientId, req.secret.reveal(), timestamp), 'Content-Type': 'application/json' };
+    // The signature stays in this function: what callers (and so answers, logs and history) get is a prefix.
     const info: SignedRequestInfo = {
       method: 'POST',
       url,
       timestamp,
+      clientId: req.clientId,
       stringToSign: stringToSign(req.clientId, timestamp),
-      headers: { ...headers, 'Content-Type': 'application/json' },
+      signaturePrefix: headers['X-Frame-Signature'].slice(0, SIGNATURE_PREFIX_LENGTH),
     };
     const sentMs = this.now();
     const started = performance.now();
@@ -283,7 +290,7 @@ export class UpstreamClient {
     try {
       response = await request(url, {
         method: 'POST',
-        headers: info.headers,
+        headers,
         body: JSON.stringify(req.body),
         dispatcher,
         signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))),

@@ -17,13 +17,18 @@ export const OUTCOME_KINDS = [
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
-/** What was sent, for the signature debugger. Never holds the secret. */
+/**
+ * What was sent, for the signature debugger. Never the secret, and never the whole signature: it covers only
+ * timestamp + client id, so for its window it would mint for every provider the key reaches.
+ */
 export interface SignedRequestInfo {
   method: 'POST';
   url: string;
   timestamp: number;
+  clientId: string;
   stringToSign: string;
-  headers: Record<string, string>;
+  /** The signature's first characters (SIGNATURE_PREFIX_LENGTH), enough to compare with one's own. */
+  signaturePrefix: string;
 }
 
 interface OutcomeBase {

@@ -72,7 +72,8 @@ test('the demo provider is seeded and mints a token that verifies against the em
   assert.equal((verified.claims.exp as number) - (verified.claims.iat as number), demo.tokenDurationMin * 60);
   assert.deepEqual(verified.claims.metadata, { a: { b: 'ü' } });
   assert.deepEqual(res.json.claims, verified.claims);
-  assert.equal(res.json.request.headers['X-Frame-Timestamp'], String(res.json.request.timestamp));
+  assert.equal(res.json.request.clientId, demo.clientId);
+  assert.match(res.json.request.signaturePrefix, /^[0-9a-f]{8}$/, 'the signature debugger gets a prefix, never the signature');
 });
 
 test('a credential set and provider on a custom upstream mint through real HTTP', async () => {

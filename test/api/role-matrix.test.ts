@@ -49,6 +49,7 @@ const ROUTES: Record<string, Permission> = {
   'DELETE /api/providers/:id': 'provider:write',
   'POST /api/providers/:id/tokens': 'token:mint',
   'POST /api/providers/:id/signature-check': 'token:check',
+  'POST /api/providers/:id/signature-compare': 'token:mint',
   'POST /api/providers/:id/assertions': 'token:check',
   'GET /api/export': 'config:export',
   'POST /api/import': 'config:import',
@@ -131,7 +132,7 @@ test('every route × every principal gets the status the role table gives', asyn
   const failures: string[] = [];
   let checked = 0;
   for (const route of routes) {
-    const scoped = /\/api\/providers\/:id\/(tokens|signature-check|assertions|presets|bulk)$|^\/api\/providers\/:id$/.test(route.url) && !(route.method !== 'GET' && route.url === '/api/providers/:id');
+    const scoped = /\/api\/providers\/:id\/(tokens|signature-check|signature-compare|assertions|presets|bulk)$|^\/api\/providers\/:id$/.test(route.url) && !(route.method !== 'GET' && route.url === '/api/providers/:id');
     // Provider routes get the demo provider (grants matter); everything else a random id (404 once allowed).
     const url = route.url
       .replace(':id', scoped || route.url.startsWith('/api/v1/') ? demoId : randomUUID())

@@ -72,6 +72,15 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   await page.getByRole('button', { name: 'QR code' }).click();
   await page.getByRole('img', { name: 'QR code of the launch link' }).waitFor();
 
+  // The signature debugger: what was signed, 8 hex characters of the signature, and a server-side comparison.
+  await page.getByText('Signature debugger').click();
+  assert.match((await page.getByTestId('signature-prefix').textContent()) ?? '', /^[0-9a-f]{8}…$/);
+  const signed = (await page.getByTestId('string-to-sign').textContent()) ?? '';
+  await page.getByLabel('Your X-Frame-Timestamp').fill(signed.slice(0, 10));
+  await page.getByLabel('Your X-Frame-Signature').fill('0'.repeat(64));
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.getByTestId('compare-verdict').filter({ hasText: /Mismatch.*Signature: Timestamp, client id and string are right/s }).waitFor();
+
   // Snippets follow the form, in Frame's tab order, and never hold the secret.
   const tabs = await page.getByRole('tab').allTextContents();
   assert.deepEqual(tabs.map((t) => t.trim()), ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript']);
