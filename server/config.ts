@@ -1,9 +1,10 @@
 // Console configuration from the environment, validated at boot: a bad value stops the server with a clear message.
 import { resolve, join } from 'node:path';
 import type { UpstreamTimeouts } from './upstream/client.js';
-import { DEFAULT_TIMEOUTS } from './upstream/client.js';
+import { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS } from './upstream/client.js';
 import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './emulator/contract.js';
 import type { MasterKeyEnv } from './crypto/master-key.js';
+import { parseAllowHosts } from './upstream/address-policy.js';
 
 export interface ConsoleConfig {
   host: string;
@@ -12,6 +13,10 @@ export interface ConsoleConfig {
   dbFile: string;
   logLevel: string;
   upstreamTimeouts: UpstreamTimeouts;
+  /** The largest upstream clock offset followed when signing (s). */
+  upstreamMaxSkewSeconds: number;
+  /** Private hosts allowed as custom upstreams: "host" or "host:port". */
+  upstreamAllowHosts: string[];
   emulator: { enabled: boolean; timestampWindowSeconds: number };
   seedDemo: boolean;
   masterKeyEnv: MasterKeyEnv;
@@ -35,6 +40,8 @@ export const ENV_VARS = {
   UPSTREAM_HEADERS_TIMEOUT_MS: `Time to the response headers (default ${DEFAULT_TIMEOUTS.headersMs})`,
   UPSTREAM_BODY_TIMEOUT_MS: `Idle time while reading the body (default ${DEFAULT_TIMEOUTS.bodyMs})`,
   UPSTREAM_TOTAL_TIMEOUT_MS: `Whole exchange (default ${DEFAULT_TIMEOUTS.totalMs})`,
+  UPSTREAM_ALLOW_HOSTS: 'Private, loopback or plain-http hosts allowed as custom upstreams, comma-separated host or host:port (e.g. 127.0.0.1:8090 for a standalone emulator); all others are refused (default none)',
+  UPSTREAM_MAX_SKEW_SECONDS: `Largest upstream clock offset (from its Date header) the console follows when signing; beyond it nothing is signed (default ${DEFAULT_MAX_SKEW_SECONDS})`,
   EMULATOR_ENABLED: 'Serve the built-in Frame emulator under /emulator (default true)',
   EMULATOR_TIMESTAMP_WINDOW_SECONDS: `Accepted clock skew of the built-in emulator (default ${DEFAULT_TIMESTAMP_WINDOW_SECONDS})`,
   SEED_DEMO: 'Create a demo credential set and provider on an empty database (default true)',
@@ -101,6 +108,8 @@ export function loadConfig(env: Env = process.env): ConsoleConfig {
       bodyMs: integer(env, 'UPSTREAM_BODY_TIMEOUT_MS', DEFAULT_TIMEOUTS.bodyMs, 50, 120_000),
       totalMs: integer(env, 'UPSTREAM_TOTAL_TIMEOUT_MS', DEFAULT_TIMEOUTS.totalMs, 50, 300_000),
     },
+    upstreamMaxSkewSeconds: integer(env, 'UPSTREAM_MAX_SKEW_SECONDS', DEFAULT_MAX_SKEW_SECONDS, 0, 86_400),
+    upstreamAllowHosts: parseAllowHosts(env.UPSTREAM_ALLOW_HOSTS),
     emulator: {
       enabled: boolean(env, 'EMULATOR_ENABLED', true),
       timestampWindowSeconds: integer(env, 'EMULATOR_TIMESTAMP_WINDOW_SECONDS', DEFAULT_TIMESTAMP_WINDOW_SECONDS, 1, 86_400),

@@ -14,8 +14,13 @@ const TAG_BYTES = 16;
 
 export class SecretBoxError extends Error {}
 
-export function aadFor(table: string, rowId: string, field: string): string {
-  return `${VERSION}|${table}|${rowId}|${field}`;
+/**
+ * Additional authenticated data: the ciphertext opens only for this row and field and, when `bound` is given,
+ * only while those values (e.g. the client id and upstream a secret is for) are unchanged.
+ */
+export function aadFor(table: string, rowId: string, field: string, bound?: Record<string, string>): string {
+  const base = `${VERSION}|${table}|${rowId}|${field}`;
+  return bound ? `${base}|${JSON.stringify(Object.entries(bound).sort(([a], [b]) => (a < b ? -1 : 1)))}` : base;
 }
 
 export function seal(plaintext: string, key: MasterKey, aad: string): string {

@@ -54,8 +54,9 @@ const UpdateCredentialBody = Type.Object(
     entityLevel: Type.Optional(Type.Union([EntityLevelSchema, Type.Null()])),
     entityId: Type.Optional(Type.Union([Uuid(), Type.Null()])),
     notes: Type.Optional(Notes),
+    clientSecret: Type.Optional({ ...ClientSecret, description: 'Required when clientId or upstreamUrl changes: the secret is bound to both' }),
   },
-  { additionalProperties: false, minProperties: 1, description: 'Everything but the secret; replace the secret with PUT …/secret' },
+  { additionalProperties: false, minProperties: 1, description: 'Change a credential set; changing its client id or upstream needs the client secret again. Replace the secret alone with PUT …/secret' },
 );
 
 const DeleteQuery = Type.Object(
@@ -102,7 +103,7 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
     config: { permission: 'credential:write' },
   }, async (request) => {
     const before = await credentials.get(request.params.id);
-    return audit.around({ action: 'credential.updated', target: before.id, detail: { before } }, () => credentials.update(request.params.id, request.body), (after) => ({ after }));
+    return audit.around({ action: 'credential.updated', target: before.id, detail: { before, secretReplaced: request.body.clientSecret !== undefined } }, () => credentials.update(request.params.id, request.body), (after) => ({ after }));
   });
 
   api.put('/api/credential-sets/:id/secret', {

@@ -26,7 +26,7 @@ const ReadinessSchema = Type.Object({
   ready: Type.Boolean(),
   database: Check,
   migrations: Type.Object({ ok: Type.Boolean(), applied: Type.Integer(), expected: Type.Integer(), missing: Type.Array(Type.String()) }),
-  upstreams: Type.Array(Type.Object({ upstream: Type.String(), offsetSeconds: Type.Integer(), measuredAt: Type.String() }), { description: 'Clock offset of each upstream at its last answer (its Date header minus ours)' }),
+  upstreams: Type.Array(Type.Object({ upstream: Type.String(), offsetSeconds: Type.Integer(), measuredAt: Type.String(), withinBound: Type.Boolean({ description: 'false: beyond UPSTREAM_MAX_SKEW_SECONDS, so the console signs nothing for this upstream' }), message: Type.String() }), { description: 'Clock offset of each upstream at its last answer (its Date header minus ours)' }),
 });
 
 export async function readinessRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {

@@ -57,6 +57,10 @@ export function createServices(deps: {
   dataDir: string;
   keys: readonly MasterKey[];
   timeouts?: Partial<UpstreamTimeouts>;
+  /** The largest upstream clock offset followed when signing (s). */
+  maxSkewSeconds?: number | undefined;
+  /** Private hosts allowed as custom upstreams (UPSTREAM_ALLOW_HOSTS). */
+  allowHosts?: readonly string[] | undefined;
   emulator?: EmulatorServices | undefined;
   /** Errors of work done after the answer (history rows); logged by the app. */
   onBackgroundError?: (err: unknown) => void;
@@ -68,9 +72,13 @@ export function createServices(deps: {
 }): Services {
   const now = deps.now ?? Date.now;
   const link = linkBuiltinEmulator(deps.emulator?.registry, () => (deps.emulator ? deps.emulatorBaseUrl() : undefined));
-  const upstream = new UpstreamClient({ ...(deps.timeouts ? { timeouts: deps.timeouts } : {}) });
+  const upstream = new UpstreamClient({
+    ...(deps.timeouts ? { timeouts: deps.timeouts } : {}),
+    ...(deps.maxSkewSeconds !== undefined ? { resilience: { maxSkewSeconds: deps.maxSkewSeconds } } : {}),
+    allowHosts: deps.allowHosts ?? [],
+  });
   const providers = new ProviderService(deps.db, link);
-  const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate());
+  const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate(), upstream.allowed);
   const history = new HistoryService(deps.db, deps.keys, Date.now, deps.onBackgroundError);
   const metrics = new Metrics();
   const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds));

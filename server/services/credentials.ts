@@ -10,6 +10,7 @@ import type { EntityLevel } from '../frame/entity.js';
 import type { CredentialView } from '../api-types.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
+import { AllowedHosts } from '../upstream/address-policy.js';
 
 export interface CredentialInput {
   name: string;
@@ -21,7 +22,7 @@ export interface CredentialInput {
   notes?: string | undefined;
 }
 
-export type CredentialPatch = Partial<Omit<CredentialInput, 'clientSecret' | 'entityLevel' | 'entityId'>> & {
+export type CredentialPatch = Partial<Omit<CredentialInput, 'entityLevel' | 'entityId'>> & {
   entityLevel?: EntityLevel | null | undefined;
   entityId?: string | null | undefined;
 };
@@ -30,6 +31,24 @@ export type ProviderDisposition = { providers?: 'refuse' } | { providers: 'delet
 
 const SECRET_FIELD = 'secret';
 const TABLE = 'credential_set';
+/** Set once every stored secret is bound to its client id and upstream; from then on no unbound one opens. */
+const BINDING_SETTING = 'credential.secretBinding';
+const BINDING_VERSION = 'client-id-and-upstream';
+
+/** What a secret is sealed for: its row, and the client id and upstream it may be sent with. */
+type Binding = Pick<CredentialSet, 'id' | 'clientId' | 'upstreamUrl'>;
+
+function secretAad(row: Binding): string {
+  return aadFor(TABLE, row.id, SECRET_FIELD, { clientId: row.clientId, upstreamUrl: row.upstreamUrl });
+}
+
+/** Before secrets were bound (up to 2026-12): bound to the row only. Opened once, to re-seal. */
+function legacyAad(row: Pick<CredentialSet, 'id'>): string {
+  return aadFor(TABLE, row.id, SECRET_FIELD);
+}
+
+export const SECRET_REQUIRED_MESSAGE =
+  'Changing the client id or the upstream needs the client secret again: the secret is bound to both, so that sending it to another host or using it for another key takes someone who holds it.';
 
 export function toCredentialView(row: CredentialSet & { _count?: { providers: number } }): CredentialView {
   return {
@@ -58,8 +77,8 @@ function checkScope(level: unknown, id: unknown): void {
   }
 }
 
-function upstreamOrThrow(url: string): string {
-  const upstream = normaliseUpstream(url);
+function upstreamOrThrow(url: string, allowed: AllowedHosts): string {
+  const upstream = normaliseUpstream(url, allowed);
   if (!upstream.ok) throw new AppError('request/invalid', upstream.message, [{ field: 'upstreamUrl', message: upstream.message }]);
   return upstream.url;
 }
@@ -72,6 +91,8 @@ export class CredentialService {
     private readonly emulator: BuiltinEmulatorLink,
     /** Told after every write, so cached provider rows never carry an old credential. */
     private readonly changed: () => void = () => {},
+    /** Private hosts the operator allows as upstreams (UPSTREAM_ALLOW_HOSTS). */
+    readonly allowedHosts: AllowedHosts = new AllowedHosts(),
   ) {}
 
   async list(): Promise<CredentialView[]> {
@@ -91,11 +112,11 @@ export class CredentialService {
     return toCredentialView(row);
   }
 
-  /** Seals a secret for a row: ciphertext, key id, fingerprint. */
-  sealFor(id: string, secret: string) {
+  /** Seals a secret for a row and the client id and upstream it is for: ciphertext, key id, fingerprint. */
+  sealFor(binding: Binding, secret: string) {
     const key = this.keys[0]!;
     return {
-      secretCiphertext: seal(secret, key, aadFor(TABLE, id, SECRET_FIELD)),
+      secretCiphertext: seal(secret, key, secretAad(binding)),
       secretKeyId: key.id,
       secretFingerprint: fingerprint(secret, key),
     };
@@ -104,14 +125,16 @@ export class CredentialService {
   /** The data of a new row, for create and import alike. */
   newRowData(input: CredentialInput, setBy: string, id: string = randomUUID()) {
     checkScope(input.entityLevel, input.entityId);
+    const clientId = input.clientId.trim();
+    const upstreamUrl = upstreamOrThrow(input.upstreamUrl, this.allowedHosts);
     return {
       id,
       name: input.name.trim(),
-      clientId: input.clientId.trim(),
-      ...this.sealFor(id, input.clientSecret),
+      clientId,
+      ...this.sealFor({ id, clientId, upstreamUrl }, input.clientSecret),
       secretSetAt: new Date(),
       secretSetBy: setBy,
-      upstreamUrl: upstreamOrThrow(input.upstreamUrl),
+      upstreamUrl,
       entityLevel: input.entityLevel ?? null,
       entityId: input.entityId?.toLowerCase() ?? null,
       notes: input.notes ?? '',
@@ -131,13 +154,24 @@ export class CredentialService {
     const level = patch.entityLevel === undefined ? before.entityLevel : patch.entityLevel;
     const entityId = patch.entityId === undefined ? before.entityId : patch.entityId;
     checkScope(level, entityId);
+    const clientId = patch.clientId?.trim() ?? before.clientId;
+    const upstreamUrl = patch.upstreamUrl !== undefined ? upstreamOrThrow(patch.upstreamUrl, this.allowedHosts) : before.upstreamUrl;
+    const moved = clientId !== before.clientId || upstreamUrl !== before.upstreamUrl;
+    if (moved && patch.clientSecret === undefined) {
+      throw new AppError('credential/secret_required', SECRET_REQUIRED_MESSAGE, [{ field: 'clientSecret', message: 'enter the client secret again to change the client id or upstream' }]);
+    }
+    if (!moved && patch.clientSecret !== undefined) {
+      const message = 'A secret goes in a change only with a new client id or upstream; to replace the secret alone, use PUT /api/credential-sets/:id/secret (Replace secret).';
+      throw new AppError('request/invalid', message, [{ field: 'clientSecret', message }]);
+    }
     const data = {
       ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-      ...(patch.clientId !== undefined ? { clientId: patch.clientId.trim() } : {}),
-      ...(patch.upstreamUrl !== undefined ? { upstreamUrl: upstreamOrThrow(patch.upstreamUrl) } : {}),
+      clientId,
+      upstreamUrl,
       ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
       entityLevel: level ?? null,
       entityId: entityId?.toLowerCase() ?? null,
+      ...(patch.clientSecret !== undefined ? { ...this.sealFor({ id, clientId, upstreamUrl }, patch.clientSecret), secretSetAt: new Date(), secretSetBy: 'console' } : {}),
     };
     const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.credentialSet.update({ where: { id }, data, include: withCount }));
     this.changed();
@@ -149,10 +183,10 @@ export class CredentialService {
 
   /** Replaces the secret and nothing else. */
   async rotateSecret(id: string, secret: string): Promise<CredentialView> {
-    await this.getRow(id);
+    const before = await this.getRow(id);
     const row = await this.db.credentialSet.update({
       where: { id },
-      data: { ...this.sealFor(id, secret), secretSetAt: new Date(), secretSetBy: 'console' },
+      data: { ...this.sealFor(before, secret), secretSetAt: new Date(), secretSetBy: 'console' },
       include: withCount,
     });
     this.changed();
@@ -190,17 +224,65 @@ export class CredentialService {
     return { deletedProviders: how.providers === 'delete' ? count : 0, movedProviders: how.providers === 'move' ? count : 0 };
   }
 
-  /** The one place a secret is opened. */
-  openSecret(row: Pick<CredentialSet, 'id' | 'secretCiphertext'>): Secret {
-    return new Secret(open(row.secretCiphertext, this.keys, aadFor(TABLE, row.id, SECRET_FIELD)));
+  /**
+   * The one place a secret is opened: only for the client id and upstream it was sealed for. A row whose
+   * client id or upstream was changed without the secret (in the database) does not open.
+   */
+  openSecret(row: Binding & Pick<CredentialSet, 'secretCiphertext' | 'name'>): Secret {
+    try {
+      return this.openBound(row);
+    } catch (err) {
+      if (!(err instanceof SecretBoxError)) throw err;
+      throw new AppError('credential/secret_unusable', `The stored secret of credential set "${row.name}" cannot be used: ${err.message}. Enter its client secret again (Replace secret).`);
+    }
+  }
+
+  private openBound(row: Binding & Pick<CredentialSet, 'secretCiphertext'>): Secret {
+    try {
+      return new Secret(open(row.secretCiphertext, this.keys, secretAad(row)));
+    } catch (err) {
+      if (err instanceof SecretBoxError && /failed authentication/.test(err.message)) {
+        throw new SecretBoxError(`${err.message}, or its client id or upstream was changed without re-entering the secret`);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Secrets stored before they were bound to their client id and upstream are re-sealed with the binding, once,
+   * in one transaction; then a setting records it, and no unbound secret opens again (an old ciphertext put
+   * back into a row cannot be re-bound to a client id or upstream someone changed).
+   */
+  async bindLegacySecrets(): Promise<number> {
+    if ((await this.db.setting.findUnique({ where: { key: BINDING_SETTING } }))?.value === BINDING_VERSION) return 0;
+    const rows = await this.db.credentialSet.findMany();
+    const legacy = rows.flatMap((row) => {
+      try {
+        this.openBound(row);
+        return [];
+      } catch {
+        try {
+          return [{ row, secret: open(row.secretCiphertext, this.keys, legacyAad(row)) }];
+        } catch {
+          return []; // opens neither way: checkAllSecrets names it
+        }
+      }
+    });
+    await this.db.$transaction([
+      ...legacy.map(({ row, secret }) => this.db.credentialSet.update({ where: { id: row.id }, data: { secretCiphertext: seal(secret, this.keys[0]!, secretAad(row)), secretKeyId: this.keys[0]!.id } })),
+      this.db.setting.upsert({ where: { key: BINDING_SETTING }, create: { key: BINDING_SETTING, value: BINDING_VERSION }, update: { value: BINDING_VERSION } }),
+    ]);
+    if (legacy.length) this.changed();
+    return legacy.length;
   }
 
   /** Opens every stored secret once, so a missing or wrong master key stops the start with a clear message. */
   async checkAllSecrets(): Promise<number> {
-    const rows = await this.db.credentialSet.findMany({ select: { id: true, name: true, secretCiphertext: true } });
+    await this.bindLegacySecrets();
+    const rows = await this.db.credentialSet.findMany({ select: { id: true, name: true, clientId: true, upstreamUrl: true, secretCiphertext: true } });
     for (const row of rows) {
       try {
-        this.openSecret(row);
+        this.openBound(row);
       } catch (err) {
         if (err instanceof SecretBoxError) throw new SecretBoxError(`credential set "${row.name}": ${err.message}`);
         throw err;
@@ -211,16 +293,17 @@ export class CredentialService {
 
   /** Re-seals every secret not under the current key (master key rotation), all or nothing. */
   async resealAll(): Promise<{ resealed: number; total: number }> {
+    await this.bindLegacySecrets();
     const current = this.keys[0]!;
     const rows = await this.db.credentialSet.findMany();
     const stale = rows.filter((r) => r.secretKeyId !== current.id);
     // Open everything first: a single unreadable row stops the rotation before anything is written.
-    const opened = stale.map((row) => ({ row, secret: this.openSecret(row) }));
+    const opened = stale.map((row) => ({ row, secret: this.openBound(row) }));
     await this.db.$transaction(
       opened.map(({ row, secret }) =>
         this.db.credentialSet.update({
           where: { id: row.id },
-          data: { secretCiphertext: seal(secret.reveal(), current, aadFor(TABLE, row.id, SECRET_FIELD)), secretKeyId: current.id },
+          data: { secretCiphertext: seal(secret.reveal(), current, secretAad(row)), secretKeyId: current.id },
         }),
       ),
     );

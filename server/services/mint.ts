@@ -15,6 +15,7 @@ import type { HistoryService } from './history.js';
 import type { Secret } from '../crypto/secret.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
+import { BUILTIN_EMULATOR } from './upstreams.js';
 import { actorLabel, currentContext } from '../auth/context.js';
 
 /** Outcomes that prove the upstream accepted the signature (it went on to check other things). */
@@ -54,6 +55,7 @@ export class MintService {
     if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
     const outcome = await this.upstream.mintToken({
       baseUrl,
+      trusted: credential.upstreamUrl === BUILTIN_EMULATOR,
       target: { level: provider.entityLevel as EntityLevel, entityId: provider.entityId, providerName: provider.name },
       clientId: credential.clientId,
       secret,

@@ -2,13 +2,13 @@
 // clocks looked like at the last call. Liveness (/api/health) asks nothing of the database.
 import { connectionOf, type Db } from '../db/client.js';
 import { readMigrations, recordedMigrations } from '../db/migrator.js';
-import type { UpstreamClient } from '../upstream/client.js';
+import type { ClockReport, UpstreamClient } from '../upstream/client.js';
 
 export interface Readiness {
   ready: boolean;
   database: { ok: boolean; message: string };
   migrations: { ok: boolean; applied: number; expected: number; missing: string[] };
-  upstreams: { upstream: string; offsetSeconds: number; measuredAt: string }[];
+  upstreams: ClockReport[];
 }
 
 /** The migrations this build ships: read once, they cannot change while the console runs. */

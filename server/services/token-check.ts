@@ -3,9 +3,9 @@
 import { verifyWithJwks } from '../emulator/jwt-signer.js';
 import { unixSeconds } from '../frame/signing.js';
 import { AppError } from '../http/errors.js';
-import type { UpstreamClient } from '../upstream/client.js';
+import { frameShapedErrorOf, type UpstreamClient } from '../upstream/client.js';
 import type { ProviderService } from './providers.js';
-import { assertionsUrl, jwksUrl } from './upstreams.js';
+import { assertionsUrl, BUILTIN_EMULATOR, jwksUrl } from './upstreams.js';
 import type { AssertionsResult, SignatureCheck } from '../api-types.js';
 
 export class TokenCheckService {
@@ -15,18 +15,18 @@ export class TokenCheckService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private async base(providerId: string): Promise<{ upstreamUrl: string; base: string }> {
+  private async base(providerId: string): Promise<{ upstreamUrl: string; base: string; trusted: boolean }> {
     const row = await this.providers.getRow(providerId);
     const base = this.providers.resolveBaseUrl(row.credentialSet.upstreamUrl);
     if (!base) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false).');
-    return { upstreamUrl: row.credentialSet.upstreamUrl, base };
+    return { upstreamUrl: row.credentialSet.upstreamUrl, base, trusted: row.credentialSet.upstreamUrl === BUILTIN_EMULATOR };
   }
 
   async verifySignature(providerId: string, token: string): Promise<SignatureCheck> {
-    const { upstreamUrl, base } = await this.base(providerId);
+    const { upstreamUrl, base, trusted } = await this.base(providerId);
     const url = jwksUrl(upstreamUrl, base);
     if (!url) return { status: 'unavailable', message: 'This upstream publishes no token keys we know of, so the signature cannot be checked here.', jwksUrl: null };
-    const fetched = await this.upstream.getJson(url);
+    const fetched = await this.upstream.getJson(url, {}, { trusted });
     const keys = fetched.ok ? (fetched.json as { keys?: unknown }).keys : undefined;
     if (!fetched.ok || !Array.isArray(keys)) {
       return { status: 'unavailable', message: `The upstream's key set could not be read${fetched.ok ? ' (no "keys" array)' : `: ${fetched.message}`}`, jwksUrl: url };
@@ -38,19 +38,21 @@ export class TokenCheckService {
   }
 
   async assertions(providerId: string, token: string): Promise<AssertionsResult> {
-    const { upstreamUrl, base } = await this.base(providerId);
+    const { upstreamUrl, base, trusted } = await this.base(providerId);
     const url = assertionsUrl(upstreamUrl, base);
     if (!url) throw new AppError('upstream/not_available', 'The /me/assertions address of this upstream is not known; check the token against Frame production or an emulator.');
-    const fetched = await this.upstream.getJson(url, { authorization: `Bearer ${token}` });
+    const fetched = await this.upstream.getJson(url, { authorization: `Bearer ${token}` }, { trusted });
     if (!fetched.ok) return { accepted: false, status: fetched.status, url, latencyMs: fetched.latencyMs, message: fetched.message, assertions: null };
     const accepted = fetched.status >= 200 && fetched.status < 300;
     const body = fetched.json as Record<string, unknown> | null;
+    // Only a Frame-shaped error is quoted; any other body is not echoed.
+    const refusal = accepted ? undefined : frameShapedErrorOf(body);
     return {
       accepted,
       status: fetched.status,
       url,
       latencyMs: fetched.latencyMs,
-      message: accepted ? 'The upstream accepted the token.' : `The upstream refused the token (${fetched.status})${typeof body?.message === 'string' ? `: ${body.message}` : '.'}`,
+      message: accepted ? 'The upstream accepted the token.' : `The upstream refused the token (${fetched.status})${refusal ? `: ${refusal.message ?? refusal.error}` : '.'}`,
       assertions: accepted && body && typeof body === 'object' && !Array.isArray(body) ? body : null,
     };
   }

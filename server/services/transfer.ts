@@ -150,13 +150,16 @@ export class TransferService {
       if (!Value.Check(ExportedCredentialSchema, raw)) return reject(describeErrors(ExportedCredentialSchema, raw, 'credential set').join('; '));
       if (names.has(raw.name)) return reject('the file names this credential set twice');
       names.add(raw.name);
-      const upstream = normaliseUpstream(raw.upstreamUrl);
+      const upstream = normaliseUpstream(raw.upstreamUrl, this.credentials.allowedHosts);
       if (!upstream.ok) return reject(upstream.message);
       if (Boolean(raw.entityLevel) !== Boolean(raw.entityId)) return reject('give both the entity level and the entity id of the scope, or neither');
       const current = existing.get(raw.name);
       const secret = secrets[raw.name];
       if (secret !== undefined && (secret.length < 8 || secret.length > 512)) return reject('the secret given for it must be 8 to 512 characters');
       if (!current && secret === undefined) return reject('a client secret is required: exports never contain secrets, so give it for this credential set');
+      if (current && secret === undefined && (current.clientId !== raw.clientId.trim() || current.upstreamUrl !== upstream.url)) {
+        return reject('it changes the client id or upstream of an existing credential set, which needs its client secret: the secret is bound to both');
+      }
       const pair = `${upstream.url} ${raw.clientId.trim()}`;
       const owner = pairOwners.get(pair);
       if (owner && owner !== raw.name) return reject(`credential set "${owner}" already holds this client id for this upstream`);
@@ -192,7 +195,7 @@ export class TransferService {
       for (const { row, existingId, secret } of credPlan) {
         const meta = { clientId: row.clientId.trim(), upstreamUrl: row.upstreamUrl, entityLevel: row.entityLevel, entityId: row.entityId?.toLowerCase() ?? null, notes: row.notes };
         if (existingId) {
-          const secretData = secret === undefined ? {} : { ...this.credentials.sealFor(existingId, secret), secretSetAt: new Date(), secretSetBy: 'import' };
+          const secretData = secret === undefined ? {} : { ...this.credentials.sealFor({ id: existingId, clientId: meta.clientId, upstreamUrl: meta.upstreamUrl }, secret), secretSetAt: new Date(), secretSetBy: 'import' };
           await tx.credentialSet.update({ where: { id: existingId }, data: { ...meta, ...secretData } });
         } else {
           const data = this.credentials.newRowData({ ...meta, name: row.name, clientSecret: secret!, entityLevel: row.entityLevel ?? undefined, entityId: row.entityId ?? undefined }, 'import');

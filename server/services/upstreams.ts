@@ -1,5 +1,7 @@
 // Where a credential set sends its token requests: Frame production, staging, the built-in emulator, or a
-// custom base URL (https only; plain http only on loopback, for a standalone emulator).
+// custom base URL: https on a public address; private and loopback hosts (and plain http) only when the
+// operator allow-lists them (UPSTREAM_ALLOW_HOSTS), e.g. for a standalone emulator.
+import { AllowedHosts, literalHostProblem } from '../upstream/address-policy.js';
 
 export const BUILTIN_EMULATOR = 'builtin:emulator';
 
@@ -12,14 +14,8 @@ export const UPSTREAM_PRESETS = [
   { id: 'builtin-emulator', label: 'Built-in emulator', url: BUILTIN_EMULATOR, environment: 'emulator' },
 ] as const satisfies readonly { id: string; label: string; url: string; environment: Environment }[];
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
 /** Returns the normalised upstream, or an error message a person can act on. */
-export function normaliseUpstream(input: string): { ok: true; url: string } | { ok: false; message: string } {
+export function normaliseUpstream(input: string, allowed: AllowedHosts = new AllowedHosts()): { ok: true; url: string } | { ok: false; message: string } {
   const text = input.trim();
   if (text === BUILTIN_EMULATOR) return { ok: true, url: text };
   let url: URL;
@@ -30,10 +26,15 @@ export function normaliseUpstream(input: string): { ok: true; url: string } | { 
   }
   if (url.username || url.password) return { ok: false, message: 'the upstream URL must not contain a user name or password' };
   if (url.search || url.hash) return { ok: false, message: 'the upstream URL must not have a query string or fragment' };
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    return { ok: false, message: 'the upstream must use https (plain http is allowed only on loopback, for a local emulator)' };
-  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: 'the upstream must be an https URL' };
+  const entry = AllowedHosts.entryFor(url);
+  if (!allowed.allows(url)) {
+    const problem = literalHostProblem(url);
+    if (problem) {
+      return { ok: false, message: `the upstream ${url.hostname} is ${problem}: the console does not call its own machine or private networks. For a standalone emulator or an internal gateway, the operator can allow it with UPSTREAM_ALLOW_HOSTS=${entry}` };
+    }
+    if (url.protocol === 'http:') return { ok: false, message: `the upstream must use https (plain http only for hosts the operator allows with UPSTREAM_ALLOW_HOSTS=${entry})` };
+  }
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 

@@ -7,7 +7,19 @@ import type { TokenRequestBody } from '../frame/token-body.js';
 import { JWT_SHAPE } from '../frame/jwt.js';
 import type { Secret } from '../crypto/secret.js';
 import { clockOffsetSeconds, describeOffset } from './clock.js';
+import { AllowedHosts } from './address-policy.js';
+import { AddressBlockedError, guardedConnector, type Resolver } from './guarded-connect.js';
 import type { FailedOutcome, MintOutcome, SignedRequestInfo } from './outcome.js';
+
+/** One upstream's clock as the readiness route shows it. */
+export interface ClockReport {
+  upstream: string;
+  offsetSeconds: number;
+  measuredAt: string;
+  /** False when the offset is beyond UPSTREAM_MAX_SKEW_SECONDS: the console then signs nothing for it. */
+  withinBound: boolean;
+  message: string;
+}
 
 // undici is loaded on the first upstream call, not at start-up: it is the largest module the console
 // imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
@@ -29,6 +41,8 @@ export const SKEW_SUSPECT_SECONDS = 60;
 
 export interface MintRequest {
   baseUrl: string;
+  /** The console's own built-in emulator: the only upstream reached without the address policy. */
+  trusted?: boolean | undefined;
   target: TokenTarget;
   clientId: string;
   secret: Secret;
@@ -49,9 +63,17 @@ export interface ResiliencePolicy {
   skewMaxRoundTripMs: number;
   /** Pause before the one retry after a connection-phase error. */
   connectRetryDelayMs: number;
+  /**
+   * The largest clock offset (s) the client follows. A Date header is input from outside: one that says the
+   * upstream is further off is not followed, so no signature is ever dated outside now ± this bound (a
+   * signature dated in the future would be a bearer credential for later).
+   */
+  maxSkewSeconds: number;
 }
 
-export const DEFAULT_RESILIENCE: ResiliencePolicy = { breakerFailures: 5, breakerOpenMs: 30_000, retryAfterCapSeconds: 2, skewMaxRoundTripMs: 2_000, connectRetryDelayMs: 100 };
+export const DEFAULT_MAX_SKEW_SECONDS = 900;
+
+export const DEFAULT_RESILIENCE: ResiliencePolicy = { breakerFailures: 5, breakerOpenMs: 30_000, retryAfterCapSeconds: 2, skewMaxRoundTripMs: 2_000, connectRetryDelayMs: 100, maxSkewSeconds: DEFAULT_MAX_SKEW_SECONDS };
 
 /** Errors raised before the request could reach the upstream: a POST may be sent again. */
 const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -59,9 +81,11 @@ const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 
 const BREAKER_FAILURES = new Set(['network_error', 'timeout', 'upstream_error']);
 
 interface HostState {
-  /** Upstream clock minus ours (s), learned from trusted Date headers and applied to the next signature. */
+  /** Upstream clock minus ours (s), learned from trusted Date headers and applied to the next signature; within the bound. */
   skewSeconds: number | null;
   measuredAt: number;
+  /** The last offset measured beyond the bound: until a fresh measure is within it, nothing is signed. */
+  outOfBound: { offsetSeconds: number; measuredAt: number } | null;
   failures: number;
   openUntil: number;
   probing: boolean;
@@ -73,6 +97,10 @@ export interface UpstreamClientOptions {
   /** Our clock in ms; tests skew it without sleeping. */
   now?: () => number;
   dispatcher?: Dispatcher;
+  /** Private hosts the operator allows as upstreams (UPSTREAM_ALLOW_HOSTS): "host" or "host:port". */
+  allowHosts?: readonly string[];
+  /** Name resolution for guarded calls (dns.lookup); tests make a name rebind to loopback. */
+  resolve?: Resolver;
 }
 
 class BodyTooLarge extends Error {}
@@ -91,20 +119,31 @@ async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseErrorBody(text: string): { error?: string; message?: string } | undefined {
+/**
+ * The upstream's own reason, only from a Frame-shaped JSON error ({"error": "<code>", "message": "<text>"}),
+ * trimmed and without control characters. Anything else is never echoed (an SSRF target's body, an HTML error
+ * page): callers report its status, content type and size only.
+ */
+export function frameShapedError(text: string): { error: string; message?: string } | undefined {
   try {
-    const json: unknown = JSON.parse(text);
-    if (json && typeof json === 'object' && !Array.isArray(json)) {
-      const { error, message } = json as Record<string, unknown>;
-      return {
-        ...(typeof error === 'string' ? { error: error.slice(0, 100) } : {}),
-        ...(typeof message === 'string' ? { message: message.slice(0, 500) } : {}),
-      };
-    }
+    return frameShapedErrorOf(JSON.parse(text));
   } catch {
-    /* not JSON: the caller reports the status only */
+    return undefined;
   }
-  return undefined;
+}
+
+/** The same, for JSON already parsed. */
+export function frameShapedErrorOf(json: unknown): { error: string; message?: string } | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const { error, message } = json as Record<string, unknown>;
+  if (typeof error !== 'string' || !/^[A-Za-z][A-Za-z0-9_.\/-]{0,63}$/.test(error)) return undefined;
+  const clean = typeof message === 'string' ? message.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 300) : '';
+  return clean ? { error, message: clean } : { error };
+}
+
+/** What is said of a body that is not a Frame-shaped error. */
+function describeBody(headers: Record<string, string | string[] | undefined>, text: string): string {
+  return `${header(headers, 'content-type') ?? 'no content type'}, ${Buffer.byteLength(text)} bytes`;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -122,11 +161,27 @@ function errorCode(err: unknown): string {
   return e.name ?? 'unknown';
 }
 
+/** The address policy's refusal inside an error undici raised, if that is what it is. */
+function blockedBy(err: unknown): AddressBlockedError | null {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof AddressBlockedError) return e;
+  }
+  return null;
+}
+
+function blockedMessage(url: string, blocked: AddressBlockedError): string {
+  return `The console does not call ${blocked.host}: it ${blocked.resolved ? 'resolves to' : 'is'} ${blocked.problem}. Upstreams may not reach this machine, private networks or link-local addresses; for a standalone emulator or an internal gateway, the operator can allow it with UPSTREAM_ALLOW_HOSTS=${AllowedHosts.entryFor(new URL(url))}.`;
+}
+
 export class UpstreamClient {
   readonly timeouts: UpstreamTimeouts;
   private readonly now: () => number;
   private dispatcher: Dispatcher | undefined;
+  /** For every upstream but the built-in emulator: refuses private, loopback and link-local addresses. */
+  private guardedDispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
+  readonly allowed: AllowedHosts;
+  private readonly resolve: Resolver | undefined;
   readonly policy: ResiliencePolicy;
   /** Per upstream origin: learned clock skew and circuit state. */
   private readonly hosts = new Map<string, HostState>();
@@ -137,23 +192,52 @@ export class UpstreamClient {
     this.now = options.now ?? Date.now;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher;
+    this.guardedDispatcher = options.dispatcher;
+    this.allowed = new AllowedHosts(options.allowHosts);
+    this.resolve = options.resolve;
   }
 
-  /** undici's request function and this client's connection pool, created on first use. */
-  private async transport(): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
-    const { Agent, request } = await loadUndici();
-    this.dispatcher ??= new Agent({
-      connect: { timeout: this.timeouts.connectMs },
-      headersTimeout: this.timeouts.headersMs,
-      bodyTimeout: this.timeouts.bodyMs,
-      keepAliveTimeout: 30_000,
+  /** undici's request function and a connection pool (guarded unless trusted), created on first use. */
+  private async transport(trusted = false): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
+    const { Agent, buildConnector, request } = await loadUndici();
+    const agent = (connect: import('undici').Agent.Options['connect']) =>
+      new Agent({ connect, headersTimeout: this.timeouts.headersMs, bodyTimeout: this.timeouts.bodyMs, keepAliveTimeout: 30_000 });
+    if (trusted) {
+      this.dispatcher ??= agent({ timeout: this.timeouts.connectMs });
+      return { request, dispatcher: this.dispatcher };
+    }
+    this.guardedDispatcher ??= agent(guardedConnector(buildConnector, { timeout: this.timeouts.connectMs }, this.allowed, this.resolve));
+    return { request, dispatcher: this.guardedDispatcher };
+  }
+
+  /** What the readiness route shows: each upstream's last measured clock offset, and whether it is followed. */
+  clockOffsets(): ClockReport[] {
+    return [...this.hosts].flatMap(([upstream, h]): ClockReport[] => {
+      if (h.outOfBound) {
+        return [{ upstream, offsetSeconds: h.outOfBound.offsetSeconds, measuredAt: new Date(h.outOfBound.measuredAt).toISOString(), withinBound: false, message: this.outOfBoundMessage(h.outOfBound.offsetSeconds) }];
+      }
+      if (h.skewSeconds === null) return [];
+      return [{ upstream, offsetSeconds: h.skewSeconds, measuredAt: new Date(h.measuredAt).toISOString(), withinBound: true, message: describeOffset(h.skewSeconds) }];
     });
-    return { request, dispatcher: this.dispatcher };
   }
 
-  /** What the readiness route shows: each upstream's last measured clock offset. */
-  clockOffsets(): { upstream: string; offsetSeconds: number; measuredAt: string }[] {
-    return [...this.hosts].filter(([, h]) => h.skewSeconds !== null).map(([upstream, h]) => ({ upstream, offsetSeconds: h.skewSeconds!, measuredAt: new Date(h.measuredAt).toISOString() }));
+  private outOfBoundMessage(offset: number): string {
+    return `The upstream's Date header says ${describeOffset(offset)}, beyond the ±${this.policy.maxSkewSeconds} s the console follows (UPSTREAM_MAX_SKEW_SECONDS): this machine's clock or the upstream's is wrong. Nothing is signed for it until the clocks agree; fix the clock (NTP).`;
+  }
+
+  /**
+   * Learns the offset of one fresh answer: followed within the bound; beyond it, remembered as a clock problem
+   * and not followed (signing then stops until a measure is back within the bound).
+   */
+  private learnOffset(host: HostState, offset: number, receivedMs: number): void {
+    if (Math.abs(offset) <= this.policy.maxSkewSeconds) {
+      host.skewSeconds = offset;
+      host.measuredAt = receivedMs;
+      host.outOfBound = null;
+    } else {
+      host.skewSeconds = null;
+      host.outOfBound = { offsetSeconds: offset, measuredAt: receivedMs };
+    }
   }
 
   /** The clock offset (s) this client signs with for an upstream: learned from its Date headers, else 0. */
@@ -164,22 +248,22 @@ export class UpstreamClient {
   private host(origin: string): HostState {
     let state = this.hosts.get(origin);
     if (!state) {
-      state = { skewSeconds: null, measuredAt: 0, failures: 0, openUntil: 0, probing: false };
+      state = { skewSeconds: null, measuredAt: 0, outOfBound: null, failures: 0, openUntil: 0, probing: false };
       this.hosts.set(origin, state);
     }
     return state;
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher?.close();
+    if (this.ownsDispatcher) await Promise.all([this.dispatcher?.close(), this.guardedDispatcher?.close()]);
   }
 
   /** A GET of JSON (JWKS, /me/assertions) with the same timeouts. Never throws. */
-  async getJson(url: string, headers: Record<string, string> = {}): Promise<JsonFetch> {
+  async getJson(url: string, headers: Record<string, string> = {}, opts: { trusted?: boolean } = {}): Promise<JsonFetch> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     try {
-      const { request, dispatcher } = await this.transport();
+      const { request, dispatcher } = await this.transport(opts.trusted);
       const response = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, dispatcher, signal: AbortSignal.timeout(this.timeouts.totalMs) });
       const text = await readLimited(response.body, MAX_RESPONSE_BYTES);
       let json: unknown;
@@ -190,7 +274,9 @@ export class UpstreamClient {
       }
       return { ok: true, status: response.statusCode, json, latencyMs: elapsed() };
     } catch (err) {
-      return { ok: false, status: null, message: err instanceof BodyTooLarge ? err.message : `The upstream could not be reached (${errorCode(err)}).`, latencyMs: elapsed() };
+      const blocked = blockedBy(err);
+      const message = err instanceof BodyTooLarge ? err.message : blocked ? blockedMessage(url, blocked) : `The upstream could not be reached (${errorCode(err)}).`;
+      return { ok: false, status: null, message, latencyMs: elapsed() };
     }
   }
 
@@ -204,8 +290,8 @@ export class UpstreamClient {
     const host = this.host(new URL(req.baseUrl).origin);
     const started = performance.now();
     const deadline = started + this.timeouts.totalMs;
-    const refused = this.circuitRefusal(host, req);
-    if (refused) return refused;
+    const refused = this.circuitRefusal(host, req) ?? (host.outOfBound ? await this.clockRefusal(req, host, deadline - performance.now()) : null);
+    if (refused) return { ...refused, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
     let outcome = await this.attempt(req, host, deadline - performance.now());
     const delay = this.retryDelay(outcome, host, deadline);
     if (delay !== null) {
@@ -251,6 +337,29 @@ export class UpstreamClient {
     };
   }
 
+  /**
+   * While an upstream's clock was last seen beyond the bound, each mint first measures it again with an
+   * unsigned request (the token URL without any X-Frame header: no credential leaves). Back within the bound,
+   * the offset is learned and the mint goes on; still beyond it, the mint is refused and nothing is signed.
+   */
+  private async clockRefusal(req: MintRequest, host: HostState, budgetMs: number): Promise<FailedOutcome | null> {
+    const { request, dispatcher } = await this.transport(req.trusted);
+    const url = tokenUri(req.baseUrl, req.target);
+    const nothingSigned: SignedRequestInfo = { method: 'POST', url, timestamp: unixSeconds(this.now()), clientId: req.clientId, stringToSign: '', signaturePrefix: '' };
+    const sentMs = this.now();
+    try {
+      const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', dispatcher, signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))) });
+      await response.body.dump({ limit: MAX_RESPONSE_BYTES });
+      const receivedMs = this.now();
+      const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, receivedMs);
+      if (offset !== null && header(response.headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) this.learnOffset(host, offset, receivedMs);
+    } catch (err) {
+      return this.transportFailure(err, url, (kind, message, status, offset) => ({ kind, message, status, clockOffsetSeconds: offset, latencyMs: 0, request: nothingSigned }));
+    }
+    if (!host.outOfBound) return null;
+    return { kind: 'clock_skew', status: null, message: this.outOfBoundMessage(host.outOfBound.offsetSeconds), clockOffsetSeconds: host.outOfBound.offsetSeconds, latencyMs: 0, request: nothingSigned };
+  }
+
   private recordForCircuit(host: HostState, outcome: MintOutcome): void {
     host.probing = false;
     if (BREAKER_FAILURES.has(outcome.kind)) {
@@ -266,8 +375,9 @@ export class UpstreamClient {
   private async attempt(req: MintRequest, host: HostState, budgetMs: number): Promise<MintOutcome> {
     // Loaded before the clock is read: the first call's import must count neither in the signed timestamp
     // nor in the round trip the clock offset is measured over.
-    const { request, dispatcher } = await this.transport();
+    const { request, dispatcher } = await this.transport(req.trusted);
     const url = tokenUri(req.baseUrl, req.target);
+    // host.skewSeconds is within the bound by construction (learnOffset): the timestamp is within now ± bound.
     const timestamp = unixSeconds(this.now() + (host.skewSeconds ?? 0) * 1000);
     const headers = { ...signedHeaders(req.clientId, req.secret.reveal(), timestamp), 'Content-Type': 'application/json' };
     // The signature stays in this function: what callers (and so answers, logs and history) get is a prefix.
@@ -296,27 +406,26 @@ export class UpstreamClient {
         signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))),
       });
     } catch (err) {
-      return this.transportFailure(err, fail);
+      return this.transportFailure(err, url, fail);
     }
 
     const receivedMs = this.now();
     const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, receivedMs);
     // Learned only from fresh answers: not from a cache (Age) nor over a round trip too long to time.
-    if (offset !== null && header(response.headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) {
-      host.skewSeconds = offset;
-      host.measuredAt = receivedMs;
-    }
+    if (offset !== null && header(response.headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) this.learnOffset(host, offset, receivedMs);
     let text: string;
     try {
       text = await readLimited(response.body, MAX_RESPONSE_BYTES);
     } catch (err) {
       if (err instanceof BodyTooLarge) return fail('unexpected_body', `The upstream answered ${response.statusCode} with a body over ${MAX_RESPONSE_BYTES} bytes.`, response.statusCode, offset);
-      return this.transportFailure(err, fail);
+      return this.transportFailure(err, url, fail);
     }
     return this.classify(response.statusCode, response.headers, text, offset, info, elapsed(), fail);
   }
 
-  private transportFailure(err: unknown, fail: Fail): FailedOutcome {
+  private transportFailure(err: unknown, url: string, fail: Fail): FailedOutcome {
+    const blocked = blockedBy(err);
+    if (blocked) return fail('address_blocked', blockedMessage(url, blocked), null, null);
     const code = errorCode(err);
     return { ...this.describeTransportFailure(code, fail), transportCode: code };
   }
@@ -366,13 +475,13 @@ export class UpstreamClient {
       if (typeof token === 'string' && JWT_SHAPE.test(token)) {
         return { kind: 'ok', status, token, latencyMs, clockOffsetSeconds: offset, request: info };
       }
-      const contentType = header(headers, 'content-type') ?? 'none';
-      return fail('unexpected_body', `The upstream answered ${status} but the body is not a JWT as a JSON string (content-type ${contentType}, ${text.length} bytes).`, status, offset);
+      return fail('unexpected_body', `The upstream answered ${status} but the body is not a JWT as a JSON string (${describeBody(headers, text)}).`, status, offset);
     }
-    const upstream = parseErrorBody(text);
+    const upstream = frameShapedError(text);
     const extra = upstream ? { upstream } : {};
-    const said = upstream?.message ? ` Upstream said: ${upstream.message}` : '';
+    const said = upstream ? ` Upstream said: ${upstream.message ?? upstream.error}` : text ? ` (It answered ${describeBody(headers, text)}.)` : '';
     if (status === 401) {
+      if (offset !== null && Math.abs(offset) > this.policy.maxSkewSeconds) return fail('clock_skew', `${this.outOfBoundMessage(offset)}${said}`, status, offset, extra);
       if (upstream?.error === 'stale_timestamp' || (offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS)) {
         const measured = offset === null ? 'no Date header to measure the offset' : describeOffset(offset);
         return fail('clock_skew', `The upstream rejected the timestamp: ${measured}. Fix this machine's clock (NTP).${said}`, status, offset, extra);

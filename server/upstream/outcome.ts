@@ -14,6 +14,7 @@ export const OUTCOME_KINDS = [
   'timeout',
   'network_error',
   'circuit_open',
+  'address_blocked',
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 

@@ -26,7 +26,7 @@ before(async () => {
     upstreamCalls++;
   });
   emulatorUrl = await emulator.app.listen({ port: 0, host: '127.0.0.1' });
-  app = await startTestConsole({ SEED_DEMO: 'false' });
+  app = await startTestConsole({ SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: '127.0.0.1' });
 });
 after(async () => {
   await app?.stop();

@@ -15,7 +15,8 @@ let emu: TestEmulator;
 const s = scenario();
 
 before(async () => {
-  app = await startTestConsole();
+  // The standalone emulator is a loopback upstream: allowed, as an operator would.
+  app = await startTestConsole({ UPSTREAM_ALLOW_HOSTS: '127.0.0.1,localhost' });
   emu = await startEmulator({ ...s.config, control: true });
 });
 after(async () => {

@@ -8,7 +8,7 @@ import { http } from '../helpers/http.js';
 let app: TestConsole;
 let demo: any;
 before(async () => {
-  ({ app, demo } = await startWithDemo());
+  ({ app, demo } = await startWithDemo({ UPSTREAM_ALLOW_HOSTS: '127.0.0.1' }));
 });
 after(() => app.stop());
 

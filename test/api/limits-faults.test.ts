@@ -13,7 +13,7 @@ let emu: TestEmulator;
 const s = scenario();
 
 before(async () => {
-  ({ app, demo } = await startWithDemo({ HTTP_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_TOTAL_TIMEOUT_MS: '2500', UPSTREAM_HEADERS_TIMEOUT_MS: '2000' }));
+  ({ app, demo } = await startWithDemo({ HTTP_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_ALLOW_HOSTS: '127.0.0.1', UPSTREAM_TOTAL_TIMEOUT_MS: '2500', UPSTREAM_HEADERS_TIMEOUT_MS: '2000' }));
   emu = await startEmulator(s.config);
 });
 after(async () => {

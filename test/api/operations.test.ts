@@ -82,7 +82,7 @@ test('an online backup taken while mints are written passes integrity_check and 
 test('graceful shutdown: an in-flight mint finishes with its audit row; new requests are refused', async () => {
   const s = scenario();
   const emu = await startEmulator(s.config);
-  const closing = await startTestConsole({ SEED_DEMO: 'false' });
+  const closing = await startTestConsole({ SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: '127.0.0.1' });
   try {
     const cred = await http<{ id: string }>('POST', `${closing.url}/api/credential-sets`, { name: 'Slow', clientId: s.admin.clientId, clientSecret: s.admin.clientSecret, upstreamUrl: emu.url });
     const prov = await http<{ id: string }>('POST', `${closing.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });

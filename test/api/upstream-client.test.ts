@@ -23,6 +23,8 @@ after(async () => {
 function req(over: Partial<MintRequest> = {}): MintRequest {
   return {
     baseUrl: emu.url,
+    // The standalone emulator listens on loopback: trusted here, these tests are about resilience.
+    trusted: true,
     target: { level: 'account', entityId: s.accountId, providerName: s.provider.name },
     clientId: s.admin.clientId,
     secret: new Secret(s.admin.clientSecret),
@@ -53,7 +55,7 @@ const cases: { name: string; kind: string; setup?: () => void; request?: () => M
   { name: 'upstream 503', kind: 'upstream_error', setup: () => emu.faults.set({ forceStatus: 503 }), message: /failed with 503/ },
   { name: 'upstream 429', kind: 'rate_limited', setup: () => emu.faults.set({ forceStatus: 429, retryAfterSeconds: 3 }), message: /retry after 3 s/, check: (o) => assert.equal(o.retryAfterSeconds, 3) },
   { name: 'upstream 418', kind: 'unexpected_status', setup: () => emu.faults.set({ forceStatus: 418 }), message: /unexpected status 418/ },
-  { name: 'garbage body', kind: 'unexpected_body', setup: () => emu.faults.set({ garbageBody: true }), message: /not a JWT as a JSON string \(content-type text\/html/ },
+  { name: 'garbage body', kind: 'unexpected_body', setup: () => emu.faults.set({ garbageBody: true }), message: /not a JWT as a JSON string \(text\/html/ },
   { name: 'slow beyond the headers timeout', kind: 'timeout', setup: () => emu.faults.set({ latencyMs: 1000 }), message: /did not answer within 400 ms/ },
   { name: 'hang', kind: 'timeout', setup: () => emu.faults.set({ hang: true }), message: /within 400 ms/ },
   { name: 'connection reset', kind: 'network_error', setup: () => emu.faults.set({ reset: true }), message: /closed the connection|could not be reached/ },

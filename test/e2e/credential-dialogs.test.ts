@@ -67,6 +67,12 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   await dialog.getByText('the upstream must use https').waitFor();
   assert.equal(await dialog.getByLabel('Custom upstream URL').getAttribute('aria-invalid'), 'true');
   assert.equal(await dialog.getByRole('alert').count(), 0, 'a field error is not told twice');
+  // A new upstream needs the secret again (it is bound to its client id and upstream): the dialog asks for it.
+  await dialog.getByLabel('Custom upstream URL').fill('https://frame.example.com');
+  await dialog.getByText(/enter it again to change either/).waitFor();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByText('enter the client secret again to change the client id or upstream').waitFor();
+  assert.equal(await dialog.getByLabel('Client secret').getAttribute('aria-invalid'), 'true');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   // A pasted token URL is checked in the page; the problem goes once the field is cleared.

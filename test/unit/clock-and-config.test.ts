@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { clockOffsetSeconds, describeOffset } from '../../server/upstream/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { normaliseUpstream } from '../../server/services/upstreams.js';
+import { AllowedHosts } from '../../server/upstream/address-policy.js';
 
 test('clock offset is the server time minus the midpoint of the round trip', () => {
   const sent = Date.parse('2026-01-01T00:00:00.000Z');
@@ -37,7 +38,8 @@ test('configuration defaults and clear messages for bad values', () => {
 
 test('upstreams must be https, except loopback http for a local emulator', () => {
   assert.deepEqual(normaliseUpstream('https://api.console.nutanix.com/'), { ok: true, url: 'https://api.console.nutanix.com' });
-  assert.deepEqual(normaliseUpstream('http://127.0.0.1:8090'), { ok: true, url: 'http://127.0.0.1:8090' });
+  assert.match((normaliseUpstream('http://127.0.0.1:8090') as { message: string }).message, /loopback.*UPSTREAM_ALLOW_HOSTS=127\.0\.0\.1:8090/);
+  assert.deepEqual(normaliseUpstream('http://127.0.0.1:8090', new AllowedHosts(['127.0.0.1:8090'])), { ok: true, url: 'http://127.0.0.1:8090' });
   assert.equal(normaliseUpstream('builtin:emulator').ok, true);
   assert.match((normaliseUpstream('http://example.com') as { message: string }).message, /must use https/);
   assert.match((normaliseUpstream('https://u:p@example.com') as { message: string }).message, /user name or password/);
