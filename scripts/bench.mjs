@@ -44,7 +44,7 @@ writeFileSync(emulatorConfig, JSON.stringify({ credentials: [{ clientId, clientS
 const quiet = { ...process.env, LOG_LEVEL: 'warn' };
 const emulator = spawn(process.execPath, ['dist/server/emulator/main.js', '--config', emulatorConfig, '--port', String(emulatorPort), '--control'], { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] });
 const owner = { email: 'bench@example.test', password: `bench-${randomUUID()}` };
-const server = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', SAT_OWNER_EMAIL: owner.email, SAT_OWNER_PASSWORD: owner.password }, stdio: ['ignore', 'ignore', 'inherit'] });
+const server = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`, SAT_OWNER_EMAIL: owner.email, SAT_OWNER_PASSWORD: owner.password }, stdio: ['ignore', 'ignore', 'inherit'] });
 const emulatorBase = `http://127.0.0.1:${emulatorPort}`;
 const base = `http://127.0.0.1:${port}`;
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
