@@ -3,6 +3,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PrismaClient } from './generated/client.js';
+import { inUnitOfWork, isolatingAdapter, transactionalClient } from './unit-of-work.js';
 
 export type Db = PrismaClient;
 export type Connection = BetterSqlite3.Database;
@@ -28,7 +29,7 @@ export async function openDatabase(dbFile: string): Promise<Db> {
     async connect(): Promise<SqlDriverAdapter> {
       const adapter = await factory.connect();
       connection = (adapter as unknown as { client: Connection }).client;
-      return adapter;
+      return isolatingAdapter(adapter, connection);
     },
   };
   const prisma = new PrismaClient({ adapter: capturing });
@@ -40,9 +41,12 @@ export async function openDatabase(dbFile: string): Promise<Db> {
   // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, not a process crash.
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
+  // Services hold the transactional view: inside a unit of work it is that unit's transaction.
+  const db = transactionalClient(prisma);
+  connections.set(db, connection);
   connections.set(prisma, connection);
   checkpointInBackground(connection);
-  return prisma;
+  return db;
 }
 
 /**
@@ -83,6 +87,8 @@ export function commitDurably<T>(connection: Connection, fn: () => T): T {
  * plain queries on the same connection, so a write made during someone's transaction would join it.
  */
 export async function writeOutsideTransactions<T>(connection: Connection, write: () => T): Promise<T> {
+  // Inside a unit of work this would wait for its own transaction: a programming error, said at once.
+  if (inUnitOfWork()) throw new Error('a queued write was asked for inside a unit of work (audit rows of a database-only action complete inside it)');
   while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
   return write();
 }

@@ -148,5 +148,12 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
       response: { 200: VerifyResponse, ...errorResponses(404, 413, 415, 503) },
     },
     config: { permission: 'credential:verify' },
-  }, async (request) => audit.around({ action: 'credential.verified', target: request.params.id, providerId: request.body.providerId ?? null }, () => mint.verify(request.params.id, request.body.providerId), (r) => ({ signature: r.signature, outcome: r.outcome, providerId: r.providerId })));
+  }, async (request) =>
+    audit.aroundCall(
+      { action: 'credential.verified', target: request.params.id, providerId: request.body.providerId ?? null },
+      () => mint.verify(request.params.id, request.body.providerId),
+      (r) => ({ signature: r.signature, outcome: r.outcome, providerId: r.providerId }),
+      (r) => `The credential set was verified with one signed call to the upstream (${r.outcome}, provider ${r.providerName})`,
+    ),
+  );
 }

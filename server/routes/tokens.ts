@@ -89,7 +89,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
     config: { permission: 'token:mint', providerScoped: true },
   }, async (request) =>
     // The row never holds the pasted signature: it may be a valid one.
-    opts.services.audit.around({ action: 'signature.compared', providerId: request.params.id, detail: { timestamp: request.body.timestamp } }, () => opts.services.signatures.compare(request.params.id, request.body), (r) => ({ match: r.match, problems: r.problems.map((p) => p.input) })),
+    opts.services.audit.aroundCall({ action: 'signature.compared', providerId: request.params.id, detail: { timestamp: request.body.timestamp } }, () => opts.services.signatures.compare(request.params.id, request.body), (r) => ({ match: r.match, problems: r.problems.map((p) => p.input) })),
   );
 
   const TokenBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 16384, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'A compact JWT' }) }, { additionalProperties: false });

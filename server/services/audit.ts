@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 import { AppError } from '../http/errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
 
@@ -72,9 +73,17 @@ function storedDate(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '+00:00');
 }
 
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 function unavailable(err: unknown): AppError {
-  const reason = err instanceof Error ? err.message : String(err);
-  return new AppError('audit/unavailable', `The audit log could not be written (${reason}); nothing was done. Check the data directory's disk and permissions.`);
+  return new AppError('audit/unavailable', `The audit log could not be written (${reasonOf(err)}); nothing was done. Check the data directory's disk and permissions.`);
+}
+
+/** For an action already done (an upstream call) whose row could not be completed: the answer says so. */
+export function doneButUnaudited(done: string, err: unknown): AppError {
+  return new AppError('audit/unavailable', `${done}, but its audit row could not be completed (${reasonOf(err)}), so the result is withheld. Check the data directory's disk and permissions.`);
 }
 
 export class AuditService {
@@ -130,20 +139,23 @@ export class AuditService {
    * result reaches anyone.
    */
   finish(seq: number, outcome: string, detail?: Record<string, unknown>, opts: { durable?: boolean } = {}): Promise<void> {
-    return this.enqueue(() => {
-      const s = this.prepared();
-      // The row as begin() wrote it; read back only if this process did not write it.
-      const row = this.inFlight.get(seq) ?? (s.get.get(seq) as AuditRow | undefined);
-      if (!row || ('hash' in row && row.hash !== null)) throw new Error(`audit row ${seq} is missing or already complete`);
-      const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
-      this.chainTail ??= (s.last.get() as { chainIndex: number | bigint; hash: string } | undefined) ?? { chainIndex: 0, hash: GENESIS_HASH };
-      const chainIndex = Number(this.chainTail.chainIndex) + 1;
-      const prevHash = this.chainTail.hash;
-      const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
-      if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1) throw new Error(`audit row ${seq} could not be completed`);
-      this.chainTail = { chainIndex, hash };
-      this.inFlight.delete(seq);
-    }, opts.durable ?? true);
+    return this.enqueue(() => this.completeRow(seq, outcome, detail), opts.durable ?? true);
+  }
+
+  /** Completes a row on the connection, in whatever transaction is open there; links it into the chain. */
+  private completeRow(seq: number, outcome: string, detail?: Record<string, unknown>): void {
+    const s = this.prepared();
+    // The row as begin() wrote it; read back only if this process did not write it.
+    const row = this.inFlight.get(seq) ?? (s.get.get(seq) as AuditRow | undefined);
+    if (!row || ('hash' in row && row.hash !== null)) throw new Error(`audit row ${seq} is missing or already complete`);
+    const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
+    this.chainTail ??= (s.last.get() as { chainIndex: number | bigint; hash: string } | undefined) ?? { chainIndex: 0, hash: GENESIS_HASH };
+    const chainIndex = Number(this.chainTail.chainIndex) + 1;
+    const prevHash = this.chainTail.hash;
+    const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
+    if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1) throw new Error(`audit row ${seq} could not be completed`);
+    this.chainTail = { chainIndex, hash };
+    this.inFlight.delete(seq);
   }
 
   /**
@@ -216,10 +228,44 @@ export class AuditService {
   }
 
   /**
-   * Runs an action under one audit row: nothing happens unless the row is written first; the row is then
-   * completed with "ok" (plus `after(result)`) or the error's code, and the error is passed on.
+   * Runs a database-only action under one audit row: nothing happens unless the row is written first, and
+   * the action's writes and the row's completion ("ok" plus `after(result)`) commit in one transaction, so
+   * both happen or neither. On failure the row is completed with the error's code and the error passed on.
+   * The act must not call the upstream or do slow work: other writers wait for its transaction (aroundCall).
    */
   async around<T>(input: AuditInput, act: () => Promise<T>, after?: (result: T) => Record<string, unknown>): Promise<T> {
+    const seq = await this.begin(input);
+    let completedInTransaction = false;
+    let result: T;
+    try {
+      result = await unitOfWork(this.db, async () => {
+        const value = await act();
+        try {
+          this.completeRow(seq, 'ok', after?.(value));
+        } catch (err) {
+          // The action's writes roll back with it: "nothing was done" is the truth.
+          throw unavailable(err);
+        }
+        completedInTransaction = true;
+        return value;
+      });
+    } catch (err) {
+      // Rolled back: a completion made in the transaction is not on disk, nor the chain tail it set.
+      if (completedInTransaction) this.chainTail = undefined;
+      await this.finish(seq, err instanceof AppError ? err.code : 'internal/error').catch(() => {});
+      throw err;
+    }
+    // Committed with synchronous=NORMAL; the row is on disk before the answer, like every other row.
+    await this.syncNow().catch(() => {});
+    return result;
+  }
+
+  /**
+   * Runs an action that calls the upstream (or does slow work outside the database) under one audit row,
+   * written before it (fail closed). The call cannot be undone, so when its row cannot be completed the
+   * answer says what was done and that the result is withheld (`done` describes it).
+   */
+  async aroundCall<T>(input: AuditInput, act: () => Promise<T>, after?: (result: T) => Record<string, unknown>, done: (result: T) => string = () => 'The action was done'): Promise<T> {
     const seq = await this.begin(input);
     let result: T;
     try {
@@ -228,7 +274,11 @@ export class AuditService {
       await this.finish(seq, err instanceof AppError ? err.code : 'internal/error').catch(() => {});
       throw err;
     }
-    await this.finish(seq, 'ok', after?.(result));
+    try {
+      await this.finish(seq, 'ok', after?.(result));
+    } catch (err) {
+      throw doneButUnaudited(done(result), err);
+    }
     return result;
   }
 

@@ -11,6 +11,7 @@ import type { CredentialView } from '../api-types.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
 import { AllowedHosts } from '../upstream/address-policy.js';
+import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 
 export interface CredentialInput {
   name: string;
@@ -144,8 +145,8 @@ export class CredentialService {
   async create(input: CredentialInput): Promise<CredentialView> {
     const data = this.newRowData(input, 'console');
     const row = await this.uniqueOrThrow(data.name, () => this.db.credentialSet.create({ data, include: withCount }));
-    this.changed();
-    this.syncEmulator(row, new Secret(input.clientSecret));
+    nowAndAtEnd(this.changed);
+    await afterCommit(() => this.syncEmulator(row, new Secret(input.clientSecret)));
     return toCredentialView(row);
   }
 
@@ -174,10 +175,12 @@ export class CredentialService {
       ...(patch.clientSecret !== undefined ? { ...this.sealFor({ id, clientId, upstreamUrl }, patch.clientSecret), secretSetAt: new Date(), secretSetBy: 'console' } : {}),
     };
     const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.credentialSet.update({ where: { id }, data, include: withCount }));
-    this.changed();
-    if (before.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeCredential(before.clientId);
-    this.syncEmulator(row, this.openSecret(row));
-    if (before.upstreamUrl === BUILTIN_EMULATOR || row.upstreamUrl === BUILTIN_EMULATOR) await this.syncProvidersOf(id);
+    nowAndAtEnd(this.changed);
+    await afterCommit(async () => {
+      if (before.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeCredential(before.clientId);
+      this.syncEmulator(row, this.openSecret(row));
+      if (before.upstreamUrl === BUILTIN_EMULATOR || row.upstreamUrl === BUILTIN_EMULATOR) await this.syncProvidersOf(id);
+    });
     return toCredentialView(row);
   }
 
@@ -189,8 +192,8 @@ export class CredentialService {
       data: { ...this.sealFor(before, secret), secretSetAt: new Date(), secretSetBy: 'console' },
       include: withCount,
     });
-    this.changed();
-    this.syncEmulator(row, new Secret(secret));
+    nowAndAtEnd(this.changed);
+    await afterCommit(() => this.syncEmulator(row, new Secret(secret)));
     return toCredentialView(row);
   }
 
@@ -215,12 +218,14 @@ export class CredentialService {
       if (how.providers === 'delete') await tx.provider.deleteMany({ where: { credentialSetId: id } });
       await tx.credentialSet.delete({ where: { id } });
     });
-    this.changed();
-    if (row.upstreamUrl === BUILTIN_EMULATOR) {
-      this.emulator.removeCredential(row.clientId);
-      if (how.providers === 'delete' || target?.upstreamUrl !== BUILTIN_EMULATOR) for (const p of row.providers) this.emulator.removeProvider(p);
-    }
-    if (target) await this.syncProvidersOf(target.id);
+    nowAndAtEnd(this.changed);
+    await afterCommit(async () => {
+      if (row.upstreamUrl === BUILTIN_EMULATOR) {
+        this.emulator.removeCredential(row.clientId);
+        if (how.providers === 'delete' || target?.upstreamUrl !== BUILTIN_EMULATOR) for (const p of row.providers) this.emulator.removeProvider(p);
+      }
+      if (target) await this.syncProvidersOf(target.id);
+    });
     return { deletedProviders: how.providers === 'delete' ? count : 0, movedProviders: how.providers === 'move' ? count : 0 };
   }
 

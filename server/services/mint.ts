@@ -13,7 +13,7 @@ import type { CredentialService } from './credentials.js';
 import type { ProviderRow, ProviderService } from './providers.js';
 import type { HistoryService } from './history.js';
 import type { Secret } from '../crypto/secret.js';
-import type { AuditService } from './audit.js';
+import { doneButUnaudited, type AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
 import { BUILTIN_EMULATOR } from './upstreams.js';
 import { actorLabel, currentContext } from '../auth/context.js';
@@ -84,12 +84,17 @@ export class MintService {
     const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
     const claims = decoded?.claims;
     const code = outcomeCode(outcome);
-    await this.audit.finish(seq, code, {
-      jti: claims?.jti ?? null,
-      sub: claims?.sub ?? null,
-      exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
-      latencyMs: outcome.latencyMs,
-    }, { durable });
+    try {
+      await this.audit.finish(seq, code, {
+        jti: claims?.jti ?? null,
+        sub: claims?.sub ?? null,
+        exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
+        latencyMs: outcome.latencyMs,
+      }, { durable });
+    } catch (err) {
+      // The upstream was called and cannot be undone: say so, and keep the token back.
+      throw doneButUnaudited(outcome.kind === 'ok' ? `The upstream minted a token (jti ${claims?.jti ?? 'unknown'})` : `The upstream was called (${code})`, err);
+    }
     return { outcome, decoded, code };
   }
 

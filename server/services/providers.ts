@@ -6,6 +6,7 @@ import type { CredentialSet, Provider } from '../db/generated/client.js';
 import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { AppError } from '../http/errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
+import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 import type { ProviderView } from '../api-types.js';
 import { BUILTIN_EMULATOR, environmentOf, upstreamLabel } from './upstreams.js';
 
@@ -182,8 +183,8 @@ export class ProviderService {
     await this.credentialOrThrow(input.credentialSetId);
     const data = this.newRowData(input);
     const row = await this.uniqueOrThrow(data.name, () => this.db.provider.create({ data, include: { credentialSet: true } }));
-    this.invalidate();
-    this.syncEmulator(row);
+    nowAndAtEnd(() => this.invalidate());
+    await afterCommit(() => this.syncEmulator(row));
     return this.toView(row);
   }
 
@@ -200,17 +201,21 @@ export class ProviderService {
       ...(patch.credentialSetId !== undefined ? { credentialSetId: patch.credentialSetId } : {}),
     };
     const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.provider.update({ where: { id }, data, include: { credentialSet: true } }));
-    this.invalidate();
-    if (before.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(before);
-    this.syncEmulator(row);
+    nowAndAtEnd(() => this.invalidate());
+    await afterCommit(() => {
+      if (before.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(before);
+      this.syncEmulator(row);
+    });
     return this.toView(row);
   }
 
   async remove(id: string): Promise<void> {
     const row = await this.getRow(id);
     await this.db.provider.delete({ where: { id } });
-    this.invalidate();
-    if (row.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(row);
+    nowAndAtEnd(() => this.invalidate());
+    await afterCommit(() => {
+      if (row.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(row);
+    });
   }
 
   async firstOf(credentialSetId: string): Promise<Provider | null> {

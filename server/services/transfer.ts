@@ -11,6 +11,7 @@ import type { CredentialService } from './credentials.js';
 import { parseTags, type ProviderService } from './providers.js';
 import type { CredentialSet } from '../db/generated/client.js';
 import { normaliseUpstream } from './upstreams.js';
+import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 
 export const EXPORT_FORMAT = 'sat-playground/export';
 export const EXPORT_VERSION = 1;
@@ -135,8 +136,8 @@ export class TransferService {
     }
     if (dryRun) return report;
     await this.apply(credPlan, provPlan, new Map([...existingCreds.values()].map((c) => [c.name, c.id])));
-    this.providers.invalidate();
-    await this.credentials.syncBuiltinEmulator();
+    nowAndAtEnd(() => this.providers.invalidate());
+    await afterCommit(() => this.credentials.syncBuiltinEmulator().then(() => undefined));
     return { ...report, applied: true };
   }
 

@@ -105,7 +105,8 @@ export class UserService {
       await this.audit.record({ action: 'auth.sign_in', outcome: 'auth/throttled', detail: { email, reason: 'too many attempts from this address' } });
       throw new AppError('auth/throttled', `Too many sign-in attempts from this address; try again in ${Math.ceil(waitMs / 60_000)} minute(s).`, undefined, { retryAfterSeconds: Math.ceil(waitMs / 1000) });
     }
-    return this.audit.around({ action: 'auth.sign_in', detail: { email } }, () => this.checkPassword(email, password, now, meta), (result) => ({ userId: result.session.userId }));
+    // Not one transaction: a refused attempt's failure count must stay written, and argon2 takes tens of ms.
+    return this.audit.aroundCall({ action: 'auth.sign_in', detail: { email } }, () => this.checkPassword(email, password, now, meta), (result) => ({ userId: result.session.userId }), () => 'You were signed in');
   }
 
   private async checkPassword(email: string, password: string, now: number, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
