@@ -9,7 +9,7 @@
 //   - cold start to ready (fresh and existing data directory), idle RSS, and the SPA's first-load size.
 // Writes docs/benchmarks.md. Needs `npm run build` (npm run bench runs it when sources changed).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
@@ -42,9 +42,11 @@ const providerName = `secure-anon-${randomUUID()}`;
 const emulatorConfig = join(dataDir, 'emulator.json');
 writeFileSync(emulatorConfig, JSON.stringify({ credentials: [{ clientId, clientSecret: secret, grants: '*' }], providers: [{ level: 'account', entityId, name: providerName, tokenDurationMinutes: 60 }] }));
 const quiet = { ...process.env, LOG_LEVEL: 'warn' };
+/** The operator token the bench reads the console's metrics with. */
+const BENCH_OPS_TOKEN = randomBytes(24).toString('hex');
 const emulator = spawn(process.execPath, ['dist/server/emulator/main.js', '--config', emulatorConfig, '--port', String(emulatorPort), '--control'], { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] });
 const owner = { email: 'bench@example.test', password: `bench-${randomUUID()}` };
-const server = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`, SAT_OWNER_EMAIL: owner.email, SAT_OWNER_PASSWORD: owner.password }, stdio: ['ignore', 'ignore', 'inherit'] });
+const server = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`, OPS_TOKEN: BENCH_OPS_TOKEN, SAT_OWNER_EMAIL: owner.email, SAT_OWNER_PASSWORD: owner.password }, stdio: ['ignore', 'ignore', 'inherit'] });
 const emulatorBase = `http://127.0.0.1:${emulatorPort}`;
 const base = `http://127.0.0.1:${port}`;
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
@@ -141,7 +143,7 @@ function commitCost(dir, n = 1000) {
 
 /** The console's audit transactions so far, from /api/metrics: total seconds and count, synced or not. */
 async function auditCommits() {
-  const res = await request(`${base}/api/metrics`, { dispatcher: agent });
+  const res = await request(`${base}/api/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${BENCH_OPS_TOKEN}` } });
   const text = await res.body.text();
   const read = (series, synced) => Number(new RegExp(`^sat_audit_commit_seconds_${series}\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   return { synced: { sum: read('sum', 'true'), count: read('count', 'true') }, unsynced: { sum: read('sum', 'false'), count: read('count', 'false') } };

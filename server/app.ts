@@ -13,6 +13,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { installJsonParser } from './http/json-body.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installAuth } from './http/auth-hook.js';
+import { installHostCheck, type HostPolicy } from './http/host-check.js';
 import { lazySchemas } from './http/lazy-schemas.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
@@ -45,6 +46,10 @@ export interface AppOptions {
   trustProxy?: boolean | string | undefined;
   /** A client must send its request headers within this time (slow-header clients are dropped). */
   headersTimeoutMs?: number | undefined;
+  /** Which Host names the console answers to (DNS rebinding); every name when absent. */
+  hostPolicy?: HostPolicy | undefined;
+  /** The operator's bearer token for /api/metrics and /api/ready/detail (OPS_TOKEN). */
+  opsToken?: string | undefined;
 }
 
 /** Redaction for every log line: credentials and tokens never reach the log. */
@@ -162,7 +167,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   closeConnectionsAsTheyIdle(app);
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
-  installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit });
+  if (opts.hostPolicy) installHostCheck(app, opts.hostPolicy);
+  installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit, opsToken: opts.opsToken });
+  // Every answer names its request, so a person can quote it and the audit row of the action can be found.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
   // Every error answer counts, whichever route or hook gave it.
   app.addHook('onResponse', (_request, reply, done) => {
     if (reply.errorCode) opts.services.metrics.errors.inc({ code: reply.errorCode });
@@ -176,7 +187,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
         description: 'Console API for Frame Secure Anonymous Tokens, and the built-in Frame SAT emulator (under /emulator). Sign in with POST /api/session; send the session cookie and, on changes, X-CSRF-Token. The token broker (/api/v1/...) takes an API key as Authorization: Bearer.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A token-broker API key (satk_...)' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A token-broker API key (satk_...)' },
+          opsToken: { type: 'http', scheme: 'bearer', description: "The operator's OPS_TOKEN (metrics, detailed readiness)" },
+        },
+      },
     },
   });
   // Swagger UI (only /docs) brings its own policy: hashes for its scripts, but it sets inline styles at run

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp, EMULATOR_PREFIX } from './app.js';
+import { hostPolicy as hostPolicyFor } from './http/host-check.js';
 import type { ConsoleConfig } from './config.js';
 import { loadKeyRing } from './crypto/master-key.js';
 import { applyMigrations } from './db/migrator.js';
@@ -49,6 +50,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
   let baseUrl: string | undefined;
   let app: FastifyInstance | undefined;
+  const hostPolicy = hostPolicyFor(config.publicUrls, config.host);
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'a history row could not be written');
   const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, maxSkewSeconds: config.upstreamMaxSkewSeconds, allowHosts: config.upstreamAllowHosts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now });
   app = await buildApp({
@@ -59,8 +61,11 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     headersTimeoutMs: config.headersTimeoutMs,
+    hostPolicy,
+    opsToken: config.opsToken,
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
+  if (hostPolicy.names === 'any') app.log.warn(`PUBLIC_URL is not set and the console listens on ${config.host}: requests for any Host name are served. Set PUBLIC_URL to the URL people use, so a page elsewhere cannot reach the console through DNS rebinding.`);
   // Expired sessions and audit rows past retention go at start and every six hours.
   const housekeeping = async () => {
     await services.sessions.purgeExpired();

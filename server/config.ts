@@ -5,6 +5,7 @@ import { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS } from './upstream/client.js
 import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './emulator/contract.js';
 import type { MasterKeyEnv } from './crypto/master-key.js';
 import { parseAllowHosts } from './upstream/address-policy.js';
+import { parsePublicUrls } from './http/host-check.js';
 
 export interface ConsoleConfig {
   host: string;
@@ -23,6 +24,10 @@ export interface ConsoleConfig {
   trustProxy: boolean | string;
   headersTimeoutMs: number;
   sessionTimeouts: { idleMs: number; absoluteMs: number };
+  /** The URLs the console is reached at (PUBLIC_URL); its Host names are the only ones served. */
+  publicUrls: string[];
+  /** Bearer token for /api/metrics and /api/ready/detail. */
+  opsToken: string | undefined;
   /** The owner to create on a database with no user (unattended installs). */
   owner: { email: string; password: string } | null;
 }
@@ -50,6 +55,8 @@ export const ENV_VARS = {
   SESSION_IDLE_MINUTES: 'A session ends after this long without a request (default 30)',
   SESSION_ABSOLUTE_HOURS: 'A session ends this long after sign-in, however active (default 12)',
   HTTP_HEADERS_TIMEOUT_MS: 'A client must send its request headers within this time, or is dropped (default 10000)',
+  PUBLIC_URL: 'The URL(s) people reach the console at, comma-separated (e.g. https://sat.example.com); requests for any other Host name are refused (421). Unset: loopback names only when HOST is loopback, any name otherwise',
+  OPS_TOKEN: 'Bearer token (16+ characters) for /api/metrics and /api/ready/detail, e.g. for Prometheus; without it only signed-in owners and admins read them',
   TRUST_PROXY: 'Behind a TLS-terminating reverse proxy: true, or its addresses (comma-separated IPs/CIDRs); then X-Forwarded-Proto/For decide https (Secure cookies) and client IPs (default false)',
 } as const;
 
@@ -90,6 +97,13 @@ function ownerFrom(env: Env): { email: string; password: string } | null {
   return { email, password };
 }
 
+function opsToken(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (value.length < 16) throw new Error('OPS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)');
+  return value;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): ConsoleConfig {
@@ -119,6 +133,8 @@ export function loadConfig(env: Env = process.env): ConsoleConfig {
     headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 120_000),
     sessionTimeouts: { idleMs: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000, absoluteMs: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000 },
     owner: ownerFrom(env),
+    publicUrls: parsePublicUrls(env.PUBLIC_URL),
+    opsToken: opsToken(env.OPS_TOKEN),
     masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID, SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS },
   };
 }

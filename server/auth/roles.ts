@@ -10,7 +10,8 @@ export function isRole(value: unknown): value is Role {
 }
 
 /**
- * 'public' needs nothing; 'session' needs any signed-in user; 'broker:mint' is for API keys only.
+ * 'public' needs nothing; 'session' needs any signed-in user; 'broker:mint' is for API keys only; 'ops:read'
+ * (metrics, detailed readiness) also takes the operator's OPS_TOKEN as a bearer token, for scrapers.
  * Support's permissions apply only on the providers they are granted (routes marked providerScoped, and
  * lists filtered by the grants).
  */
@@ -18,12 +19,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: [
     'credential:read', 'credential:write', 'credential:verify', 'provider:read', 'provider:write', 'token:mint', 'token:check',
     'history:read', 'preset:read', 'preset:write', 'config:export', 'config:import', 'user:read', 'user:manage', 'audit:read',
-    'audit:manage', 'apikey:manage',
+    'audit:manage', 'apikey:manage', 'ops:read',
   ],
   admin: [
     'credential:read', 'credential:write', 'credential:verify', 'provider:read', 'provider:write', 'token:mint', 'token:check',
     'history:read', 'preset:read', 'preset:write', 'config:export', 'config:import', 'user:read', 'user:manage', 'audit:read',
-    'apikey:manage',
+    'apikey:manage', 'ops:read',
   ],
   support: ['provider:read', 'token:mint', 'token:check', 'history:read', 'preset:read'],
   viewer: ['provider:read', 'preset:read'],

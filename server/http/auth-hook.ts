@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
+import { sha256Hex } from '../crypto/digest.js';
 import { sessionTokenFrom } from './cookies.js';
 import { roleAllows } from '../auth/roles.js';
 import { runInContext, type Principal } from '../auth/context.js';
@@ -28,7 +29,15 @@ export function crossSiteProblem(request: FastifyRequest): string | null {
   return null;
 }
 
-export function installAuth(app: FastifyInstance, deps: { sessions: SessionService; apiKeys: ApiKeyService; audit: AuditService }): void {
+function bearerOf(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  return typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
+}
+
+export function installAuth(app: FastifyInstance, deps: { sessions: SessionService; apiKeys: ApiKeyService; audit: AuditService; opsToken?: string | undefined }): void {
+  // Compared as digests, so the comparison takes the same time whatever the length of what was sent.
+  const opsDigest = deps.opsToken ? sha256Hex(deps.opsToken) : null;
+
   app.decorateRequest('principal', null as never);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -45,9 +54,14 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
       return;
     }
 
+    if (permission === 'ops:read' && opsDigest && request.headers.authorization) {
+      if (!constantTimeEqual(opsDigest, sha256Hex(bearerOf(request)))) throw new AppError('auth/invalid_key', 'Send the operator token (OPS_TOKEN) as "Authorization: Bearer <token>", or sign in as an owner or admin.');
+      request.principal = { kind: 'system', name: 'ops' };
+      return;
+    }
+
     if (permission === 'broker:mint') {
-      const auth = request.headers.authorization;
-      const key = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
+      const key = bearerOf(request);
       const found = key ? await deps.apiKeys.authenticate(key) : null;
       if (!found) throw new AppError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
       const principal: Principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };

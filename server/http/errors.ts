@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   'request/malformed_json': 400,
   'request/too_large': 413,
   'request/unsupported_media_type': 415,
+  'request/bad_host': 421,
   'route/not_found': 404,
   'credential/not_found': 404,
   'credential/duplicate_name': 409,

@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'audit:manage',
   'apikey:manage',
   'broker:mint',
+  'ops:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

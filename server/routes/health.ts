@@ -31,14 +31,31 @@ const ReadinessSchema = Type.Object({
 
 export async function readinessRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const expected = shippedMigrations(MIGRATIONS_DIR);
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/ready', {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  // For load balancers and probes, unauthenticated: ready or not, nothing about the console's insides.
+  const Minimal = Type.Object({ ready: Type.Boolean() });
+  api.get('/api/ready', {
     schema: {
       tags: ['operations'],
-      summary: 'Readiness: database reachable, migrations applied, upstream clock offsets (503 when not ready)',
+      summary: 'Readiness for probes: 200 {ready: true}, or 503 (details at /api/ready/detail)',
+      querystring: NoQuery,
+      response: { ...errorResponses(), 200: Minimal, 503: Minimal },
+    },
+    config: { permission: 'public' },
+  }, async (_request, reply) => {
+    const state = readiness(opts.services.db, expected, opts.services.upstream);
+    return reply.status(state.ready ? 200 : 503).send({ ready: state.ready });
+  });
+
+  api.get('/api/ready/detail', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Readiness in detail: database, migrations, each upstream\'s clock offset (OPS_TOKEN as Bearer, or an owner or admin session)',
+      security: [{ opsToken: [] }],
       querystring: NoQuery,
       response: { ...errorResponses(), 200: ReadinessSchema, 503: ReadinessSchema },
     },
-    config: { permission: 'public' },
+    config: { permission: 'ops:read' },
   }, async (_request, reply) => {
     const state = readiness(opts.services.db, expected, opts.services.upstream);
     return reply.status(state.ready ? 200 : 503).send(state);
@@ -50,10 +67,11 @@ export async function metricsRoutes(app: FastifyInstance, opts: { services: Serv
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/metrics', {
     schema: {
       tags: ['operations'],
-      summary: 'Prometheus metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs (labels carry provider ids, never names or secrets)',
+      summary: 'Prometheus metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs (labels carry provider ids, never names or secrets); OPS_TOKEN as Bearer, or an owner or admin session',
+      security: [{ opsToken: [] }],
       querystring: NoQuery,
       response: { 200: Type.String(), ...errorResponses() },
     },
-    config: { permission: 'public' },
+    config: { permission: 'ops:read' },
   }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.text()));
 }

@@ -5,6 +5,7 @@ import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
 import { IdParams, NoQuery, Uuid } from './common.js';
+import { tokenIdentity } from './tokens.js';
 import { actorLabel } from '../auth/context.js';
 
 const HistoryEntrySchema = Type.Object({
@@ -48,7 +49,11 @@ export async function playgroundRoutes(app: FastifyInstance, opts: { services: S
   api.get('/api/history/:id/token', {
     schema: { tags: ['history'], summary: 'A kept token, while it is valid', params: IdParams, querystring: NoQuery, response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(404, 410) } },
     config: { permission: 'history:read' },
-  }, async (request, reply) => reply.send({ token: await history.token(request.params.id, actorLabel(request.principal)) }));
+  }, async (request, reply) => {
+    // Reading a kept token is on record like minting it (the row never holds the token).
+    const token = await audit.aroundCall({ action: 'history.token_read', target: request.params.id }, () => history.token(request.params.id, actorLabel(request.principal)), (t) => tokenIdentity(t), () => 'The kept token was read');
+    return reply.send({ token });
+  });
 
   api.get('/api/providers/:id/presets', {
     schema: { tags: ['presets'], summary: "A provider's saved Playground parameters", params: IdParams, querystring: NoQuery, response: { 200: Type.Array(PresetSchema), ...errorResponses(404) } },

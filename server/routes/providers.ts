@@ -84,9 +84,9 @@ export async function providerRoutes(app: FastifyInstance, opts: { services: Ser
   });
 
   api.get('/api/provider-tags', {
-    schema: { tags: TAGS, summary: 'Every tag in use', querystring: NoQuery, response: { 200: Type.Array(Type.String()), ...errorResponses() } },
+    schema: { tags: TAGS, summary: 'Every tag in use on the providers you may see', querystring: NoQuery, response: { 200: Type.Array(Type.String()), ...errorResponses() } },
     config: { permission: 'provider:read' },
-  }, async () => providers.tags());
+  }, async (request) => providers.tags(providerScope(request.principal)));
 
   api.get('/api/providers/:id', {
     schema: { tags: TAGS, summary: 'One provider', params: IdParams, querystring: NoQuery, response: { 200: ProviderViewSchema, ...errorResponses(404) } },

@@ -7,6 +7,7 @@ import { AppError, errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { IdParams, NoQuery } from './common.js';
 import { SIGNATURE_PREFIX_LENGTH } from '../frame/signing.js';
+import { decodeJwt } from '../frame/jwt.js';
 import { SIGNATURE_INPUTS } from '../frame/signature-diagnosis.js';
 
 /** What was signed; never the whole signature (a bearer credential for every provider of the key). */
@@ -44,6 +45,13 @@ const MintResponse = Type.Object({
   request: SignedRequestSchema,
   historyId: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** What an audit row says of a token someone sent: its jti, sub and exp, never the token (it is a bearer). */
+export function tokenIdentity(token: string): { jti: unknown; sub: unknown; exp: unknown } {
+  const claims = decodeJwt(token)?.claims ?? {};
+  const short = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : typeof v === 'number' ? v : null);
+  return { jti: short(claims.jti), sub: short(claims.sub), exp: short(claims.exp) };
+}
 
 export async function tokenRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/tokens', {
@@ -104,7 +112,14 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       response: { 200: Type.Object({ status: Type.Enum(['valid', 'invalid', 'unavailable']), message: Type.String(), jwksUrl: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(404, 413, 415, 503) },
     },
     config: { permission: 'token:check', providerScoped: true },
-  }, async (request) => opts.services.tokenCheck.verifySignature(request.params.id, request.body.token));
+  }, async (request) =>
+    opts.services.audit.aroundCall(
+      { action: 'token.signature_checked', providerId: request.params.id, detail: tokenIdentity(request.body.token) },
+      () => opts.services.tokenCheck.verifySignature(request.params.id, request.body.token),
+      (r) => ({ status: r.status }),
+      (r) => `The token's signature was checked against the upstream's keys (${r.status})`,
+    ),
+  );
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/assertions', {
     schema: {
@@ -119,5 +134,12 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       },
     },
     config: { permission: 'token:check', providerScoped: true },
-  }, async (request) => opts.services.tokenCheck.assertions(request.params.id, request.body.token));
+  }, async (request) =>
+    opts.services.audit.aroundCall(
+      { action: 'token.checked', providerId: request.params.id, detail: tokenIdentity(request.body.token) },
+      () => opts.services.tokenCheck.assertions(request.params.id, request.body.token),
+      (r) => ({ accepted: r.accepted, status: r.status }),
+      (r) => `The token was sent to the upstream's /me/assertions (${r.accepted ? 'accepted' : 'refused'})`,
+    ),
+  );
 }

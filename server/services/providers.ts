@@ -222,9 +222,9 @@ export class ProviderService {
     return this.db.provider.findFirst({ where: { credentialSetId }, orderBy: { createdAt: 'asc' } });
   }
 
-  /** Every tag in use, for the filter menu. */
-  async tags(): Promise<string[]> {
-    const rows = await this.db.provider.findMany({ select: { tags: true } });
+  /** Every tag in use on the providers in scope, for the filter menu (a support user's grants limit it). */
+  async tags(scope: ReadonlySet<string> | 'all' = 'all'): Promise<string[]> {
+    const rows = await this.db.provider.findMany({ select: { tags: true }, ...(scope === 'all' ? {} : { where: { id: { in: [...scope] } } }) });
     return normaliseTags(rows.flatMap((r) => parseTags(r.tags)));
   }
 

@@ -38,7 +38,7 @@ test('a Date header a year ahead is not followed: verify says which clock is off
   assert.ok(Math.abs(verify.json.clockOffsetSeconds - YEAR) <= 2);
   assert.equal(signed(fake).length, 1, 'one signature, dated by our own clock, and no retry with the year-ahead time');
 
-  const ready = await http<{ upstreams: { upstream: string; withinBound: boolean; offsetSeconds: number; message: string }[] }>('GET', `${app.url}/api/ready`);
+  const ready = await http<{ upstreams: { upstream: string; withinBound: boolean; offsetSeconds: number; message: string }[] }>('GET', `${app.url}/api/ready/detail`);
   const clock = ready.json.upstreams.find((u) => u.upstream === fake.url);
   assert.equal(clock?.withinBound, false, ready.text);
   assert.match(clock!.message, /this machine's clock or the upstream's is wrong/);
@@ -61,7 +61,7 @@ test('a Date header a year ahead is not followed: verify says which clock is off
   assert.equal(minted.status, 200, minted.text);
   const last = signed(fake).at(-1)!;
   assert.ok(Math.abs(drift(last) - 420) <= 2, `signed with the upstream's time: drift ${drift(last)}`);
-  assert.equal((await http<{ upstreams: { upstream: string; withinBound: boolean }[] }>('GET', `${app.url}/api/ready`)).json.upstreams.find((u) => u.upstream === fake.url)?.withinBound, true);
+  assert.equal((await http<{ upstreams: { upstream: string; withinBound: boolean }[] }>('GET', `${app.url}/api/ready/detail`)).json.upstreams.find((u) => u.upstream === fake.url)?.withinBound, true);
 
   for (const r of signed(fake)) assert.ok(Math.abs(drift(r)) <= 900 + 2, `a signature dated ${drift(r)} s from now left the console`);
 });

@@ -13,21 +13,27 @@ import { verifyAuditChain } from '../../server/cli/verify-audit.js';
 
 let app: TestConsole;
 let demo: { id: string };
+const OPS = 'ops-token-for-the-operations-test';
+const ops = { cookie: '', authorization: `Bearer ${OPS}` };
 
 before(async () => {
-  ({ app, demo } = await startWithDemo());
+  ({ app, demo } = await startWithDemo({ OPS_TOKEN: OPS }));
 });
+
 after(() => app?.stop());
 
 test('readiness: database, every migration applied, and the upstream clock offsets once measured', async () => {
-  const before = await http<{ ready: boolean; migrations: { applied: number; expected: number; missing: string[] }; upstreams: unknown[] }>('GET', `${app.url}/api/ready`, undefined, { cookie: '' });
+  const probe = await http('GET', `${app.url}/api/ready`, undefined, { cookie: '' });
+  assert.equal(probe.status, 200);
+  assert.deepEqual(probe.json, { ready: true }, 'the unauthenticated answer says nothing more');
+  const before = await http<{ ready: boolean; migrations: { applied: number; expected: number; missing: string[] }; upstreams: unknown[] }>('GET', `${app.url}/api/ready/detail`, undefined, ops);
   assert.equal(before.status, 200);
   assert.equal(before.json.ready, true);
   assert.ok(before.json.migrations.expected >= 4);
   assert.equal(before.json.migrations.applied, before.json.migrations.expected);
   assert.deepEqual(before.json.migrations.missing, []);
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).status, 200);
-  const after = await http<{ upstreams: { upstream: string; offsetSeconds: number }[] }>('GET', `${app.url}/api/ready`, undefined, { cookie: '' });
+  const after = await http<{ upstreams: { upstream: string; offsetSeconds: number }[] }>('GET', `${app.url}/api/ready/detail`, undefined, ops);
   assert.deepEqual(after.json.upstreams.map((u) => [u.upstream, u.offsetSeconds]), [[app.url, 0]]);
 });
 
@@ -35,7 +41,9 @@ test('metrics: mints by provider and outcome, upstream latency, errors by code, 
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, { metadata: [] })).status, 400);
   const job = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3 });
   for (let i = 0; i < 100 && (await http<{ state: string }>('GET', `${app.url}/api/bulk/${job.json.id}`)).json.state === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
-  const res = await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '' });
+  assert.equal((await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '' })).status, 401, 'not without the operator token or a session');
+  assert.equal((await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '', authorization: 'Bearer not-the-ops-token' })).status, 401);
+  const res = await http('GET', `${app.url}/api/metrics`, undefined, ops);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   const text = res.text;

@@ -13,7 +13,8 @@ import type { Permission } from '../../server/http/permissions.js';
 const ROUTES: Record<string, Permission> = {
   'GET /api/health': 'public',
   'GET /api/ready': 'public',
-  'GET /api/metrics': 'public',
+  'GET /api/ready/detail': 'ops:read',
+  'GET /api/metrics': 'ops:read',
   'GET /api/session': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'session',
