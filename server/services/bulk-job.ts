@@ -40,6 +40,8 @@ export class Job {
   checkedAt: number;
   /** The check in progress, shared by every worker that needs it. */
   checking: Promise<void> | null = null;
+  /** Set once the workers are done: a check finishing late no longer changes how the job ended. */
+  closing = false;
 
   constructor(
     readonly id: string,
@@ -57,7 +59,7 @@ export class Job {
 
   /** The first reason to stop wins; returns whether this call stopped the job. */
   stop(kind: StopKind, reason: string): boolean {
-    if (this.stopping || this.state !== 'running') return false;
+    if (this.stopping || this.closing) return false;
     this.stopping = { kind, reason };
     return true;
   }

@@ -3,11 +3,10 @@
 // together make at most BULK_MAX_CONCURRENT_CALLS upstream calls at a time, so interactive mints and the
 // console itself keep their latency; a running job answers to its owner's current rights.
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { launchLink } from '../frame/launch-link.js';
 import { bodiesFromCsv, bodyFromTemplate, BULK_MAX } from '../frame/bulk-template.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
@@ -19,11 +18,11 @@ import type { Metrics } from './metrics.js';
 import type { ProviderService } from './providers.js';
 import type { QuotaService } from './quota.js';
 import { actorLabel, currentContext, runInContext, type Principal } from '../auth/context.js';
-import { csvStream, type CsvColumn } from '../export/csv.js';
 import { CallLimiter } from './call-limiter.js';
 import { DEFAULT_BULK_LIMITS, type BulkLimits } from './bulk-limits.js';
 import { isStarter, mintRefusal, seesEveryJob, type MinterStatus, type Refusal } from './bulk-access.js';
-import { Job, runJob, type ResultLine, type StopKind } from './bulk-job.js';
+import { Job, runJob, type StopKind } from './bulk-job.js';
+import { resultStream } from './bulk-results.js';
 
 export interface BulkRequest {
   count?: number | undefined;
@@ -41,19 +40,6 @@ export const DEFAULT_BULK_CONCURRENCY = 8;
 export const MAX_BULK_CONCURRENCY = 32;
 
 const SYSTEM: Principal = { kind: 'system', name: 'system' };
-
-const RESULT_COLUMNS: readonly CsvColumn<ResultLine>[] = [
-  { header: 'row', cell: (r) => r.row },
-  { header: 'ok', cell: (r) => r.ok },
-  { header: 'token', cell: (r) => r.token },
-  { header: 'launch_link', cell: (r) => r.launchLink },
-  { header: 'exp', cell: (r) => r.exp },
-  { header: 'sub', cell: (r) => r.sub },
-  { header: 'email', cell: (r) => r.email },
-  { header: 'jti', cell: (r) => r.jti },
-  { header: 'error', cell: (r) => r.error },
-  { header: 'message', cell: (r) => r.message },
-];
 
 export interface BulkDeps {
   providers: ProviderService;
@@ -91,6 +77,7 @@ export class BulkService {
     const rows = this.rowSource(req);
     const link = req.launchLink?.trim() ? launchLink(req.launchLink, 'x.y.z', false) : null;
     if (link && !link.ok) throw new AppError('request/invalid', link.message, [{ field: 'launchLink', message: link.message }]);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const audited = { action: 'bulk.started', providerId, target: provider.name };
     const id = randomUUID();
     const concurrency = req.concurrency ?? DEFAULT_BULK_CONCURRENCY;
@@ -108,7 +95,6 @@ export class BulkService {
     }
     try {
       await this.deps.audit.record({ ...audited, outcome: 'ok', detail: { jobId: id, total: rows.total, concurrency } });
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     } catch (err) {
       this.jobs.delete(id);
       job.reservation.release();
@@ -159,6 +145,7 @@ export class BulkService {
     } catch (err) {
       job.noteFailure(0, 'internal/error', err instanceof Error ? err.message : String(err));
     } finally {
+      job.closing = true;
       clearInterval(watch);
       // The job is finished, for its viewers and its results download, only once its file is complete.
       out.end();
@@ -192,7 +179,7 @@ export class BulkService {
    * found a right gone. A look that fails stops the job too (fail closed).
    */
   private async mayGoOn(job: Job): Promise<boolean> {
-    if (job.stopping || job.state !== 'running') return false;
+    if (job.stopping || job.closing) return false;
     if (this.now() - job.checkedAt < RECHECK_MS) return true;
     job.checking ??= this.recheck(job).finally(() => (job.checking = null));
     await job.checking;
@@ -234,7 +221,7 @@ export class BulkService {
   /** Stops a running job (its starter, an owner or an admin); what was minted stays downloadable by its starter. */
   async cancel(id: string, principal: Principal): Promise<BulkJobView> {
     const job = this.visible(id, principal);
-    const wasRunning = job.state === 'running' && !job.stopping;
+    const wasRunning = !job.stopping && !job.closing;
     return this.deps.audit.around(
       { action: 'bulk.cancelled', providerId: job.provider.id, target: job.provider.name, detail: { jobId: id, startedBy: job.owner.email, wasRunning } },
       async () => {
@@ -283,26 +270,4 @@ export class BulkService {
   cancelAll(): void {
     for (const job of this.jobs.values()) this.stopJob(job, 'cancelled', 'Cancelled: the console is shutting down.');
   }
-}
-
-function resultStream(file: string, format: 'csv' | 'json'): Readable {
-  const lines = async function* (): AsyncGenerator<{ text: string; line: ResultLine }> {
-    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-      if (text) yield { text, line: JSON.parse(text) as ResultLine };
-    }
-  };
-  if (format === 'csv') {
-    return csvStream(RESULT_COLUMNS, (async function* () {
-      for await (const { line } of lines()) yield line;
-    })());
-  }
-  return Readable.from((async function* () {
-    let first = true;
-    yield '[';
-    for await (const { text } of lines()) {
-      yield `${first ? '' : ','}\n${text}`;
-      first = false;
-    }
-    yield '\n]\n';
-  })());
 }

@@ -82,10 +82,10 @@ export function createServices(deps: {
   const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, (id) => users.forSession(id), now);
   users.sessions = sessions;
   const apiKeys = new ApiKeyService(deps.db, audit, now);
+  const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
   const mint = new MintService(providers, credentials, upstream, audit, metrics, history);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
-  const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
   const bulk = new BulkService({ providers, mint, audit, metrics, quota, userStatus: (userId) => users.forSession(userId), dataDir: deps.dataDir, limits: deps.bulkLimits, now });
   const presets = new PresetService(deps.db, providers);
   return { credentials, providers, mint, transfer, tokenCheck, bulk, quota, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };

@@ -13,10 +13,11 @@
 //     reservation.release();                            // gives back whatever was not spent
 //   }
 //
-// (`reservation.settle(spent)` does both at once.) A bulk job reserves its whole count when it starts, so a
-// job that would not fit is refused before it mints anything, spends one per token, and releases the rest
-// when it stops, however it stops. reserve() is synchronous: the check and the taking cannot interleave
-// with another request's.
+// (`reservation.settle(spent)` does both at once.) The Playground reserves in its own path (MintService.mint),
+// not in MintService.auditedCall: bulk jobs call that too and reserve for themselves. A bulk job reserves its
+// whole count when it starts, so a job that would not fit is refused before it mints anything, spends one
+// per token, and releases the rest when it stops, however it stops. reserve() is synchronous: the check and
+// the taking cannot interleave with another request's.
 import type { Statement } from 'better-sqlite3';
 import { connectionOf, type Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
