@@ -88,18 +88,43 @@ export interface AssertionsResult {
 export interface BulkJobView {
   id: string;
   providerId: string;
-  state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** revoked: stopped because its owner lost the right to mint on the provider (disabled, role or grant). */
+  state: 'running' | 'done' | 'cancelled' | 'revoked' | 'failed';
   total: number;
   done: number;
   ok: number;
   failed: number;
   concurrency: number;
+  /** Email of the user who started it; only they may download its tokens. */
+  startedBy: string;
   startedAt: string;
   finishedAt: string | null;
   ratePerSecond: number;
   etaSeconds: number | null;
+  /** Why it stopped before its last row (cancelled by whom, revoked why, failed how); null otherwise. */
+  stopReason: string | null;
   /** The first failures, with their row and reason. */
   failures: { row: number; error: string; message: string }[];
+}
+
+/** A user's tokens today (UTC) against their role's daily limit; limit and remaining are null when there is none. */
+export interface TokenUsage {
+  day: string;
+  resetsAt: string;
+  /** Minted today, in the Playground and in bulk. */
+  used: number;
+  /** Held by running bulk jobs for the rows they have not minted yet. */
+  reserved: number;
+  limit: number | null;
+  remaining: number | null;
+}
+
+/** GET /api/quota: what the Bulk panel shows, e.g. "Today 1,234 of 20,000 tokens · 1 of 2 jobs running". */
+export interface QuotaView {
+  day: string;
+  resetsAt: string;
+  tokens: Pick<TokenUsage, 'used' | 'reserved' | 'limit' | 'remaining'>;
+  jobs: { running: number; limit: number };
 }
 
 export interface HistoryEntry {

@@ -52,7 +52,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   let app: FastifyInstance | undefined;
   const hostPolicy = hostPolicyFor(config.publicUrls, config.host);
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'a history row could not be written');
-  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, maxSkewSeconds: config.upstreamMaxSkewSeconds, allowHosts: config.upstreamAllowHosts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now });
+  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, maxSkewSeconds: config.upstreamMaxSkewSeconds, allowHosts: config.upstreamAllowHosts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now, bulkLimits: config.bulkLimits, dailyTokenLimits: config.dailyTokenLimits });
   app = await buildApp({
     services,
     emulator,

@@ -6,6 +6,7 @@ import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './emulator/contract.js';
 import type { MasterKeyEnv } from './crypto/master-key.js';
 import { parseAllowHosts } from './upstream/address-policy.js';
 import { parsePublicUrls } from './http/host-check.js';
+import { DEFAULT_BULK_LIMITS, DEFAULT_DAILY_TOKEN_LIMITS, type BulkLimits, type DailyTokenLimits } from './services/bulk-limits.js';
 
 export interface ConsoleConfig {
   host: string;
@@ -30,6 +31,8 @@ export interface ConsoleConfig {
   opsToken: string | undefined;
   /** The owner to create on a database with no user (unattended installs). */
   owner: { email: string; password: string } | null;
+  bulkLimits: BulkLimits;
+  dailyTokenLimits: DailyTokenLimits;
 }
 
 /** Documented in README.md ("Configuration"); keep the two in step. */
@@ -50,6 +53,11 @@ export const ENV_VARS = {
   EMULATOR_ENABLED: 'Serve the built-in Frame emulator under /emulator (default true)',
   EMULATOR_TIMESTAMP_WINDOW_SECONDS: `Accepted clock skew of the built-in emulator (default ${DEFAULT_TIMESTAMP_WINDOW_SECONDS})`,
   SEED_DEMO: 'Create a demo credential set and provider on an empty database (default true)',
+  TOKEN_QUOTA_PER_DAY_OWNER: `Tokens an owner may mint per UTC day, Playground and bulk together; 0 is no limit (default ${DEFAULT_DAILY_TOKEN_LIMITS.owner})`,
+  TOKEN_QUOTA_PER_DAY_ADMIN: `The same for an admin (default ${DEFAULT_DAILY_TOKEN_LIMITS.admin})`,
+  TOKEN_QUOTA_PER_DAY_SUPPORT: `The same for a support user (default ${DEFAULT_DAILY_TOKEN_LIMITS.support})`,
+  BULK_MAX_RUNNING_JOBS: `Bulk jobs one user may run at once (default ${DEFAULT_BULK_LIMITS.maxRunningJobsPerUser})`,
+  BULK_MAX_CONCURRENT_CALLS: `Upstream calls in flight for all bulk jobs together; interactive mints do not wait for these (default ${DEFAULT_BULK_LIMITS.maxConcurrentCalls})`,
   SAT_OWNER_EMAIL: 'With SAT_OWNER_PASSWORD: create this owner at start when there is no user (unattended installs)',
   SAT_OWNER_PASSWORD: 'Password of that owner (12+ characters, not a common one); there is never a default password',
   SESSION_IDLE_MINUTES: 'A session ends after this long without a request (default 30)',
@@ -104,6 +112,12 @@ function opsToken(raw: string | undefined): string | undefined {
   return value;
 }
 
+/** A daily limit from the environment: 0 turns it off (null). */
+function dailyLimit(env: Env, name: keyof typeof ENV_VARS, fallback: number | null): number | null {
+  const value = integer(env, name, fallback ?? 0, 0, 100_000_000);
+  return value === 0 ? null : value;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): ConsoleConfig {
@@ -135,6 +149,16 @@ export function loadConfig(env: Env = process.env): ConsoleConfig {
     owner: ownerFrom(env),
     publicUrls: parsePublicUrls(env.PUBLIC_URL),
     opsToken: opsToken(env.OPS_TOKEN),
+    bulkLimits: {
+      maxRunningJobsPerUser: integer(env, 'BULK_MAX_RUNNING_JOBS', DEFAULT_BULK_LIMITS.maxRunningJobsPerUser, 1, 100),
+      maxConcurrentCalls: integer(env, 'BULK_MAX_CONCURRENT_CALLS', DEFAULT_BULK_LIMITS.maxConcurrentCalls, 1, 1000),
+    },
+    dailyTokenLimits: {
+      owner: dailyLimit(env, 'TOKEN_QUOTA_PER_DAY_OWNER', DEFAULT_DAILY_TOKEN_LIMITS.owner),
+      admin: dailyLimit(env, 'TOKEN_QUOTA_PER_DAY_ADMIN', DEFAULT_DAILY_TOKEN_LIMITS.admin),
+      support: dailyLimit(env, 'TOKEN_QUOTA_PER_DAY_SUPPORT', DEFAULT_DAILY_TOKEN_LIMITS.support),
+      viewer: 0,
+    },
     masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID, SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS },
   };
 }

@@ -6,6 +6,7 @@ import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import type { AuditQuery, AuditRow } from '../services/audit.js';
 import { NoQuery, Uuid } from './common.js';
+import { csvText, type CsvColumn } from '../export/csv.js';
 
 const TAGS = ['audit'];
 
@@ -38,14 +39,8 @@ const AuditEntry = Type.Object({
   hash: Type.Union([Type.String(), Type.Null()]),
 });
 
-const CSV_COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'providerId', 'outcome', 'detail', 'requestId', 'ip', 'chainIndex', 'hash'] as const;
-
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet: quote it as text.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+const CSV_FIELDS = ['seq', 'at', 'actor', 'action', 'target', 'providerId', 'outcome', 'detail', 'requestId', 'ip', 'chainIndex', 'hash'] as const;
+const CSV_COLUMNS: readonly CsvColumn<AuditRow>[] = CSV_FIELDS.map((field) => ({ header: field, cell: (row: AuditRow) => (field === 'at' ? toDate(row) : row[field]) }));
 
 function toDate(row: AuditRow): string {
   return new Date(row.at.replace(/\+00:00$/, 'Z')).toISOString();
@@ -68,9 +63,9 @@ export async function auditRoutes(app: FastifyInstance, opts: { services: Servic
     schema: { tags: TAGS, summary: 'Every matching row as CSV, oldest first', querystring: CsvQuery, response: { 200: Type.String(), ...errorResponses() } },
     config: { permission: 'audit:read' },
   }, async (request, reply) => {
-    const lines = [CSV_COLUMNS.join(',')];
-    for (const row of audit.iterate(toQuery(request.query))) lines.push(CSV_COLUMNS.map((c) => csvCell(c === 'at' ? toDate(row) : row[c])).join(','));
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit.csv"').send(`${lines.join('\n')}\n`);
+    // Read to the end at once: the rows come from a statement on the connection every audit write uses.
+    const csv = csvText(CSV_COLUMNS, audit.iterate(toQuery(request.query)));
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit.csv"').send(csv);
   });
 
   api.get('/api/audit/verify', {

@@ -3,8 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
-import { actorLabel, type Principal } from '../auth/context.js';
-import { roleAllows } from '../auth/roles.js';
 import { BULK_MAX } from '../frame/bulk-template.js';
 import { TokenTemplateSchema } from '../frame/token-body-schema.js';
 import { DEFAULT_BULK_CONCURRENCY, MAX_BULK_CONCURRENCY } from '../services/bulk.js';
@@ -15,28 +13,35 @@ const TAGS = ['bulk'];
 const JobView = Type.Object({
   id: Type.String(),
   providerId: Type.String(),
-  state: Type.Enum(['running', 'done', 'cancelled', 'failed']),
+  state: Type.Enum(['running', 'done', 'cancelled', 'revoked', 'failed'], { description: "revoked: stopped because its owner lost the right to mint on the provider" }),
   total: Type.Integer(),
   done: Type.Integer(),
   ok: Type.Integer(),
   failed: Type.Integer(),
   concurrency: Type.Integer(),
+  startedBy: Type.String({ description: 'Email of the user who started it; only they may download its tokens' }),
   startedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   ratePerSecond: Type.Number(),
   etaSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  stopReason: Type.Union([Type.String(), Type.Null()], { description: 'Why it stopped before its last row' }),
   failures: Type.Array(Type.Object({ row: Type.Integer(), error: Type.String(), message: Type.String() })),
 });
 
 const JobParams = Type.Object({ jobId: Uuid('Bulk job id') }, { additionalProperties: false });
 
-/**
- * Who may read the audit log, where every mint's parameters already are, sees every job (owners and admins,
- * by the role table); others see only the jobs they started.
- */
-function viewerOf(principal: Principal): string | null {
-  return principal.kind === 'user' && roleAllows(principal.role, 'audit:read') ? null : actorLabel(principal);
-}
+const Count = Type.Integer({ minimum: 0 });
+const QuotaView = Type.Object({
+  day: Type.String({ description: 'The UTC day counted, YYYY-MM-DD' }),
+  resetsAt: Type.String({ format: 'date-time' }),
+  tokens: Type.Object({
+    used: Type.Integer({ minimum: 0, description: 'Minted today, in the Playground and in bulk' }),
+    reserved: Type.Integer({ minimum: 0, description: 'Held by running bulk jobs for the rows they have not minted yet' }),
+    limit: Type.Union([Count, Type.Null()], { description: "The role's daily limit; null: none" }),
+    remaining: Type.Union([Count, Type.Null()]),
+  }),
+  jobs: Type.Object({ running: Count, limit: Type.Integer({ minimum: 1, description: 'Bulk jobs one user may run at once' }) }),
+});
 
 export async function bulkRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,7 +66,7 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
         },
         { additionalProperties: false },
       ),
-      response: { 202: JobView, ...errorResponses(404, 413, 415) },
+      response: { 202: JobView, ...errorResponses(404, 413, 415, 429) },
     },
     config: { permission: 'token:mint', providerScoped: true },
   }, async (request, reply) => reply.status(202).send(await bulk.start(request.params.id, request.body)));
@@ -69,17 +74,17 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
   api.get('/api/bulk/:jobId', {
     schema: { tags: TAGS, summary: 'Progress of a bulk job: count, rate, ETA, failures', params: JobParams, querystring: NoQuery, response: { 200: JobView, ...errorResponses(404) } },
     config: { permission: 'token:mint' },
-  }, async (request) => bulk.get(request.params.jobId, viewerOf(request.principal)));
+  }, async (request) => bulk.get(request.params.jobId, request.principal));
 
   api.post('/api/bulk/:jobId/cancel', {
-    schema: { tags: TAGS, summary: 'Cancel a bulk job; what was minted stays downloadable', params: JobParams, querystring: NoQuery, body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: JobView, ...errorResponses(404) } },
+    schema: { tags: TAGS, summary: 'Cancel a bulk job (its starter, owners, admins); what was minted stays downloadable by its starter', params: JobParams, querystring: NoQuery, body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: JobView, ...errorResponses(404) } },
     config: { permission: 'token:mint' },
-  }, async (request) => bulk.cancel(request.params.jobId, viewerOf(request.principal)));
+  }, async (request) => bulk.cancel(request.params.jobId, request.principal));
 
   api.get('/api/bulk/:jobId/results', {
     schema: {
       tags: TAGS,
-      summary: 'Results as CSV or JSON (token, launch link, exp), streamed',
+      summary: 'Results as CSV or JSON (token, launch link, exp), streamed; for the user who started the job only',
       params: JobParams,
       querystring: Type.Object({ format: Type.Optional(Type.Enum(['csv', 'json'])) }, { additionalProperties: false }),
       response: { 200: Type.Any({ description: 'CSV (text/csv) or a JSON array, streamed' }), ...errorResponses(404, 409) },
@@ -87,10 +92,15 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
     config: { permission: 'token:mint' },
   }, async (request, reply) => {
     const format = request.query.format ?? 'csv';
-    const stream = bulk.results(request.params.jobId, format, viewerOf(request.principal));
+    const stream = await bulk.results(request.params.jobId, format, request.principal);
     return reply
       .header('content-disposition', `attachment; filename="tokens-${request.params.jobId.slice(0, 8)}.${format}"`)
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .send(stream);
   });
+
+  api.get('/api/quota', {
+    schema: { tags: TAGS, summary: "Your tokens today against your role's daily limit, and your running bulk jobs", querystring: NoQuery, response: { 200: QuotaView, ...errorResponses() } },
+    config: { permission: 'token:mint' },
+  }, async (request) => bulk.quota(request.principal));
 }

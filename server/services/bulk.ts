@@ -1,21 +1,29 @@
-// Bulk minting: N tokens from a template or CSV rows, with a concurrency limit, progress, cancel and
-// results streamed to a file (NDJSON, mode 0600) so memory stays flat however large N is.
+// Bulk minting: N tokens from a template or CSV rows, with progress, cancel and downloadable results.
+// Limits (issue 13): a user runs at most a few jobs at once and mints within a daily quota; all jobs
+// together make at most BULK_MAX_CONCURRENT_CALLS upstream calls at a time, so interactive mints and the
+// console itself keep their latency; a running job answers to its owner's current rights.
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { launchLink } from '../frame/launch-link.js';
 import { bodiesFromCsv, bodyFromTemplate, BULK_MAX } from '../frame/bulk-template.js';
-import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
+import type { TokenRequestBody } from '../frame/token-body.js';
 import { AppError } from '../http/errors.js';
-import type { BulkJobView } from '../api-types.js';
-import type { AuditedMint, MintService } from './mint.js';
+import { afterCommit } from '../db/unit-of-work.js';
+import type { BulkJobView, QuotaView } from '../api-types.js';
+import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
-import { actorLabel, currentContext } from '../auth/context.js';
 import type { ProviderService } from './providers.js';
+import type { QuotaService } from './quota.js';
+import { actorLabel, currentContext, runInContext, type Principal } from '../auth/context.js';
+import { CallLimiter } from './call-limiter.js';
+import { DEFAULT_BULK_LIMITS, type BulkLimits } from './bulk-limits.js';
+import { isStarter, mintRefusal, seesEveryJob, type MinterStatus, type Refusal } from './bulk-access.js';
+import { Job, runJob, type StopKind } from './bulk-job.js';
+import { resultStream } from './bulk-results.js';
 
 export interface BulkRequest {
   count?: number | undefined;
@@ -26,99 +34,92 @@ export interface BulkRequest {
   quitAndLogout?: boolean | undefined;
 }
 
-interface ResultLine {
-  row: number;
-  ok: boolean;
-  token?: string;
-  exp?: number;
-  sub?: string;
-  jti?: string;
-  launchLink?: string;
-  error?: string;
-  message?: string;
-}
-
-const MAX_FAILURES_KEPT = 200;
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
+/** A running job looks at its owner's rights again when the last look is this old (service clock). */
+export const RECHECK_MS = 1000;
 export const DEFAULT_BULK_CONCURRENCY = 8;
 export const MAX_BULK_CONCURRENCY = 32;
 
-class Job {
-  state: BulkJobView['state'] = 'running';
-  done = 0;
-  ok = 0;
-  failed = 0;
-  readonly failures: BulkJobView['failures'] = [];
-  readonly startedAt = Date.now();
-  finishedAt: number | null = null;
-  cancelled = false;
+const SYSTEM: Principal = { kind: 'system', name: 'system' };
 
-  constructor(
-    readonly id: string,
-    readonly providerId: string,
-    readonly total: number,
-    readonly concurrency: number,
-    readonly file: string,
-    /** Who started it (actor label); only they, owners and admins see it. */
-    readonly owner: string,
-  ) {}
-
-  view(): BulkJobView {
-    const elapsed = ((this.finishedAt ?? Date.now()) - this.startedAt) / 1000;
-    const rate = elapsed > 0 ? this.done / elapsed : 0;
-    return {
-      id: this.id,
-      providerId: this.providerId,
-      state: this.state,
-      total: this.total,
-      done: this.done,
-      ok: this.ok,
-      failed: this.failed,
-      concurrency: this.concurrency,
-      startedAt: new Date(this.startedAt).toISOString(),
-      finishedAt: this.finishedAt ? new Date(this.finishedAt).toISOString() : null,
-      ratePerSecond: Math.round(rate * 10) / 10,
-      etaSeconds: this.state === 'running' && rate > 0 ? Math.ceil((this.total - this.done) / rate) : null,
-      failures: this.failures,
-    };
-  }
+export interface BulkDeps {
+  providers: ProviderService;
+  mint: MintService;
+  audit: AuditService;
+  metrics: Metrics;
+  quota: QuotaService;
+  /** A user's status, role and grants as they are now (UserService.forSession). */
+  userStatus: (userId: string) => Promise<MinterStatus | null>;
+  dataDir: string;
+  limits?: BulkLimits | undefined;
+  now?: (() => number) | undefined;
 }
 
 export class BulkService {
   private readonly jobs = new Map<string, Job>();
   private readonly dir: string;
+  private readonly limiter: CallLimiter;
+  private readonly limits: BulkLimits;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly providers: ProviderService,
-    private readonly mint: MintService,
-    private readonly audit: AuditService,
-    private readonly metrics: Metrics,
-    dataDir: string,
-  ) {
-    this.dir = join(dataDir, 'bulk');
+  constructor(private readonly deps: BulkDeps) {
+    this.dir = join(deps.dataDir, 'bulk');
+    this.limits = deps.limits ?? DEFAULT_BULK_LIMITS;
+    this.limiter = new CallLimiter(this.limits.maxConcurrentCalls);
+    this.now = deps.now ?? Date.now;
     // Results of an earlier run hold tokens; they are not kept across restarts.
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   async start(providerId: string, req: BulkRequest): Promise<BulkJobView> {
-    const provider = await this.providers.getRow(providerId);
-    const bodyAt = this.rowSource(req);
+    const { principal } = currentContext();
+    if (principal.kind !== 'user') throw new AppError('auth/forbidden', 'Bulk jobs are started by signed-in users.');
+    const provider = await this.deps.providers.getRow(providerId);
+    const rows = this.rowSource(req);
     const link = req.launchLink?.trim() ? launchLink(req.launchLink, 'x.y.z', false) : null;
     if (link && !link.ok) throw new AppError('request/invalid', link.message, [{ field: 'launchLink', message: link.message }]);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const audited = { action: 'bulk.started', providerId, target: provider.name };
     const id = randomUUID();
-    const owner = actorLabel(currentContext().principal);
-    const job = new Job(id, providerId, bodyAt.total, req.concurrency ?? DEFAULT_BULK_CONCURRENCY, join(this.dir, `${id}.ndjson`), owner);
-    await this.audit.record({ action: 'bulk.started', providerId, target: provider.name, outcome: 'ok', detail: { jobId: id, total: bodyAt.total, concurrency: job.concurrency } });
-    this.jobs.set(id, job);
+    const concurrency = req.concurrency ?? DEFAULT_BULK_CONCURRENCY;
+    // The running-job count and the quota are checked and taken in one synchronous step, so two starts at
+    // the same moment cannot both take the last slot.
+    let job: Job;
+    try {
+      this.checkRunningJobs(principal.userId);
+      const reservation = this.deps.quota.reserve(principal, rows.total);
+      job = new Job(id, { id: provider.id, name: provider.name }, rows.total, concurrency, join(this.dir, `${id}.ndjson`), { id: principal.userId, email: principal.email }, reservation, this.now());
+      this.jobs.set(id, job);
+    } catch (err) {
+      if (err instanceof AppError) await this.deps.audit.record({ ...audited, outcome: err.code, detail: { total: rows.total, reason: err.message } });
+      throw err;
+    }
+    try {
+      await this.deps.audit.record({ ...audited, outcome: 'ok', detail: { jobId: id, total: rows.total, concurrency } });
+    } catch (err) {
+      this.jobs.delete(id);
+      job.reservation.release();
+      throw err;
+    }
     const out = createWriteStream(job.file, { mode: 0o600 });
     // The secret is opened once per job, not once per token.
-    const secret = this.mint.openSecretOf(provider.credentialSet);
+    const secret = this.deps.mint.openSecretOf(provider.credentialSet);
+    this.deps.metrics.bulkStarted();
     // Each token has its audit row, written before its upstream call like any other mint.
-    const call = (body: TokenRequestBody) => this.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id }, durable: false });
-    this.metrics.bulkStarted();
-    void this.run(job, out, bodyAt.body, call, req);
-    return job.view();
+    const call = (body: TokenRequestBody) => this.deps.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id }, durable: false });
+    void this.run(job, runJob(job, {
+      out, bodyAt: rows.body, call, limiter: this.limiter, mayGoOn: () => this.mayGoOn(job),
+      launchLinkBase: req.launchLink?.trim(), quitAndLogout: req.quitAndLogout ?? false,
+    }), out);
+    return job.view(this.now());
+  }
+
+  private checkRunningJobs(userId: string): void {
+    const running = [...this.jobs.values()].filter((j) => j.owner.id === userId && j.state === 'running').length;
+    const limit = this.limits.maxRunningJobsPerUser;
+    if (running >= limit) {
+      throw new AppError('bulk/too_many_jobs', `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`);
+    }
   }
 
   private rowSource(req: BulkRequest): { total: number; body: (i: number) => TokenRequestBody } {
@@ -135,122 +136,129 @@ export class BulkService {
     return { total: count, body: (i) => bodyFromTemplate(template, i + 1) };
   }
 
-  private async run(job: Job, out: WriteStream, bodyAt: (i: number) => TokenRequestBody, call: (body: TokenRequestBody) => Promise<AuditedMint>, req: BulkRequest): Promise<void> {
-    let next = 0;
-    const linkBase = req.launchLink?.trim();
-    // Workers share one wait for 'drain' instead of each adding a listener.
-    let drained: Promise<unknown> | null = null;
-    const write = async (line: ResultLine) => {
-      if (!out.write(`${JSON.stringify(line)}\n`)) drained ??= once(out, 'drain').finally(() => (drained = null));
-      if (drained) await drained;
-    };
-    const fail = async (row: number, error: string, message: string) => {
-      job.failed++;
-      if (job.failures.length < MAX_FAILURES_KEPT) job.failures.push({ row, error, message });
-      await write({ row, ok: false, error, message });
-    };
-    const worker = async () => {
-      while (!job.cancelled && next < job.total) {
-        const i = next++;
-        const row = i + 1;
-        const body = bodyAt(i);
-        const check = validateTokenBody(body);
-        if (!check.ok) await fail(row, 'request/invalid', check.issues.map((x) => x.message).join('; '));
-        else {
-          let minted: AuditedMint;
-          try {
-            minted = await call(body);
-          } catch (err) {
-            // No audit row, no mint: the job stops here, failing closed.
-            job.cancelled = true;
-            await fail(row, err instanceof AppError ? err.code : 'internal/error', err instanceof Error ? err.message : String(err));
-            job.done++;
-            continue;
-          }
-          const { outcome } = minted;
-          if (outcome.kind === 'ok') {
-            const claims = minted.decoded?.claims ?? {};
-            const link = linkBase ? launchLink(linkBase, outcome.token, req.quitAndLogout ?? false) : null;
-            job.ok++;
-            await write({
-              row,
-              ok: true,
-              token: outcome.token,
-              ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
-              ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}),
-              ...(typeof claims.jti === 'string' ? { jti: claims.jti } : {}),
-              ...(link?.ok ? { launchLink: link.url } : {}),
-            });
-          } else await fail(row, minted.code, outcome.message);
-        }
-        job.done++;
-      }
-    };
-    let final: BulkJobView['state'] = 'failed';
+  /** Waits for the workers, then closes the job: its file, its audit rows made durable, its quota settled. */
+  private async run(job: Job, workers: Promise<Exclude<BulkJobView['state'], 'running'>>, out: NodeJS.WritableStream): Promise<void> {
+    // Even a job that mints nothing for a while (its workers waiting for slots) looks at its owner's rights.
+    const watch = setInterval(() => void this.mayGoOn(job), RECHECK_MS).unref();
+    let final: Exclude<BulkJobView['state'], 'running'> = 'failed';
     try {
-      await Promise.all(Array.from({ length: Math.min(job.concurrency, job.total) }, worker));
-      final = job.cancelled ? 'cancelled' : 'done';
-    } catch {
-      final = 'failed';
+      final = await workers;
+    } catch (err) {
+      job.noteFailure(0, 'internal/error', err instanceof Error ? err.message : String(err));
     } finally {
+      job.closing = true;
+      clearInterval(watch);
       // The job is finished, for its viewers and its results download, only once its file is complete.
       out.end();
       await once(out, 'close').catch(() => undefined);
       // Its tokens reach anyone only through the results download, which opens now: their audit rows,
       // committed without a sync of their own, are made durable first (one WAL sync for the whole job).
       try {
-        await this.audit.syncNow();
+        await this.deps.audit.syncNow();
       } catch (err) {
         final = 'failed';
-        job.failures.push({ row: 0, error: 'audit/unavailable', message: `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}` });
+        job.noteFailure(0, 'audit/unavailable', `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}`);
       }
-      job.finishedAt = Date.now();
+      job.reservation.release();
+      job.finishedAt = this.now();
       job.state = final;
-      this.metrics.bulkFinished(final);
+      this.deps.metrics.bulkFinished(final);
       setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref();
     }
   }
 
-  /** A job, if `viewer` may see it (null: anyone's, for owners and admins). */
-  private job(id: string, viewer: string | null): Job {
+  private stopJob(job: Job, kind: StopKind, reason: string): boolean {
+    const stopped = job.stop(kind, reason);
+    // Workers waiting for a slot leave now instead of when their turn comes.
+    if (stopped) this.limiter.drop(job.id);
+    return stopped;
+  }
+
+  /**
+   * Whether the job may make its next call. Its owner's status, role and grant are looked at again when
+   * the last look is RECHECK_MS old; every worker waits for the same look, and none calls after one that
+   * found a right gone. A look that fails stops the job too (fail closed).
+   */
+  private async mayGoOn(job: Job): Promise<boolean> {
+    if (job.stopping || job.closing) return false;
+    if (this.now() - job.checkedAt < RECHECK_MS) return true;
+    job.checking ??= this.recheck(job).finally(() => (job.checking = null));
+    await job.checking;
+    return !job.stopping;
+  }
+
+  private async recheck(job: Job): Promise<void> {
+    const at = this.now();
+    let refusal: Refusal | null;
+    try {
+      refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
+    } catch (err) {
+      this.stopJob(job, 'failed', `Stopped: its owner's rights could not be checked (${err instanceof Error ? err.message : String(err)}).`);
+      return;
+    }
+    if (!refusal) {
+      job.checkedAt = at;
+      return;
+    }
+    const { reason } = refusal;
+    if (!this.stopJob(job, 'revoked', `Stopped: ${job.owner.email} ${reason}.`)) return;
+    // The console stopped it, not a person: the row is the system's. The tokens minted so far keep theirs.
+    await runInContext({ principal: SYSTEM, requestId: null, ip: null }, () =>
+      this.deps.audit.record({ action: 'bulk.revoked', providerId: job.provider.id, target: job.provider.name, outcome: 'ok', detail: { jobId: job.id, startedBy: job.owner.email, reason, done: job.done } }),
+    ).catch((err: unknown) => job.noteFailure(0, 'audit/unavailable', `The stop could not be written to the audit log: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** A job, if the principal may see it: its starter, or an audit reader. */
+  private visible(id: string, principal: Principal): Job {
     const job = this.jobs.get(id);
-    if (!job || (viewer !== null && job.owner !== viewer)) throw new AppError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
+    if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal))) throw new AppError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
     return job;
   }
 
-  get(id: string, viewer: string | null): BulkJobView {
-    return this.job(id, viewer).view();
+  get(id: string, principal: Principal): BulkJobView {
+    return this.visible(id, principal).view(this.now());
   }
 
-  cancel(id: string, viewer: string | null): BulkJobView {
-    const job = this.job(id, viewer);
-    if (job.state === 'running') job.cancelled = true;
-    return job.view();
-  }
-
-  /** The results as CSV or a JSON array, streamed from the job's file (partial while running or after cancel). */
-  results(id: string, format: 'csv' | 'json', viewer: string | null): Readable {
-    const job = this.job(id, viewer);
-    if (job.state === 'running') throw new AppError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
-    const lines = createInterface({ input: createReadStream(job.file), crlfDelay: Infinity });
-    return Readable.from(
-      (async function* () {
-        let first = true;
-        yield format === 'csv' ? 'row,ok,token,launch_link,exp,sub,jti,error,message\r\n' : '[';
-        for await (const text of lines) {
-          if (!text) continue;
-          const r = JSON.parse(text) as ResultLine;
-          if (format === 'json') {
-            yield `${first ? '' : ','}\n${text}`;
-          } else {
-            const cells = [r.row, r.ok, r.token ?? '', r.launchLink ?? '', r.exp ?? '', r.sub ?? '', r.jti ?? '', r.error ?? '', r.message ?? ''];
-            yield `${cells.map(csvCell).join(',')}\r\n`;
-          }
-          first = false;
-        }
-        if (format === 'json') yield '\n]\n';
-      })(),
+  /** Stops a running job (its starter, an owner or an admin); what was minted stays downloadable by its starter. */
+  async cancel(id: string, principal: Principal): Promise<BulkJobView> {
+    const job = this.visible(id, principal);
+    const wasRunning = !job.stopping && !job.closing;
+    await this.deps.audit.around(
+      { action: 'bulk.cancelled', providerId: job.provider.id, target: job.provider.name, detail: { jobId: id, startedBy: job.owner.email, wasRunning } },
+      // Stopped once its row is committed: a cancel that cannot be audited does not happen.
+      () => afterCommit(() => {
+        if (wasRunning) this.stopJob(job, 'cancelled', `Cancelled by ${actorLabel(principal)}.`);
+      }),
+      () => ({ done: job.done }),
     );
+    return job.view(this.now());
+  }
+
+  /**
+   * The results as CSV or a JSON array, streamed from the job's file (partial after a stop), for the user
+   * who started the job only, while they may still mint on its provider; every download has its audit row,
+   * completed before the first byte is sent.
+   */
+  async results(id: string, format: 'csv' | 'json', principal: Principal): Promise<Readable> {
+    const job = this.visible(id, principal);
+    return this.deps.audit.around(
+      { action: 'bulk.results_downloaded', providerId: job.provider.id, target: job.provider.name, detail: { jobId: id, format, startedBy: job.owner.email } },
+      async () => {
+        if (!isStarter(principal, job.owner.id)) throw new AppError('bulk/not_owner', `Only ${job.owner.email}, who started this job, can download its tokens; you can follow its progress and cancel it.`);
+        if (job.state === 'running') throw new AppError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
+        const refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
+        if (refusal) throw new AppError(refusal.code, `These tokens cannot be downloaded: ${job.owner.email} ${refusal.reason}.`);
+        return resultStream(job.file, format);
+      },
+      () => ({ tokens: job.ok, rows: job.done }),
+    );
+  }
+
+  /** Today's tokens and running jobs of the principal. */
+  quota(principal: Principal): QuotaView {
+    const { day, resetsAt, used, reserved, limit, remaining } = this.deps.quota.usage(principal);
+    const running = principal.kind === 'user' ? [...this.jobs.values()].filter((j) => j.owner.id === principal.userId && j.state === 'running').length : 0;
+    return { day, resetsAt, tokens: { used, reserved, limit, remaining }, jobs: { running, limit: this.limits.maxRunningJobsPerUser } };
   }
 
   private forget(id: string): void {
@@ -260,13 +268,8 @@ export class BulkService {
     this.jobs.delete(id);
   }
 
-  /** Cancels running jobs (shutdown). */
+  /** Stops running jobs (shutdown). */
   cancelAll(): void {
-    for (const job of this.jobs.values()) job.cancelled = true;
+    for (const job of this.jobs.values()) this.stopJob(job, 'cancelled', 'Cancelled: the console is shutting down.');
   }
-}
-
-function csvCell(value: unknown): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -12,6 +12,8 @@ import { MintService } from './mint.js';
 import { TransferService } from './transfer.js';
 import { TokenCheckService } from './token-check.js';
 import { BulkService } from './bulk.js';
+import { QuotaService } from './quota.js';
+import type { BulkLimits, DailyTokenLimits } from './bulk-limits.js';
 import { HistoryService } from './history.js';
 import { PresetService } from './presets.js';
 import { AuditService } from './audit.js';
@@ -29,6 +31,8 @@ export interface Services {
   tokenCheck: TokenCheckService;
   signatures: SignatureDebugger;
   bulk: BulkService;
+  /** Daily token quotas; every mint path reserves here (see server/services/quota.ts). */
+  quota: QuotaService;
   history: HistoryService;
   presets: PresetService;
   upstream: UpstreamClient;
@@ -67,8 +71,10 @@ export function createServices(deps: {
   /** Base URL of the built-in emulator; known once the server listens. */
   emulatorBaseUrl: () => string | undefined;
   sessionTimeouts?: SessionTimeouts | undefined;
-  /** The clock of sessions, locks, keys and the audit log (tests move it forward). */
+  /** The clock of sessions, locks, keys, the audit log, quotas and bulk jobs (tests move it forward). */
   now?: (() => number) | undefined;
+  bulkLimits?: BulkLimits | undefined;
+  dailyTokenLimits?: DailyTokenLimits | undefined;
 }): Services {
   const now = deps.now ?? Date.now;
   const link = linkBuiltinEmulator(deps.emulator?.registry, () => (deps.emulator ? deps.emulatorBaseUrl() : undefined));
@@ -86,11 +92,12 @@ export function createServices(deps: {
   const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, (id) => users.forSession(id), now);
   users.sessions = sessions;
   const apiKeys = new ApiKeyService(deps.db, audit, now);
-  const mint = new MintService(providers, credentials, upstream, audit, metrics, history);
+  const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
+  const mint = new MintService(providers, credentials, upstream, audit, metrics, history, quota);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
   const signatures = new SignatureDebugger(providers, credentials, upstream);
-  const bulk = new BulkService(providers, mint, audit, metrics, deps.dataDir);
+  const bulk = new BulkService({ providers, mint, audit, metrics, quota, userStatus: (userId) => users.forSession(userId), dataDir: deps.dataDir, limits: deps.bulkLimits, now });
   const presets = new PresetService(deps.db, providers);
-  return { credentials, providers, mint, transfer, tokenCheck, signatures, bulk, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
+  return { credentials, providers, mint, transfer, tokenCheck, signatures, bulk, quota, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
 }

@@ -15,6 +15,7 @@ import type { HistoryService } from './history.js';
 import type { Secret } from '../crypto/secret.js';
 import { doneButUnaudited, type AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
+import type { QuotaService } from './quota.js';
 import { BUILTIN_EMULATOR } from './upstreams.js';
 import { actorLabel, currentContext } from '../auth/context.js';
 
@@ -43,6 +44,8 @@ export class MintService {
     private readonly audit: AuditService,
     private readonly metrics: Metrics,
     private readonly history?: HistoryService,
+    /** Daily token quotas: the Playground and broker path reserves here (bulk jobs reserve for themselves). */
+    private readonly quota?: QuotaService,
   ) {}
 
   openSecretOf(credential: CredentialSet): Secret {
@@ -100,7 +103,16 @@ export class MintService {
 
   async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean; via?: 'console' | 'broker' } = {}): Promise<MintResult> {
     const row = await this.providers.getRow(providerId);
-    const { outcome, decoded, code } = await this.auditedCall(row, body, { via: opts.via ?? 'console' });
+    // Counted against the user's daily quota (API keys are not counted: they have their own rate limit).
+    const reservation = this.quota?.reserve(currentContext().principal, 1);
+    let minted: AuditedMint;
+    try {
+      minted = await this.auditedCall(row, body, { via: opts.via ?? 'console' });
+      reservation?.settle(minted.outcome.kind === 'ok' ? 1 : 0);
+    } finally {
+      reservation?.release();
+    }
+    const { outcome, decoded, code } = minted;
     const claims = decoded?.claims;
     const common = { latencyMs: outcome.latencyMs, clockOffsetSeconds: outcome.clockOffsetSeconds, request: outcome.request };
     const historyId = this.history?.record({

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
-import { http, signIn } from '../helpers/http.js';
+import Database from 'better-sqlite3';
+import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 
 let app: TestConsole;
 let demo: any;
@@ -12,6 +13,8 @@ before(async () => {
   ({ app, demo } = await startWithDemo({ LOG_LEVEL: 'warn' }));
 });
 after(() => app.stop());
+
+const as = (s: SessionCredentials) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
 
 async function waitFor(jobId: string, states = ['done', 'cancelled', 'failed']): Promise<any> {
   for (let i = 0; i < 600; i++) {
@@ -41,7 +44,7 @@ test('200 tokens from a template: every row minted, results as CSV and JSON with
   assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
   assert.equal(csv.headers.get('cache-control'), 'no-store');
   const lines = csv.text.trim().split('\r\n');
-  assert.equal(lines[0], 'row,ok,token,launch_link,exp,sub,jti,error,message');
+  assert.equal(lines[0], 'row,ok,token,launch_link,exp,sub,email,jti,error,message');
   assert.equal(lines.length, 201);
   const json = (await http<any[]>('GET', `${app.url}/api/bulk/${job.id}/results?format=json`)).json;
   assert.equal(json.length, 200);
@@ -95,11 +98,10 @@ test('bad bulk requests get 4xx', async () => {
   assert.equal((await http('GET', `${app.url}/api/bulk/not-a-uuid`)).status, 400);
 });
 
-test("a support user sees only their own jobs; owners and admins (audit readers) see everyone's", async () => {
+test("a support user sees only their own jobs; owners and admins (audit readers) see and cancel everyone's, but only the starter gets the tokens", async () => {
   const support = await addUser(app, 'support', [demo.id]);
   const admin = await addUser(app, 'admin');
   const [supportSession, adminSession] = await Promise.all([signIn(app.url, support.email, support.password), signIn(app.url, admin.email, admin.password)]);
-  const as = (s: { cookie: string; csrfToken: string }) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
 
   const ownersJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 })).json;
   const supportsJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 }, as(supportSession))).json;
@@ -111,9 +113,55 @@ test("a support user sees only their own jobs; owners and admins (audit readers)
   assert.equal((await http('GET', `${app.url}/api/bulk/${ownersJob.id}/results?format=json`, undefined, as(supportSession))).status, 404);
   assert.equal((await http('POST', `${app.url}/api/bulk/${ownersJob.id}/cancel`, {}, as(supportSession))).status, 404);
   assert.equal((await http('GET', `${app.url}/api/bulk/${supportsJob.id}`, undefined, as(supportSession))).status, 200);
-  // The owner (this console's default session) and an admin see the support user's job and its tokens.
-  assert.equal((await http('GET', `${app.url}/api/bulk/${supportsJob.id}`)).status, 200);
-  const results = await http<any[]>('GET', `${app.url}/api/bulk/${supportsJob.id}/results?format=json`, undefined, as(adminSession));
-  assert.equal(results.status, 200);
-  assert.equal(results.json.length, 2);
+  // The owner (this console's default session) and an admin see the support user's job and may cancel it...
+  const seen = await http<any>('GET', `${app.url}/api/bulk/${supportsJob.id}`);
+  assert.equal(seen.status, 200);
+  assert.equal(seen.json.startedBy, support.email);
+  assert.equal((await http('POST', `${app.url}/api/bulk/${supportsJob.id}/cancel`, {}, as(adminSession))).status, 200);
+  // ...but no token of another user reaches them: the results go to the user who started the job only.
+  for (const who of [{}, as(adminSession)]) {
+    for (const format of ['json', 'csv']) {
+      const results = await http<any>('GET', `${app.url}/api/bulk/${supportsJob.id}/results?format=${format}`, undefined, who);
+      assert.equal(results.status, 403, results.text);
+      assert.equal(results.json.error, 'bulk/not_owner');
+      assert.equal(/eyJ/.test(results.text), false);
+    }
+  }
+  const own = await http<any[]>('GET', `${app.url}/api/bulk/${supportsJob.id}/results?format=json`, undefined, as(supportSession));
+  assert.equal(own.status, 200);
+  assert.equal(own.json.length, 2);
+});
+
+test('cancel and results downloads are audited, and fail closed: no row, no download', async () => {
+  const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 10000, concurrency: 2 });
+  assert.equal(start.status, 202);
+  const cancel = await http<any>('POST', `${app.url}/api/bulk/${start.json.id}/cancel`, {});
+  assert.equal(cancel.status, 200);
+  const job = await waitFor(start.json.id);
+  assert.equal(job.state, 'cancelled');
+  assert.match(job.stopReason, /Cancelled by owner@example\.test/);
+  assert.equal((await http('GET', `${app.url}/api/bulk/${job.id}/results?format=csv`)).status, 200);
+  const rows = (await http<any[]>('GET', `${app.url}/api/audit?limit=50`)).json.filter((r) => r.detail.jobId === job.id && r.action !== 'token.minted');
+  assert.deepEqual(rows.map((r) => [r.action, r.outcome, r.actor]).reverse(), [
+    ['bulk.started', 'ok', 'owner@example.test'],
+    ['bulk.cancelled', 'ok', 'owner@example.test'],
+    ['bulk.results_downloaded', 'ok', 'owner@example.test'],
+  ]);
+  assert.equal(rows[0]!.detail.format, 'csv');
+  assert.equal(rows[0]!.detail.tokens, job.ok);
+
+  const outside = new Database(app.dbFile);
+  outside.exec(`CREATE TRIGGER "test_audit_down" BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+  try {
+    for (const format of ['csv', 'json']) {
+      const refused = await http<any>('GET', `${app.url}/api/bulk/${job.id}/results?format=${format}`);
+      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.json.error, 'audit/unavailable');
+      assert.equal(/eyJ/.test(refused.text), false, 'no token without its audit row');
+    }
+    assert.equal((await http<any>('POST', `${app.url}/api/bulk/${job.id}/cancel`, {})).status, 503);
+  } finally {
+    outside.exec('DROP TRIGGER "test_audit_down"');
+    outside.close();
+  }
 });

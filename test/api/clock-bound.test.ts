@@ -69,7 +69,8 @@ test('a Date header a year ahead is not followed: verify says which clock is off
 test('whatever Date headers an upstream sends, no signed timestamp leaves now ± the bound (property, 60 sequences)', async (t) => {
   const fake = await startFakeUpstream();
   const bound = 600;
-  const client = new UpstreamClient({ resilience: { maxSkewSeconds: bound }, allowHosts: [fake.host] });
+  // The breaker would stop the calls after a few 500s: this test is about timestamps, so it never opens.
+  const client = new UpstreamClient({ resilience: { maxSkewSeconds: bound, breakerFailures: 1_000_000 }, allowHosts: [fake.host] });
   t.after(async () => {
     await client.close();
     await fake.close();
@@ -86,5 +87,5 @@ test('whatever Date headers an upstream sends, no signed timestamp leaves now ±
     }),
     { numRuns: 60 },
   );
-  assert.ok(signed(fake).length > 60, 'the sequences did sign');
+  assert.ok(signed(fake).length >= 60, `the sequences did sign (${signed(fake).length} signatures)`);
 });

@@ -59,6 +59,7 @@ const ROUTES: Record<string, Permission> = {
   'GET /api/bulk/:jobId': 'token:mint',
   'POST /api/bulk/:jobId/cancel': 'token:mint',
   'GET /api/bulk/:jobId/results': 'token:mint',
+  'GET /api/quota': 'token:mint',
   'GET /api/history': 'history:read',
   'GET /api/history/:id/token': 'history:read',
   'GET /api/providers/:id/presets': 'preset:read',

@@ -1,0 +1,176 @@
+// One bulk job: its counters and view, and the workers that mint its rows. Results are streamed to a
+// file (NDJSON, mode 0600) so memory stays flat however large the job is.
+import { once } from 'node:events';
+import type { WriteStream } from 'node:fs';
+import { launchLink } from '../frame/launch-link.js';
+import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
+import { AppError } from '../http/errors.js';
+import type { BulkJobView } from '../api-types.js';
+import type { AuditedMint } from './mint.js';
+import type { CallLimiter } from './call-limiter.js';
+import type { Reservation } from './quota.js';
+
+export interface ResultLine {
+  row: number;
+  ok: boolean;
+  token?: string;
+  exp?: number;
+  sub?: string;
+  email?: string;
+  jti?: string;
+  launchLink?: string;
+  error?: string;
+  message?: string;
+}
+
+export type StopKind = 'cancelled' | 'revoked' | 'failed';
+
+const MAX_FAILURES_KEPT = 200;
+
+export class Job {
+  state: BulkJobView['state'] = 'running';
+  done = 0;
+  ok = 0;
+  failed = 0;
+  readonly failures: BulkJobView['failures'] = [];
+  finishedAt: number | null = null;
+  /** Why the job is stopping early, once it is. */
+  stopping: { kind: StopKind; reason: string } | null = null;
+  /** When the owner's rights were last found good (service clock). */
+  checkedAt: number;
+  /** The check in progress, shared by every worker that needs it. */
+  checking: Promise<void> | null = null;
+  /** Set once the workers are done: a check finishing late no longer changes how the job ended. */
+  closing = false;
+
+  constructor(
+    readonly id: string,
+    readonly provider: { id: string; name: string },
+    readonly total: number,
+    readonly concurrency: number,
+    readonly file: string,
+    /** Who started it: only they get its tokens; they, owners and admins see it. */
+    readonly owner: { id: string; email: string },
+    readonly reservation: Reservation,
+    readonly startedAt: number,
+  ) {
+    this.checkedAt = startedAt;
+  }
+
+  /** The first reason to stop wins; returns whether this call stopped the job. */
+  stop(kind: StopKind, reason: string): boolean {
+    if (this.stopping || this.closing) return false;
+    this.stopping = { kind, reason };
+    return true;
+  }
+
+  noteFailure(row: number, error: string, message: string): void {
+    if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push({ row, error, message });
+  }
+
+  view(now: number): BulkJobView {
+    const elapsed = ((this.finishedAt ?? now) - this.startedAt) / 1000;
+    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    return {
+      id: this.id,
+      providerId: this.provider.id,
+      state: this.state,
+      total: this.total,
+      done: this.done,
+      ok: this.ok,
+      failed: this.failed,
+      concurrency: this.concurrency,
+      startedBy: this.owner.email,
+      startedAt: new Date(this.startedAt).toISOString(),
+      finishedAt: this.finishedAt ? new Date(this.finishedAt).toISOString() : null,
+      ratePerSecond: Math.round(rate * 10) / 10,
+      etaSeconds: this.state === 'running' && rate > 0 ? Math.ceil((this.total - this.done) / rate) : null,
+      stopReason: this.stopping?.reason ?? null,
+      failures: this.failures,
+    };
+  }
+}
+
+export interface RunContext {
+  out: WriteStream;
+  bodyAt: (i: number) => TokenRequestBody;
+  /** One audited mint. */
+  call: (body: TokenRequestBody) => Promise<AuditedMint>;
+  limiter: CallLimiter;
+  /** Whether the job may make its next call: its owner's rights, re-checked when the last check is a second old. */
+  mayGoOn: () => Promise<boolean>;
+  launchLinkBase: string | undefined;
+  quitAndLogout: boolean;
+}
+
+/**
+ * Mints every row with the job's workers, each call under a slot of the global limiter, until the rows run
+ * out or the job is stopped. Resolves with the state the job ends in.
+ */
+export async function runJob(job: Job, ctx: RunContext): Promise<Exclude<BulkJobView['state'], 'running'>> {
+  let next = 0;
+  // Workers share one wait for 'drain' instead of each adding a listener.
+  let drained: Promise<unknown> | null = null;
+  const write = async (line: ResultLine) => {
+    if (!ctx.out.write(`${JSON.stringify(line)}\n`)) drained ??= once(ctx.out, 'drain').finally(() => (drained = null));
+    if (drained) await drained;
+  };
+  const fail = async (row: number, error: string, message: string) => {
+    job.failed++;
+    job.noteFailure(row, error, message);
+    await write({ row, ok: false, error, message });
+  };
+  const minted = async (row: number, result: AuditedMint) => {
+    const { outcome } = result;
+    if (outcome.kind !== 'ok') return fail(row, result.code, outcome.message);
+    job.ok++;
+    job.reservation.spend(1);
+    const claims = result.decoded?.claims ?? {};
+    const link = ctx.launchLinkBase ? launchLink(ctx.launchLinkBase, outcome.token, ctx.quitAndLogout) : null;
+    await write({
+      row,
+      ok: true,
+      token: outcome.token,
+      ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
+      ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}),
+      ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+      ...(typeof claims.jti === 'string' ? { jti: claims.jti } : {}),
+      ...(link?.ok ? { launchLink: link.url } : {}),
+    });
+  };
+
+  const worker = async () => {
+    while (!job.stopping && next < job.total) {
+      const row = ++next;
+      const body = ctx.bodyAt(row - 1);
+      const check = validateTokenBody(body);
+      if (!check.ok) {
+        await fail(row, 'request/invalid', check.issues.map((x) => x.message).join('; '));
+        job.done++;
+        continue;
+      }
+      const release = await ctx.limiter.acquire(job.id);
+      if (!release) return;
+      let result: AuditedMint;
+      try {
+        // Right before the call, so no mint is begun after a check that found the owner's rights gone.
+        if (!(await ctx.mayGoOn())) return;
+        result = await ctx.call(body);
+      } catch (err) {
+        // No audit row, no mint: the job stops here, failing closed.
+        const message = err instanceof Error ? err.message : String(err);
+        job.stop('failed', `Stopped: a mint could not be made under its audit row (${message}).`);
+        await fail(row, err instanceof AppError ? err.code : 'internal/error', message);
+        job.done++;
+        return;
+      } finally {
+        release();
+      }
+      await minted(row, result);
+      job.done++;
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.min(job.concurrency, job.total) }, worker));
+  return job.stopping?.kind ?? 'done';
+}
