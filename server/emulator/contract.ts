@@ -1,5 +1,6 @@
 // Every choice the emulator makes where Frame's real behaviour is unknown, in one place.
-// docs/emulator.md explains each one; change them here and there together.
+// docs/emulator.md explains each one; change them here and there together. The body rules, shared with the
+// console, are in server/frame/token-body.ts (fields) and server/frame/form-body.ts (form-encoded bodies).
 
 export const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
 export const MIN_TOKEN_DURATION_MINUTES = 5;
