@@ -10,7 +10,8 @@ import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, unixSeconds } fro
 import { validateTokenBody } from '../frame/token-body.js';
 import { isFormContentType, readFormTokenBody } from '../frame/form-body.js';
 import { buildClaims } from './claims.js';
-import { DEFAULT_TIMESTAMP_WINDOW_SECONDS, EMULATOR_ERRORS, type EmulatorErrorCode } from './contract.js';
+import { BODY_LIMIT_BYTES, DEFAULT_TIMESTAMP_WINDOW_SECONDS, EMULATOR_ERRORS, type EmulatorErrorCode } from './contract.js';
+import { discardBody } from '../http/discard-body.js';
 import { FaultSwitch, FaultsSchema, type Faults } from './faults.js';
 import { JwtSigner } from './jwt-signer.js';
 import { EmulatorRegistry, mayMint } from './registry.js';
@@ -84,7 +85,13 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     for (const socket of heldSockets) socket.destroy();
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Read what is still arriving first, or the client may see a reset instead of this answer.
+      return discardBody(request.raw).then(() => {
+        reply.status(413).send({ error: 'body_too_large', message: EMULATOR_ERRORS.body_too_large.message });
+      });
+    }
     if (error instanceof EmulatorError) {
       return reply.status(error.status).send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
     }
@@ -148,7 +155,7 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     querystring: Type.Object({}),
     headers: Type.Object({ 'x-frame-clientid': Type.Optional(Type.String()), 'x-frame-timestamp': Type.Optional(Type.String()), 'x-frame-signature': Type.Optional(Type.String()) }),
     body: Type.Optional(Type.String({ description: 'JSON object (or form fields); parsed after the signature is checked.' })),
-    response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 429: ErrorBody },
+    response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 413: ErrorBody, 429: ErrorBody },
   };
 
   type TokenRequest = FastifyRequest<{ Params: { collection: string; entityId: string; provider: string }; Body: string | undefined }>;
@@ -175,7 +182,7 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', { schema: tokenRouteSchema, config: { permission: 'public' } }, mint);
+    scope.post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', { schema: tokenRouteSchema, bodyLimit: BODY_LIMIT_BYTES, config: { permission: 'public' } }, mint);
   });
 
   api.get('/api/rest/v1/me/assertions', {
