@@ -1,5 +1,6 @@
 // Every choice the emulator makes where Frame's real behaviour is unknown, in one place.
-// docs/emulator.md explains each one; change them here and there together.
+// docs/emulator.md explains each one; change them here and there together. The body rules, shared with the
+// console, are in server/frame/token-body.ts (fields) and server/frame/form-body.ts (form-encoded bodies).
 
 import { FRAME_TIMESTAMP_WINDOW_SECONDS } from '../frame/signing-rules.js';
 
@@ -9,10 +10,13 @@ export const MAX_TOKEN_DURATION_MINUTES = 480;
 export const TOKEN_STATUS = 200;
 export const TOKEN_ISSUER = 'https://frame-sat-emulator.invalid';
 export const TOKEN_AUDIENCE = 'frame';
+/** Token request bodies above this are answered 413 body_too_large (Frame's limit is unknown; ours: 64 KiB). */
+export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export const EMULATOR_ERRORS = {
   invalid_json: { status: 400, message: 'The body is not valid JSON.' },
   invalid_body: { status: 400, message: 'The body does not match the token request fields.' },
+  body_too_large: { status: 413, message: `The body is larger than ${BODY_LIMIT_BYTES / 1024} KiB.` },
   missing_headers: { status: 401, message: 'The X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature headers are required.' },
   invalid_timestamp: { status: 401, message: 'X-Frame-Timestamp must be unix time in seconds (10 digits).' },
   unknown_client: { status: 401, message: 'No API credential has this client id.' },

@@ -8,8 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PATH_SEGMENT_LEVEL } from '../frame/entity.js';
 import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, unixSeconds } from '../frame/signing.js';
 import { validateTokenBody } from '../frame/token-body.js';
+import { isFormContentType, readFormTokenBody } from '../frame/form-body.js';
 import { buildClaims } from './claims.js';
-import { DEFAULT_TIMESTAMP_WINDOW_SECONDS, EMULATOR_ERRORS, type EmulatorErrorCode } from './contract.js';
+import { BODY_LIMIT_BYTES, DEFAULT_TIMESTAMP_WINDOW_SECONDS, EMULATOR_ERRORS, type EmulatorErrorCode } from './contract.js';
+import { discardBody } from '../http/discard-body.js';
 import { FaultSwitch, FaultsSchema, type Faults } from './faults.js';
 import { JwtSigner } from './jwt-signer.js';
 import { EmulatorRegistry, mayMint } from './registry.js';
@@ -48,14 +50,24 @@ function describeSkew(deltaSeconds: number, serverNowMs: number, window: number)
   return `X-Frame-Timestamp is ${Math.abs(deltaSeconds)} s ${direction} the server clock (${new Date(serverNowMs).toISOString()}); the accepted window is ±${window} s. Check the caller's clock.`;
 }
 
-function parseBody(body: string | undefined): unknown {
-  const raw = typeof body === 'string' ? body.trim() : '';
+function parseJson(text: string): unknown {
+  const raw = text.trim();
   if (raw === '') return {};
   try {
     return JSON.parse(raw);
   } catch (err) {
     throw new EmulatorError('invalid_json', `The body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** JSON whatever the content type says, except a form body, which may also be JSON text (see form-body.ts). */
+function parseBody(request: FastifyRequest<{ Body: string | undefined }>): unknown {
+  const text = typeof request.body === 'string' ? request.body : '';
+  if (!isFormContentType(header(request, 'content-type'))) return parseJson(text);
+  const form = readFormTokenBody(text);
+  if (form.kind === 'json') return parseJson(form.text);
+  if (form.kind === 'invalid') throw new EmulatorError('invalid_body', form.issues.map((i) => i.message).join('; '), form.issues);
+  return form.value;
 }
 
 export async function frameEmulator(app: FastifyInstance, options: EmulatorOptions): Promise<void> {
@@ -73,7 +85,13 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     for (const socket of heldSockets) socket.destroy();
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Read what is still arriving first, or the client may see a reset instead of this answer.
+      return discardBody(request.raw).then(() => {
+        reply.status(413).send({ error: 'body_too_large', message: EMULATOR_ERRORS.body_too_large.message });
+      });
+    }
     if (error instanceof EmulatorError) {
       return reply.status(error.status).send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
     }
@@ -132,12 +150,12 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
   const tokenRouteSchema = {
     tags: TAGS,
     summary: 'Mint a Secure Anonymous Token (Frame-compatible)',
-    description: 'Signed with X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature. JSON body with optional first_name, last_name, email, email_domain, metadata. Answers the JWT as a JSON string.',
+    description: 'Signed with X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature. JSON body with optional first_name, last_name, email, email_domain, metadata; also read form-encoded (metadata as JSON text or metadata[key]=value), as Frame\'s own Python and Curl snippets send it. Answers the JWT as a JSON string.',
     params: Type.Object({ collection: Type.String(), entityId: Type.String({ maxLength: 100 }), provider: Type.String({ maxLength: 100 }) }),
     querystring: Type.Object({}),
     headers: Type.Object({ 'x-frame-clientid': Type.Optional(Type.String()), 'x-frame-timestamp': Type.Optional(Type.String()), 'x-frame-signature': Type.Optional(Type.String()) }),
-    body: Type.Optional(Type.String({ description: 'JSON object; parsed after the signature is checked.' })),
-    response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 429: ErrorBody },
+    body: Type.Optional(Type.String({ description: 'JSON object (or form fields); parsed after the signature is checked.' })),
+    response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 413: ErrorBody, 429: ErrorBody },
   };
 
   type TokenRequest = FastifyRequest<{ Params: { collection: string; entityId: string; provider: string }; Body: string | undefined }>;
@@ -153,7 +171,7 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     }
     const provider = options.registry.findProvider(level, entityId, providerName);
     if (!provider) throw new EmulatorError('provider_not_found', `No Secure Anonymous provider "${providerName}" exists on ${level} ${entityId}.`);
-    const check = validateTokenBody(parseBody(request.body));
+    const check = validateTokenBody(parseBody(request));
     if (!check.ok) throw new EmulatorError('invalid_body', check.issues.map((i) => i.message).join('; '), check.issues);
     const token = options.signer.sign(buildClaims(provider, check.value, unixSeconds(nowMs())));
     // Frame answers the JWT as a JSON string literal (quotes included), not as {"token": ...}.
@@ -164,7 +182,7 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', { schema: tokenRouteSchema, config: { permission: 'public' } }, mint);
+    scope.post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', { schema: tokenRouteSchema, bodyLimit: BODY_LIMIT_BYTES, config: { permission: 'public' } }, mint);
   });
 
   api.get('/api/rest/v1/me/assertions', {

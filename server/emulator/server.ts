@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { EmulatorConfig } from './config.js';
+import { BODY_LIMIT_BYTES } from './contract.js';
 import { FaultSwitch } from './faults.js';
 import { JwtSigner } from './jwt-signer.js';
 import { frameEmulator } from './plugin.js';
@@ -21,7 +22,7 @@ export async function buildEmulatorServer(config: EmulatorConfig, opts: { logger
   const faults = new FaultSwitch();
   if (config.faults) faults.set(config.faults);
   const signer = config.signingKeyFile ? JwtSigner.fromPem(readFileSync(config.signingKeyFile, 'utf8')) : JwtSigner.generate();
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true, bodyLimit: 64 * 1024 });
+  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true, bodyLimit: BODY_LIMIT_BYTES });
   await app.register(frameEmulator, {
     registry,
     signer,

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldError } from './errors.js';
 import { PROVIDER_NAME_PATTERN, UUID_PATTERN } from '../frame/entity.js';
+import { discardBody } from './discard-body.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -63,7 +64,10 @@ export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: 
     }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return send(reply, request, 413, 'request/too_large', 'The body is too large.');
+        // Read what is still arriving first, or the client may see a reset instead of this answer.
+        return discardBody(request.raw).then(() => {
+          send(reply, request, 413, 'request/too_large', 'The body is too large.');
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return send(reply, request, 415, 'request/unsupported_media_type', 'Send the body as application/json.');
     }

@@ -25,6 +25,11 @@ export function parseJsonBody(text: string): unknown {
   } catch (err) {
     throw new AppError('request/malformed_json', `The body is not valid JSON: ${(err as Error).message}. Send a JSON object such as {}.`);
   }
+  return refuseForbiddenKeys(value);
+}
+
+/** The same refusal for a body read another way (the token broker's form bodies). */
+export function refuseForbiddenKeys<T>(value: T): T {
   const forbidden = findForbidden(value, 0);
   if (forbidden) throw new AppError('request/invalid', `The body contains ${forbidden}, which is not allowed.`);
   return value;

@@ -1,7 +1,7 @@
 // Snippets for the console's token broker: the same request as Frame's, with an API key as a bearer
 // token instead of the signature headers. Frame's five languages; browser-safe like the others.
 import type { TokenRequestBody } from '../frame/token-body.js';
-import { backslashSingle, cStyle, powershellSingle, pythonLiteral, shellSingle } from './escape.js';
+import { cStyle, jsonText, phpString, powershellSingle, pythonLiteral, shellSingle } from './escape.js';
 import { lines, OPTIONAL_FIELDS_COMMENT, type SnippetTarget } from './request.js';
 import { python as pythonFrame } from './targets/python.js';
 import { node as nodeFrame } from './targets/node.js';
@@ -73,7 +73,7 @@ const node: BrokerSnippetTarget = {
       `const uri = ${cStyle(r.uri)};`,
       '',
       `// ${OPTIONAL_FIELDS_COMMENT}`,
-      `const body = ${JSON.stringify(r.body, null, 2)};`,
+      `const body = ${jsonText(r.body, { indent: 2 })};`,
       '',
       'const response = await fetch(uri, {',
       "  method: 'POST',",
@@ -103,7 +103,7 @@ const curl: BrokerSnippetTarget = {
       `uri=${shellSingle(r.uri)}`,
       '',
       `# ${OPTIONAL_FIELDS_COMMENT}`,
-      `data=${shellSingle(JSON.stringify(r.body))}`,
+      `data=${shellSingle(jsonText(r.body))}`,
       '',
       '# The answer is the JWT as a JSON string; tr drops the quotes.',
       'curl -sS --fail-with-body -X POST "$uri" \\',
@@ -126,7 +126,7 @@ const powershell: BrokerSnippetTarget = {
       `$uri = ${powershellSingle(r.uri)}`,
       '',
       `# ${OPTIONAL_FIELDS_COMMENT}`,
-      `$body = ${powershellSingle(JSON.stringify(r.body))}`,
+      `$body = ${powershellSingle(jsonText(r.body, { ascii: true }))}`,
       '',
       '# The answer is the JWT as a JSON string; Invoke-RestMethod parses it.',
       "$token = Invoke-RestMethod -Method Post -Uri $uri -Headers $headers -ContentType 'application/json; charset=utf-8' -Body ([Text.Encoding]::UTF8.GetBytes($body))",
@@ -143,10 +143,10 @@ const php: BrokerSnippetTarget = {
       '',
       `// ${KEY_COMMENT}`,
       `$apiKey = getenv('${API_KEY_ENV}');`,
-      `$uri = ${backslashSingle(r.uri)};`,
+      `$uri = ${phpString(r.uri)};`,
       '',
       `// ${OPTIONAL_FIELDS_COMMENT}`,
-      `$body = ${backslashSingle(JSON.stringify(r.body))};`,
+      `$body = ${phpString(jsonText(r.body))};`,
       '',
       '$ch = curl_init($uri);',
       'curl_setopt_array($ch, [',

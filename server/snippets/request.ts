@@ -1,6 +1,7 @@
 // The one request description every snippet is rendered from. Browser-safe: the SPA renders snippets
 // live as the form changes.
 import type { TokenRequestBody } from '../frame/token-body.js';
+import { jsonText } from './escape.js';
 
 export interface SnippetRequest {
   /** Full token URI, e.g. https://api.console.nutanix.com/v1/accounts/<id>/secure-anonymous/<name>/tokens */
@@ -33,9 +34,9 @@ export function clientIdComment(request: SnippetRequest): string {
 
 export const OPTIONAL_FIELDS_COMMENT = 'Optional fields: first_name, last_name, email, email_domain, metadata (a JSON object).';
 
-/** Compact JSON text of the body, for languages that carry it as a string. */
+/** Compact JSON text of the body, for languages that carry it as a string (no raw line terminators: see escape.ts). */
 export function bodyJson(request: SnippetRequest): string {
-  return JSON.stringify(request.body);
+  return jsonText(request.body);
 }
 
 /** Lines joined with \n, ending with a newline. */

@@ -33,4 +33,21 @@ export const SNIPPET_BODIES: { id: string; body: TokenRequestBody }[] = [
       metadata: { "key with 'quotes' and \"dq\"": '$env:PATH @\' \'@', dollar: '$HOME', percent: '100%' },
     },
   },
+  {
+    // Characters some lexer treats specially inside a literal: line terminators (C# ends a string at NEL,
+    // LS and PS), CR, VT, FF, NUL and its neighbours, DEL and C1 controls, a byte order mark (Go refuses it
+    // after the start of a file), bidirectional controls, and astral characters (surrogate pairs in UTF-16).
+    id: 'line-terminators',
+    body: {
+      first_name: 'A\u2028B\u2029C\u0085D',
+      last_name: 'cr\rvt\vff\f',
+      metadata: {
+        terminators: 'LS\u2028PS\u2029NEL\u0085CR\rLF\nCRLF\r\nVT\vFF\f',
+        controls: 'nul\u0000soh\u0001stx\u0002esc\u001bus\u001fdel\u007fpad\u0080apc\u009f',
+        emoji: '🚀 astral 𝄞 family 👨‍👩‍👧',
+        invisible: 'bom\ufeffrlo\u202elri\u2066pdi\u2069lrm\u200e',
+        'key\u2028with\u0085terminators': true,
+      },
+    },
+  },
 ];

@@ -1,4 +1,4 @@
-import { cStyle } from '../escape.js';
+import { goString } from '../escape.js';
 import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
 
 export const go: SnippetTarget = {
@@ -27,11 +27,11 @@ export const go: SnippetTarget = {
       '',
       'func main() {',
       `\t// ${clientIdComment(r)}`,
-      r.clientId === null ? `\tclientID := os.Getenv("${CLIENT_ID_ENV}")` : `\tclientID := ${cStyle(r.clientId)}`,
+      r.clientId === null ? `\tclientID := os.Getenv("${CLIENT_ID_ENV}")` : `\tclientID := ${goString(r.clientId)}`,
       `\t// ${SECRET_COMMENT}`,
       `\tclientSecret := os.Getenv("${SECRET_ENV}")`,
       '',
-      `\turi := ${cStyle(r.uri)}`,
+      `\turi := ${goString(r.uri)}`,
       '',
       '\t// Signature: hex HMAC-SHA256 of timestamp + client id, keyed by the client secret.',
       '\ttimestamp := strconv.FormatInt(time.Now().Unix(), 10)',
@@ -40,7 +40,7 @@ export const go: SnippetTarget = {
       '\tsignature := hex.EncodeToString(mac.Sum(nil))',
       '',
       `\t// ${OPTIONAL_FIELDS_COMMENT}`,
-      `\tbody := ${cStyle(bodyJson(r))}`,
+      `\tbody := ${goString(bodyJson(r))}`,
       '',
       '\treq, err := http.NewRequest(http.MethodPost, uri, strings.NewReader(body))',
       '\tif err != nil {',

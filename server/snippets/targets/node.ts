@@ -1,4 +1,4 @@
-import { cStyle } from '../escape.js';
+import { cStyle, jsonText } from '../escape.js';
 import { CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
 
 export const node: SnippetTarget = {
@@ -23,7 +23,7 @@ export const node: SnippetTarget = {
       "const signature = createHmac('sha256', clientSecret).update(timestamp + clientId).digest('hex');",
       '',
       `// ${OPTIONAL_FIELDS_COMMENT}`,
-      `const body = ${JSON.stringify(r.body, null, 2)};`,
+      `const body = ${jsonText(r.body, { indent: 2 })};`,
       '',
       'const response = await fetch(uri, {',
       "  method: 'POST',",

@@ -1,4 +1,4 @@
-import { backslashSingle } from '../escape.js';
+import { phpString } from '../escape.js';
 import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
 
 export const php: SnippetTarget = {
@@ -12,18 +12,18 @@ export const php: SnippetTarget = {
       '// Mint a Frame Secure Anonymous Token. Needs the curl extension (php-curl).',
       '',
       `// ${clientIdComment(r)}`,
-      r.clientId === null ? `$clientId = getenv('${CLIENT_ID_ENV}');` : `$clientId = ${backslashSingle(r.clientId)};`,
+      r.clientId === null ? `$clientId = getenv('${CLIENT_ID_ENV}');` : `$clientId = ${phpString(r.clientId)};`,
       `// ${SECRET_COMMENT}`,
       `$clientSecret = getenv('${SECRET_ENV}');`,
       '',
-      `$uri = ${backslashSingle(r.uri)};`,
+      `$uri = ${phpString(r.uri)};`,
       '',
       '// Signature: hex HMAC-SHA256 of timestamp + client id, keyed by the client secret.',
       '$timestamp = (string) time();',
       "$signature = hash_hmac('sha256', $timestamp . $clientId, $clientSecret);",
       '',
       `// ${OPTIONAL_FIELDS_COMMENT}`,
-      `$body = ${backslashSingle(bodyJson(r))};`,
+      `$body = ${phpString(bodyJson(r))};`,
       '',
       '$ch = curl_init($uri);',
       'curl_setopt_array($ch, [',

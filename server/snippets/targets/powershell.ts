@@ -1,5 +1,5 @@
-import { powershellSingle } from '../escape.js';
-import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+import { jsonText, powershellSingle } from '../escape.js';
+import { CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
 
 export const powershell: SnippetTarget = {
   id: 'powershell',
@@ -32,7 +32,7 @@ export const powershell: SnippetTarget = {
       '}',
       '',
       `# ${OPTIONAL_FIELDS_COMMENT}`,
-      `$body = ${powershellSingle(bodyJson(r))}`,
+      `$body = ${powershellSingle(jsonText(r.body, { ascii: true }))}`,
       '',
       '# The answer is the JWT as a JSON string; Invoke-RestMethod parses it.',
       "$token = Invoke-RestMethod -Method Post -Uri $uri -Headers $headers -ContentType 'application/json; charset=utf-8' -Body ([Text.Encoding]::UTF8.GetBytes($body))",

@@ -1,4 +1,4 @@
-import { backslashSingle } from '../escape.js';
+import { rubyString } from '../escape.js';
 import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
 
 export const ruby: SnippetTarget = {
@@ -14,18 +14,18 @@ export const ruby: SnippetTarget = {
       "require 'openssl'",
       '',
       `# ${clientIdComment(r)}`,
-      r.clientId === null ? `client_id = ENV.fetch('${CLIENT_ID_ENV}')` : `client_id = ${backslashSingle(r.clientId)}`,
+      r.clientId === null ? `client_id = ENV.fetch('${CLIENT_ID_ENV}')` : `client_id = ${rubyString(r.clientId)}`,
       `# ${SECRET_COMMENT}`,
       `client_secret = ENV.fetch('${SECRET_ENV}')`,
       '',
-      `uri = URI(${backslashSingle(r.uri)})`,
+      `uri = URI(${rubyString(r.uri)})`,
       '',
       '# Signature: hex HMAC-SHA256 of timestamp + client id, keyed by the client secret.',
       'timestamp = Time.now.to_i.to_s',
       "signature = OpenSSL::HMAC.hexdigest('SHA256', client_secret, timestamp + client_id)",
       '',
       `# ${OPTIONAL_FIELDS_COMMENT}`,
-      `body = ${backslashSingle(bodyJson(r))}`,
+      `body = ${rubyString(bodyJson(r))}`,
       '',
       'request = Net::HTTP::Post.new(uri)',
       "request['X-Frame-ClientId'] = client_id",

@@ -1,4 +1,4 @@
-import { cStyle } from '../escape.js';
+import { cStyle, jsonText } from '../escape.js';
 import { CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
 
 export const typescript: SnippetTarget = {
@@ -37,7 +37,7 @@ export const typescript: SnippetTarget = {
       "const signature = createHmac('sha256', clientSecret).update(timestamp + clientId).digest('hex');",
       '',
       `// ${OPTIONAL_FIELDS_COMMENT}`,
-      `const body: TokenRequest = ${JSON.stringify(r.body, null, 2)};`,
+      `const body: TokenRequest = ${jsonText(r.body, { indent: 2 })};`,
       '',
       'async function main(): Promise<void> {',
       '  const response = await fetch(uri, {',

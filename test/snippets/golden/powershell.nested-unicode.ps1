@@ -22,7 +22,7 @@ $headers = @{
 }
 
 # Optional fields: first_name, last_name, email, email_domain, metadata (a JSON object).
-$body = '{"first_name":"Zoë “Q”","metadata":{"nested":{"deep":{"list":[1,"two",{"three":true}]}},"unicode":"Ünïcødé ✓ 日本語 🚀","quotes":"single '' double \" back ` typographic ‘‘’’ “”","backslashes":"C:\\temp\\new \\u0041 \\n","newlines":"line one\nline two\r\n\ttabbed"}}'
+$body = '{"first_name":"Zo\u00eb \u201cQ\u201d","metadata":{"nested":{"deep":{"list":[1,"two",{"three":true}]}},"unicode":"\u00dcn\u00efc\u00f8d\u00e9 \u2713 \u65e5\u672c\u8a9e \ud83d\ude80","quotes":"single '' double \" back ` typographic \u2018\u2019 \u201c\u201d","backslashes":"C:\\temp\\new \\u0041 \\n","newlines":"line one\nline two\r\n\ttabbed"}}'
 
 # The answer is the JWT as a JSON string; Invoke-RestMethod parses it.
 $token = Invoke-RestMethod -Method Post -Uri $uri -Headers $headers -ContentType 'application/json; charset=utf-8' -Body ([Text.Encoding]::UTF8.GetBytes($body))
