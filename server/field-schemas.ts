@@ -8,7 +8,8 @@ export const EntityLevelSchema = Type.Enum(ENTITY_LEVELS, { description: 'accoun
 
 export const CredentialFields = {
   name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  clientId: Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: 'Frame API client id, e.g. <uuid>.img.frame.nutanix.com' }),
+  // Sent as the X-Frame-ClientId header: visible ASCII only (control or bidi characters could never be sent).
+  clientId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', description: 'Frame API client id, e.g. <uuid>.img.frame.nutanix.com' }),
   clientSecret: Type.String({ minLength: 8, maxLength: 512, writeOnly: true, description: 'Write-only: stored encrypted, never returned' }),
   upstreamUrl: Type.String({ minLength: 1, maxLength: 500, description: 'https base URL of the Frame API, or builtin:emulator' }),
   notes: Type.String({ maxLength: 1000 }),
@@ -23,3 +24,6 @@ export const ProviderFields = {
   credentialSetId: Uuid('Credential set that mints for this provider'),
   tags: Type.Array(Type.String({ minLength: 1, maxLength: 40, pattern: '^[^,]+$' }), { maxItems: 20, description: 'Short labels, e.g. kiosk, trial' }),
 };
+
+/** Names that mean something in a JavaScript object; refused where user text becomes a key (an import's secrets by name). */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

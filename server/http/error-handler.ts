@@ -24,6 +24,7 @@ const PATTERN_MESSAGES: Record<string, string> = {
   [PROVIDER_NAME_PATTERN]: 'must be secure-anon-<uuid>, as Frame names providers',
   '\\S': 'must not be blank',
   '^\\S+$': 'must not contain spaces',
+  '^[\\x21-\\x7e]+$': 'must be printable ASCII without spaces (it is sent as an HTTP header)',
 };
 
 function fieldOf(instancePath: string, params: Record<string, unknown>): string {

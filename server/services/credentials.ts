@@ -10,6 +10,7 @@ import type { EntityLevel } from '../frame/entity.js';
 import type { CredentialView } from '../api-types.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
+import { RESERVED_NAMES } from '../field-schemas.js';
 import { AllowedHosts } from '../upstream/address-policy.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 
@@ -78,6 +79,13 @@ function checkScope(level: unknown, id: unknown): void {
   }
 }
 
+/** An import keys its secrets by credential set name: a name an object treats specially is refused. */
+function checkName(name: string): void {
+  if (!RESERVED_NAMES.has(name.trim())) return;
+  const message = `"${name.trim()}" is reserved; choose another name`;
+  throw new AppError('request/invalid', message, [{ field: 'name', message }]);
+}
+
 function upstreamOrThrow(url: string, allowed: AllowedHosts): string {
   const upstream = normaliseUpstream(url, allowed);
   if (!upstream.ok) throw new AppError('request/invalid', upstream.message, [{ field: 'upstreamUrl', message: upstream.message }]);
@@ -126,6 +134,7 @@ export class CredentialService {
   /** The data of a new row, for create and import alike. */
   newRowData(input: CredentialInput, setBy: string, id: string = randomUUID()) {
     checkScope(input.entityLevel, input.entityId);
+    checkName(input.name);
     const clientId = input.clientId.trim();
     const upstreamUrl = upstreamOrThrow(input.upstreamUrl, this.allowedHosts);
     return {
@@ -155,6 +164,7 @@ export class CredentialService {
     const level = patch.entityLevel === undefined ? before.entityLevel : patch.entityLevel;
     const entityId = patch.entityId === undefined ? before.entityId : patch.entityId;
     checkScope(level, entityId);
+    if (patch.name !== undefined) checkName(patch.name);
     const clientId = patch.clientId?.trim() ?? before.clientId;
     const upstreamUrl = patch.upstreamUrl !== undefined ? upstreamOrThrow(patch.upstreamUrl, this.allowedHosts) : before.upstreamUrl;
     const moved = clientId !== before.clientId || upstreamUrl !== before.upstreamUrl;

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { EntityLevel } from '../frame/entity.js';
-import { CredentialFields, EntityLevelSchema, ProviderFields, Uuid } from '../field-schemas.js';
+import { CredentialFields, EntityLevelSchema, ProviderFields, RESERVED_NAMES, Uuid } from '../field-schemas.js';
 import { describeErrors } from '../schema-check.js';
 import { AppError } from '../http/errors.js';
 import type { CredentialService } from './credentials.js';
@@ -150,12 +150,15 @@ export class TransferService {
       const reject = (reason: string) => void rows.push({ kind: 'credentialSet', key, action: 'rejected', reason });
       if (!Value.Check(ExportedCredentialSchema, raw)) return reject(describeErrors(ExportedCredentialSchema, raw, 'credential set').join('; '));
       if (names.has(raw.name)) return reject('the file names this credential set twice');
+      if (RESERVED_NAMES.has(raw.name)) return reject(`"${raw.name}" cannot be a credential set's name (it is reserved in JSON objects); rename it in the file`);
       names.add(raw.name);
       const upstream = normaliseUpstream(raw.upstreamUrl, this.credentials.allowedHosts);
       if (!upstream.ok) return reject(upstream.message);
       if (Boolean(raw.entityLevel) !== Boolean(raw.entityId)) return reject('give both the entity level and the entity id of the scope, or neither');
       const current = existing.get(raw.name);
-      const secret = secrets[raw.name];
+      // An own key only: a name such as __proto__ or toString must not read Object.prototype.
+      const secret = Object.hasOwn(secrets, raw.name) ? secrets[raw.name] : undefined;
+      if (secret !== undefined && typeof secret !== 'string') return reject('the secret given for it must be a string');
       if (secret !== undefined && (secret.length < 8 || secret.length > 512)) return reject('the secret given for it must be 8 to 512 characters');
       if (!current && secret === undefined) return reject('a client secret is required: exports never contain secrets, so give it for this credential set');
       if (current && secret === undefined && (current.clientId !== raw.clientId.trim() || current.upstreamUrl !== upstream.url)) {
