@@ -117,29 +117,29 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     return reply.status(204).send(null);
   });
 
-  api.get('/api/invites/:token', {
+  // The invitation token travels in the body, never in the URL: URLs end up in logs, history and referrers.
+  api.post('/api/invites/lookup', {
     schema: {
       tags: TAGS,
-      summary: 'Who an invitation link is for',
-      params: Type.Object({ token: InviteToken }, { additionalProperties: false }),
+      summary: 'Who an invitation link is for (the token is not used up)',
       querystring: NoQuery,
-      response: { 200: Type.Object({ email: Type.String(), role: Type.Enum([...ROLES]), expiresAt: Type.String() }), ...errorResponses(410) },
+      body: Type.Object({ token: InviteToken }, { additionalProperties: false }),
+      response: { 200: Type.Object({ email: Type.String(), role: Type.Enum([...ROLES]), expiresAt: Type.String() }), ...errorResponses(410, 413, 415) },
     },
     config: { permission: 'public' },
-  }, async (request) => users.inviteInfo(request.params.token));
+  }, async (request) => users.inviteInfo(request.body.token));
 
-  api.post('/api/invites/:token/accept', {
+  api.post('/api/invites/accept', {
     schema: {
       tags: TAGS,
       summary: 'Accept an invitation: choose a password, get an account and a session',
-      params: Type.Object({ token: InviteToken }, { additionalProperties: false }),
       querystring: NoQuery,
-      body: Type.Object({ password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
+      body: Type.Object({ token: InviteToken, password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
       response: { 200: SessionViewSchema, ...errorResponses(409, 410, 413, 415) },
     },
     config: { permission: 'public' },
   }, async (request, reply) => {
-    const { token, session } = await users.acceptInvite(request.params.token, request.body.password, request.body.name ?? '', meta(request));
+    const { token, session } = await users.acceptInvite(request.body.token, request.body.password, request.body.name ?? '', meta(request));
     return startSession(request, reply, token, session);
   });
 }
