@@ -25,6 +25,7 @@ const ROUTES: Record<string, Permission> = {
   'POST /api/users/invites': 'user:manage',
   'PATCH /api/users/:id': 'user:manage',
   'PUT /api/users/:id/grants': 'user:manage',
+  'POST /api/users/:id/unlock': 'user:manage',
   'GET /api/api-keys': 'apikey:manage',
   'POST /api/api-keys': 'apikey:manage',
   'POST /api/api-keys/:id/revoke': 'apikey:manage',
