@@ -138,25 +138,28 @@ async function simulate(email: string, hours: number, stepMinutes: number, addre
 
 const within = (guesses: number[], fromHour: number, toHour: number) => guesses.filter((m) => m >= fromHour * 60 && m < toHour * 60).length;
 
-test('guesses per account: 30 in the first hour, 70 in the first day, then 10 a day, with as many addresses as wanted', async () => {
+test('guesses per account: 30 in the first hour, 70 in the first day, then 10 a day, with as many addresses as wanted', async (t) => {
   const user = await addUser(app, 'owner');
   const guesses = await simulate(user.email, 72, 5, freshAddress);
   const figures = { firstHour: within(guesses, 0, 1), firstDay: within(guesses, 0, 24), secondDay: within(guesses, 24, 48), thirdDay: within(guesses, 48, 72) };
+  t.diagnostic(`guesses with any number of addresses: ${JSON.stringify(figures)}`);
   assert.deepEqual(figures, { firstHour: 30, firstDay: 70, secondDay: 10, thirdDay: 10 });
 });
 
-test('guesses per account from one address: 20 in the first hour, then no more than from many addresses', async () => {
+test('guesses per account from one address: 20 in the first hour, then no more than from many addresses', async (t) => {
   const user = await addUser(app, 'owner');
   const address = freshAddress();
   const guesses = await simulate(user.email, 72, 5, () => address);
   const figures = { firstHour: within(guesses, 0, 1), firstDay: within(guesses, 0, 24), secondDay: within(guesses, 24, 48), thirdDay: within(guesses, 48, 72) };
+  t.diagnostic(`guesses from one address: ${JSON.stringify(figures)}`);
   assert.deepEqual(figures, { firstHour: 20, firstDay: 70, secondDay: 10, thirdDay: 10 });
 });
 
-test('50 concurrent guesses from 50 addresses: no more than 10 are evaluated before the lock', async () => {
+test('50 concurrent guesses from 50 addresses: no more than 10 are evaluated before the lock', async (t) => {
   const user = await addUser(app, 'viewer');
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => attempt(user.email, `parallel-${i}`, freshAddress())));
   const evaluated = answers.filter((a) => a.json.error === 'auth/invalid_credentials').length;
+  t.diagnostic(`50 concurrent guesses: ${evaluated} answered invalid_credentials`);
   assert.ok(evaluated <= 10, `${evaluated} guesses evaluated`);
   assert.ok(answers.every((a) => a.json.error === 'auth/invalid_credentials' || a.json.error === 'auth/locked'));
   offsetMs += 25 * 3_600_000;
