@@ -160,6 +160,8 @@ export interface UserView {
   disabled: boolean;
   providerIds: string[];
   createdAt: string;
+  /** While failed sign-ins keep browsers not used with the account before out: when that ends. */
+  lockedUntil: string | null;
 }
 
 /** A token-broker API key as listed: never the key, only its prefix. */

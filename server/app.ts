@@ -15,6 +15,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { installAuth } from './http/auth-hook.js';
 import { installHostCheck, type HostPolicy } from './http/host-check.js';
 import { lazySchemas } from './http/lazy-schemas.js';
+import { serializeRequest } from './http/log-redaction.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { auditRoutes } from './routes/audit.js';
@@ -94,6 +95,8 @@ export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream' | 
     logger: {
       level: opts.logLevel ?? 'info',
       redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' },
+      // No route takes a token in its URL; should a client put one there anyway, it is redacted too.
+      serializers: { req: serializeRequest },
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: 64 * 1024,

@@ -84,11 +84,12 @@ export function commitDurably<T>(connection: Connection, fn: () => T): T {
 
 /**
  * Runs a synchronous write on the connection once no Prisma transaction is open on it: the adapter runs
- * plain queries on the same connection, so a write made during someone's transaction would join it.
+ * plain queries on the same connection, so a write made during someone else's transaction would join it.
+ * Inside a unit of work (server/db/unit-of-work.ts) it joins that unit's transaction.
  */
 export async function writeOutsideTransactions<T>(connection: Connection, write: () => T): Promise<T> {
-  // Inside a unit of work this would wait for its own transaction: a programming error, said at once.
-  if (inUnitOfWork()) throw new Error('a queued write was asked for inside a unit of work (audit rows of a database-only action complete inside it)');
+  // Inside a unit of work the open transaction is the caller's own: the write joins it.
+  if (inUnitOfWork()) return write();
   while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
   return write();
 }

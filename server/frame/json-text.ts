@@ -146,11 +146,16 @@ export function toKeyValues(value: Record<string, unknown> | undefined): KeyValu
 
 /** Back from rows: "true", "false", "null" and numbers keep their JSON type; everything else is a string. */
 export function fromKeyValues(rows: readonly KeyValue[]): Record<string, unknown> {
-  // No prototype: a key such as __proto__ is a key like any other, not a way to replace the object's prototype.
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
   for (const { key, value } of rows) {
     if (!key.trim()) continue;
-    out[key.trim()] = /^(true|false|null|-?\d+(\.\d+)?([eE][+-]?\d+)?)$/.test(value.trim()) ? JSON.parse(value.trim()) : value;
+    // Defined, not assigned: a key such as __proto__ is a key like any other, not the object's prototype.
+    Object.defineProperty(out, key.trim(), {
+      value: /^(true|false|null|-?\d+(\.\d+)?([eE][+-]?\d+)?)$/.test(value.trim()) ? JSON.parse(value.trim()) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -1,7 +1,11 @@
-// The session cookie: HttpOnly, SameSite=Strict, Path=/; over TLS it is Secure and carries the __Host-
-// prefix (which browsers only accept when Secure, on this exact host). Pure functions.
+// The session cookie and the device cookie (a browser that signed in before, server/auth/devices.ts):
+// HttpOnly, SameSite=Strict, Path=/; over TLS they are Secure and carry the __Host- prefix (which browsers
+// only accept when Secure, on this exact host). Pure functions.
 export const SESSION_COOKIE = 'sat_session';
 export const SECURE_SESSION_COOKIE = '__Host-sat_session';
+export const DEVICE_COOKIE = 'sat_device';
+export const SECURE_DEVICE_COOKIE = '__Host-sat_device';
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
 /** The value of a cookie in a Cookie header, or undefined. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -14,9 +18,17 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+function cookie(name: string, value: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
+  return `${opts.secure ? `__Host-${name}` : name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${opts.maxAgeSeconds}${opts.secure ? '; Secure' : ''}`;
+}
+
+function tokenFrom(cookieHeader: string | undefined, name: string): string | undefined {
+  const token = readCookie(cookieHeader, `__Host-${name}`) ?? readCookie(cookieHeader, name);
+  return token && TOKEN_SHAPE.test(token) ? token : undefined;
+}
+
 export function sessionCookie(token: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
-  const name = opts.secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
-  return `${name}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${opts.maxAgeSeconds}${opts.secure ? '; Secure' : ''}`;
+  return cookie(SESSION_COOKIE, token, opts);
 }
 
 export function clearedSessionCookie(secure: boolean): string {
@@ -24,6 +36,14 @@ export function clearedSessionCookie(secure: boolean): string {
 }
 
 export function sessionTokenFrom(cookieHeader: string | undefined): string | undefined {
-  const token = readCookie(cookieHeader, SECURE_SESSION_COOKIE) ?? readCookie(cookieHeader, SESSION_COOKIE);
-  return token && /^[A-Za-z0-9_-]{20,100}$/.test(token) ? token : undefined;
+  return tokenFrom(cookieHeader, SESSION_COOKIE);
+}
+
+/** Long-lived: it outlives sessions and sign-outs, and is renewed at every sign-in. */
+export function deviceCookie(token: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
+  return cookie(DEVICE_COOKIE, token, opts);
+}
+
+export function deviceTokenFrom(cookieHeader: string | undefined): string | undefined {
+  return tokenFrom(cookieHeader, DEVICE_COOKIE);
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError, errorResponses } from '../http/errors.js';
-import { clearedSessionCookie, sessionCookie, sessionTokenFrom } from '../http/cookies.js';
+import { clearedSessionCookie, deviceCookie, deviceTokenFrom, sessionCookie, sessionTokenFrom } from '../http/cookies.js';
+import { DEVICE_TTL_MS } from '../auth/throttle.js';
 import { ROLE_PERMISSIONS, ROLES } from '../auth/roles.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import type { Services } from '../services/container.js';
@@ -44,9 +45,17 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { users, sessions } = opts.services;
   const { idleMs, absoluteMs } = sessions.timeouts;
-  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
-  const startSession = (request: FastifyRequest, reply: FastifyReply, token: string, session: ActiveSession) =>
-    reply.header('set-cookie', sessionCookie(token, { secure: request.protocol === 'https', maxAgeSeconds: Math.round(absoluteMs / 1000) })).send(sessionView(session, absoluteMs, idleMs));
+  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), device: deviceTokenFrom(request.headers.cookie) });
+  /** The session cookie, and the device cookie that makes this browser trusted for this user (server/auth/devices.ts). */
+  const startSession = (request: FastifyRequest, reply: FastifyReply, started: { token: string; session: ActiveSession; device: string }) => {
+    const secure = request.protocol === 'https';
+    return reply
+      .header('set-cookie', [
+        sessionCookie(started.token, { secure, maxAgeSeconds: Math.round(absoluteMs / 1000) }),
+        deviceCookie(started.device, { secure, maxAgeSeconds: Math.round(DEVICE_TTL_MS / 1000) }),
+      ])
+      .send(sessionView(started.session, absoluteMs, idleMs));
+  };
 
   api.get('/api/session', {
     schema: { tags: TAGS, summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner', querystring: NoQuery, response: { 200: SessionViewSchema, ...errorResponses() } },
@@ -68,11 +77,11 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     },
     config: { permission: 'public' },
   }, async (request, reply) => {
-    const { token, session } = await users.signIn(request.body.email, request.body.password, meta(request));
+    const started = await users.signIn(request.body.email, request.body.password, meta(request));
     // The session this browser had before, if any, ends: one browser, one session.
     const previous = sessionTokenFrom(request.headers.cookie);
     if (previous) await sessions.revoke(sessionIdOf(previous));
-    return startSession(request, reply, token, session);
+    return startSession(request, reply, started);
   });
 
   api.delete('/api/session', {
@@ -97,8 +106,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     config: { permission: 'public' },
   }, async (request, reply) => {
     await users.createOwner(request.body);
-    const { token, session } = await users.signIn(request.body.email, request.body.password, meta(request));
-    return startSession(request, reply, token, session);
+    return startSession(request, reply, await users.signIn(request.body.email, request.body.password, meta(request)));
   });
 
   api.put('/api/session/password', {
@@ -117,29 +125,28 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     return reply.status(204).send(null);
   });
 
-  api.get('/api/invites/:token', {
+  // The invitation token travels in the body, never in the URL: URLs end up in logs, history and referrers.
+  api.post('/api/invites/lookup', {
     schema: {
       tags: TAGS,
-      summary: 'Who an invitation link is for',
-      params: Type.Object({ token: InviteToken }, { additionalProperties: false }),
+      summary: 'Who an invitation link is for (the token is not used up)',
       querystring: NoQuery,
-      response: { 200: Type.Object({ email: Type.String(), role: Type.Enum([...ROLES]), expiresAt: Type.String() }), ...errorResponses(410) },
+      body: Type.Object({ token: InviteToken }, { additionalProperties: false }),
+      response: { 200: Type.Object({ email: Type.String(), role: Type.Enum([...ROLES]), expiresAt: Type.String() }), ...errorResponses(410, 413, 415) },
     },
     config: { permission: 'public' },
-  }, async (request) => users.inviteInfo(request.params.token));
+  }, async (request) => users.inviteInfo(request.body.token));
 
-  api.post('/api/invites/:token/accept', {
+  api.post('/api/invites/accept', {
     schema: {
       tags: TAGS,
       summary: 'Accept an invitation: choose a password, get an account and a session',
-      params: Type.Object({ token: InviteToken }, { additionalProperties: false }),
       querystring: NoQuery,
-      body: Type.Object({ password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
+      body: Type.Object({ token: InviteToken, password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
       response: { 200: SessionViewSchema, ...errorResponses(409, 410, 413, 415) },
     },
     config: { permission: 'public' },
   }, async (request, reply) => {
-    const { token, session } = await users.acceptInvite(request.params.token, request.body.password, request.body.name ?? '', meta(request));
-    return startSession(request, reply, token, session);
+    return startSession(request, reply, await users.acceptInvite(request.body.token, request.body.password, request.body.name ?? '', meta(request)));
   });
 }

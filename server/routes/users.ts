@@ -18,6 +18,7 @@ const UserView = Type.Object({
   disabled: Type.Boolean(),
   providerIds: Type.Array(Type.String(), { description: 'Providers granted (support users)' }),
   createdAt: Type.String(),
+  lockedUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'While failed sign-ins keep browsers not used with the account before out: when that ends' }),
 });
 
 const ApiKeyView = Type.Object({
@@ -76,6 +77,18 @@ export async function userRoutes(app: FastifyInstance, opts: { services: Service
     },
     config: { permission: 'user:manage' },
   }, async (request) => users.setGrants(request.params.id, request.body.providerIds));
+
+  api.post('/api/users/:id/unlock', {
+    schema: {
+      tags: ['users'],
+      summary: 'End the sign-in locks on an account (owners unlock anyone, admins support and viewer users)',
+      params: IdParams,
+      querystring: NoQuery,
+      body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 200: UserView, ...errorResponses(404) },
+    },
+    config: { permission: 'user:manage' },
+  }, async (request) => users.unlock(request.params.id));
 
   api.get('/api/api-keys', {
     schema: { tags: ['api keys'], summary: 'Token-broker API keys (never the keys themselves)', querystring: NoQuery, response: { 200: Type.Array(ApiKeyView), ...errorResponses() } },

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
-import { unitOfWork } from '../db/unit-of-work.js';
+import { inUnitOfWork, unitOfWork } from '../db/unit-of-work.js';
 import { AppError } from '../http/errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
 
@@ -179,6 +179,9 @@ export class AuditService {
    * A batch with a durable write (a completed row) commits with synchronous=FULL: one sync per batch.
    */
   private enqueue<T>(write: () => T, durable: boolean, committed?: (result: T) => void): Promise<T> {
+    // A batch holds other requests' rows: it must never join one action's transaction (and so never be
+    // asked for inside one; a database-only action's own row completes inside it, see around()).
+    if (inUnitOfWork()) return Promise.reject(unavailable(new Error('an audit row was queued inside a unit of work')));
     return new Promise<T>((resolve, reject) => {
       const done = (value: unknown) => {
         committed?.(value as T);

@@ -1,5 +1,6 @@
 // Console accounts: the owner set-up, sign-in with throttling, password changes, invitations, roles,
-// grants and disabling. Every change and every sign-in attempt goes through the audit log first.
+// grants, disabling and unlocking. Every change and every sign-in attempt that is let through to the
+// password comparison goes through the audit log first (refused ones are summed up: sign-in-guard.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import { sha256Hex } from '../crypto/digest.js';
@@ -8,7 +9,7 @@ import type { User } from '../db/generated/client.js';
 import { AppError } from '../http/errors.js';
 import { assignableRoles, GRANT_LIMITED, isRole, type Role } from '../auth/roles.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
-import { afterFailure, lockedFor, UnknownAccounts, WindowCounter, IP_ATTEMPTS, IP_WINDOW_MS, type FailureState } from '../auth/throttle.js';
+import { SignInGuard } from '../auth/sign-in-guard.js';
 import { currentContext, setPrincipal } from '../auth/context.js';
 import type { AuditService } from './audit.js';
 import type { ActiveSession, SessionService } from './sessions.js';
@@ -22,6 +23,15 @@ const SAME_ANSWER = 'The email or password is wrong.';
 export interface SignInResult {
   token: string;
   session: ActiveSession;
+  /** The new device cookie token: this browser is trusted for this user from now on. */
+  device: string;
+}
+
+export interface SignInMeta {
+  ip: string;
+  userAgent: string;
+  /** The device cookie the browser presented, if any. */
+  device?: string | undefined;
 }
 
 function normaliseEmail(email: string): string {
@@ -38,8 +48,7 @@ function weak(password: string, email: string, field = 'password'): void {
 }
 
 export class UserService {
-  private readonly unknown = new UnknownAccounts();
-  private readonly perIp = new WindowCounter(IP_ATTEMPTS, IP_WINDOW_MS);
+  readonly guard: SignInGuard;
   sessions!: SessionService;
   /** While the console has no user: the one-time code the owner set-up asks for, printed in the log only. */
   private setupCode: string | null = null;
@@ -48,7 +57,9 @@ export class UserService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.guard = new SignInGuard(db, audit, now);
+  }
 
   async count(): Promise<number> {
     return this.db.user.count();
@@ -93,53 +104,39 @@ export class UserService {
         return tx.user.create({ data: { id: randomUUID(), email, name: input.name ?? '', role: 'owner', passwordHash, passwordChangedAt: new Date(this.now()) } });
       });
       this.setupCode = null;
-      return this.view(user, []);
+      return this.view(user, [], null);
     }, (u) => ({ userId: u.id }));
   }
 
-  async signIn(emailInput: string, password: string, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
+  /**
+   * Throttled before anything costly (sign-in-guard.ts), then one audit row and one argon2 comparison,
+   * the same for known and unknown emails.
+   */
+  async signIn(emailInput: string, password: string, meta: SignInMeta): Promise<SignInResult> {
     const email = normaliseEmail(emailInput);
-    const now = this.now();
-    const waitMs = this.perIp.hit(meta.ip, now);
-    if (waitMs > 0) {
-      await this.audit.record({ action: 'auth.sign_in', outcome: 'auth/throttled', detail: { email, reason: 'too many attempts from this address' } });
-      throw new AppError('auth/throttled', `Too many sign-in attempts from this address; try again in ${Math.ceil(waitMs / 60_000)} minute(s).`, undefined, { retryAfterSeconds: Math.ceil(waitMs / 1000) });
-    }
-    // Not one transaction: a refused attempt's failure count must stay written, and argon2 takes tens of ms.
-    return this.audit.aroundCall({ action: 'auth.sign_in', detail: { email } }, () => this.checkPassword(email, password, now, meta), (result) => ({ userId: result.session.userId }), () => 'You were signed in');
-  }
-
-  private async checkPassword(email: string, password: string, now: number, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
     const user = await this.db.user.findUnique({ where: { email } });
-    // Unknown users are compared against a dummy hash: same answer, same work, same time.
-    const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-    const state: FailureState = user
-      ? { failedLogins: user.failedLogins, firstFailedAt: user.firstFailedAt?.getTime() ?? null, lockedUntil: user.lockedUntil?.getTime() ?? null }
-      : this.unknown.get(email);
-    const locked = lockedFor(state, now);
-    if (locked > 0) throw this.lockedError(locked);
-    if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
-      const next = afterFailure(state, now);
-      if (user) {
-        await this.db.user.update({ where: { id: user.id }, data: { failedLogins: next.failedLogins, firstFailedAt: next.firstFailedAt === null ? null : new Date(next.firstFailedAt), lockedUntil: next.lockedUntil === null ? null : new Date(next.lockedUntil) } });
-      } else {
-        this.unknown.set(email, next);
-      }
-      if (next.locked) {
-        await this.audit.record({ action: 'auth.locked', target: user?.id ?? null, outcome: 'ok', detail: { email, minutes: 15 } });
-        throw this.lockedError(lockedFor(next, now));
-      }
-      throw new AppError('auth/invalid_credentials', SAME_ANSWER);
+    const admission = await this.guard.admit(email, meta.ip, meta.device, user?.id ?? null);
+    let judged = false;
+    try {
+      // Not one transaction (aroundCall): a refused attempt's failure must stay counted, and argon2 takes tens
+      // of milliseconds that other writers must not wait for.
+      return await this.audit.aroundCall({ action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } }, async () => {
+        judged = true;
+        // Unknown users are compared against a dummy hash: same answer, same work, same time.
+        const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+        if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
+          await this.guard.failed(admission, email, user?.id ?? null);
+          throw new AppError('auth/invalid_credentials', SAME_ANSWER);
+        }
+        const device = await this.guard.succeeded(admission, user.id, meta.device);
+        const created = await this.sessions.create(user.id, meta);
+        setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
+        return { ...created, device };
+      }, (result) => ({ userId: result.session.userId }), () => 'The password was right and a session was made');
+    } catch (err) {
+      if (!judged) await this.guard.release(admission);
+      throw err;
     }
-    if (user.failedLogins > 0 || user.lockedUntil) await this.db.user.update({ where: { id: user.id }, data: { failedLogins: 0, firstFailedAt: null, lockedUntil: null } });
-    const created = await this.sessions.create(user.id, meta);
-    setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
-    return created;
-  }
-
-  private lockedError(ms: number): AppError {
-    const minutes = Math.ceil(ms / 60_000);
-    return new AppError('auth/locked', `Too many failed sign-ins for this account: it is locked for ${minutes} more minute(s).`, undefined, { retryAfterSeconds: Math.ceil(ms / 1000) });
   }
 
   async signOut(sessionId: string): Promise<void> {
@@ -163,7 +160,28 @@ export class UserService {
 
   async list(): Promise<UserView[]> {
     const users = await this.db.user.findMany({ orderBy: { email: 'asc' }, include: { grants: { select: { providerId: true } } } });
-    return users.map((u) => this.view(u, u.grants.map((g) => g.providerId)));
+    const locks = this.guard.locks(users.map((u) => u.email));
+    return users.map((u) => this.view(u, u.grants.map((g) => g.providerId), locks.get(u.email) ?? null));
+  }
+
+  /**
+   * Ends the locks on an account (for browsers it has not been used with, and per address). Owners unlock
+   * anyone, admins the roles they manage; `npm run unlock` acts as the console itself (actor system).
+   */
+  async unlock(userId: string, via: 'console' | 'cli' = 'console'): Promise<UserView> {
+    const user = await this.getRow(userId);
+    if (!assignableRoles(this.actorRole()).includes(user.role as Role)) throw new AppError('auth/forbidden', `An ${this.actorRole()} cannot unlock an ${user.role}.`);
+    const lockedUntil = this.guard.locks([user.email]).get(user.email) ?? null;
+    await this.audit.around({ action: 'user.unlocked', target: userId, detail: { email: user.email, via, lockedUntil: lockedUntil && new Date(lockedUntil).toISOString() } }, () => this.guard.unlock(user.email), (r) => ({ refused: r.refused }));
+    const grants = await this.db.providerGrant.findMany({ where: { userId }, select: { providerId: true } });
+    return this.view(user, grants.map((g) => g.providerId), null);
+  }
+
+  async unlockByEmail(emailInput: string, via: 'console' | 'cli'): Promise<UserView> {
+    const email = normaliseEmail(emailInput);
+    const user = await this.db.user.findUnique({ where: { email } });
+    if (!user) throw new AppError('user/not_found', `There is no account with the email ${email}: no account to unlock.`);
+    return this.unlock(user.id, via);
   }
 
   /** An invitation link token, valid once for 72 hours. */
@@ -196,7 +214,7 @@ export class UserService {
     return invite;
   }
 
-  async acceptInvite(token: string, password: string, name: string, meta: { ip: string; userAgent: string }): Promise<SignInResult> {
+  async acceptInvite(token: string, password: string, name: string, meta: SignInMeta): Promise<SignInResult> {
     const invite = await this.liveInvite(token);
     weak(password, invite.email);
     const passwordHash = await hashPassword(password);
@@ -213,7 +231,8 @@ export class UserService {
       }), (u) => ({ userId: u.id }));
     const created = await this.sessions.create(user.id, meta);
     setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: invite.role as Role, sessionId: created.session.id, grants: created.session.grants });
-    return created;
+    // Whoever opened the invitation and chose the password is this browser: trusted like after a sign-in.
+    return { ...created, device: await this.guard.devices.issue(user.id, meta.device) };
   }
 
   async update(userId: string, change: { role?: Role | undefined; disabled?: boolean | undefined; name?: string | undefined }): Promise<UserView> {
@@ -249,7 +268,7 @@ export class UserService {
       else this.sessions.forgetUser(userId);
       return row;
     }, (r) => ({ after: { role: r.role, disabled: r.disabledAt !== null, name: r.name } }));
-    return this.view(updated, updated.grants.map((g) => g.providerId));
+    return this.view(updated, updated.grants.map((g) => g.providerId), this.guard.locks([updated.email]).get(updated.email) ?? null);
   }
 
   async setGrants(userId: string, providerIds: string[]): Promise<UserView> {
@@ -261,7 +280,7 @@ export class UserService {
       this.db.$transaction([this.db.providerGrant.deleteMany({ where: { userId } }), this.db.providerGrant.createMany({ data: providerIds.map((providerId) => ({ userId, providerId })) })]),
     );
     this.sessions.forgetUser(userId);
-    return this.view(user, providerIds);
+    return this.view(user, providerIds, this.guard.locks([user.email]).get(user.email) ?? null);
   }
 
   private async checkProviders(providerIds: string[]): Promise<void> {
@@ -281,7 +300,10 @@ export class UserService {
     return user;
   }
 
-  private view(user: User, providerIds: string[]): UserView {
-    return { id: user.id, email: user.email, name: user.name, role: user.role as Role, disabled: user.disabledAt !== null, providerIds, createdAt: user.createdAt.toISOString() };
+  private view(user: User, providerIds: string[], lockedUntil: number | null): UserView {
+    return {
+      id: user.id, email: user.email, name: user.name, role: user.role as Role, disabled: user.disabledAt !== null, providerIds, createdAt: user.createdAt.toISOString(),
+      lockedUntil: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
+    };
   }
 }

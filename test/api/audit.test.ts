@@ -59,7 +59,7 @@ test('a scripted scenario writes exactly one row per action, in order, without s
   assert.equal(minted.status, 200, minted.text);
   await http('POST', `${app.url}/api/providers/${prov.json.id}/presets`, { name: 'Kiosk', params: {} });
   const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: 'sup@example.test', role: 'support', providerIds: [] });
-  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password: 'support pass phrase' }, { cookie: '' });
+  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password: 'support pass phrase' }, { cookie: '' });
   await http('PATCH', `${app.url}/api/users/${accepted.json.user.id}`, { role: 'viewer' });
   await http('PUT', `${app.url}/api/users/${accepted.json.user.id}/grants`, { providerIds: [] });
   const key = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'scenario', providerIds: [prov.json.id] });

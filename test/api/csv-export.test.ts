@@ -73,7 +73,7 @@ test('a planted formula in a bulk row (sub, email, jti) and in an audit row (act
   const password = `pw-${randomUUID()}`;
   const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: PLANTED_EMAIL, role: 'admin' });
   assert.equal(inv.status, 201, inv.text);
-  assert.equal((await http('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password }, { cookie: '' })).status, 200);
+  assert.equal((await http('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password }, { cookie: '' })).status, 200);
   const user = { email: PLANTED_EMAIL.toLowerCase(), password };
   const s = await signIn(app.url, user.email, user.password);
 

@@ -51,7 +51,7 @@ export async function addUser(app: TestConsole, role: string, providerIds: strin
   const password = `pw-${randomUUID()}`;
   const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email, role, providerIds });
   if (inv.status !== 201) throw new Error(`invite ${role}: ${inv.status} ${inv.text}`);
-  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/${inv.json.token}/accept`, { password }, { cookie: '' });
+  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password }, { cookie: '' });
   if (accepted.status !== 200) throw new Error(`accept ${role}: ${accepted.status} ${accepted.text}`);
   return { email, password, id: accepted.json.user.id };
 }

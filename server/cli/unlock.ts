@@ -1,0 +1,39 @@
+// `npm run unlock -- <email>`: ends the sign-in locks on an account, for a console where no one who could
+// unlock it in the Users page can sign in. Safe while the console runs (the locks live in the database,
+// which the console reads at every attempt). Audited like an unlock in the console, with actor "system".
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../config.js';
+import { applyMigrations } from '../db/migrator.js';
+import { openDatabase } from '../db/client.js';
+import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../paths.js';
+import { AppError } from '../http/errors.js';
+import { AuditService } from '../services/audit.js';
+import { UserService, type UserView } from '../services/users.js';
+
+export async function unlockAccount(dbFile: string, email: string): Promise<UserView> {
+  await applyMigrations(dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
+  const db = await openDatabase(dbFile);
+  try {
+    return await new UserService(db, new AuditService(db)).unlockByEmail(email, 'cli');
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const email = process.argv[2]?.trim();
+  if (!email) {
+    console.error('Usage: npm run unlock -- <email>');
+    process.exit(2);
+  }
+  const user = await unlockAccount(loadConfig().dbFile, email);
+  console.log(`unlock: ${user.email} (${user.role}) is unlocked: every browser may sign in again.`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(`unlock: ${(err as Error).message}${err instanceof AppError ? '' : '; nothing was changed.'}`);
+    process.exit(1);
+  });
+}
