@@ -66,9 +66,11 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
   if (hostPolicy.names === 'any') app.log.warn(`PUBLIC_URL is not set and the console listens on ${config.host}: requests for any Host name are served. Set PUBLIC_URL to the URL people use, so a page elsewhere cannot reach the console through DNS rebinding.`);
-  // Expired sessions and audit rows past retention go at start and every six hours.
+  // Expired sessions, sign-in counters (their refused attempts summed up on record) and audit rows past
+  // retention go at start and every six hours.
   const housekeeping = async () => {
     await services.sessions.purgeExpired();
+    await services.users.guard.purgeIfDue((opts.now ?? Date.now)());
     await services.audit.purge();
   };
   const timer = setInterval(() => void housekeeping().catch((err: unknown) => app?.log.error({ err }, 'housekeeping failed')), 6 * 3_600_000).unref();
