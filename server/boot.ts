@@ -65,6 +65,7 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     opsToken: config.opsToken,
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
+  if (config.trustProxy === true) app.log.warn('TRUST_PROXY=true trusts X-Forwarded-For and X-Forwarded-Host from every client: anyone who reaches the console directly can choose the address sign-in throttling counts and the Host name it checks. Set TRUST_PROXY to the proxy\'s addresses instead (e.g. 10.0.0.5 or 10.0.0.0/24).');
   if (hostPolicy.names === 'any') app.log.warn(`PUBLIC_URL is not set and the console listens on ${config.host}: requests for any Host name are served. Set PUBLIC_URL to the URL people use, so a page elsewhere cannot reach the console through DNS rebinding.`);
   // Expired sessions, sign-in counters (their refused attempts summed up on record) and audit rows past
   // retention go at start and every six hours.

@@ -44,6 +44,8 @@ function embeddedIpv4(ipv6: string): string | null {
   if (zero(0, 5) && groups[5] === 0xffff) return v4(groups[6]!, groups[7]!); // ::ffff:a.b.c.d
   if (zero(0, 6) && (groups[6] !== 0 || groups[7]! > 1)) return v4(groups[6]!, groups[7]!); // ::a.b.c.d
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6]!, groups[7]!); // 64:ff9b::/96
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups[2] === 1) return v4(groups[6]!, groups[7]!); // 64:ff9b:1::/48, local-use NAT64 (RFC 8215)
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6]!, groups[7]!); // ::ffff:0:a.b.c.d, SIIT (RFC 6052)
   if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!); // 6to4
   return null;
 }

@@ -114,7 +114,7 @@ test('a name that resolves to loopback at connect time (DNS rebinding) is refuse
 });
 
 test('the address classes, v4 and v6', () => {
-  for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.127.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.251', '255.255.255.255', '::1', '::', 'fe80::1', 'fd12:3456::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::']) {
+  for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.127.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.251', '255.255.255.255', '::1', '::', 'fe80::1', 'fd12:3456::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:7f00:1', '64:ff9b::7f00:1', '64:ff9b:1::7f00:1', '::ffff:0:7f00:1', '2002:7f00:1::']) {
     assert.notEqual(addressProblem(ip), null, ip);
   }
   for (const ip of ['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) assert.equal(addressProblem(ip), null, ip);
@@ -140,6 +140,14 @@ test('an upstream error body is quoted only when Frame-shaped; anything else giv
   res = await mint();
   assert.equal(res.status, 422);
   assert.match(res.json.message, /Upstream said: This API credential may not generate tokens for that entity\./);
+
+  // A gateway that echoes the request's headers in a Frame-shaped error: the signature is not passed on.
+  allowed.answer((req) => ({ status: 401, body: JSON.stringify({ error: 'invalid_signature', message: `headers: ${JSON.stringify(req.headers)}` }) }));
+  res = await mint();
+  const sent = String(allowed.seen.at(-1)!.headers['x-frame-signature']);
+  assert.match(sent, /^[0-9a-f]{64}$/);
+  assert.equal(res.text.toLowerCase().includes(sent), false, 'the echoed signature reached the caller');
+  assert.equal(res.text.includes(sent.slice(0, 32)), false);
 
   // Check token reads /me/assertions: a refusal's body is quoted only when Frame-shaped too.
   allowed.answer(() => ({ status: 401, body: JSON.stringify({ detail: 'internal-only', message: 'leaky' }) }));
