@@ -11,7 +11,7 @@ import { validateTokenBody } from '../frame/token-body.js';
 import { isFormContentType, readFormTokenBody } from '../frame/form-body.js';
 import { buildClaims } from './claims.js';
 import { BODY_LIMIT_BYTES, DEFAULT_TIMESTAMP_WINDOW_SECONDS, EMULATOR_ERRORS, type EmulatorErrorCode } from './contract.js';
-import { discardBody } from '../http/discard-body.js';
+import { discardBeforeErrorAnswer } from '../http/discard-body.js';
 import { FaultSwitch, FaultsSchema, type Faults } from './faults.js';
 import { JwtSigner } from './jwt-signer.js';
 import { EmulatorRegistry, mayMint } from './registry.js';
@@ -81,16 +81,16 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
   app.addHook('onSend', async (_request, reply) => {
     reply.header('date', new Date(nowMs()).toUTCString());
   });
+  // Standalone, the emulator has no console around it to add this; inside the console it runs once anyway.
+  app.addHook('onSend', discardBeforeErrorAnswer);
   app.addHook('onClose', async () => {
     for (const socket of heldSockets) socket.destroy();
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // Read what is still arriving first, or the client may see a reset instead of this answer.
-      return discardBody(request.raw).then(() => {
-        reply.status(413).send({ error: 'body_too_large', message: EMULATOR_ERRORS.body_too_large.message });
-      });
+      // What is still arriving is read first (discardBeforeErrorAnswer), or the client may see a reset.
+      return reply.status(413).send({ error: 'body_too_large', message: EMULATOR_ERRORS.body_too_large.message });
     }
     if (error instanceof EmulatorError) {
       return reply.status(error.status).send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });

@@ -68,6 +68,8 @@ export function bodiesFromCsv(text: string): CsvBodies {
       const cell = cells[j] ?? '';
       if (cell === '') return;
       if (column === 'metadata') {
+        // Parsed without recursion (JSON.parse); validateTokenBody below refuses deep nesting before any
+        // check that recurses.
         try {
           raw.metadata = JSON.parse(cell);
         } catch {

@@ -2,6 +2,7 @@
 // validateTokenBody (emulator, SPA) and the TypeBox schema in token-body-schema.ts (console API, OpenAPI)
 // both read TOKEN_FIELD_RULES. Frame does not document limits; ours are listed in docs/emulator.md.
 // Browser-safe: no Node or schema-library imports.
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
 
 export const TOKEN_FIELDS = ['first_name', 'last_name', 'email', 'email_domain', 'metadata'] as const;
 export type TokenField = (typeof TOKEN_FIELDS)[number];
@@ -69,7 +70,16 @@ function checkMetadata(value: unknown): string | null {
   return null;
 }
 
-/** Checks a parsed JSON body against Frame's field list; every problem is reported, not just the first. */
+/** Said of a field that nests too deeply, before anything measures or copies it (both recurse). */
+function tooDeep(field: string): string {
+  return `${field} is nested too deeply: a token body may have at most ${MAX_JSON_DEPTH} levels of objects and arrays, the body itself being the first`;
+}
+
+/**
+ * Checks a parsed JSON body against Frame's field list; every problem is reported, not just the first. A
+ * body may come from anywhere (the emulator's own parser, a CSV cell, a form field), so nesting is checked
+ * here too, first: a field nested too deeply is refused without being looked into further.
+ */
 export function validateTokenBody(input: unknown): BodyCheck {
   if (input === undefined || input === null) return { ok: true, value: {} };
   if (typeof input !== 'object' || Array.isArray(input)) {
@@ -77,6 +87,8 @@ export function validateTokenBody(input: unknown): BodyCheck {
   }
   const issues: FieldIssue[] = [];
   const body = input as Record<string, unknown>;
+  // The body is the first level, so each field may nest one level less.
+  const deep = new Set(Object.keys(body).filter((key) => nestedDeeperThan(body[key], MAX_JSON_DEPTH - 1)));
   for (const key of Object.keys(body)) {
     if (!(TOKEN_FIELDS as readonly string[]).includes(key)) {
       issues.push({ field: key, message: `unknown field "${key}"; allowed fields are ${TOKEN_FIELDS.join(', ')}` });
@@ -84,10 +96,11 @@ export function validateTokenBody(input: unknown): BodyCheck {
   }
   for (const field of TOKEN_FIELDS) {
     const value = body[field];
-    if (value === undefined) continue;
+    if (value === undefined || deep.has(field)) continue;
     const problem = field === 'metadata' ? checkMetadata(value) : checkString(field, value);
     if (problem) issues.push({ field, message: problem });
   }
+  for (const key of deep) issues.push({ field: key, message: tooDeep(key) });
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: body as TokenRequestBody };
 }

@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldError } from './errors.js';
 import { PROVIDER_NAME_PATTERN, UUID_PATTERN } from '../frame/entity.js';
-import { discardBody } from './discard-body.js';
+import { discardBeforeErrorAnswer } from './discard-body.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -54,6 +54,9 @@ export function isSpaPath(method: string, url: string): boolean {
 
 export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: boolean }): void {
   app.decorateReply('errorCode', null);
+  // Every error answer, from here, a hook or a plugin's own handler, waits for the rest of the body to be
+  // read (bounded), or a client still sending it may get a reset instead of the answer.
+  app.addHook('onSend', discardBeforeErrorAnswer);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       return send(reply, request, error.status, error.code, error.message, error.fields, error.extra);
@@ -65,10 +68,8 @@ export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: 
     }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        // Read what is still arriving first, or the client may see a reset instead of this answer.
-        return discardBody(request.raw).then(() => {
-          send(reply, request, 413, 'request/too_large', 'The body is too large.');
-        });
+        // What is still arriving is read first (discardBeforeErrorAnswer), as for any error answer.
+        return send(reply, request, 413, 'request/too_large', 'The body is too large.');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return send(reply, request, 415, 'request/unsupported_media_type', 'Send the body as application/json.');
     }

@@ -1,20 +1,25 @@
-// Our JSON body parser: says where the JSON is broken, and refuses prototype-poisoning keys with a 400.
+// Our JSON body parser: says where the JSON is broken, and refuses prototype-poisoning keys and nesting
+// deeper than MAX_JSON_DEPTH (the token bodies' limit too) with a 400.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../frame/json-depth.js';
 
-const MAX_DEPTH = 32;
-
-function findForbidden(value: unknown, depth: number): string | null {
-  if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels`;
+/** Recursive, so called only on a value already known to nest at most MAX_JSON_DEPTH levels. */
+function findForbiddenKey(value: unknown): string | null {
   if (value === null || typeof value !== 'object') return null;
   for (const key of Object.keys(value)) {
     if (key === '__proto__') return 'a "__proto__" key';
     const child = (value as Record<string, unknown>)[key];
     if (key === 'constructor' && child && typeof child === 'object' && 'prototype' in child) return 'a "constructor.prototype" key';
-    const found = findForbidden(child, depth + 1);
+    const found = findForbiddenKey(child);
     if (found) return found;
   }
   return null;
+}
+
+function findForbidden(value: unknown): string | null {
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return `nesting deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`;
+  return findForbiddenKey(value);
 }
 
 export function parseJsonBody(text: string): unknown {
@@ -30,7 +35,7 @@ export function parseJsonBody(text: string): unknown {
 
 /** The same refusal for a body read another way (the token broker's form bodies). */
 export function refuseForbiddenKeys<T>(value: T): T {
-  const forbidden = findForbidden(value, 0);
+  const forbidden = findForbidden(value);
   if (forbidden) throw new AppError('request/invalid', `The body contains ${forbidden}, which is not allowed.`);
   return value;
 }

@@ -13,7 +13,7 @@ const TAGS = ['bulk'];
 const JobView = Type.Object({
   id: Type.String(),
   providerId: Type.String(),
-  state: Type.Enum(['running', 'done', 'cancelled', 'revoked', 'failed'], { description: "revoked: stopped because its owner lost the right to mint on the provider" }),
+  state: Type.Enum(['running', 'done', 'cancelled', 'revoked', 'failed'], { description: "revoked: stopped because its owner lost the right to mint on the provider, the provider was deleted or its credential set changed (secret, upstream, client id)" }),
   total: Type.Integer(),
   done: Type.Integer(),
   ok: Type.Integer(),

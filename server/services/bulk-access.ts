@@ -3,6 +3,7 @@
 import { roleAllows, type Role } from '../auth/roles.js';
 import type { Principal } from '../auth/context.js';
 import type { ErrorCode } from '../http/errors.js';
+import type { ProviderRow } from './providers.js';
 
 /** What the console knows of a user right now (UserService.forSession); null when the user is gone. */
 export interface MinterStatus {
@@ -37,4 +38,49 @@ export function seesEveryJob(principal: Principal): boolean {
 
 export function isStarter(principal: Principal, ownerId: string): boolean {
   return principal.kind === 'user' && principal.userId === ownerId;
+}
+
+/**
+ * What a job signs with and for, as it was when the job opened its secret: the provider's token URI and
+ * its credential set's client id, upstream and secret (by fingerprint and time set; never the secret).
+ */
+export interface MintBinding {
+  providerName: string;
+  entityLevel: string;
+  entityId: string;
+  credentialSetId: string;
+  clientId: string;
+  upstreamUrl: string;
+  secretFingerprint: string;
+  secretSetAt: number;
+}
+
+export function bindingOf(row: ProviderRow): MintBinding {
+  const c = row.credentialSet;
+  return {
+    providerName: row.name,
+    entityLevel: row.entityLevel,
+    entityId: row.entityId,
+    credentialSetId: c.id,
+    clientId: c.clientId,
+    upstreamUrl: c.upstreamUrl,
+    secretFingerprint: c.secretFingerprint,
+    secretSetAt: c.secretSetAt.getTime(),
+  };
+}
+
+/**
+ * Why a job may not go on with what it opened at its start, given its provider as it is now (null: the
+ * provider is gone), or null when nothing it signs with or for has changed. A job never follows a change:
+ * whoever replaced a secret or moved an upstream meant the old one to stop being used.
+ */
+export function bindingChange(started: MintBinding, now: MintBinding | null): string | null {
+  if (!now) return 'the provider was deleted';
+  if (now.credentialSetId !== started.credentialSetId) return 'the provider was moved to another credential set';
+  if (now.upstreamUrl !== started.upstreamUrl || now.clientId !== started.clientId) return 'its credential set changed (its upstream or client id)';
+  if (now.secretFingerprint !== started.secretFingerprint || now.secretSetAt !== started.secretSetAt) return 'its credential set changed (its secret was replaced)';
+  if (now.providerName !== started.providerName || now.entityLevel !== started.entityLevel || now.entityId !== started.entityId) {
+    return "the provider's token URI changed (its name or entity)";
+  }
+  return null;
 }

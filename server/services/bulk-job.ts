@@ -9,6 +9,7 @@ import type { BulkJobView } from '../api-types.js';
 import type { AuditedMint } from './mint.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { Reservation } from './quota.js';
+import type { MintBinding } from './bulk-access.js';
 
 export interface ResultLine {
   row: number;
@@ -36,7 +37,7 @@ export class Job {
   finishedAt: number | null = null;
   /** Why the job is stopping early, once it is. */
   stopping: { kind: StopKind; reason: string } | null = null;
-  /** When the owner's rights were last found good (service clock). */
+  /** When the owner's rights and the provider's credential were last found good (service clock). */
   checkedAt: number;
   /** The check in progress, shared by every worker that needs it. */
   checking: Promise<void> | null = null;
@@ -53,6 +54,8 @@ export class Job {
     readonly owner: { id: string; email: string },
     readonly reservation: Reservation,
     readonly startedAt: number,
+    /** The provider and credential its secret was opened for: the job stops when they change. */
+    readonly binding: MintBinding,
   ) {
     this.checkedAt = startedAt;
   }
@@ -97,7 +100,7 @@ export interface RunContext {
   /** One audited mint. */
   call: (body: TokenRequestBody) => Promise<AuditedMint>;
   limiter: CallLimiter;
-  /** Whether the job may make its next call: its owner's rights, re-checked when the last check is a second old. */
+  /** Whether the job may make its next call: its owner's rights and its provider's credential, re-checked when the last check is a second old. */
   mayGoOn: () => Promise<boolean>;
   launchLinkBase: string | undefined;
   quitAndLogout: boolean;
@@ -153,7 +156,7 @@ export async function runJob(job: Job, ctx: RunContext): Promise<Exclude<BulkJob
       if (!release) return;
       let result: AuditedMint;
       try {
-        // Right before the call, so no mint is begun after a check that found the owner's rights gone.
+        // Right before the call, so no mint is begun after a check that found a right or the credential gone.
         if (!(await ctx.mayGoOn())) return;
         result = await ctx.call(body);
       } catch (err) {

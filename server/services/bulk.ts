@@ -1,7 +1,8 @@
 // Bulk minting: N tokens from a template or CSV rows, with progress, cancel and downloadable results.
 // Limits (issue 13): a user runs at most a few jobs at once and mints within a daily quota; all jobs
 // together make at most BULK_MAX_CONCURRENT_CALLS upstream calls at a time, so interactive mints and the
-// console itself keep their latency; a running job answers to its owner's current rights.
+// console itself keep their latency; a running job answers to its owner's current rights, and stops when
+// its provider is deleted or its credential set changes (it never signs with a replaced secret for long).
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -16,12 +17,12 @@ import type { BulkJobView, QuotaView } from '../api-types.js';
 import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
-import type { ProviderService } from './providers.js';
+import type { ProviderRow, ProviderService } from './providers.js';
 import type { QuotaService } from './quota.js';
 import { actorLabel, currentContext, runInContext, type Principal } from '../auth/context.js';
 import { CallLimiter } from './call-limiter.js';
 import { DEFAULT_BULK_LIMITS, type BulkLimits } from './bulk-limits.js';
-import { isStarter, mintRefusal, seesEveryJob, type MinterStatus, type Refusal } from './bulk-access.js';
+import { bindingChange, bindingOf, isStarter, mintRefusal, seesEveryJob, type MinterStatus } from './bulk-access.js';
 import { Job, runJob, type StopKind } from './bulk-job.js';
 import { resultStream } from './bulk-results.js';
 
@@ -35,7 +36,7 @@ export interface BulkRequest {
 }
 
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
-/** A running job looks at its owner's rights again when the last look is this old (service clock). */
+/** A running job looks at its owner's rights and its provider's credential again when the last look is this old (service clock). */
 export const RECHECK_MS = 1000;
 export const DEFAULT_BULK_CONCURRENCY = 8;
 export const MAX_BULK_CONCURRENCY = 32;
@@ -88,7 +89,7 @@ export class BulkService {
     try {
       this.checkRunningJobs(principal.userId);
       const reservation = this.deps.quota.reserve(principal, rows.total);
-      job = new Job(id, { id: provider.id, name: provider.name }, rows.total, concurrency, join(this.dir, `${id}.ndjson`), { id: principal.userId, email: principal.email }, reservation, this.now());
+      job = new Job(id, { id: provider.id, name: provider.name }, rows.total, concurrency, join(this.dir, `${id}.ndjson`), { id: principal.userId, email: principal.email }, reservation, this.now(), bindingOf(provider));
       this.jobs.set(id, job);
     } catch (err) {
       if (err instanceof AppError) await this.deps.audit.record({ ...audited, outcome: err.code, detail: { total: rows.total, reason: err.message } });
@@ -102,7 +103,7 @@ export class BulkService {
       throw err;
     }
     const out = createWriteStream(job.file, { mode: 0o600 });
-    // The secret is opened once per job, not once per token.
+    // The secret is opened once per job, not once per token; the re-checks stop the job when it is replaced.
     const secret = this.deps.mint.openSecretOf(provider.credentialSet);
     this.deps.metrics.bulkStarted();
     // Each token has its audit row, written before its upstream call like any other mint.
@@ -138,7 +139,8 @@ export class BulkService {
 
   /** Waits for the workers, then closes the job: its file, its audit rows made durable, its quota settled. */
   private async run(job: Job, workers: Promise<Exclude<BulkJobView['state'], 'running'>>, out: NodeJS.WritableStream): Promise<void> {
-    // Even a job that mints nothing for a while (its workers waiting for slots) looks at its owner's rights.
+    // Even a job that mints nothing for a while (its workers waiting for slots) looks at its owner's rights
+    // and its provider's credential.
     const watch = setInterval(() => void this.mayGoOn(job), RECHECK_MS).unref();
     let final: Exclude<BulkJobView['state'], 'running'> = 'failed';
     try {
@@ -175,9 +177,10 @@ export class BulkService {
   }
 
   /**
-   * Whether the job may make its next call. Its owner's status, role and grant are looked at again when
-   * the last look is RECHECK_MS old; every worker waits for the same look, and none calls after one that
-   * found a right gone. A look that fails stops the job too (fail closed).
+   * Whether the job may make its next call. Its owner's status, role and grant, and its provider with its
+   * credential set, are looked at again when the last look is RECHECK_MS old; every worker waits for the
+   * same look, and none calls after one that found a right gone or the credential changed. A look that
+   * fails stops the job too (fail closed).
    */
   private async mayGoOn(job: Job): Promise<boolean> {
     if (job.stopping || job.closing) return false;
@@ -189,23 +192,44 @@ export class BulkService {
 
   private async recheck(job: Job): Promise<void> {
     const at = this.now();
-    let refusal: Refusal | null;
+    let reason: string | null;
     try {
-      refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
+      reason = await this.stopReason(job);
     } catch (err) {
-      this.stopJob(job, 'failed', `Stopped: its owner's rights could not be checked (${err instanceof Error ? err.message : String(err)}).`);
+      this.stopJob(job, 'failed', `Stopped: its owner's rights and its provider's credential could not be checked (${err instanceof Error ? err.message : String(err)}).`);
       return;
     }
-    if (!refusal) {
+    if (!reason) {
       job.checkedAt = at;
       return;
     }
-    const { reason } = refusal;
-    if (!this.stopJob(job, 'revoked', `Stopped: ${job.owner.email} ${reason}.`)) return;
+    if (!this.stopJob(job, 'revoked', `Stopped: ${reason}.`)) return;
     // The console stopped it, not a person: the row is the system's. The tokens minted so far keep theirs.
     await runInContext({ principal: SYSTEM, requestId: null, ip: null }, () =>
       this.deps.audit.record({ action: 'bulk.revoked', providerId: job.provider.id, target: job.provider.name, outcome: 'ok', detail: { jobId: job.id, startedBy: job.owner.email, reason, done: job.done } }),
     ).catch((err: unknown) => job.noteFailure(0, 'audit/unavailable', `The stop could not be written to the audit log: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /**
+   * Why the job may not make another call, or null: its provider gone or its credential changed since the
+   * job opened the secret (it signs with that secret, for that URI), then its owner's rights.
+   */
+  private async stopReason(job: Job): Promise<string | null> {
+    const [row, user] = await Promise.all([this.currentRow(job.provider.id), this.deps.userStatus(job.owner.id)]);
+    const changed = bindingChange(job.binding, row && bindingOf(row));
+    if (changed) return changed;
+    const refusal = mintRefusal(user, job.provider.id);
+    return refusal && `${job.owner.email} ${refusal.reason}`;
+  }
+
+  /** The provider as it is now (cached until the next write to providers or credential sets), or null if deleted. */
+  private async currentRow(providerId: string): Promise<ProviderRow | null> {
+    try {
+      return await this.deps.providers.getRow(providerId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'provider/not_found') return null;
+      throw err;
+    }
   }
 
   /** A job, if the principal may see it: its starter, or an audit reader. */

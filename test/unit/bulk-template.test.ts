@@ -27,3 +27,13 @@ test('CSV rows become bodies; metadata cells are JSON; problems name their line'
   assert.match((bodiesFromCsv('name\nx') as { issues: { message: string }[] }).issues[0]!.message, /unknown column\(s\) name/);
   assert.match((bodiesFromCsv('') as { issues: { message: string }[] }).issues[0]!.message, /empty/);
 });
+
+test('a metadata cell nested too deeply is refused on its line, however deep (no stack overflow)', () => {
+  const cell = (depth: number) => `"{""x"":${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}"`;
+  assert.equal(bodiesFromCsv(`metadata\n${cell(32)}\n`).ok, true);
+  for (const depth of [33, 1_000, 10_000, 100_000]) {
+    const r = bodiesFromCsv(`first_name,metadata\nAnn,{}\nBob,${cell(depth)}\n`);
+    assert.equal(r.ok, false, `depth ${depth}`);
+    if (!r.ok) assert.deepEqual(r.issues.map((i) => i.message), ['line 3: metadata is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first']);
+  }
+});

@@ -44,3 +44,23 @@ test('email and email_domain shapes and length limits', () => {
 test('compactTokenBody drops blank strings and keeps the rest', () => {
   assert.deepEqual(compactTokenBody({ first_name: '', last_name: 'Smith', metadata: { a: 1 } }), { last_name: 'Smith', metadata: { a: 1 } });
 });
+
+/** A body `depth` levels deep: the body, metadata, then arrays. */
+function nestedBody(depth: number): unknown {
+  let inner: unknown = [];
+  for (let i = 3; i < depth; i++) inner = [inner];
+  return { metadata: { x: inner } };
+}
+
+test('a body nested deeper than 32 levels is refused before its metadata is measured, however deep', () => {
+  assert.equal(validateTokenBody(nestedBody(32)).ok, true);
+  for (const depth of [33, 10_000, 200_000]) {
+    assert.deepEqual(issues(nestedBody(depth)), ['metadata: metadata is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first']);
+  }
+  // Other fields are still checked; an unknown field nested too deeply is named as unknown and as too deep.
+  assert.deepEqual(issues({ email: 'nope', extra: nestedBody(40) }), [
+    'extra: unknown field "extra"; allowed fields are first_name, last_name, email, email_domain, metadata',
+    'email: email must look like name@example.com (got "nope")',
+    'extra: extra is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first',
+  ]);
+});
