@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   'user/duplicate': 409,
   'user/last_owner': 409,
   'invite/invalid': 410,
+  'invite/not_found': 404,
+  'invite/not_pending': 409,
   'apikey/not_found': 404,
   'audit/unavailable': 503,
   'internal/error': 500,
