@@ -28,8 +28,8 @@ const BUILD_ASSET = new RegExp(`^${CAMEL_WORDS}(?:-${CAMEL_WORDS})*-[A-Za-z0-9_-
 const API_KEY = /satk_[A-Za-z0-9_-]*/gi;
 /** A JWT: its header is JSON, so its base64url starts with "ey". */
 const JWT = /ey[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g;
-/** Characters a token (or a JWT) is made of: a run of them is looked at as a whole. */
-const TOKEN_CHAR = /[A-Za-z0-9_.-]/;
+/** Runs of the characters a token (or a JWT) is made of: each is looked at as a whole. */
+const TOKEN_RUN = /[A-Za-z0-9_.-]+/g;
 const MIN_TOKEN_LENGTH = 20;
 /** Percent-decoding passes: enough for a token encoded twice (%2523 → %23 → #) or three times. */
 const DECODE_PASSES = 3;
@@ -43,44 +43,47 @@ function tokenShaped(part: string): boolean {
   return part.length >= MIN_TOKEN_LENGTH && !UUID.test(part) && !NAMED_UUID.test(part) && !WORDS.test(part);
 }
 
-/** A decoded character and the raw characters [from, to) it came from. */
-interface Char {
-  c: string;
-  from: number;
-  to: number;
+/**
+ * The URL percent-decoded, each decoded UTF-16 unit i coming from the raw units [from[i], to[i]) (no maps:
+ * nothing was decoded, unit i is raw unit i). Bytes above 0x7f decode to one (non-token) unit each; invalid
+ * escapes stay as they are.
+ */
+interface Decoded {
+  text: string;
+  from: Int32Array | null;
+  to: Int32Array | null;
 }
 
-const HEX = /^[0-9a-f]$/i;
+const isHex = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 
-/** One pass of percent-decoding; invalid escapes stay as they are. Bytes above 0x7f stay one (non-token) character. */
-function decodeOnce(chars: Char[]): Char[] | null {
-  const out: Char[] = [];
-  let changed = false;
-  for (let i = 0; i < chars.length; i++) {
-    const [pct, hi, lo] = [chars[i]!, chars[i + 1], chars[i + 2]];
-    if (pct.c === '%' && hi && lo && HEX.test(hi.c) && HEX.test(lo.c)) {
-      out.push({ c: String.fromCharCode(parseInt(hi.c + lo.c, 16)), from: pct.from, to: lo.to });
-      changed = true;
-      i += 2;
-    } else out.push(pct);
+function decodeOnce(d: Decoded): Decoded | null {
+  const raw = d.text;
+  if (!raw.includes('%')) return null;
+  const units: string[] = [];
+  const from = new Int32Array(raw.length);
+  const to = new Int32Array(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const escaped = raw.charCodeAt(i) === 37 && i + 2 < raw.length && isHex(raw.charCodeAt(i + 1)) && isHex(raw.charCodeAt(i + 2));
+    units.push(escaped ? String.fromCharCode(parseInt(raw.slice(i + 1, i + 3), 16)) : raw[i]!);
+    from[n] = d.from ? d.from[i]! : i;
+    if (escaped) i += 2;
+    to[n] = d.to ? d.to[i]! : i + 1;
+    n++;
   }
-  return changed ? out : null;
+  return n === raw.length ? null : { text: units.join(''), from: from.subarray(0, n), to: to.subarray(0, n) };
 }
 
-function decodedChars(url: string): Char[] {
-  // Code points (an emoji is one character), with their UTF-16 offsets in the raw URL.
-  let chars: Char[] = [];
-  let offset = 0;
-  for (const c of url) {
-    chars.push({ c, from: offset, to: offset + c.length });
-    offset += c.length;
-  }
-  for (let pass = 0; pass < DECODE_PASSES; pass++) chars = decodeOnce(chars) ?? chars;
-  return chars;
+function decoded(url: string): Decoded {
+  let d: Decoded = { text: url, from: null, to: null };
+  for (let pass = 0; pass < DECODE_PASSES; pass++) d = decodeOnce(d) ?? d;
+  return d;
 }
 
 /** The [start, end) index ranges, within a run of token characters, that are bearer material. */
 function tokenRanges(run: string): [number, number][] {
+  // Most runs are route words and short values: shorter than any JWT (16) and no key prefix.
+  if (run.length < 16 && !/satk_/i.test(run)) return [];
   const ranges: [number, number][] = [];
   for (const m of run.matchAll(API_KEY)) ranges.push([m.index, m.index + m[0].length]);
   for (const m of run.matchAll(JWT)) ranges.push([m.index, m.index + m[0].length]);
@@ -94,6 +97,7 @@ function tokenRanges(run: string): [number, number][] {
 }
 
 function decodeName(raw: string): string {
+  if (!/[%+]/.test(raw)) return raw.toLowerCase();
   let value = raw;
   for (let pass = 0; pass < DECODE_PASSES; pass++) {
     try {
@@ -127,7 +131,7 @@ function secretParamRanges(url: string, queryStart: number, queryEnd: number): [
  * string that is not a UUID, a name built on one, or plain words.
  */
 export function looksLikeToken(raw: string): boolean {
-  const value = decodedChars(raw).map((ch) => ch.c).join('');
+  const value = decoded(raw).text;
   if (/^satk_/i.test(value)) return true;
   if (!/^[A-Za-z0-9_.-]+$/.test(value)) return false;
   return tokenRanges(value).some(([s, e]) => s === 0 && e === value.length) || new RegExp(`^${JWT.source}$`).test(value);
@@ -137,18 +141,12 @@ export function looksLikeToken(raw: string): boolean {
 export function redactUrl(url: string): string {
   const hash = url.indexOf('#');
   const end = hash < 0 ? url.length : hash;
-  const chars = decodedChars(url.slice(0, end));
+  const d = decoded(url.slice(0, end));
   const ranges: [number, number][] = [];
-  for (let i = 0; i < chars.length; ) {
-    if (!TOKEN_CHAR.test(chars[i]!.c)) {
-      i++;
-      continue;
+  for (const run of d.text.matchAll(TOKEN_RUN)) {
+    for (const [s, e] of tokenRanges(run[0])) {
+      if (e > s) ranges.push([d.from ? d.from[run.index + s]! : run.index + s, d.to ? d.to[run.index + e - 1]! : run.index + e]);
     }
-    let j = i;
-    while (j < chars.length && TOKEN_CHAR.test(chars[j]!.c)) j++;
-    const run = chars.slice(i, j);
-    for (const [s, e] of tokenRanges(run.map((ch) => ch.c).join(''))) if (e > s) ranges.push([run[s]!.from, run[e - 1]!.to]);
-    i = j;
   }
   const q = url.indexOf('?');
   if (q >= 0 && q < end) ranges.push(...secretParamRanges(url, q + 1, end));
