@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   'auth/locked': 429,
   'auth/throttled': 429,
   'auth/key_rate_limited': 429,
+  'auth/busy': 503,
   'auth/setup_done': 409,
   'auth/setup_code': 403,
   'auth/weak_password': 400,

@@ -112,10 +112,10 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   api.put('/api/session/password', {
     schema: {
       tags: TAGS,
-      summary: 'Change your password (asks for the current one); your other sessions end',
+      summary: 'Change your password (asks for the current one); your other sessions end. 5 wrong current passwords in 15 minutes pause password changes for 15 minutes and end the session',
       querystring: NoQuery,
       body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...errorResponses(413, 415) },
+      response: { 204: Type.Null(), ...errorResponses(413, 415, 429) },
     },
     config: { permission: 'session' },
   }, async (request, reply) => {

@@ -1,49 +1,27 @@
-// Console accounts: the owner set-up, sign-in with throttling, password changes, invitations (invites.ts),
-// roles, grants, disabling and unlocking. Every change and every sign-in attempt that is let through to the
-// password comparison goes through the audit log first (refused ones are summed up: sign-in-guard.ts).
+// Console accounts: the owner set-up, sign-in and password changes (sign-in.ts), invitations (invites.ts),
+// roles, grants, disabling and unlocking. Every change goes through the audit log first.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
 import { AppError } from '../http/errors.js';
 import { assignableRoles, GRANT_LIMITED, isRole, type Role } from '../auth/roles.js';
-import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
+import { PasswordGuard } from '../auth/password-guard.js';
 import { currentContext, setPrincipal } from '../auth/context.js';
 import type { AuditService } from './audit.js';
-import type { ActiveSession, SessionService } from './sessions.js';
+import type { SessionService } from './sessions.js';
 import { Invitations, type InviteView } from './invites.js';
+import { normaliseEmail, PasswordChecks, weak, type SignInMeta, type SignInResult } from './sign-in.js';
 import type { UserView } from '../api-types.js';
 
-export type { UserView };
-const SAME_ANSWER = 'The email or password is wrong.';
-
-export interface SignInResult {
-  token: string;
-  session: ActiveSession;
-  /** The new device cookie token: this browser is trusted for this user from now on. */
-  device: string;
-}
-
-export interface SignInMeta {
-  ip: string;
-  userAgent: string;
-  /** The device cookie the browser presented, if any. */
-  device?: string | undefined;
-}
-
-function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-function weak(password: string, email: string, field = 'password'): void {
-  const problem = passwordProblem(password, email);
-  if (problem) throw new AppError('auth/weak_password', problem, [{ field, message: problem }]);
-}
+export type { UserView, SignInMeta, SignInResult };
 
 export class UserService {
   readonly guard: SignInGuard;
   readonly invites: Invitations;
+  /** Sign-in, password changes and new password hashes (sign-in.ts). */
+  readonly passwords: PasswordChecks;
   sessions!: SessionService;
   /** While the console has no user: the one-time code the owner set-up asks for, printed in the log only. */
   private setupCode: string | null = null;
@@ -55,6 +33,7 @@ export class UserService {
   ) {
     this.guard = new SignInGuard(db, audit, now);
     this.invites = new Invitations(db, audit, now);
+    this.passwords = new PasswordChecks(db, audit, this.guard, new PasswordGuard(this.guard.store, now), () => this.sessions, now);
   }
 
   async count(): Promise<number> {
@@ -93,7 +72,7 @@ export class UserService {
       }
     }
     weak(input.password, email);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.passwords.newHash(input.password, email);
     return this.audit.around({ action: 'user.created', detail: { email, role: 'owner', via: 'setup' } }, async () => {
       const user = await this.db.$transaction(async (tx) => {
         if ((await tx.user.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
@@ -104,54 +83,18 @@ export class UserService {
     }, (u) => ({ userId: u.id }));
   }
 
-  /**
-   * Throttled before anything costly (sign-in-guard.ts), then one audit row and one argon2 comparison,
-   * the same for known and unknown emails.
-   */
-  async signIn(emailInput: string, password: string, meta: SignInMeta): Promise<SignInResult> {
-    const email = normaliseEmail(emailInput);
-    const user = await this.db.user.findUnique({ where: { email } });
-    const admission = await this.guard.admit(email, meta.ip, meta.device, user?.id ?? null);
-    let judged = false;
-    try {
-      // Not one transaction (aroundCall): a refused attempt's failure must stay counted, and argon2 takes tens
-      // of milliseconds that other writers must not wait for.
-      return await this.audit.aroundCall({ action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } }, async () => {
-        judged = true;
-        // Unknown users are compared against a dummy hash: same answer, same work, same time.
-        const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-        if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
-          await this.guard.failed(admission, email, user?.id ?? null);
-          throw new AppError('auth/invalid_credentials', SAME_ANSWER);
-        }
-        const device = await this.guard.succeeded(admission, user.id, meta.device);
-        const created = await this.sessions.create(user.id, meta);
-        setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
-        return { ...created, device };
-      }, (result) => ({ userId: result.session.userId }), () => 'The password was right and a session was made');
-    } catch (err) {
-      if (!judged) await this.guard.release(admission);
-      throw err;
-    }
+  /** Sign-in (sign-in.ts): throttled, audited, the same for known and unknown emails. */
+  signIn(email: string, password: string, meta: SignInMeta): Promise<SignInResult> {
+    return this.passwords.signIn(email, password, meta);
   }
 
   async signOut(sessionId: string): Promise<void> {
     await this.audit.around({ action: 'auth.sign_out' }, () => this.sessions.revoke(sessionId));
   }
 
-  async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
-    const user = await this.getRow(userId);
-    if (!(await verifyPassword(user.passwordHash, current))) {
-      await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/wrong_password' });
-      throw new AppError('auth/wrong_password', 'The current password is wrong.', [{ field: 'currentPassword', message: 'wrong password' }]);
-    }
-    weak(next, user.email, 'newPassword');
-    const passwordHash = await hashPassword(next);
-    await this.audit.around({ action: 'auth.password_changed', target: userId }, async () => {
-      await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
-      // Other browsers signed in as this user are signed out; this one stays.
-      return this.sessions.revokeUser(userId, sessionId);
-    }, (ended) => ({ otherSessionsEnded: ended }));
+  /** Asks for the current password, throttled per user (sign-in.ts); the user's other sessions end. */
+  changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
+    return this.passwords.changePassword(userId, sessionId, current, next);
   }
 
   async list(): Promise<UserView[]> {
@@ -208,7 +151,7 @@ export class UserService {
   async acceptInvite(token: string, password: string, name: string, meta: SignInMeta): Promise<SignInResult> {
     const invite = await this.invites.live(token);
     weak(password, invite.email);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.newHash(password, invite.email);
     const providerIds = JSON.parse(invite.providerIds) as string[];
     const user = await this.audit.around({ action: 'user.created', detail: { email: invite.email, role: invite.role, via: 'invite', providerIds } }, () =>
       this.db.$transaction(async (tx) => {
