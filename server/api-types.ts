@@ -164,6 +164,23 @@ export interface UserView {
   lockedUntil: string | null;
 }
 
+/** A pending invitation as owners and admins see it: never its token or the token's hash. */
+export interface InviteView {
+  id: string;
+  email: string;
+  role: 'owner' | 'admin' | 'support' | 'viewer';
+  /** Providers a support user gets on acceptance. */
+  providerIds: string[];
+  /** The email of whoever sent it ("system" for the console itself). */
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Whether the reader may revoke it (owners any, admins support and viewer invitations). */
+  revocable: boolean;
+  /** Set in the answer to a revocation; null while pending. */
+  revokedAt: string | null;
+}
+
 /** A token-broker API key as listed: never the key, only its prefix. */
 export interface ApiKeyView {
   id: string;

@@ -1,6 +1,7 @@
-// Password policy and argon2id hashing. Hashing is memory-hard on purpose, so only a few run at once:
-// a burst of sign-ins waits in line instead of exhausting memory.
+// Password policy and argon2id hashing. Hashing is memory-hard on purpose, so only a few run at once, in
+// a bounded line where trusted work goes first (hash-queue.ts): every hash needs a ticket from `hashing`.
 import { COMMON_PASSWORD_WORDS } from './common-passwords.js';
+import { HashQueue, type HashTicket } from './hash-queue.js';
 
 // The argon2 addon (13 MB resident) is loaded by the first hash or verify, not at start-up: a console
 // restarted at night holds no memory for it until someone signs in.
@@ -11,7 +12,12 @@ const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
-const MAX_CONCURRENT_HASHES = 2;
+export const MAX_CONCURRENT_HASHES = 2;
+/** Per line (trusted, untrusted): beyond this an attempt is refused at once (auth/busy). */
+export const MAX_WAITING_HASHES = 16;
+
+/** One line for the process: memory and cores are the process's. */
+export const hashing = new HashQueue(MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES);
 
 /** Why a password is refused, in words a person can act on; null when it is acceptable. */
 export function passwordProblem(password: string, email?: string): string | null {
@@ -38,31 +44,26 @@ function isRepeatedChunk(core: string): boolean {
   return /^(.{1,4})\1+$/.test(core);
 }
 
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
+export function hashPassword(password: string, ticket: HashTicket): Promise<string> {
+  return ticket.run(async () => (await loadArgon2()).hash(password, ARGON2_OPTIONS));
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return limited(async () => (await loadArgon2()).hash(password, ARGON2_OPTIONS));
+export function verifyPassword(passwordHash: string, password: string, ticket: HashTicket): Promise<boolean> {
+  return ticket.run(async () => (await loadArgon2()).verify(passwordHash, password).catch(() => false));
 }
 
-export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  return limited(async () => (await loadArgon2()).verify(passwordHash, password).catch(() => false));
-}
-
-/** Compared against for unknown users, so "no such user" costs the same time as "wrong password". */
+/**
+ * Compared against for unknown users, so "no such user" costs the same time as "wrong password". Made once,
+ * in the trusted line (it is the console's own work) and outside its bound; made again if that failed.
+ */
 let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword('sat-playground: no such user, compare anyway');
+  dummyHash ??= (async () => {
+    const ticket = hashing.reserve('trusted') ?? hashing.reserveBeyondBound('trusted');
+    return hashPassword('sat-playground: no such user, compare anyway', ticket);
+  })().catch((err: unknown) => {
+    dummyHash = undefined;
+    throw err;
+  });
   return dummyHash;
 }

@@ -9,6 +9,7 @@ import { AppError } from '../http/errors.js';
 import type { AuditService } from '../services/audit.js';
 import { runInContext } from './context.js';
 import { TrustedDevices } from './devices.js';
+import { HashAdmission } from './hash-admission.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, PAIR_POLICY, admit, afterFailure, afterSuccess, released, DEVICE_FAILURES } from './throttle.js';
 import { accountCounter, addressCounter, pairCounter, ThrottleStore, type CounterKey, type RefusedSummary } from './throttle-store.js';
 
@@ -38,6 +39,8 @@ function throttled(ms: number): AppError {
 export class SignInGuard {
   readonly store: ThrottleStore;
   readonly devices: TrustedDevices;
+  /** Places in the argon2 line: trusted browsers first, a bounded number waiting (hash-queue.ts). */
+  readonly hashing: HashAdmission;
   private lastPurge = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -47,6 +50,7 @@ export class SignInGuard {
   ) {
     this.store = new ThrottleStore(db);
     this.devices = new TrustedDevices(db, now);
+    this.hashing = new HashAdmission(audit, now);
   }
 
   /**
@@ -145,6 +149,7 @@ export class SignInGuard {
     this.lastPurge = now;
     for (const summary of await this.store.purge(now)) await this.summarise(summary);
     await this.devices.purge();
+    await this.hashing.summariseIfDue(now);
   }
 
   /** One row for attempts a counter refused, written by the console itself (not by whoever is signing in now). */

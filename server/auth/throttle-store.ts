@@ -9,18 +9,20 @@
 import type { Statement } from 'better-sqlite3';
 import { sha256Hex } from '../crypto/digest.js';
 import { connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, expiresAt, PAIR_POLICY, type CounterState, type Policy } from './throttle.js';
+import { addressGroup } from './address-group.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, expiresAt, PAIR_POLICY, PASSWORD_POLICY, type CounterState, type Policy } from './throttle.js';
 
-export type Scope = 'address' | 'account' | 'pair';
+/** password: the current-password check of a password change, per user (password-guard.ts). */
+export type Scope = 'address' | 'account' | 'pair' | 'password';
 
-export const POLICIES: Readonly<Record<Scope, Policy>> = { address: ADDRESS_POLICY, account: ACCOUNT_POLICY, pair: PAIR_POLICY };
+export const POLICIES: Readonly<Record<Scope, Policy>> = { address: ADDRESS_POLICY, account: ACCOUNT_POLICY, pair: PAIR_POLICY, password: PASSWORD_POLICY };
 
 export interface CounterKey {
   key: string;
   scope: Scope;
   /** What the counter is about, as audit detail: { address }, { email } or { email, address }. */
   subject: Record<string, string>;
-  /** For a pair: the key of its account. */
+  /** For a pair or a password counter: the key of its account (an unlock removes them with it). */
   account: string | null;
 }
 
@@ -33,8 +35,10 @@ export interface RefusedSummary {
 
 const keyOf = (scope: Scope, value: string) => sha256Hex(`sat-sign-in:${scope}\n${value}`);
 
+/** Per client: an IPv4 address or an IPv6 /64. */
 export function addressCounter(ip: string): CounterKey {
-  return { key: keyOf('address', ip), scope: 'address', subject: { address: ip }, account: null };
+  const client = addressGroup(ip);
+  return { key: keyOf('address', client), scope: 'address', subject: { address: client }, account: null };
 }
 
 /** The email must be normalised (trimmed, lower case) by the caller. */
@@ -43,7 +47,13 @@ export function accountCounter(email: string): CounterKey {
 }
 
 export function pairCounter(email: string, ip: string): CounterKey {
-  return { key: keyOf('pair', `${email}\n${ip}`), scope: 'pair', subject: { email, address: ip }, account: keyOf('account', email) };
+  const client = addressGroup(ip);
+  return { key: keyOf('pair', `${email}\n${client}`), scope: 'pair', subject: { email, address: client }, account: keyOf('account', email) };
+}
+
+/** The current-password guesses of a password change, per user; the email must be normalised. */
+export function passwordCounter(userId: string, email: string): CounterKey {
+  return { key: keyOf('password', userId), scope: 'password', subject: { email }, account: keyOf('account', email) };
 }
 
 /** Integers as the connection reads them: BigInt (the Prisma adapter turns safe integers on). */

@@ -11,6 +11,7 @@
 // With as many addresses as wanted that is 30 guesses in the first hour, 70 in the first day and 10 a day
 // after: about 3,700 a year against a password of 12+ characters that is not a common one.
 // Known and unknown emails follow exactly the same rules, so the answers never tell them apart.
+// Addresses are counted per client (address-group.ts): an IPv4 address, or an IPv6 /64.
 // An attempt counts as a failure from the moment it is let in (the comparison takes time; concurrent
 // attempts must not all pass a limit that is checked before any of them failed); a success takes it back.
 
@@ -32,6 +33,11 @@ const HOUR = 60 * MINUTE;
 export const ADDRESS_POLICY: Policy = { limit: 30, windowMs: 5 * MINUTE, lockMs: 0, maxLockMs: 0, decayMs: 0 };
 export const PAIR_POLICY: Policy = { limit: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 15 * MINUTE, decayMs: 0 };
 export const ACCOUNT_POLICY: Policy = { limit: 10, windowMs: 24 * HOUR, lockMs: 15 * MINUTE, maxLockMs: 24 * HOUR, decayMs: 24 * HOUR };
+/**
+ * The current password asked for by a password change, per user (a stolen session must not become a
+ * guessing oracle): 5 wrong in 15 minutes lock password changes for 15 minutes and end the session.
+ */
+export const PASSWORD_POLICY: Policy = { limit: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 15 * MINUTE, decayMs: 0 };
 /** Failures a trusted browser may make before it is trusted no more. */
 export const DEVICE_FAILURES = 5;
 /** How long a browser stays trusted after its last successful sign-in. */

@@ -79,7 +79,7 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
       return;
     }
 
-    const token = sessionTokenFrom(request.headers.cookie);
+    const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
     const session = token ? await deps.sessions.resolve(token) : null;
     if (!session) throw new AppError('auth/required', 'Sign in to continue (no session, or it expired).');
     request.principal = { kind: 'user', userId: session.userId, email: session.email, role: session.role, sessionId: session.id, grants: session.grants };

@@ -1,6 +1,8 @@
 // The session cookie and the device cookie (a browser that signed in before, server/auth/devices.ts):
 // HttpOnly, SameSite=Strict, Path=/; over TLS they are Secure and carry the __Host- prefix (which browsers
-// only accept when Secure, on this exact host). Pure functions.
+// only accept when Secure, on this exact host). Over TLS only the __Host- names are read: a plain-named
+// cookie may have been set by a sibling subdomain (cookie tossing: the attacker's own session or device
+// cookie slipped into the victim's browser). Over plain http only the plain names exist. Pure functions.
 export const SESSION_COOKIE = 'sat_session';
 export const SECURE_SESSION_COOKIE = '__Host-sat_session';
 export const DEVICE_COOKIE = 'sat_device';
@@ -22,8 +24,8 @@ function cookie(name: string, value: string, opts: { secure: boolean; maxAgeSeco
   return `${opts.secure ? `__Host-${name}` : name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${opts.maxAgeSeconds}${opts.secure ? '; Secure' : ''}`;
 }
 
-function tokenFrom(cookieHeader: string | undefined, name: string): string | undefined {
-  const token = readCookie(cookieHeader, `__Host-${name}`) ?? readCookie(cookieHeader, name);
+function tokenFrom(cookieHeader: string | undefined, name: string, secure: boolean): string | undefined {
+  const token = readCookie(cookieHeader, secure ? `__Host-${name}` : name);
   return token && TOKEN_SHAPE.test(token) ? token : undefined;
 }
 
@@ -35,8 +37,9 @@ export function clearedSessionCookie(secure: boolean): string {
   return sessionCookie('', { secure, maxAgeSeconds: 0 });
 }
 
-export function sessionTokenFrom(cookieHeader: string | undefined): string | undefined {
-  return tokenFrom(cookieHeader, SESSION_COOKIE);
+/** `secure`: the request came over TLS (request.protocol === 'https'). */
+export function sessionTokenFrom(cookieHeader: string | undefined, secure: boolean): string | undefined {
+  return tokenFrom(cookieHeader, SESSION_COOKIE, secure);
 }
 
 /** Long-lived: it outlives sessions and sign-outs, and is renewed at every sign-in. */
@@ -44,6 +47,6 @@ export function deviceCookie(token: string, opts: { secure: boolean; maxAgeSecon
   return cookie(DEVICE_COOKIE, token, opts);
 }
 
-export function deviceTokenFrom(cookieHeader: string | undefined): string | undefined {
-  return tokenFrom(cookieHeader, DEVICE_COOKIE);
+export function deviceTokenFrom(cookieHeader: string | undefined, secure: boolean): string | undefined {
+  return tokenFrom(cookieHeader, DEVICE_COOKIE, secure);
 }

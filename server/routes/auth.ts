@@ -45,7 +45,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { users, sessions } = opts.services;
   const { idleMs, absoluteMs } = sessions.timeouts;
-  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), device: deviceTokenFrom(request.headers.cookie) });
+  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), device: deviceTokenFrom(request.headers.cookie, request.protocol === 'https') });
   /** The session cookie, and the device cookie that makes this browser trusted for this user (server/auth/devices.ts). */
   const startSession = (request: FastifyRequest, reply: FastifyReply, started: { token: string; session: ActiveSession; device: string }) => {
     const secure = request.protocol === 'https';
@@ -61,7 +61,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     schema: { tags: TAGS, summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner', querystring: NoQuery, response: { 200: SessionViewSchema, ...errorResponses() } },
     config: { permission: 'public' },
   }, async (request) => {
-    const token = sessionTokenFrom(request.headers.cookie);
+    const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
     const session = token ? await sessions.resolve(token) : null;
     if (session) return sessionView(session, absoluteMs, idleMs);
     return { signedIn: false, needsSetup: (await users.count()) === 0 };
@@ -79,7 +79,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   }, async (request, reply) => {
     const started = await users.signIn(request.body.email, request.body.password, meta(request));
     // The session this browser had before, if any, ends: one browser, one session.
-    const previous = sessionTokenFrom(request.headers.cookie);
+    const previous = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
     if (previous) await sessions.revoke(sessionIdOf(previous));
     return startSession(request, reply, started);
   });
@@ -112,10 +112,10 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   api.put('/api/session/password', {
     schema: {
       tags: TAGS,
-      summary: 'Change your password (asks for the current one); your other sessions end',
+      summary: 'Change your password (asks for the current one); your other sessions end. 5 wrong current passwords in 15 minutes pause password changes for 15 minutes and end the session',
       querystring: NoQuery,
       body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...errorResponses(413, 415) },
+      response: { 204: Type.Null(), ...errorResponses(413, 415, 429) },
     },
     config: { permission: 'session' },
   }, async (request, reply) => {

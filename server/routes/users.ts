@@ -21,6 +21,18 @@ const UserView = Type.Object({
   lockedUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'While failed sign-ins keep browsers not used with the account before out: when that ends' }),
 });
 
+const InviteView = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  role: Role,
+  providerIds: Type.Array(Type.String(), { description: 'Providers a support user gets on acceptance' }),
+  invitedBy: Type.String({ description: 'Email of whoever sent it ("system" for the console itself)' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  revocable: Type.Boolean({ description: 'Whether you may revoke it: owners any, admins support and viewer invitations' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
 const ApiKeyView = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -49,10 +61,32 @@ export async function userRoutes(app: FastifyInstance, opts: { services: Service
       summary: 'Invite someone: returns a one-time link token, valid 72 hours (owners invite any role, admins support and viewer)',
       querystring: NoQuery,
       body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' }), role: Role, providerIds: Type.Optional(ProviderIds) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ token: Type.String(), email: Type.String(), role: Role, expiresAt: Type.String() }), ...errorResponses(409, 413, 415) },
+      response: { 201: Type.Object({ id: Type.String(), token: Type.String(), email: Type.String(), role: Role, expiresAt: Type.String() }), ...errorResponses(409, 413, 415) },
     },
     config: { permission: 'user:manage' },
   }, async (request, reply) => reply.status(201).send(await users.invite({ email: request.body.email, role: request.body.role, providerIds: request.body.providerIds ?? [] })));
+
+  api.get('/api/users/invites', {
+    schema: {
+      tags: ['users'],
+      summary: 'Pending invitations (unused, unexpired, unrevoked, from a sender who may still give the role); never their tokens',
+      querystring: NoQuery,
+      response: { 200: Type.Array(InviteView), ...errorResponses() },
+    },
+    config: { permission: 'user:manage' },
+  }, async () => users.pendingInvites());
+
+  api.post('/api/users/invites/:id/revoke', {
+    schema: {
+      tags: ['users'],
+      summary: 'Revoke a pending invitation: its link stops working (owners revoke any, admins support and viewer invitations)',
+      params: IdParams,
+      querystring: NoQuery,
+      body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 200: InviteView, ...errorResponses(404, 409) },
+    },
+    config: { permission: 'user:manage' },
+  }, async (request) => users.revokeInvite(request.params.id));
 
   api.patch('/api/users/:id', {
     schema: {

@@ -1,54 +1,27 @@
-// Console accounts: the owner set-up, sign-in with throttling, password changes, invitations, roles,
-// grants, disabling and unlocking. Every change and every sign-in attempt that is let through to the
-// password comparison goes through the audit log first (refused ones are summed up: sign-in-guard.ts).
+// Console accounts: the owner set-up, sign-in and password changes (sign-in.ts), invitations (invites.ts),
+// roles, grants, disabling and unlocking. Every change goes through the audit log first.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/constant-time.js';
-import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
 import { AppError } from '../http/errors.js';
 import { assignableRoles, GRANT_LIMITED, isRole, type Role } from '../auth/roles.js';
-import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
+import { PasswordGuard } from '../auth/password-guard.js';
 import { currentContext, setPrincipal } from '../auth/context.js';
 import type { AuditService } from './audit.js';
-import type { ActiveSession, SessionService } from './sessions.js';
+import type { SessionService } from './sessions.js';
+import { Invitations, type InviteView } from './invites.js';
+import { normaliseEmail, PasswordChecks, weak, type SignInMeta, type SignInResult } from './sign-in.js';
 import type { UserView } from '../api-types.js';
 
-export type { UserView };
-
-export const INVITE_TTL_MS = 72 * 3_600_000;
-const SAME_ANSWER = 'The email or password is wrong.';
-
-export interface SignInResult {
-  token: string;
-  session: ActiveSession;
-  /** The new device cookie token: this browser is trusted for this user from now on. */
-  device: string;
-}
-
-export interface SignInMeta {
-  ip: string;
-  userAgent: string;
-  /** The device cookie the browser presented, if any. */
-  device?: string | undefined;
-}
-
-function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-function inviteHash(token: string): string {
-  return sha256Hex(token);
-}
-
-function weak(password: string, email: string, field = 'password'): void {
-  const problem = passwordProblem(password, email);
-  if (problem) throw new AppError('auth/weak_password', problem, [{ field, message: problem }]);
-}
+export type { UserView, SignInMeta, SignInResult };
 
 export class UserService {
   readonly guard: SignInGuard;
+  readonly invites: Invitations;
+  /** Sign-in, password changes and new password hashes (sign-in.ts). */
+  readonly passwords: PasswordChecks;
   sessions!: SessionService;
   /** While the console has no user: the one-time code the owner set-up asks for, printed in the log only. */
   private setupCode: string | null = null;
@@ -59,6 +32,8 @@ export class UserService {
     private readonly now: () => number = Date.now,
   ) {
     this.guard = new SignInGuard(db, audit, now);
+    this.invites = new Invitations(db, audit, now);
+    this.passwords = new PasswordChecks(db, audit, this.guard, new PasswordGuard(this.guard.store, now), () => this.sessions, now);
   }
 
   async count(): Promise<number> {
@@ -97,7 +72,7 @@ export class UserService {
       }
     }
     weak(input.password, email);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.passwords.newHash(input.password, email);
     return this.audit.around({ action: 'user.created', detail: { email, role: 'owner', via: 'setup' } }, async () => {
       const user = await this.db.$transaction(async (tx) => {
         if ((await tx.user.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
@@ -108,54 +83,18 @@ export class UserService {
     }, (u) => ({ userId: u.id }));
   }
 
-  /**
-   * Throttled before anything costly (sign-in-guard.ts), then one audit row and one argon2 comparison,
-   * the same for known and unknown emails.
-   */
-  async signIn(emailInput: string, password: string, meta: SignInMeta): Promise<SignInResult> {
-    const email = normaliseEmail(emailInput);
-    const user = await this.db.user.findUnique({ where: { email } });
-    const admission = await this.guard.admit(email, meta.ip, meta.device, user?.id ?? null);
-    let judged = false;
-    try {
-      // Not one transaction (aroundCall): a refused attempt's failure must stay counted, and argon2 takes tens
-      // of milliseconds that other writers must not wait for.
-      return await this.audit.aroundCall({ action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } }, async () => {
-        judged = true;
-        // Unknown users are compared against a dummy hash: same answer, same work, same time.
-        const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-        if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
-          await this.guard.failed(admission, email, user?.id ?? null);
-          throw new AppError('auth/invalid_credentials', SAME_ANSWER);
-        }
-        const device = await this.guard.succeeded(admission, user.id, meta.device);
-        const created = await this.sessions.create(user.id, meta);
-        setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
-        return { ...created, device };
-      }, (result) => ({ userId: result.session.userId }), () => 'The password was right and a session was made');
-    } catch (err) {
-      if (!judged) await this.guard.release(admission);
-      throw err;
-    }
+  /** Sign-in (sign-in.ts): throttled, audited, the same for known and unknown emails. */
+  signIn(email: string, password: string, meta: SignInMeta): Promise<SignInResult> {
+    return this.passwords.signIn(email, password, meta);
   }
 
   async signOut(sessionId: string): Promise<void> {
     await this.audit.around({ action: 'auth.sign_out' }, () => this.sessions.revoke(sessionId));
   }
 
-  async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
-    const user = await this.getRow(userId);
-    if (!(await verifyPassword(user.passwordHash, current))) {
-      await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/wrong_password' });
-      throw new AppError('auth/wrong_password', 'The current password is wrong.', [{ field: 'currentPassword', message: 'wrong password' }]);
-    }
-    weak(next, user.email, 'newPassword');
-    const passwordHash = await hashPassword(next);
-    await this.audit.around({ action: 'auth.password_changed', target: userId }, async () => {
-      await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
-      // Other browsers signed in as this user are signed out; this one stays.
-      return this.sessions.revokeUser(userId, sessionId);
-    }, (ended) => ({ otherSessionsEnded: ended }));
+  /** Asks for the current password, throttled per user (sign-in.ts); the user's other sessions end. */
+  changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
+    return this.passwords.changePassword(userId, sessionId, current, next);
   }
 
   async list(): Promise<UserView[]> {
@@ -184,45 +123,40 @@ export class UserService {
     return this.unlock(user.id, via);
   }
 
-  /** An invitation link token, valid once for 72 hours. */
-  async invite(input: { email: string; role: Role; providerIds: string[] }): Promise<{ token: string; expiresAt: string; email: string; role: Role }> {
+  /** An invitation link token, valid once for 72 hours; it replaces older pending invitations for the email. */
+  async invite(input: { email: string; role: Role; providerIds: string[] }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
     const actor = this.actorRole();
     if (!assignableRoles(actor).includes(input.role)) throw new AppError('auth/forbidden', `An ${actor} cannot invite an ${input.role}.`);
     const email = normaliseEmail(input.email);
     if (await this.db.user.findUnique({ where: { email } })) throw new AppError('user/duplicate', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
     await this.checkProviders(input.providerIds);
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.now() + INVITE_TTL_MS);
     const { principal } = currentContext();
-    await this.audit.around({ action: 'user.invited', detail: { email, role: input.role, providerIds: input.providerIds } }, () =>
-      this.db.invite.create({ data: { id: randomUUID(), tokenHash: inviteHash(token), email, role: input.role, providerIds: JSON.stringify(input.providerIds), createdById: principal.kind === 'user' ? principal.userId : 'system', expiresAt } }),
-    );
-    return { token, expiresAt: expiresAt.toISOString(), email, role: input.role };
+    return this.invites.create({ role: actor, userId: principal.kind === 'user' ? principal.userId : null }, { email, role: input.role, providerIds: input.providerIds });
   }
 
   /** Who an invitation is for, so the accept screen can say it; the token is not used up. */
   async inviteInfo(token: string): Promise<{ email: string; role: Role; expiresAt: string }> {
-    const invite = await this.liveInvite(token);
-    return { email: invite.email, role: invite.role as Role, expiresAt: invite.expiresAt.toISOString() };
+    const invite = await this.invites.live(token);
+    return { email: invite.email, role: invite.role, expiresAt: invite.expiresAt.toISOString() };
   }
 
-  private async liveInvite(token: string) {
-    const invite = await this.db.invite.findUnique({ where: { tokenHash: inviteHash(token) } });
-    if (!invite || invite.usedAt || invite.expiresAt.getTime() <= this.now() || !isRole(invite.role)) {
-      throw new AppError('invite/invalid', 'This invitation link is not valid: it was used already, has expired, or was mistyped. Ask for a new one.');
-    }
-    return invite;
+  pendingInvites(): Promise<InviteView[]> {
+    return this.invites.pending(this.actorRole());
+  }
+
+  revokeInvite(id: string): Promise<InviteView> {
+    return this.invites.revoke(this.actorRole(), id);
   }
 
   async acceptInvite(token: string, password: string, name: string, meta: SignInMeta): Promise<SignInResult> {
-    const invite = await this.liveInvite(token);
+    const invite = await this.invites.live(token);
     weak(password, invite.email);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.newHash(password, invite.email);
     const providerIds = JSON.parse(invite.providerIds) as string[];
     const user = await this.audit.around({ action: 'user.created', detail: { email: invite.email, role: invite.role, via: 'invite', providerIds } }, () =>
       this.db.$transaction(async (tx) => {
-        const used = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: new Date(this.now()) } });
-        if (used.count !== 1) throw new AppError('invite/invalid', 'This invitation link was used already.');
+        // Checked again here: the invitation may have been used, revoked or its sender disabled meanwhile.
+        await this.invites.consume(tx, token);
         if (await tx.user.findUnique({ where: { email: invite.email } })) throw new AppError('user/duplicate', `${invite.email} already has an account.`);
         const existing = providerIds.length ? await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true } }) : [];
         return tx.user.create({
@@ -230,7 +164,7 @@ export class UserService {
         });
       }), (u) => ({ userId: u.id }));
     const created = await this.sessions.create(user.id, meta);
-    setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: invite.role as Role, sessionId: created.session.id, grants: created.session.grants });
+    setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: invite.role, sessionId: created.session.id, grants: created.session.grants });
     // Whoever opened the invitation and chose the password is this browser: trusted like after a sign-in.
     return { ...created, device: await this.guard.devices.issue(user.id, meta.device) };
   }
@@ -247,7 +181,9 @@ export class UserService {
       throw new AppError('auth/forbidden', 'You cannot disable yourself or change your own role; ask another owner.');
     }
     const before = { role: user.role, disabled: user.disabledAt !== null, name: user.name };
-    const updated = await this.audit.around({ action: 'user.updated', target: userId, detail: { email: user.email, before } }, async () => {
+    // A user disabled or given another role sends no more people in: their pending invitations are void.
+    const voids = change.disabled === true || (change.role !== undefined && change.role !== user.role);
+    const { row: updated } = await this.audit.around({ action: 'user.updated', target: userId, detail: { email: user.email, before } }, async () => {
       const row = await this.db.$transaction(async (tx) => {
         const r = await tx.user.update({
           where: { id: userId },
@@ -263,11 +199,13 @@ export class UserService {
         }
         return r;
       });
+      // In the unit of work of this change: the invitations are void if and only if the change commits.
+      const invitesRevoked = voids ? await this.invites.voidSentBy(userId) : 0;
       // Disabling ends every session at once; a role change is read again on the next request.
       if (row.disabledAt) await this.sessions.revokeUser(userId);
       else this.sessions.forgetUser(userId);
-      return row;
-    }, (r) => ({ after: { role: r.role, disabled: r.disabledAt !== null, name: r.name } }));
+      return { row, invitesRevoked };
+    }, ({ row: r, invitesRevoked }) => ({ after: { role: r.role, disabled: r.disabledAt !== null, name: r.name }, ...(voids ? { invitesRevoked } : {}) }));
     return this.view(updated, updated.grants.map((g) => g.providerId), this.guard.locks([updated.email]).get(updated.email) ?? null);
   }
 

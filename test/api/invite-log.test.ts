@@ -5,8 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startTestConsole, type TestConsole } from '../helpers/console.js';
-import { http } from '../helpers/http.js';
+import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { REDACTED } from '../../server/http/log-redaction.js';
+import { http, signIn } from '../helpers/http.js';
+import { tokenUrls } from '../helpers/token-urls.js';
+import { providerName } from '../helpers/fixtures.js';
 
 let app: TestConsole;
 
@@ -65,5 +68,25 @@ test('a token put in a URL anyway (old invitation routes, a query parameter, an 
   assert.ok(redacted.some((l) => l.includes('"url":"/api/invites/[REDACTED]/accept"')), 'the path keeps its shape');
   assert.ok(redacted.some((l) => l.includes('"url":"/api/users?token=[REDACTED]&page=2"')), 'other query parameters stay');
   // An invitation whose token was only ever in a redacted URL can still be accepted by its invitee.
+  assert.equal((await http('POST', `${app.url}/api/invites/accept`, { token, password: 'an invitee passphrase' }, { cookie: '' })).status, 200);
+});
+
+test('the 38 URL shapes of the red-team pass (token after ; : ~ . %20 +, in a redirect, encoded, behind Bearer) leave no live secret in the log', async () => {
+  const { token } = await invite('admin');
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Log', clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: randomBytes(20).toString('hex'), upstreamUrl: 'builtin:emulator' });
+  const provider = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id });
+  const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'log', providerIds: [provider.json.id] });
+  assert.equal(created.status, 201, created.text);
+  const key = created.json.key;
+  const user = await addUser(app, 'viewer');
+  const session = (await signIn(app.url, user.email, user.password)).cookie.split('=')[1]!;
+  const jwt = `eyJhbGciOiJSUzI1NiJ9.${randomBytes(40).toString('base64url')}.${randomBytes(64).toString('base64url')}`;
+  const urls = tokenUrls({ token, key, session, jwt, providerId: provider.json.id });
+  for (const url of urls) await http('GET', `${app.url}${url}`, undefined, { cookie: '' });
+  const secrets = { invitation: token, 'API key': key, session, jwt, 'invitation (first half)': token.slice(0, 21), 'invitation (second half)': token.slice(21) };
+  const leaks = Object.entries(secrets).flatMap(([name, value]) => inLog(value).map((line) => `${name}: ${line.slice(0, 200)}`));
+  assert.deepEqual(leaks, [], `a secret in the log (${leaks.length} lines)`);
+  assert.ok(inLog('incoming request').filter((l) => l.includes(REDACTED)).length >= urls.length - 1, 'each request was logged, redacted');
+  // The invitation whose token was only in redacted URLs can still be accepted by its invitee.
   assert.equal((await http('POST', `${app.url}/api/invites/accept`, { token, password: 'an invitee passphrase' }, { cookie: '' })).status, 200);
 });

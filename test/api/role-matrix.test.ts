@@ -24,6 +24,8 @@ const ROUTES: Record<string, Permission> = {
   'POST /api/invites/accept': 'public',
   'GET /api/users': 'user:read',
   'POST /api/users/invites': 'user:manage',
+  'GET /api/users/invites': 'user:manage',
+  'POST /api/users/invites/:id/revoke': 'user:manage',
   'PATCH /api/users/:id': 'user:manage',
   'PUT /api/users/:id/grants': 'user:manage',
   'POST /api/users/:id/unlock': 'user:manage',

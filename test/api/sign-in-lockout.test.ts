@@ -211,3 +211,25 @@ test('behind a TLS proxy the device cookie is Secure with the __Host- prefix, an
   const owner = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: device.split(';')[0]!, 'x-forwarded-for': '192.0.2.30', ...tls });
   assert.equal(owner.status, 200, owner.text);
 });
+
+test('behind a TLS proxy the plain sat_session and sat_device cookies are not read: a sibling subdomain cannot toss them in', async () => {
+  const user = await addUser(app, 'viewer');
+  const tls = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '192.0.2.40' };
+  const first = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: '', ...tls });
+  assert.equal(first.status, 200, first.text);
+  const value = (name: string) => first.headers.getSetCookie().find((c) => c.startsWith(`__Host-${name}=`))!.split(';')[0]!.split('=')[1]!;
+  const [session, device] = [value('sat_session'), value('sat_device')];
+
+  // A session cookie under the plain name (which any sibling subdomain can set) opens no session over https.
+  const tossed = await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: `sat_session=${session}`, ...tls });
+  assert.equal(tossed.json.signedIn, false, 'the plain sat_session cookie is ignored over https');
+  assert.equal((await http('GET', `${app.url}/api/providers`, undefined, { cookie: `sat_session=${session}`, ...tls })).status, 401);
+  assert.equal((await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: `__Host-sat_session=${session}`, ...tls })).json.signedIn, true, 'the __Host- one is');
+
+  // Nor does a device cookie under the plain name make a browser trusted.
+  await strangerFails(user.email, 12);
+  const plainDevice = await http<{ error: string }>('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: `sat_device=${device}`, ...tls });
+  assert.deepEqual([plainDevice.status, plainDevice.json.error], [429, 'auth/locked'], 'the plain sat_device cookie is not trusted over https');
+  const hostDevice = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: `__Host-sat_device=${device}`, ...tls });
+  assert.equal(hostDevice.status, 200, hostDevice.text);
+});

@@ -29,6 +29,8 @@ interface Fixture {
   userId: string;
   apiKeyId: string;
   inviteToken: string;
+  /** A second pending invitation (viewer), to revoke. */
+  revocableInviteId: string;
   jobId: string | null;
   historyId: string | null;
   token: string | null;
@@ -64,6 +66,8 @@ const REQUESTS: Record<string, (f: Fixture, p: Principal) => Call> = {
   'POST /api/invites/accept': (f) => ({ method: 'POST', path: '/api/invites/accept', body: { token: f.inviteToken, password: `pw-${randomUUID()}` }, headers: { cookie: '' } }),
   'GET /api/users': () => ({ method: 'GET', path: '/api/users' }),
   'POST /api/users/invites': () => ({ method: 'POST', path: '/api/users/invites', body: { email: `sweep-${randomUUID().slice(0, 8)}@example.test`, role: 'viewer' } }),
+  'GET /api/users/invites': () => ({ method: 'GET', path: '/api/users/invites' }),
+  'POST /api/users/invites/:id/revoke': (f) => ({ method: 'POST', path: `/api/users/invites/${f.revocableInviteId}/revoke`, body: {} }),
   'PATCH /api/users/:id': (f) => ({ method: 'PATCH', path: `/api/users/${f.userId}`, body: { name: 'Swept' } }),
   'PUT /api/users/:id/grants': (f) => ({ method: 'PUT', path: `/api/users/${f.userId}/grants`, body: { providerIds: [] } }),
   'POST /api/users/:id/unlock': (f) => ({ method: 'POST', path: `/api/users/${f.userId}/unlock`, body: {} }),
@@ -190,7 +194,9 @@ test('every route, as each role and an API key: no signature, no one else\'s tok
     bearers.push(apiKey.json.key);
     const invite = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: `fixture-${randomUUID().slice(0, 8)}@example.test`, role: 'viewer' });
     inviteTokens.push({ token: invite.json.token, createdIn: 'the owner\'s fixtures' });
-    const f: Fixture = { credentialId: fixtureCredential, spareProviderId: spare, presetId: preset.json.id, userId: managed.id, apiKeyId: apiKey.json.apiKey.id, inviteToken: invite.json.token, jobId: null, historyId: null, token: null };
+    const revocable = await http<{ id: string; token: string }>('POST', `${app.url}/api/users/invites`, { email: `fixture-${randomUUID().slice(0, 8)}@example.test`, role: 'viewer' });
+    inviteTokens.push({ token: revocable.json.token, createdIn: 'the owner\'s fixtures' });
+    const f: Fixture = { credentialId: fixtureCredential, spareProviderId: spare, presetId: preset.json.id, userId: managed.id, apiKeyId: apiKey.json.apiKey.id, inviteToken: invite.json.token, revocableInviteId: revocable.json.id, jobId: null, historyId: null, token: null };
     const mine: JsonResponse[] = [];
     answers.set(p.name, mine);
 

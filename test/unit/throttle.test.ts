@@ -1,7 +1,9 @@
-// The sign-in throttling rules as pure functions of a counter and the time.
+// The sign-in throttling rules as pure functions of a counter and the time, and what an address counter counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, PAIR_POLICY, admit, afterFailure, afterSuccess, effectiveLevel, expiresAt, released, type CounterState } from '../../server/auth/throttle.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, PAIR_POLICY, PASSWORD_POLICY, admit, afterFailure, afterSuccess, effectiveLevel, expiresAt, released, type CounterState } from '../../server/auth/throttle.js';
+import { addressCounter, pairCounter } from '../../server/auth/throttle-store.js';
+import { addressGroup } from '../../server/auth/address-group.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -89,4 +91,37 @@ test('the address window: 30 attempts per 5 minutes; one first refusal; the refu
   const later = admit(state, ADDRESS_POLICY, 5 * MIN + 1000);
   assert.deepEqual([later.admitted, later.summary], [true, 70]);
   assert.equal(admit(later.state, ADDRESS_POLICY, 5 * MIN + 2000).summary, 0, 'summed up once');
+});
+
+test('the password-change counter: 5 wrong in 15 minutes lock for 15 minutes, never longer', () => {
+  let state: CounterState | undefined;
+  const locks: number[] = [];
+  let now = 0;
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 5; i++) {
+      const r = fail(state, now, PASSWORD_POLICY);
+      assert.ok(r.admitted);
+      state = r.state;
+      if (r.lockMs) locks.push(r.lockMs / MIN);
+    }
+    assert.equal(fail(state, now, PASSWORD_POLICY).admitted, false, 'the 6th is refused');
+    now = state!.lockedUntil!;
+  }
+  assert.deepEqual(locks, [15, 15, 15]);
+});
+
+test('addresses are counted per client: an IPv4 address, an IPv6 /64, an IPv4-mapped IPv6 address as its IPv4 one', () => {
+  const same = (a: string, b: string) => assert.equal(addressCounter(a).key, addressCounter(b).key, `${a} and ${b}`);
+  const other = (a: string, b: string) => assert.notEqual(addressCounter(a).key, addressCounter(b).key, `${a} and ${b}`);
+  same('2001:db8:1:2::1', '2001:db8:1:2:ffff:ffff:ffff:ffff');
+  same('2001:db8:1:2::1', '2001:0DB8:0001:0002:0:0:0:9');
+  same('2001:db8:1:2::1', '2001:db8:1:2::abcd%eth0');
+  other('2001:db8:1:2::1', '2001:db8:1:3::1');
+  same('::ffff:192.0.2.7', '192.0.2.7');
+  same('::ffff:c000:207', '192.0.2.7');
+  other('192.0.2.7', '192.0.2.8');
+  assert.deepEqual(addressCounter('2001:db8:a:b:c:d:e:f').subject, { address: '2001:db8:a:b::/64' });
+  assert.deepEqual(pairCounter('a@example.test', '2001:db8:a:b::1').subject, { email: 'a@example.test', address: '2001:db8:a:b::/64' });
+  assert.equal(addressGroup('1:2:3:4:5:6:7:8'), '1:2:3:4::/64');
+  assert.equal(addressGroup('not an address'), 'not an address');
 });

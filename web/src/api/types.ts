@@ -1,5 +1,5 @@
 // The console API's answer shapes: one definition, shared with the server.
-export type { ApiKeyView, BulkJobView, CredentialView, MintResult, ProviderView as Provider, QuotaView, UserView, SignedRequestInfo as SignedRequest, VerifyResult } from '@server/api-types';
+export type { ApiKeyView, BulkJobView, CredentialView, InviteView, MintResult, ProviderView as Provider, QuotaView, UserView, SignedRequestInfo as SignedRequest, VerifyResult } from '@server/api-types';
 export type { SignatureComparison } from '@frame/signature-diagnosis';
 
 export interface Meta {
