@@ -172,11 +172,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   if (opts.hostPolicy) installHostCheck(app, opts.hostPolicy);
   installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit, opsToken: opts.opsToken });
-  // Every answer names its request, so a person can quote it and the audit row of the action can be found.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
   // Every error answer counts, whichever route or hook gave it.
   app.addHook('onResponse', (_request, reply, done) => {
     if (reply.errorCode) opts.services.metrics.errors.inc({ code: reply.errorCode });

@@ -41,6 +41,9 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
   app.decorateRequest('principal', null as never);
 
   app.addHook('onRequest', async (request, reply) => {
+    // Every answer names its request, so a person can quote it and the audit row of the action can be found
+    // (set first: it stays on error answers too).
+    reply.header('x-request-id', request.id);
     request.principal = { kind: 'anonymous' };
     const config = request.routeOptions.config;
     const permission = config?.permission;

@@ -50,10 +50,11 @@ export function hostAllowed(policy: HostPolicy, hostname: string): boolean {
 export function installHostCheck(app: FastifyInstance, policy: HostPolicy): void {
   if (policy.names === 'any') return;
   // Answered here, before any route's own error handling (the emulator's answers in Frame's shape).
-  app.addHook('onRequest', async (request, reply) => {
-    if (hostAllowed(policy, request.hostname)) return;
+  // A callback hook, not an async one: it runs on every request, and most pass.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (hostAllowed(policy, request.hostname)) return done();
     const message = `This console does not answer to "${request.hostname.slice(0, 100)}". If that is its address, add it to PUBLIC_URL.`;
     reply.errorCode = BAD_HOST;
-    return reply.status(ERROR_CODES[BAD_HOST]).header('cache-control', 'no-store').send({ statusCode: ERROR_CODES[BAD_HOST], error: BAD_HOST, message, requestId: String(request.id) });
+    reply.status(ERROR_CODES[BAD_HOST]).header('cache-control', 'no-store').header('x-request-id', request.id).send({ statusCode: ERROR_CODES[BAD_HOST], error: BAD_HOST, message, requestId: String(request.id) });
   });
 }
