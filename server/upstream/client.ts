@@ -4,11 +4,15 @@ import type { Dispatcher } from 'undici';
 import { tokenUri, type TokenTarget } from '../frame/entity.js';
 import { SIGNATURE_PREFIX_LENGTH, signedHeaders, stringToSign, unixSeconds } from '../frame/signing.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
-import { JWT_SHAPE } from '../frame/jwt.js';
 import type { Secret } from '../crypto/secret.js';
 import { clockOffsetSeconds, describeOffset } from './clock.js';
 import { AllowedHosts } from './address-policy.js';
-import { AddressBlockedError, guardedConnector, type Resolver } from './guarded-connect.js';
+import { guardedConnector, type Resolver } from './guarded-connect.js';
+import { blockedBy, blockedMessage, BodyTooLarge, errorCode, header, MAX_RESPONSE_BYTES, readLimited, type Fail } from './response.js';
+import { classifyAnswer, describeTransportFailure } from './classify.js';
+
+export { frameShapedError, frameShapedErrorOf } from './response.js';
+export { SKEW_SUSPECT_SECONDS } from './classify.js';
 import type { FailedOutcome, MintOutcome, SignedRequestInfo } from './outcome.js';
 
 /** One upstream's clock as the readiness route shows it. */
@@ -35,9 +39,6 @@ export interface UpstreamTimeouts {
 }
 
 export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 3000, headersMs: 5000, bodyMs: 5000, totalMs: 8000 };
-const MAX_RESPONSE_BYTES = 64 * 1024;
-/** Beyond this offset a 401 is reported as clock skew rather than a bad signature. */
-export const SKEW_SUSPECT_SECONDS = 60;
 
 export interface MintRequest {
   baseUrl: string;
@@ -101,78 +102,6 @@ export interface UpstreamClientOptions {
   allowHosts?: readonly string[];
   /** Name resolution for guarded calls (dns.lookup); tests make a name rebind to loopback. */
   resolve?: Resolver;
-}
-
-class BodyTooLarge extends Error {}
-
-/** Builds a failed outcome for the request in hand (its timing, what was signed). */
-type Fail = (kind: FailedOutcome['kind'], message: string, status: number | null, offset: number | null, extra?: Partial<FailedOutcome>) => FailedOutcome;
-
-async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(`response larger than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * The upstream's own reason, only from a Frame-shaped JSON error ({"error": "<code>", "message": "<text>"}),
- * trimmed and without control characters. Anything else is never echoed (an SSRF target's body, an HTML error
- * page): callers report its status, content type and size only.
- */
-export function frameShapedError(text: string): { error: string; message?: string } | undefined {
-  try {
-    return frameShapedErrorOf(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The same, for JSON already parsed. */
-export function frameShapedErrorOf(json: unknown): { error: string; message?: string } | undefined {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
-  const { error, message } = json as Record<string, unknown>;
-  if (typeof error !== 'string' || !/^[A-Za-z][A-Za-z0-9_.\/-]{0,63}$/.test(error)) return undefined;
-  // An upstream (a gateway, a misbehaving proxy) may echo the request's headers: a run of hex as long as a
-  // signature half is never quoted, so the caller cannot lift the signature it was not given.
-  const clean = typeof message === 'string' ? message.replace(/[0-9a-fA-F]{32,}/g, '[hex removed]').replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 300) : '';
-  return clean ? { error, message: clean } : { error };
-}
-
-/** What is said of a body that is not a Frame-shaped error. */
-function describeBody(headers: Record<string, string | string[] | undefined>, text: string): string {
-  return `${header(headers, 'content-type') ?? 'no content type'}, ${Buffer.byteLength(text)} bytes`;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function errorCode(err: unknown): string {
-  const e = err as { code?: unknown; name?: string; cause?: { code?: unknown } };
-  // An aborted or timed-out signal rejects with a DOMException: its code is a legacy number (23 for a
-  // timeout), its name says what happened.
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return e.name;
-  if (typeof e.code === 'string') return e.code;
-  if (typeof e.cause?.code === 'string') return e.cause.code;
-  return e.name ?? 'unknown';
-}
-
-/** The address policy's refusal inside an error undici raised, if that is what it is. */
-function blockedBy(err: unknown): AddressBlockedError | null {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof AddressBlockedError) return e;
-  }
-  return null;
-}
-
-function blockedMessage(url: string, blocked: AddressBlockedError): string {
-  return `The console does not call ${blocked.host}: it ${blocked.resolved ? 'resolves to' : 'is'} ${blocked.problem}. Upstreams may not reach this machine, private networks or link-local addresses; for a standalone emulator or an internal gateway, the operator can allow it with UPSTREAM_ALLOW_HOSTS=${AllowedHosts.entryFor(new URL(url))}.`;
 }
 
 export class UpstreamClient {
@@ -422,84 +351,14 @@ export class UpstreamClient {
       if (err instanceof BodyTooLarge) return fail('unexpected_body', `The upstream answered ${response.statusCode} with a body over ${MAX_RESPONSE_BYTES} bytes.`, response.statusCode, offset);
       return this.transportFailure(err, url, fail);
     }
-    return this.classify(response.statusCode, response.headers, text, offset, info, elapsed(), fail);
+    return classifyAnswer({ status: response.statusCode, headers: response.headers, text, offset, info, latencyMs: elapsed(), fail, maxSkewSeconds: this.policy.maxSkewSeconds, outOfBound: (o) => this.outOfBoundMessage(o) });
   }
 
   private transportFailure(err: unknown, url: string, fail: Fail): FailedOutcome {
     const blocked = blockedBy(err);
     if (blocked) return fail('address_blocked', blockedMessage(url, blocked), null, null);
     const code = errorCode(err);
-    return { ...this.describeTransportFailure(code, fail), transportCode: code };
+    return { ...describeTransportFailure(code, this.timeouts, fail), transportCode: code };
   }
 
-  private describeTransportFailure(code: string, fail: Fail): FailedOutcome {
-    const t = this.timeouts;
-    switch (code) {
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return fail('timeout', `Could not connect to the upstream within ${t.connectMs} ms.`, null, null);
-      case 'UND_ERR_HEADERS_TIMEOUT':
-        return fail('timeout', `The upstream did not answer within ${t.headersMs} ms.`, null, null);
-      case 'UND_ERR_BODY_TIMEOUT':
-        return fail('timeout', `The upstream stopped sending its answer for ${t.bodyMs} ms.`, null, null);
-      case 'TimeoutError':
-      case 'AbortError':
-        return fail('timeout', `The upstream exchange took longer than ${t.totalMs} ms.`, null, null);
-      case 'ECONNREFUSED':
-        return fail('network_error', 'The upstream refused the connection (ECONNREFUSED): is it running and is the URL right?', null, null);
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return fail('network_error', `The upstream host name could not be resolved (${code}).`, null, null);
-      case 'ECONNRESET':
-      case 'UND_ERR_SOCKET':
-      case 'EPIPE':
-        return fail('network_error', `The upstream closed the connection before answering (${code}).`, null, null);
-      default:
-        return fail('network_error', `The upstream could not be reached (${code}).`, null, null);
-    }
-  }
-
-  private classify(
-    status: number,
-    headers: Record<string, string | string[] | undefined>,
-    text: string,
-    offset: number | null,
-    info: SignedRequestInfo,
-    latencyMs: number,
-    fail: Fail,
-  ): MintOutcome {
-    if (status >= 200 && status < 300) {
-      let token: unknown;
-      try {
-        token = JSON.parse(text);
-      } catch {
-        token = undefined;
-      }
-      if (typeof token === 'string' && JWT_SHAPE.test(token)) {
-        return { kind: 'ok', status, token, latencyMs, clockOffsetSeconds: offset, request: info };
-      }
-      return fail('unexpected_body', `The upstream answered ${status} but the body is not a JWT as a JSON string (${describeBody(headers, text)}).`, status, offset);
-    }
-    const upstream = frameShapedError(text);
-    const extra = upstream ? { upstream } : {};
-    const said = upstream ? ` Upstream said: ${upstream.message ?? upstream.error}` : text ? ` (It answered ${describeBody(headers, text)}.)` : '';
-    if (status === 401) {
-      if (offset !== null && Math.abs(offset) > this.policy.maxSkewSeconds) return fail('clock_skew', `${this.outOfBoundMessage(offset)}${said}`, status, offset, extra);
-      if (upstream?.error === 'stale_timestamp' || (offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS)) {
-        const measured = offset === null ? 'no Date header to measure the offset' : describeOffset(offset);
-        return fail('clock_skew', `The upstream rejected the timestamp: ${measured}. Fix this machine's clock (NTP).${said}`, status, offset, extra);
-      }
-      return fail('bad_signature', `The upstream rejected the signature: check the client id and client secret of this credential set.${said}`, status, offset, extra);
-    }
-    if (status === 403) return fail('forbidden', `The upstream refused: this credential may not generate tokens for that entity.${said}`, status, offset, extra);
-    if (status === 404) return fail('unknown_provider', `The upstream does not know this provider (check the entity level, entity id and provider name).${said}`, status, offset, extra);
-    if (status === 400 || status === 422) return fail('bad_request', `The upstream rejected the request body.${said}`, status, offset, extra);
-    const retryHeader = header(headers, 'retry-after');
-    const retry = retryHeader === undefined ? NaN : Number(retryHeader);
-    const retryAfter = Number.isInteger(retry) && retry >= 0 ? { retryAfterSeconds: retry } : {};
-    if (status === 429) {
-      return fail('rate_limited', `The upstream is rate limiting requests${retryAfter.retryAfterSeconds !== undefined ? `; retry after ${retryAfter.retryAfterSeconds} s` : ''}.`, status, offset, { ...extra, ...retryAfter });
-    }
-    if (status >= 500) return fail('upstream_error', `The upstream failed with ${status}.${said}`, status, offset, { ...extra, ...retryAfter });
-    return fail('unexpected_status', `The upstream answered with unexpected status ${status}.${said}`, status, offset, extra);
-  }
 }
