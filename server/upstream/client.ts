@@ -157,6 +157,16 @@ export class UpstreamClient {
   }
 
   /**
+   * The clock offset an answer's Date header shows (null without one), learned only from fresh answers: not
+   * from a cache (Age) nor over a round trip too long to time.
+   */
+  private observeClock(host: HostState, headers: Record<string, string | string[] | undefined>, sentMs: number, receivedMs: number): number | null {
+    const offset = clockOffsetSeconds(header(headers, 'date'), sentMs, receivedMs);
+    if (offset !== null && header(headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) this.learnOffset(host, offset, receivedMs);
+    return offset;
+  }
+
+  /**
    * Learns the offset of one fresh answer: followed within the bound; beyond it, remembered as a clock problem
    * and not followed (signing then stops until a measure is back within the bound).
    */
@@ -281,9 +291,7 @@ export class UpstreamClient {
     try {
       const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', dispatcher, signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))) });
       await response.body.dump({ limit: MAX_RESPONSE_BYTES });
-      const receivedMs = this.now();
-      const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, receivedMs);
-      if (offset !== null && header(response.headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) this.learnOffset(host, offset, receivedMs);
+      this.observeClock(host, response.headers, sentMs, this.now());
     } catch (err) {
       return this.transportFailure(err, url, (kind, message, status, offset) => ({ kind, message, status, clockOffsetSeconds: offset, latencyMs: 0, request: nothingSigned }));
     }
@@ -340,10 +348,7 @@ export class UpstreamClient {
       return this.transportFailure(err, url, fail);
     }
 
-    const receivedMs = this.now();
-    const offset = clockOffsetSeconds(header(response.headers, 'date'), sentMs, receivedMs);
-    // Learned only from fresh answers: not from a cache (Age) nor over a round trip too long to time.
-    if (offset !== null && header(response.headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) this.learnOffset(host, offset, receivedMs);
+    const offset = this.observeClock(host, response.headers, sentMs, this.now());
     let text: string;
     try {
       text = await readLimited(response.body, MAX_RESPONSE_BYTES);
