@@ -68,8 +68,8 @@ export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
-/** The text Prisma's SQLite adapter stores for a DateTime, so rows read back alike either way. */
-function storedDate(ms: number): string {
+/** The text Prisma's SQLite adapter stores for a DateTime, so rows read back alike either way (and ranges compare as strings). */
+export function storedDate(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '+00:00');
 }
 

@@ -21,6 +21,7 @@
 import type { Statement } from 'better-sqlite3';
 import { connectionOf, type Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
+import { storedDate } from './audit.js';
 import type { Principal } from '../auth/context.js';
 import type { Role } from '../auth/roles.js';
 import type { TokenUsage } from '../api-types.js';
@@ -79,11 +80,6 @@ export class Reservation {
     this.spend(spent);
     return this.release();
   }
-}
-
-/** The text the audit log stores for a time (as AuditService writes it), so ranges compare as strings. */
-function storedDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
