@@ -33,3 +33,10 @@ export function decodeJwt(token: string): DecodedJwt | null {
     return null;
   }
 }
+
+/** What an audit row says of a token someone sent: its jti, sub and exp, never the token (it is a bearer). */
+export function tokenIdentity(token: string): { jti: unknown; sub: unknown; exp: unknown } {
+  const claims = decodeJwt(token)?.claims ?? {};
+  const short = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : typeof v === 'number' ? v : null);
+  return { jti: short(claims.jti), sub: short(claims.sub), exp: short(claims.exp) };
+}

@@ -5,7 +5,7 @@ import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
 import { IdParams, NoQuery, Uuid } from './common.js';
-import { tokenIdentity } from './tokens.js';
+import { tokenIdentity } from '../frame/jwt.js';
 import { actorLabel } from '../auth/context.js';
 
 const HistoryEntrySchema = Type.Object({

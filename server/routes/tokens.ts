@@ -7,7 +7,7 @@ import { AppError, errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { IdParams, NoQuery } from './common.js';
 import { SIGNATURE_PREFIX_LENGTH } from '../frame/signing.js';
-import { decodeJwt } from '../frame/jwt.js';
+import { tokenIdentity } from '../frame/jwt.js';
 import { SIGNATURE_INPUTS } from '../frame/signature-diagnosis.js';
 
 /** What was signed; never the whole signature (a bearer credential for every provider of the key). */
@@ -45,13 +45,6 @@ const MintResponse = Type.Object({
   request: SignedRequestSchema,
   historyId: Type.Union([Type.String(), Type.Null()]),
 });
-
-/** What an audit row says of a token someone sent: its jti, sub and exp, never the token (it is a bearer). */
-export function tokenIdentity(token: string): { jti: unknown; sub: unknown; exp: unknown } {
-  const claims = decodeJwt(token)?.claims ?? {};
-  const short = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : typeof v === 'number' ? v : null);
-  return { jti: short(claims.jti), sub: short(claims.sub), exp: short(claims.exp) };
-}
 
 export async function tokenRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/api/providers/:id/tokens', {
