@@ -9,9 +9,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { signedHeaders, unixSeconds } from '../../server/frame/signing.js';
-import { tokenUri } from '../../server/frame/entity.js';
-import { startEmulator, scenario, type TestEmulator } from '../helpers/emulator.js';
+import { scenarioEmulator } from '../helpers/emulator.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 import { randomUUID } from 'node:crypto';
@@ -64,17 +62,10 @@ function assertAll(attempts: Attempt[], status: number, error: string): void {
 const assertAll413 = (attempts: Attempt[], error: string) => assertAll(attempts, 413, error);
 
 describe('the standalone emulator (body limit 64 KiB)', () => {
-  const s = scenario();
-  let emu: TestEmulator;
-  let uri: string;
-  before(async () => {
-    emu = await startEmulator(s.config);
-    uri = tokenUri(emu.url, { level: 'account', entityId: s.accountId, providerName: s.provider.name });
-  });
-  after(async () => emu.close());
+  const at = scenarioEmulator();
 
   test(`${ROUNDS} × 4 MiB bodies, sent in full before reading: ${ROUNDS} JSON 413s, no broken pipe`, async () => {
-    assertAll413(await postMany(uri, 4 * MiB, signedHeaders(s.admin.clientId, s.admin.clientSecret, unixSeconds(Date.now()))), 'body_too_large');
+    assertAll413(await postMany(at.uri, 4 * MiB, at.signed()), 'body_too_large');
   });
 });
 

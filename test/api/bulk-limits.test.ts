@@ -9,6 +9,7 @@ import { addUser, startTestConsole, type TestConsole } from '../helpers/console.
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
+import { finishedJob } from '../helpers/bulk.js';
 
 const DAY_MS = 86_400_000;
 // The console's clock starts a quarter of an hour before a UTC midnight, so a test can cross into the next
@@ -28,14 +29,7 @@ after(() => app.stop());
 
 const as = (s: SessionCredentials) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
 
-async function finished(jobId: string, who?: SessionCredentials): Promise<any> {
-  for (let i = 0; i < 1200; i++) {
-    const job = (await http<any>('GET', `${app.url}/api/bulk/${jobId}`, undefined, who ? as(who) : {})).json;
-    if (job.state !== 'running') return job;
-    await sleep(25);
-  }
-  throw new Error('bulk job did not finish');
-}
+const finished = (jobId: string, who?: SessionCredentials) => finishedJob(app.url, jobId, who ? as(who) : {});
 
 async function untilDone(jobId: string, atLeast: number): Promise<void> {
   for (let i = 0; i < 1200; i++) {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
+import { finishedJob } from '../helpers/bulk.js';
 
 interface Row { seq: number; actor: string; action: string; target: string | null; outcome: string; detail: Record<string, any> }
 
@@ -32,14 +33,7 @@ async function job(id: string): Promise<any> {
   return (await http<any>('GET', `${app.url}/api/bulk/${id}`)).json;
 }
 
-async function finished(id: string): Promise<any> {
-  for (let i = 0; i < 1200; i++) {
-    const j = await job(id);
-    if (j.state !== 'running') return j;
-    await sleep(25);
-  }
-  throw new Error('bulk job did not stop');
-}
+const finished = (id: string) => finishedJob(app.url, id);
 
 const REVOCATIONS = [
   { what: 'the grant on the provider is removed', revoke: (userId: string) => http('PUT', `${app.url}/api/users/${userId}/grants`, { providerIds: [] }), reason: /grant/ },

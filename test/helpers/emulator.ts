@@ -1,5 +1,8 @@
 // A standalone emulator on an ephemeral loopback port, built from a config like the JSON file's.
 import { randomUUID } from 'node:crypto';
+import { before, after } from 'node:test';
+import { tokenUri } from '../../server/frame/entity.js';
+import { signedHeaders, unixSeconds } from '../../server/frame/signing.js';
 import { buildEmulatorServer, type EmulatorServer } from '../../server/emulator/server.js';
 import { parseEmulatorConfig, type EmulatorConfig } from '../../server/emulator/config.js';
 import { providerName } from './fixtures.js';
@@ -27,4 +30,29 @@ export function scenario() {
     grants: [{ level: 'account' as const, entityId: otherAccountId }],
   };
   return { accountId, otherAccountId, provider, admin, narrow, config: { credentials: [admin, narrow], providers: [provider] } };
+}
+
+/**
+ * For the tests of the current describe: a standalone emulator with a scenario() started before them and
+ * closed after, the scenario's token URI, and headers signed now with its all-granted credential.
+ */
+export function scenarioEmulator(): { s: ReturnType<typeof scenario>; readonly emu: TestEmulator; readonly uri: string; signed(): Record<string, string> } {
+  const s = scenario();
+  let emu: TestEmulator | undefined;
+  let uri = '';
+  before(async () => {
+    emu = await startEmulator(s.config);
+    uri = tokenUri(emu.url, { level: 'account', entityId: s.accountId, providerName: s.provider.name });
+  });
+  after(async () => emu?.close());
+  return {
+    s,
+    get emu() {
+      return emu!;
+    },
+    get uri() {
+      return uri;
+    },
+    signed: () => signedHeaders(s.admin.clientId, s.admin.clientSecret, unixSeconds(Date.now())),
+  };
 }
