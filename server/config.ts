@@ -2,7 +2,7 @@
 import { resolve, join } from 'node:path';
 import type { UpstreamTimeouts } from './upstream/client.js';
 import { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS } from './upstream/client.js';
-import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './emulator/contract.js';
+import { FRAME_TIMESTAMP_WINDOW_SECONDS as DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './frame/signing-rules.js';
 import type { MasterKeyEnv } from './crypto/master-key.js';
 import { parseAllowHosts } from './upstream/address-policy.js';
 import { parsePublicUrls } from './http/host-check.js';

@@ -1,7 +1,6 @@
 // The field rules of credential sets and providers, once: the API routes and the import file use them alike.
 import { Type } from 'typebox';
-import { ENTITY_LEVELS, PROVIDER_NAME_PATTERN, UUID_PATTERN } from './frame/entity.js';
-import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from './emulator/contract.js';
+import { ENTITY_LEVELS, MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES, PROVIDER_NAME_PATTERN, UUID_PATTERN } from './frame/entity.js';
 
 export const Uuid = (description?: string) => Type.String({ pattern: UUID_PATTERN, ...(description ? { description } : {}) });
 export const EntityLevelSchema = Type.Enum(ENTITY_LEVELS, { description: 'account, organization or customer' });

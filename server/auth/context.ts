@@ -1,7 +1,7 @@
 // Who is acting in the current request, available to services without threading it through every call.
 // Set once per request by the auth hook (server/http/auth-hook.ts); outside a request the actor is "system".
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Role } from './roles.js';
+import type { Role } from '../contract/permissions.js';
 
 export type Principal =
   | { kind: 'user'; userId: string; email: string; role: Role; sessionId: string; grants: ReadonlySet<string> | 'all' }

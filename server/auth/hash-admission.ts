@@ -2,7 +2,7 @@
 // Retry-After) at once when the line is full, without hashing. Refusals are on record like the sign-in
 // throttle's, never a row each: the first refusal of a busy spell writes one row, and what the spell
 // refused after it is summed up in one more once the spell is a minute old (on the next sign-in).
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { AuditService } from '../services/audit.js';
 import { runInContext } from './context.js';
 import type { HashPriority, HashQueue, HashTicket } from './hash-queue.js';
@@ -24,7 +24,7 @@ export class HashAdmission {
     const ticket = this.queue.reserve(priority);
     if (ticket) return ticket;
     const seconds = this.queue.retryAfterSeconds();
-    const error = new AppError('auth/busy', `The console is busy checking other passwords; try again in ${seconds} second(s).`, undefined, { retryAfterSeconds: seconds });
+    const error = new DomainError('auth/busy', `The console is busy checking other passwords; try again in ${seconds} second(s).`, undefined, { retryAfterSeconds: seconds });
     if (this.spell) {
       this.spell.refused++;
       throw error;

@@ -3,14 +3,14 @@
 // it): a stolen session must not become a guessing oracle. admit() before the comparison (the attempt
 // counts as a failure from then on, so concurrent guesses cannot pass the limit), then failed(),
 // succeeded() or release().
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { admit, afterFailure, afterSuccess, released, PASSWORD_POLICY } from './throttle.js';
 import { passwordCounter, type CounterKey, type ThrottleStore } from './throttle-store.js';
 
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
-export function passwordLocked(ms: number): AppError {
-  return new AppError(
+export function passwordLocked(ms: number): DomainError {
+  return new DomainError(
     'auth/locked',
     `Too many wrong current passwords: changing the password is paused for ${minutes(ms)} more minute(s), and this session has ended. Sign in again; if these attempts were not yours, someone used your session: change your password once the pause ends.`,
     undefined,

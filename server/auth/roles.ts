@@ -1,17 +1,8 @@
 // The one table of who may do what. The server checks every route's declared permission against it;
 // the SPA receives the same list to hide what a role cannot do (hiding is never the protection).
-import type { Permission } from '../http/permissions.js';
-
-export const ROLES = ['owner', 'admin', 'support', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
+import { ROLES, type Permission, type Role } from '../contract/permissions.js';
 
 /**
- * 'public' needs nothing; 'session' needs any signed-in user; 'broker:mint' is for API keys only; 'ops:read'
- * (metrics, detailed readiness) also takes the operator's OPS_TOKEN as a bearer token, for scrapers.
  * Support's permissions apply only on the providers they are granted (routes marked providerScoped, and
  * lists filtered by the grants).
  */

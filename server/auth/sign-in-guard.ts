@@ -5,7 +5,7 @@
 // writes one row (with the number of attempts refused since the previous lock), and what a counter
 // refused after that is summed up in one row when it expires or is unlocked.
 import type { Db } from '../db/client.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { AuditService } from '../services/audit.js';
 import { runInContext } from './context.js';
 import { TrustedDevices } from './devices.js';
@@ -19,8 +19,8 @@ const PURGE_EVERY_MS = 60_000;
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 const retryAfter = (ms: number) => ({ retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
 
-function accountLocked(ms: number): AppError {
-  return new AppError(
+function accountLocked(ms: number): DomainError {
+  return new DomainError(
     'auth/locked',
     `Too many failed sign-ins for this account: sign-in from browsers not used with it before is paused for ${minutes(ms)} more minute(s). A browser you signed in with before still works, and an owner or admin can unlock the account.`,
     undefined,
@@ -28,12 +28,12 @@ function accountLocked(ms: number): AppError {
   );
 }
 
-function pairLocked(ms: number): AppError {
-  return new AppError('auth/locked', `Too many failed sign-ins for this account from this address: try again in ${minutes(ms)} minute(s).`, undefined, retryAfter(ms));
+function pairLocked(ms: number): DomainError {
+  return new DomainError('auth/locked', `Too many failed sign-ins for this account from this address: try again in ${minutes(ms)} minute(s).`, undefined, retryAfter(ms));
 }
 
-function throttled(ms: number): AppError {
-  return new AppError('auth/throttled', `Too many sign-in attempts from this address; try again in ${minutes(ms)} minute(s).`, undefined, retryAfter(ms));
+function throttled(ms: number): DomainError {
+  return new DomainError('auth/throttled', `Too many sign-in attempts from this address; try again in ${minutes(ms)} minute(s).`, undefined, retryAfter(ms));
 }
 
 export class SignInGuard {

@@ -7,7 +7,7 @@ import { loadConfig } from '../config.js';
 import { applyMigrations } from '../db/migrator.js';
 import { openDatabase } from '../db/client.js';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../paths.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { AuditService } from '../services/audit.js';
 import { UserService, type UserView } from '../services/users.js';
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    console.error(`unlock: ${(err as Error).message}${err instanceof AppError ? '' : '; nothing was changed.'}`);
+    console.error(`unlock: ${(err as Error).message}${err instanceof DomainError ? '' : '; nothing was changed.'}`);
     process.exit(1);
   });
 }

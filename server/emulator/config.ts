@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { ENTITY_LEVELS, PROVIDER_NAME_PATTERN } from '../frame/entity.js';
 import { checkOrThrow } from '../schema-check.js';
-import { DEFAULT_TIMESTAMP_WINDOW_SECONDS, MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from './contract.js';
+import { DEFAULT_TIMESTAMP_WINDOW_SECONDS } from './contract.js';
+import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../frame/entity.js';
 import { FaultsSchema } from './faults.js';
 
 const Level = Type.Enum(ENTITY_LEVELS);

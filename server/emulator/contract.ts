@@ -5,8 +5,6 @@
 import { FRAME_TIMESTAMP_WINDOW_SECONDS } from '../frame/signing-rules.js';
 
 export const DEFAULT_TIMESTAMP_WINDOW_SECONDS = FRAME_TIMESTAMP_WINDOW_SECONDS;
-export const MIN_TOKEN_DURATION_MINUTES = 5;
-export const MAX_TOKEN_DURATION_MINUTES = 480;
 export const TOKEN_STATUS = 200;
 export const TOKEN_ISSUER = 'https://frame-sat-emulator.invalid';
 export const TOKEN_AUDIENCE = 'frame';

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PATH_SEGMENT_LEVEL } from '../frame/entity.js';
-import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, unixSeconds } from '../frame/signing.js';
+import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, unixSeconds } from '../frame/signing-rules.js';
 import { validateTokenBody } from '../frame/token-body.js';
 import { isFormContentType, readFormTokenBody } from '../frame/form-body.js';
 import { buildClaims } from './claims.js';

@@ -2,7 +2,7 @@
 // Secrets stay inside a closure: a credential record serialises without them.
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/constant-time.js';
-import { stringToSign } from '../frame/signing.js';
+import { stringToSign } from '../frame/signing-rules.js';
 import type { EntityLevel } from '../frame/entity.js';
 
 export interface EntityRef {

@@ -17,6 +17,10 @@ export const PATH_SEGMENT_LEVEL: Record<string, EntityLevel> = {
   customers: 'customer',
 };
 
+/** A provider's Token Duration, in minutes, as Frame's console offers it. */
+export const MIN_TOKEN_DURATION_MINUTES = 5;
+export const MAX_TOKEN_DURATION_MINUTES = 480;
+
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 export const PROVIDER_NAME_PATTERN =
   '^secure-anon-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';

@@ -2,7 +2,7 @@
 // sessions (cookie) for people, bearer API keys for the token broker, CSRF checks on every state-changing
 // request, and per-provider grants. Also sets the request context services read the actor from.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import { sha256Hex } from '../crypto/digest.js';
 import { sessionTokenFrom } from './cookies.js';
@@ -53,12 +53,12 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
     const stateChanging = !SAFE_METHODS.has(request.method);
     if (permission === 'public') {
       const problem = stateChanging ? crossSiteProblem(request) : null;
-      if (problem) throw new AppError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
+      if (problem) throw new DomainError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
       return;
     }
 
     if (permission === 'ops:read' && opsDigest && request.headers.authorization) {
-      if (!constantTimeEqual(opsDigest, sha256Hex(bearerOf(request)))) throw new AppError('auth/invalid_key', 'Send the operator token (OPS_TOKEN) as "Authorization: Bearer <token>", or sign in as an owner or admin.');
+      if (!constantTimeEqual(opsDigest, sha256Hex(bearerOf(request)))) throw new DomainError('auth/invalid_key', 'Send the operator token (OPS_TOKEN) as "Authorization: Bearer <token>", or sign in as an owner or admin.');
       request.principal = { kind: 'system', name: 'ops' };
       return;
     }
@@ -66,38 +66,38 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
     if (permission === 'broker:mint') {
       const key = bearerOf(request);
       const found = key ? await deps.apiKeys.authenticate(key) : null;
-      if (!found) throw new AppError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
+      if (!found) throw new DomainError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
       const principal: Principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };
       request.principal = principal;
       const providerId = (request.params as { id?: string }).id ?? null;
       // Every use of a key is on record, refused ones too (minted ones by the mint itself).
-      const refuse = async (error: AppError) => {
+      const refuse = async (error: DomainError) => {
         await runInContext({ principal, requestId: request.id, ip: request.ip }, () => deps.audit.record({ action: 'apikey.refused', providerId, outcome: error.code, detail: { reason: error.message } }));
         throw error;
       };
       // Every request with the key counts towards its limit.
       const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
-      if (wait > 0) await refuse(new AppError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait }));
-      if (providerId && !found.providers.has(providerId)) await refuse(new AppError('auth/not_granted', 'This API key is not allowed to mint for this provider.'));
+      if (wait > 0) await refuse(new DomainError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait }));
+      if (providerId && !found.providers.has(providerId)) await refuse(new DomainError('auth/not_granted', 'This API key is not allowed to mint for this provider.'));
       return;
     }
 
     const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
     const session = token ? await deps.sessions.resolve(token) : null;
-    if (!session) throw new AppError('auth/required', 'Sign in to continue (no session, or it expired).');
+    if (!session) throw new DomainError('auth/required', 'Sign in to continue (no session, or it expired).');
     request.principal = { kind: 'user', userId: session.userId, email: session.email, role: session.role, sessionId: session.id, grants: session.grants };
     if (stateChanging) {
       const problem = crossSiteProblem(request);
-      if (problem) throw new AppError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
+      if (problem) throw new DomainError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !constantTimeEqual(session.csrfToken, sent)) {
-        throw new AppError('auth/csrf', 'This change needs the X-CSRF-Token header of your session; reload the page and try again.');
+        throw new DomainError('auth/csrf', 'This change needs the X-CSRF-Token header of your session; reload the page and try again.');
       }
     }
-    if (!roleAllows(session.role, permission)) throw new AppError('auth/forbidden', `Your role (${session.role}) does not allow this (${permission}).`);
+    if (!roleAllows(session.role, permission)) throw new DomainError('auth/forbidden', `Your role (${session.role}) does not allow this (${permission}).`);
     if (config.providerScoped && session.grants !== 'all') {
       const providerId = (request.params as { id?: string }).id;
-      if (!providerId || !session.grants.has(providerId)) throw new AppError('auth/not_granted', 'You have not been granted this provider; ask an admin.');
+      if (!providerId || !session.grants.has(providerId)) throw new DomainError('auth/not_granted', 'You have not been granted this provider; ask an admin.');
     }
   });
 

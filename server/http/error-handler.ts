@@ -1,7 +1,9 @@
-// One place maps errors to HTTP: AppError as it says, validation and parser errors as 4xx with a message a
+// One place maps errors to HTTP: DomainError as it says, validation and parser errors as 4xx with a message a
 // person can act on, everything else as a generic 500 with the request id (details go to the log only).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode, type FieldError } from './errors.js';
+import { DomainError } from '../errors.js';
+import type { ErrorCode, FieldError } from '../contract/errors.js';
+import { HTTP_STATUS } from './errors.js';
 import { PROVIDER_NAME_PATTERN, UUID_PATTERN } from '../frame/entity.js';
 import { discardBeforeErrorAnswer } from './discard-body.js';
 
@@ -58,8 +60,8 @@ export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: 
   // read (bounded), or a client still sending it may get a reset instead of the answer.
   app.addHook('onSend', discardBeforeErrorAnswer);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) {
-      return send(reply, request, error.status, error.code, error.message, error.fields, error.extra);
+    if (error instanceof DomainError) {
+      return send(reply, request, HTTP_STATUS[error.code], error.code, error.message, error.fields, error.extra);
     }
     if (error.validation) {
       const fields = describeValidation(error);

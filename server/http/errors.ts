@@ -1,7 +1,9 @@
-// Error codes (area/reason) and the one error type services throw; the error handler maps it to HTTP.
-import { Type, type Static } from 'typebox';
+// The HTTP edge of the domain's errors: which status each error code answers with, and the error responses a
+// route declares. Services throw DomainError (server/errors.ts) and never see a status.
+import { ErrorResponseSchema, type ErrorCode } from '../contract/errors.js';
 
-export const ERROR_CODES = {
+/** Every code has a status: a new code without one does not compile. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'request/invalid': 400,
   'request/malformed_json': 400,
   'request/too_large': 413,
@@ -62,40 +64,7 @@ export const ERROR_CODES = {
   'apikey/not_found': 404,
   'audit/unavailable': 503,
   'internal/error': 500,
-} as const;
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export class AppError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly fields?: FieldError[],
-    readonly extra?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.status = ERROR_CODES[code];
-  }
-}
-
-export const FieldErrorSchema = Type.Object({ field: Type.String(), message: Type.String() });
-
-export const ErrorResponseSchema = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    error: Type.String({ description: 'Stable code, area/reason' }),
-    message: Type.String({ description: 'What went wrong and what to do about it' }),
-    requestId: Type.String(),
-    fields: Type.Optional(Type.Array(FieldErrorSchema)),
-  },
-  { additionalProperties: true },
-);
-export type ErrorResponse = Static<typeof ErrorResponseSchema>;
+};
 
 /** Standard error responses for a route: every status it may answer with besides success. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorResponseSchema> {

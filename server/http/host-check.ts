@@ -4,7 +4,8 @@
 // loopback answers to loopback names only, and one listening on another address answers to any name (and
 // says at start that PUBLIC_URL should be set).
 import type { FastifyInstance } from 'fastify';
-import { ERROR_CODES, type ErrorCode } from './errors.js';
+import type { ErrorCode } from '../contract/errors.js';
+import { HTTP_STATUS } from './errors.js';
 
 const BAD_HOST: ErrorCode = 'request/bad_host';
 
@@ -55,6 +56,6 @@ export function installHostCheck(app: FastifyInstance, policy: HostPolicy): void
     if (hostAllowed(policy, request.hostname)) return done();
     const message = `This console does not answer to "${request.hostname.slice(0, 100)}". If that is its address, add it to PUBLIC_URL.`;
     reply.errorCode = BAD_HOST;
-    reply.status(ERROR_CODES[BAD_HOST]).header('cache-control', 'no-store').header('x-request-id', request.id).send({ statusCode: ERROR_CODES[BAD_HOST], error: BAD_HOST, message, requestId: String(request.id) });
+    reply.status(HTTP_STATUS[BAD_HOST]).header('cache-control', 'no-store').header('x-request-id', request.id).send({ statusCode: HTTP_STATUS[BAD_HOST], error: BAD_HOST, message, requestId: String(request.id) });
   });
 }

@@ -1,7 +1,7 @@
 // Our JSON body parser: says where the JSON is broken, and refuses prototype-poisoning keys and nesting
 // deeper than MAX_JSON_DEPTH (the token bodies' limit too) with a 400.
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../frame/json-depth.js';
 
 /** Recursive, so called only on a value already known to nest at most MAX_JSON_DEPTH levels. */
@@ -28,7 +28,7 @@ export function parseJsonBody(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new AppError('request/malformed_json', `The body is not valid JSON: ${(err as Error).message}. Send a JSON object such as {}.`);
+    throw new DomainError('request/malformed_json', `The body is not valid JSON: ${(err as Error).message}. Send a JSON object such as {}.`);
   }
   return refuseForbiddenKeys(value);
 }
@@ -36,7 +36,7 @@ export function parseJsonBody(text: string): unknown {
 /** The same refusal for a body read another way (the token broker's form bodies). */
 export function refuseForbiddenKeys<T>(value: T): T {
   const forbidden = findForbidden(value);
-  if (forbidden) throw new AppError('request/invalid', `The body contains ${forbidden}, which is not allowed.`);
+  if (forbidden) throw new DomainError('request/invalid', `The body contains ${forbidden}, which is not allowed.`);
   return value;
 }
 

@@ -2,10 +2,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError, errorResponses } from '../http/errors.js';
+import { DomainError } from '../errors.js';
+import { errorResponses } from '../http/errors.js';
 import { clearedSessionCookie, deviceCookie, deviceTokenFrom, sessionCookie, sessionTokenFrom } from '../http/cookies.js';
 import { DEVICE_TTL_MS } from '../auth/throttle.js';
-import { ROLE_PERMISSIONS, ROLES } from '../auth/roles.js';
+import { ROLE_PERMISSIONS } from '../auth/roles.js';
+import { ROLES } from '../contract/permissions.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import type { Services } from '../services/container.js';
 import { sessionIdOf, type ActiveSession } from '../services/sessions.js';
@@ -120,7 +122,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     config: { permission: 'session' },
   }, async (request, reply) => {
     const p = request.principal;
-    if (p.kind !== 'user') throw new AppError('auth/required', 'Sign in to change your password.');
+    if (p.kind !== 'user') throw new DomainError('auth/required', 'Sign in to change your password.');
     await users.changePassword(p.userId, p.sessionId, request.body.currentPassword, request.body.newPassword);
     return reply.status(204).send(null);
   });

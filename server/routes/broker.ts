@@ -8,7 +8,8 @@ import { validateTokenBody } from '../frame/token-body.js';
 import { FORM_CONTENT_TYPE, readFormTokenBody } from '../frame/form-body.js';
 import { parseJsonBody, refuseForbiddenKeys } from '../http/json-body.js';
 import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
-import { AppError, errorResponses } from '../http/errors.js';
+import { DomainError } from '../errors.js';
+import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { IdParams, NoQuery } from './common.js';
 
@@ -25,7 +26,7 @@ function acceptFormBodies(app: FastifyInstance): void {
     try {
       const form = readFormTokenBody(body as string);
       if (form.kind === 'json') return done(null, parseJsonBody(form.text));
-      if (form.kind === 'invalid') throw new AppError('request/invalid', form.issues.map((i) => i.message).join('; '), form.issues);
+      if (form.kind === 'invalid') throw new DomainError('request/invalid', form.issues.map((i) => i.message).join('; '), form.issues);
       done(null, refuseForbiddenKeys(form.value));
     } catch (err) {
       done(err as Error, undefined);
@@ -52,7 +53,7 @@ export async function brokerRoutes(app: FastifyInstance, opts: { services: Servi
     if (request.validationError) {
       const check = validateTokenBody(request.body);
       if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok) throw request.validationError;
-      throw new AppError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
+      throw new DomainError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
     }
     const result = await opts.services.mint.mint(request.params.id, request.body ?? {}, { via: 'broker' });
     return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(result.token));

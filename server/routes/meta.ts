@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ENTITY_LEVELS } from '../frame/entity.js';
-import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../emulator/contract.js';
+import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../frame/entity.js';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { UPSTREAM_PRESETS } from '../services/upstreams.js';

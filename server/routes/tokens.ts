@@ -3,10 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { validateTokenBody } from '../frame/token-body.js';
 import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
-import { AppError, errorResponses } from '../http/errors.js';
+import { DomainError } from '../errors.js';
+import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { IdParams, NoQuery } from './common.js';
-import { SIGNATURE_PREFIX_LENGTH } from '../frame/signing.js';
+import { SIGNATURE_PREFIX_LENGTH } from '../frame/signing-rules.js';
 import { tokenIdentity } from '../frame/jwt.js';
 import { SIGNATURE_INPUTS } from '../frame/signature-diagnosis.js';
 
@@ -64,7 +65,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
     if (request.validationError) {
       const check = validateTokenBody(request.body);
       if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok) throw request.validationError;
-      throw new AppError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
+      throw new DomainError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
     }
     const providerId = request.params.id;
     try {
@@ -72,7 +73,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { services: Servic
       request.log.info({ providerId, outcome: 'ok', jti: result.claims.jti, sub: result.claims.sub, latencyMs: result.latencyMs }, 'token minted');
       return reply.send(result);
     } catch (err) {
-      if (err instanceof AppError) request.log.info({ providerId, outcome: err.code }, 'token not minted');
+      if (err instanceof DomainError) request.log.info({ providerId, outcome: err.code }, 'token not minted');
       throw err;
     }
   });

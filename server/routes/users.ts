@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
-import { ROLES } from '../auth/roles.js';
+import { ROLES } from '../contract/permissions.js';
 import type { Services } from '../services/container.js';
 import { IdParams, NoQuery, Uuid } from './common.js';
 

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { currentContext } from '../auth/context.js';
 import type { AuditService } from './audit.js';
 import type { ApiKeyView } from '../api-types.js';
@@ -34,11 +34,11 @@ export class ApiKeyService {
   ) {}
 
   async create(input: { name: string; providerIds: string[]; expiresAt?: string | undefined; rateLimitPerMinute?: number | undefined }): Promise<{ key: string; apiKey: ApiKeyView }> {
-    if (!input.providerIds.length) throw new AppError('request/invalid', 'Choose at least one provider the key may mint for.', [{ field: 'providerIds', message: 'choose at least one provider' }]);
+    if (!input.providerIds.length) throw new DomainError('request/invalid', 'Choose at least one provider the key may mint for.', [{ field: 'providerIds', message: 'choose at least one provider' }]);
     const expires = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expires && expires.getTime() <= this.now()) throw new AppError('request/invalid', 'The expiry must be in the future.', [{ field: 'expiresAt', message: 'must be in the future' }]);
+    if (expires && expires.getTime() <= this.now()) throw new DomainError('request/invalid', 'The expiry must be in the future.', [{ field: 'expiresAt', message: 'must be in the future' }]);
     const found = await this.db.provider.count({ where: { id: { in: input.providerIds } } });
-    if (found !== new Set(input.providerIds).size) throw new AppError('request/invalid', 'One or more of the chosen providers do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
+    if (found !== new Set(input.providerIds).size) throw new DomainError('request/invalid', 'One or more of the chosen providers do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
     const prefix = randomBytes(6).toString('hex');
     const key = `${KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
     const { principal } = currentContext();
@@ -60,7 +60,7 @@ export class ApiKeyService {
 
   async revoke(id: string): Promise<ApiKeyView> {
     const row = await this.db.apiKey.findUnique({ where: { id }, include: { providers: true } });
-    if (!row) throw new AppError('apikey/not_found', `No API key has id ${id}.`);
+    if (!row) throw new DomainError('apikey/not_found', `No API key has id ${id}.`);
     if (row.revokedAt) return this.view(row);
     const updated = await this.audit.around({ action: 'apikey.revoked', target: id, detail: { name: row.name, prefix: row.prefix } }, () =>
       this.db.apiKey.update({ where: { id }, data: { revokedAt: new Date(this.now()) }, include: { providers: true } }),

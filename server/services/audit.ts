@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
 import { inUnitOfWork, unitOfWork } from '../db/unit-of-work.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -77,13 +77,13 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function unavailable(err: unknown): AppError {
-  return new AppError('audit/unavailable', `The audit log could not be written (${reasonOf(err)}); nothing was done. Check the data directory's disk and permissions.`);
+function unavailable(err: unknown): DomainError {
+  return new DomainError('audit/unavailable', `The audit log could not be written (${reasonOf(err)}); nothing was done. Check the data directory's disk and permissions.`);
 }
 
 /** For an action already done (an upstream call) whose row could not be completed: the answer says so. */
-export function doneButUnaudited(done: string, err: unknown): AppError {
-  return new AppError('audit/unavailable', `${done}, but its audit row could not be completed (${reasonOf(err)}), so the result is withheld. Check the data directory's disk and permissions.`);
+export function doneButUnaudited(done: string, err: unknown): DomainError {
+  return new DomainError('audit/unavailable', `${done}, but its audit row could not be completed (${reasonOf(err)}), so the result is withheld. Check the data directory's disk and permissions.`);
 }
 
 export class AuditService {
@@ -255,7 +255,7 @@ export class AuditService {
     } catch (err) {
       // Rolled back: a completion made in the transaction is not on disk, nor the chain tail it set.
       if (completedInTransaction) this.chainTail = undefined;
-      await this.finish(seq, err instanceof AppError ? err.code : 'internal/error').catch(() => {});
+      await this.finish(seq, err instanceof DomainError ? err.code : 'internal/error').catch(() => {});
       throw err;
     }
     // Committed with synchronous=NORMAL; the row is on disk before the answer, like every other row.
@@ -274,7 +274,7 @@ export class AuditService {
     try {
       result = await act();
     } catch (err) {
-      await this.finish(seq, err instanceof AppError ? err.code : 'internal/error').catch(() => {});
+      await this.finish(seq, err instanceof DomainError ? err.code : 'internal/error').catch(() => {});
       throw err;
     }
     try {

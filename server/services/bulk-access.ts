@@ -1,8 +1,9 @@
 // Who may do what with a bulk job, as pure rules: the job's own re-checks, its results download and its
 // progress view all decide here.
-import { roleAllows, type Role } from '../auth/roles.js';
+import { roleAllows } from '../auth/roles.js';
+import type { Role } from '../contract/permissions.js';
 import type { Principal } from '../auth/context.js';
-import type { ErrorCode } from '../http/errors.js';
+import { type ErrorCode } from '../contract/errors.js';
 import type { ProviderRow } from './providers.js';
 
 /** What the console knows of a user right now (UserService.forSession); null when the user is gone. */

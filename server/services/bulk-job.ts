@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { launchLink } from '../frame/launch-link.js';
 import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { BulkJobView } from '../api-types.js';
 import type { AuditedMint } from './mint.js';
 import type { CallLimiter } from './call-limiter.js';
@@ -163,7 +163,7 @@ export async function runJob(job: Job, ctx: RunContext): Promise<Exclude<BulkJob
         // No audit row, no mint: the job stops here, failing closed.
         const message = err instanceof Error ? err.message : String(err);
         job.stop('failed', `Stopped: a mint could not be made under its audit row (${message}).`);
-        await fail(row, err instanceof AppError ? err.code : 'internal/error', message);
+        await fail(row, err instanceof DomainError ? err.code : 'internal/error', message);
         job.done++;
         return;
       } finally {

@@ -1,6 +1,6 @@
 // The limits on minting in volume, with their defaults (server/config.ts reads the overrides from the
 // environment). Kept apart from the services so the configuration loads without them.
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../contract/permissions.js';
 
 /** Tokens per UTC day for each role; null is no limit. */
 export type DailyTokenLimits = Readonly<Record<Role, number | null>>;

@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { launchLink } from '../frame/launch-link.js';
 import { bodiesFromCsv, bodyFromTemplate, BULK_MAX } from '../frame/bulk-template.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { afterCommit } from '../db/unit-of-work.js';
 import type { BulkJobView, QuotaView } from '../api-types.js';
 import type { MintService } from './mint.js';
@@ -74,11 +74,11 @@ export class BulkService {
 
   async start(providerId: string, req: BulkRequest): Promise<BulkJobView> {
     const { principal } = currentContext();
-    if (principal.kind !== 'user') throw new AppError('auth/forbidden', 'Bulk jobs are started by signed-in users.');
+    if (principal.kind !== 'user') throw new DomainError('auth/forbidden', 'Bulk jobs are started by signed-in users.');
     const provider = await this.deps.providers.getRow(providerId);
     const rows = this.rowSource(req);
     const link = req.launchLink?.trim() ? launchLink(req.launchLink, 'x.y.z', false) : null;
-    if (link && !link.ok) throw new AppError('request/invalid', link.message, [{ field: 'launchLink', message: link.message }]);
+    if (link && !link.ok) throw new DomainError('request/invalid', link.message, [{ field: 'launchLink', message: link.message }]);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const audited = { action: 'bulk.started', providerId, target: provider.name };
     const id = randomUUID();
@@ -92,7 +92,7 @@ export class BulkService {
       job = new Job(id, { id: provider.id, name: provider.name }, rows.total, concurrency, join(this.dir, `${id}.ndjson`), { id: principal.userId, email: principal.email }, reservation, this.now(), bindingOf(provider));
       this.jobs.set(id, job);
     } catch (err) {
-      if (err instanceof AppError) await this.deps.audit.record({ ...audited, outcome: err.code, detail: { total: rows.total, reason: err.message } });
+      if (err instanceof DomainError) await this.deps.audit.record({ ...audited, outcome: err.code, detail: { total: rows.total, reason: err.message } });
       throw err;
     }
     try {
@@ -119,19 +119,19 @@ export class BulkService {
     const running = [...this.jobs.values()].filter((j) => j.owner.id === userId && j.state === 'running').length;
     const limit = this.limits.maxRunningJobsPerUser;
     if (running >= limit) {
-      throw new AppError('bulk/too_many_jobs', `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`);
+      throw new DomainError('bulk/too_many_jobs', `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`);
     }
   }
 
   private rowSource(req: BulkRequest): { total: number; body: (i: number) => TokenRequestBody } {
     if (req.csv !== undefined) {
       const parsed = bodiesFromCsv(req.csv);
-      if (!parsed.ok) throw new AppError('request/invalid', parsed.issues.map((i) => i.message).join('; '), parsed.issues);
+      if (!parsed.ok) throw new DomainError('request/invalid', parsed.issues.map((i) => i.message).join('; '), parsed.issues);
       return { total: parsed.bodies.length, body: (i) => parsed.bodies[i]! };
     }
     const count = req.count ?? 0;
     if (!Number.isInteger(count) || count < 1 || count > BULK_MAX) {
-      throw new AppError('request/invalid', `count must be 1 to ${BULK_MAX}, or give a CSV`, [{ field: 'count', message: `1 to ${BULK_MAX}` }]);
+      throw new DomainError('request/invalid', `count must be 1 to ${BULK_MAX}, or give a CSV`, [{ field: 'count', message: `1 to ${BULK_MAX}` }]);
     }
     const template = req.template ?? {};
     return { total: count, body: (i) => bodyFromTemplate(template, i + 1) };
@@ -227,7 +227,7 @@ export class BulkService {
     try {
       return await this.deps.providers.getRow(providerId);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'provider/not_found') return null;
+      if (err instanceof DomainError && err.code === 'provider/not_found') return null;
       throw err;
     }
   }
@@ -235,7 +235,7 @@ export class BulkService {
   /** A job, if the principal may see it: its starter, or an audit reader. */
   private visible(id: string, principal: Principal): Job {
     const job = this.jobs.get(id);
-    if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal))) throw new AppError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
+    if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal))) throw new DomainError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
     return job;
   }
 
@@ -268,10 +268,10 @@ export class BulkService {
     return this.deps.audit.around(
       { action: 'bulk.results_downloaded', providerId: job.provider.id, target: job.provider.name, detail: { jobId: id, format, startedBy: job.owner.email } },
       async () => {
-        if (!isStarter(principal, job.owner.id)) throw new AppError('bulk/not_owner', `Only ${job.owner.email}, who started this job, can download its tokens; you can follow its progress and cancel it.`);
-        if (job.state === 'running') throw new AppError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
+        if (!isStarter(principal, job.owner.id)) throw new DomainError('bulk/not_owner', `Only ${job.owner.email}, who started this job, can download its tokens; you can follow its progress and cancel it.`);
+        if (job.state === 'running') throw new DomainError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
         const refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
-        if (refusal) throw new AppError(refusal.code, `These tokens cannot be downloaded: ${job.owner.email} ${refusal.reason}.`);
+        if (refusal) throw new DomainError(refusal.code, `These tokens cannot be downloaded: ${job.owner.email} ${refusal.reason}.`);
         return resultStream(job.file, format);
       },
       () => ({ tokens: job.ok, rows: job.done }),

@@ -5,7 +5,7 @@ import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
 import type { CredentialSet } from '../db/generated/client.js';
 import { Secret } from '../crypto/secret.js';
 import { aadFor, fingerprint, open, seal, SecretBoxError, type MasterKey } from '../crypto/secret-box.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { CredentialView } from '../api-types.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
@@ -75,7 +75,7 @@ const withCount = { _count: { select: { providers: true } } } as const;
 function checkScope(level: unknown, id: unknown): void {
   if (Boolean(level) !== Boolean(id)) {
     const message = 'give both the entity level and the entity id of the scope, or neither';
-    throw new AppError('request/invalid', message, [{ field: level ? 'entityId' : 'entityLevel', message }]);
+    throw new DomainError('request/invalid', message, [{ field: level ? 'entityId' : 'entityLevel', message }]);
   }
 }
 
@@ -83,12 +83,12 @@ function checkScope(level: unknown, id: unknown): void {
 function checkName(name: string): void {
   if (!RESERVED_NAMES.has(name.trim())) return;
   const message = `"${name.trim()}" is reserved; choose another name`;
-  throw new AppError('request/invalid', message, [{ field: 'name', message }]);
+  throw new DomainError('request/invalid', message, [{ field: 'name', message }]);
 }
 
 function upstreamOrThrow(url: string, allowed: AllowedHosts): string {
   const upstream = normaliseUpstream(url, allowed);
-  if (!upstream.ok) throw new AppError('request/invalid', upstream.message, [{ field: 'upstreamUrl', message: upstream.message }]);
+  if (!upstream.ok) throw new DomainError('request/invalid', upstream.message, [{ field: 'upstreamUrl', message: upstream.message }]);
   return upstream.url;
 }
 
@@ -111,13 +111,13 @@ export class CredentialService {
 
   async getRow(id: string): Promise<CredentialSet> {
     const row = await this.db.credentialSet.findUnique({ where: { id } });
-    if (!row) throw new AppError('credential/not_found', `No credential set has id ${id}.`);
+    if (!row) throw new DomainError('credential/not_found', `No credential set has id ${id}.`);
     return row;
   }
 
   async get(id: string): Promise<CredentialView> {
     const row = await this.db.credentialSet.findUnique({ where: { id }, include: withCount });
-    if (!row) throw new AppError('credential/not_found', `No credential set has id ${id}.`);
+    if (!row) throw new DomainError('credential/not_found', `No credential set has id ${id}.`);
     return toCredentialView(row);
   }
 
@@ -169,11 +169,11 @@ export class CredentialService {
     const upstreamUrl = patch.upstreamUrl !== undefined ? upstreamOrThrow(patch.upstreamUrl, this.allowedHosts) : before.upstreamUrl;
     const moved = clientId !== before.clientId || upstreamUrl !== before.upstreamUrl;
     if (moved && patch.clientSecret === undefined) {
-      throw new AppError('credential/secret_required', SECRET_REQUIRED_MESSAGE, [{ field: 'clientSecret', message: 'enter the client secret again to change the client id or upstream' }]);
+      throw new DomainError('credential/secret_required', SECRET_REQUIRED_MESSAGE, [{ field: 'clientSecret', message: 'enter the client secret again to change the client id or upstream' }]);
     }
     if (!moved && patch.clientSecret !== undefined) {
       const message = 'A secret goes in a change only with a new client id or upstream; to replace the secret alone, use PUT /api/credential-sets/:id/secret (Replace secret).';
-      throw new AppError('request/invalid', message, [{ field: 'clientSecret', message }]);
+      throw new DomainError('request/invalid', message, [{ field: 'clientSecret', message }]);
     }
     const data = {
       ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
@@ -209,19 +209,19 @@ export class CredentialService {
 
   async remove(id: string, how: ProviderDisposition = {}): Promise<{ deletedProviders: number; movedProviders: number }> {
     const row = await this.db.credentialSet.findUnique({ where: { id }, include: { providers: { select: { id: true, name: true, description: true, entityLevel: true, entityId: true } } } });
-    if (!row) throw new AppError('credential/not_found', `No credential set has id ${id}.`);
+    if (!row) throw new DomainError('credential/not_found', `No credential set has id ${id}.`);
     const count = row.providers.length;
     if (count > 0 && (how.providers ?? 'refuse') === 'refuse') {
-      throw new AppError('credential/in_use', `${count} provider(s) use this credential set: delete them or move them to another credential set in the same action.`, undefined, {
+      throw new DomainError('credential/in_use', `${count} provider(s) use this credential set: delete them or move them to another credential set in the same action.`, undefined, {
         providers: row.providers.map((p) => ({ id: p.id, name: p.name, description: p.description })),
       });
     }
     let target: CredentialSet | undefined;
     if (how.providers === 'move') {
-      if (!how.moveTo) throw new AppError('request/invalid', 'Say which credential set takes the providers (moveTo).', [{ field: 'moveTo', message: 'choose a credential set' }]);
-      if (how.moveTo === id) throw new AppError('request/invalid', 'Move the providers to a different credential set.', [{ field: 'moveTo', message: 'choose another credential set' }]);
+      if (!how.moveTo) throw new DomainError('request/invalid', 'Say which credential set takes the providers (moveTo).', [{ field: 'moveTo', message: 'choose a credential set' }]);
+      if (how.moveTo === id) throw new DomainError('request/invalid', 'Move the providers to a different credential set.', [{ field: 'moveTo', message: 'choose another credential set' }]);
       target = (await this.db.credentialSet.findUnique({ where: { id: how.moveTo } })) ?? undefined;
-      if (!target) throw new AppError('request/invalid', `No credential set has id ${how.moveTo}.`, [{ field: 'moveTo', message: 'choose an existing credential set' }]);
+      if (!target) throw new DomainError('request/invalid', `No credential set has id ${how.moveTo}.`, [{ field: 'moveTo', message: 'choose an existing credential set' }]);
     }
     await this.db.$transaction(async (tx) => {
       if (how.providers === 'move' && target) await tx.provider.updateMany({ where: { credentialSetId: id }, data: { credentialSetId: target.id } });
@@ -248,7 +248,7 @@ export class CredentialService {
       return this.openBound(row);
     } catch (err) {
       if (!(err instanceof SecretBoxError)) throw err;
-      throw new AppError('credential/secret_unusable', `The stored secret of credential set "${row.name}" cannot be used: ${err.message}. Enter its client secret again (Replace secret).`);
+      throw new DomainError('credential/secret_unusable', `The stored secret of credential set "${row.name}" cannot be used: ${err.message}. Enter its client secret again (Replace secret).`);
     }
   }
 
@@ -355,8 +355,8 @@ export class CredentialService {
     } catch (err) {
       if (prismaCode(err) !== PRISMA_UNIQUE_VIOLATION) throw err;
       const byName = await this.db.credentialSet.findUnique({ where: { name } });
-      if (byName) throw new AppError('credential/duplicate_name', `A credential set named "${name}" already exists; choose another name.`, [{ field: 'name', message: 'this name is taken' }]);
-      throw new AppError('credential/duplicate_name', 'This client id is already stored for this upstream.', [{ field: 'clientId', message: 'already stored for this upstream' }]);
+      if (byName) throw new DomainError('credential/duplicate_name', `A credential set named "${name}" already exists; choose another name.`, [{ field: 'name', message: 'this name is taken' }]);
+      throw new DomainError('credential/duplicate_name', 'This client id is already stored for this upstream.', [{ field: 'clientId', message: 'already stored for this upstream' }]);
     }
   }
 }

@@ -6,7 +6,7 @@ import { connectionOf, writeOutsideTransactions, type Db } from '../db/client.js
 import type { MintRecord } from '../db/generated/client.js';
 import { aadFor, open, seal, type MasterKey } from '../crypto/secret-box.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { HistoryEntry } from '../api-types.js';
 
 const TABLE = 'mint_record';
@@ -137,9 +137,9 @@ export class HistoryService {
   async token(id: string, actor: string): Promise<string> {
     await this.flush();
     const row = await this.db.mintRecord.findUnique({ where: { id } });
-    if (!row || row.actor !== actor) throw new AppError('history/not_found', `No history entry has id ${id}.`);
+    if (!row || row.actor !== actor) throw new DomainError('history/not_found', `No history entry has id ${id}.`);
     if (!row.tokenSealed || !row.exp || row.exp.getTime() <= this.now()) {
-      throw new AppError('history/no_token', 'This token was not kept, or it has expired and was dropped.');
+      throw new DomainError('history/no_token', 'This token was not kept, or it has expired and was dropped.');
     }
     return open(row.tokenSealed, this.keys, aadFor(TABLE, row.id, 'token'));
   }

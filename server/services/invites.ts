@@ -8,8 +8,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { Invite, Prisma, User } from '../db/generated/client.js';
-import { AppError } from '../http/errors.js';
-import { assignableRoles, isRole, type Role } from '../auth/roles.js';
+import { DomainError } from '../errors.js';
+import { assignableRoles } from '../auth/roles.js';
+import { isRole, type Role } from '../contract/permissions.js';
 import type { AuditService } from './audit.js';
 import type { InviteView } from '../api-types.js';
 
@@ -21,7 +22,7 @@ const SYSTEM = 'system';
 
 type Sender = Pick<User, 'email' | 'role' | 'disabledAt'> | null;
 
-const invalid = () => new AppError('invite/invalid', 'This invitation link is not valid: it was used already, has expired, was revoked, or was mistyped. Ask for a new one.');
+const invalid = () => new DomainError('invite/invalid', 'This invitation link is not valid: it was used already, has expired, was revoked, or was mistyped. Ask for a new one.');
 
 function inviteHash(token: string): string {
   return sha256Hex(token);
@@ -56,7 +57,7 @@ export class Invitations {
     await this.audit.around({ action: 'user.invited', target: id, detail: { email: input.email, role: input.role, providerIds: input.providerIds } }, async () => {
       const older = await this.db.invite.findMany({ where: { email: input.email, ...this.pendingWhere() }, select: { id: true, role: true } });
       const foreign = older.find((o) => !assignableRoles(actor.role).includes(o.role as Role));
-      if (foreign) throw new AppError('auth/forbidden', `${input.email} has a pending invitation as ${foreign.role}, which an ${actor.role} cannot replace; ask an owner.`);
+      if (foreign) throw new DomainError('auth/forbidden', `${input.email} has a pending invitation as ${foreign.role}, which an ${actor.role} cannot replace; ask an owner.`);
       if (older.length) await this.db.invite.updateMany({ where: { id: { in: older.map((o) => o.id) } }, data: { revokedAt: new Date(this.now()) } });
       await this.db.invite.create({ data: { id, tokenHash: inviteHash(token), email: input.email, role: input.role, providerIds: JSON.stringify(input.providerIds), createdById: actor.userId ?? SYSTEM, createdAt: new Date(this.now()), expiresAt } });
       return older.length;
@@ -92,14 +93,14 @@ export class Invitations {
   /** Voids a pending invitation (audited); owners revoke any, admins those for the roles they may give. */
   async revoke(actorRole: Role, id: string): Promise<InviteView> {
     const invite = await this.db.invite.findUnique({ where: { id } });
-    if (!invite) throw new AppError('invite/not_found', `No invitation has id ${id}.`);
-    if (!assignableRoles(actorRole).includes(invite.role as Role)) throw new AppError('auth/forbidden', `An ${actorRole} cannot revoke an invitation as ${invite.role}.`);
+    if (!invite) throw new DomainError('invite/not_found', `No invitation has id ${id}.`);
+    if (!assignableRoles(actorRole).includes(invite.role as Role)) throw new DomainError('auth/forbidden', `An ${actorRole} cannot revoke an invitation as ${invite.role}.`);
     const sender = invite.createdById === SYSTEM ? null : await this.db.user.findUnique({ where: { id: invite.createdById }, select: { email: true } });
     const invitedBy = sender?.email ?? SYSTEM;
     const revokedAt = new Date(this.now());
     await this.audit.around({ action: 'user.invite_revoked', target: id, detail: { email: invite.email, role: invite.role, invitedBy } }, async () => {
       const { count } = await this.db.invite.updateMany({ where: { id, ...this.pendingWhere() }, data: { revokedAt } });
-      if (count !== 1) throw new AppError('invite/not_pending', 'This invitation is no longer pending (used, expired or revoked already): there is nothing to revoke.');
+      if (count !== 1) throw new DomainError('invite/not_pending', 'This invitation is no longer pending (used, expired or revoked already): there is nothing to revoke.');
     });
     return { ...this.view(invite, invitedBy, actorRole), revokedAt: revokedAt.toISOString() };
   }

@@ -4,10 +4,10 @@ import { decodeJwt, type DecodedJwt } from '../frame/jwt.js';
 import type { MintResult, VerifyResult } from '../api-types.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
-import { AppError, type ErrorCode } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { SKEW_SUSPECT_SECONDS, type UpstreamClient } from '../upstream/client.js';
 import { describeOffset } from '../upstream/clock.js';
-import { outcomeCode, type MintOutcome } from '../upstream/outcome.js';
+import { failureCode, outcomeCode, type MintOutcome } from '../upstream/outcome.js';
 import type { CredentialSet, Provider } from '../db/generated/client.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderRow, ProviderService } from './providers.js';
@@ -55,7 +55,7 @@ export class MintService {
   /** One signed call for a provider row already loaded (bulk jobs load it once). */
   async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody, secret: Secret = this.credentials.openSecret(credential), via = 'console'): Promise<MintOutcome> {
     const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);
-    if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
+    if (!baseUrl) throw new DomainError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
     const outcome = await this.upstream.mintToken({
       baseUrl,
       trusted: credential.upstreamUrl === BUILTIN_EMULATOR,
@@ -81,7 +81,7 @@ export class MintService {
     try {
       outcome = await this.call(row.credentialSet, row, body, opts.secret, opts.via);
     } catch (err) {
-      await this.audit.finish(seq, err instanceof AppError ? err.code : 'internal/error', undefined, { durable });
+      await this.audit.finish(seq, err instanceof DomainError ? err.code : 'internal/error', undefined, { durable });
       throw err;
     }
     const decoded = outcome.kind === 'ok' ? decodeJwt(outcome.token) : null;
@@ -127,7 +127,7 @@ export class MintService {
       keepToken: opts.keepToken ?? false,
     });
     if (outcome.kind !== 'ok') {
-      throw new AppError(code as ErrorCode, outcome.message, undefined, {
+      throw new DomainError(failureCode(outcome), outcome.message, undefined, {
         ...common,
         upstream: { status: outcome.status, ...outcome.upstream },
         ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
@@ -141,7 +141,7 @@ export class MintService {
     const credential = await this.credentials.getRow(credentialId);
     const chosen = providerId ?? (await this.providers.firstOf(credentialId))?.id;
     if (!chosen) {
-      throw new AppError('request/invalid', 'Frame has no call that checks a signature without minting a token: choose a provider to mint a test token against.', [{ field: 'providerId', message: 'choose a provider' }]);
+      throw new DomainError('request/invalid', 'Frame has no call that checks a signature without minting a token: choose a provider to mint a test token against.', [{ field: 'providerId', message: 'choose a provider' }]);
     }
     const provider = await this.providers.getRow(chosen);
     const outcome = await this.call(credential, provider, {}, undefined, 'verify');

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
 import type { Preset } from '../db/generated/client.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { PresetView } from '../api-types.js';
 import type { ProviderService } from './providers.js';
 
@@ -34,7 +34,7 @@ export class PresetService {
       return view(await this.db.preset.create({ data: { id: randomUUID(), providerId, name: trimmed, params: JSON.stringify(params) } }));
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
-        throw new AppError('preset/duplicate', `This provider already has a preset named "${trimmed}"; choose another name or replace it.`, [{ field: 'name', message: 'this name is taken' }]);
+        throw new DomainError('preset/duplicate', `This provider already has a preset named "${trimmed}"; choose another name or replace it.`, [{ field: 'name', message: 'this name is taken' }]);
       }
       throw err;
     }
@@ -42,7 +42,7 @@ export class PresetService {
 
   async remove(id: string): Promise<void> {
     const found = await this.db.preset.findUnique({ where: { id } });
-    if (!found) throw new AppError('preset/not_found', `No preset has id ${id}.`);
+    if (!found) throw new DomainError('preset/not_found', `No preset has id ${id}.`);
     await this.db.preset.delete({ where: { id } });
   }
 }

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
 import type { CredentialSet, Provider } from '../db/generated/client.js';
 import { tokenUri, type EntityLevel } from '../frame/entity.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 import type { ProviderView } from '../api-types.js';
@@ -149,7 +149,7 @@ export class ProviderService {
     if (cached) return cached;
     const generation = this.generation;
     const row = await this.db.provider.findUnique({ where: { id }, include: { credentialSet: true } });
-    if (!row) throw new AppError('provider/not_found', `No provider has id ${id}.`);
+    if (!row) throw new DomainError('provider/not_found', `No provider has id ${id}.`);
     if (this.rows.size > 10_000) this.rows.clear();
     if (generation === this.generation) this.rows.set(id, row);
     return row;
@@ -161,7 +161,7 @@ export class ProviderService {
 
   async credentialOrThrow(id: string): Promise<CredentialSet> {
     const credential = await this.db.credentialSet.findUnique({ where: { id } });
-    if (!credential) throw new AppError('request/invalid', `No credential set has id ${id}.`, [{ field: 'credentialSetId', message: 'choose an existing credential set' }]);
+    if (!credential) throw new DomainError('request/invalid', `No credential set has id ${id}.`, [{ field: 'credentialSetId', message: 'choose an existing credential set' }]);
     return credential;
   }
 
@@ -237,7 +237,7 @@ export class ProviderService {
       return await write();
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
-        throw new AppError('provider/duplicate', `A provider named ${name} is already in the console.`, [{ field: 'name', message: 'this provider is already in the console' }]);
+        throw new DomainError('provider/duplicate', `A provider named ${name} is already in the console.`, [{ field: 'name', message: 'this provider is already in the console' }]);
       }
       throw err;
     }

@@ -5,7 +5,7 @@
 //
 // How a mint path uses it: reserve before the upstream call, then say what was minted.
 //
-//   const reservation = quota.reserve(principal, 1);   // throws AppError quota/exceeded (429) when over
+//   const reservation = quota.reserve(principal, 1);   // throws DomainError quota/exceeded (429) when over
 //   try {
 //     const minted = await ...;                         // the audited upstream call
 //     if (minted.outcome.kind === 'ok') reservation.spend(1);
@@ -20,10 +20,10 @@
 // the taking cannot interleave with another request's.
 import type { Statement } from 'better-sqlite3';
 import { connectionOf, type Db } from '../db/client.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { storedDate } from './audit.js';
 import type { Principal } from '../auth/context.js';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../contract/permissions.js';
 import type { TokenUsage } from '../api-types.js';
 import { DEFAULT_DAILY_TOKEN_LIMITS, type DailyTokenLimits } from './bulk-limits.js';
 
@@ -171,14 +171,14 @@ export class QuotaService {
     return Number(row.n);
   }
 
-  private exceeded(role: Role, limit: number, bucket: Bucket, n: number): AppError {
+  private exceeded(role: Role, limit: number, bucket: Bucket, n: number): DomainError {
     const untilReset = (bucket.day + 1) * DAY_MS - this.now();
     if (n > limit) {
-      return new AppError('quota/exceeded', `This needs ${tokens(n)}, more than the ${count(limit)} a ${role} user may mint in a day: split it into smaller jobs, or ask an owner to raise the limit.`);
+      return new DomainError('quota/exceeded', `This needs ${tokens(n)}, more than the ${count(limit)} a ${role} user may mint in a day: split it into smaller jobs, or ask an owner to raise the limit.`);
     }
     const left = Math.max(0, limit - bucket.used - bucket.reserved);
     const held = bucket.reserved > 0 ? `, ${count(bucket.reserved)} of them held by running bulk jobs` : '';
-    return new AppError(
+    return new DomainError(
       'quota/exceeded',
       `This needs ${tokens(n)}, but only ${count(left)} of the ${count(limit)} a ${role} user may mint a day are left (${count(bucket.used + bucket.reserved)} used${held}). The count starts again at 00:00 UTC, in ${untilMidnight(untilReset)}.`,
       undefined,

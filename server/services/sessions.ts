@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../contract/permissions.js';
 
 export interface SessionTimeouts {
   idleMs: number;

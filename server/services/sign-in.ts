@@ -4,8 +4,8 @@
 // through the audit log first; refused ones are summed up.
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
-import { AppError } from '../http/errors.js';
-import { isRole } from '../auth/roles.js';
+import { DomainError } from '../errors.js';
+import { isRole } from '../contract/permissions.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
 import type { SignInGuard } from '../auth/sign-in-guard.js';
 import { passwordLocked, type PasswordGuard } from '../auth/password-guard.js';
@@ -36,7 +36,7 @@ export function normaliseEmail(email: string): string {
 /** Throws auth/weak_password when the password policy refuses it. */
 export function weak(password: string, email: string, field = 'password'): void {
   const problem = passwordProblem(password, email);
-  if (problem) throw new AppError('auth/weak_password', problem, [{ field, message: problem }]);
+  if (problem) throw new DomainError('auth/weak_password', problem, [{ field, message: problem }]);
 }
 
 export class PasswordChecks {
@@ -74,7 +74,7 @@ export class PasswordChecks {
         const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password, ticket);
         if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
           await this.guard.failed(admission, email, user?.id ?? null);
-          throw new AppError('auth/invalid_credentials', SAME_ANSWER);
+          throw new DomainError('auth/invalid_credentials', SAME_ANSWER);
         }
         const device = await this.guard.succeeded(admission, user.id, meta.device);
         const created = await this.sessions().create(user.id, meta);
@@ -122,7 +122,7 @@ export class PasswordChecks {
         throw passwordLocked(lockMs);
       }
       await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/wrong_password' });
-      throw new AppError('auth/wrong_password', 'The current password is wrong.', [{ field: 'currentPassword', message: 'wrong password' }]);
+      throw new DomainError('auth/wrong_password', 'The current password is wrong.', [{ field: 'currentPassword', message: 'wrong password' }]);
     }
     await this.checks.succeeded(counter);
     weak(next, user.email, 'newPassword');
@@ -146,7 +146,7 @@ export class PasswordChecks {
 
   private async userRow(userId: string): Promise<User> {
     const user = await this.db.user.findUnique({ where: { id: userId } });
-    if (!user) throw new AppError('user/not_found', `No user has id ${userId}.`);
+    if (!user) throw new DomainError('user/not_found', `No user has id ${userId}.`);
     return user;
   }
 }

@@ -2,9 +2,9 @@
 // signature is compared with the console's in constant time, and only the verdict goes back.
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/constant-time.js';
-import { FRAME_TIMESTAMP_WINDOW_SECONDS, unixSeconds } from '../frame/signing.js';
+import { FRAME_TIMESTAMP_WINDOW_SECONDS, unixSeconds } from '../frame/signing-rules.js';
 import { compareSignature, type SignatureComparison, type TheirSignature } from '../frame/signature-diagnosis.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderService } from './providers.js';
@@ -20,7 +20,7 @@ export class SignatureDebugger {
   async compare(providerId: string, theirs: TheirSignature): Promise<SignatureComparison> {
     const row = await this.providers.getRow(providerId);
     const baseUrl = this.providers.resolveBaseUrl(row.credentialSet.upstreamUrl);
-    if (!baseUrl) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false).');
+    if (!baseUrl) throw new DomainError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false).');
     const secret = this.credentials.openSecret(row.credentialSet).reveal();
     const hmac = (message: string, key = secret) => createHmac('sha256', key).update(message, 'utf8');
     return compareSignature({

@@ -1,8 +1,8 @@
 // Checks on a minted token: its signature against the upstream's published keys, and what the upstream's
 // /me/assertions says about it.
 import { verifyWithJwks } from '../emulator/jwt-signer.js';
-import { unixSeconds } from '../frame/signing.js';
-import { AppError } from '../http/errors.js';
+import { unixSeconds } from '../frame/signing-rules.js';
+import { DomainError } from '../errors.js';
 import { frameShapedErrorOf, type UpstreamClient } from '../upstream/client.js';
 import type { ProviderService } from './providers.js';
 import { assertionsUrl, BUILTIN_EMULATOR, jwksUrl } from './upstreams.js';
@@ -18,7 +18,7 @@ export class TokenCheckService {
   private async base(providerId: string): Promise<{ upstreamUrl: string; base: string; trusted: boolean }> {
     const row = await this.providers.getRow(providerId);
     const base = this.providers.resolveBaseUrl(row.credentialSet.upstreamUrl);
-    if (!base) throw new AppError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false).');
+    if (!base) throw new DomainError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false).');
     return { upstreamUrl: row.credentialSet.upstreamUrl, base, trusted: row.credentialSet.upstreamUrl === BUILTIN_EMULATOR };
   }
 
@@ -40,7 +40,7 @@ export class TokenCheckService {
   async assertions(providerId: string, token: string): Promise<AssertionsResult> {
     const { upstreamUrl, base, trusted } = await this.base(providerId);
     const url = assertionsUrl(upstreamUrl, base);
-    if (!url) throw new AppError('upstream/not_available', 'The /me/assertions address of this upstream is not known; check the token against Frame production or an emulator.');
+    if (!url) throw new DomainError('upstream/not_available', 'The /me/assertions address of this upstream is not known; check the token against Frame production or an emulator.');
     const fetched = await this.upstream.getJson(url, { authorization: `Bearer ${token}` }, { trusted });
     if (!fetched.ok) return { accepted: false, status: fetched.status, url, latencyMs: fetched.latencyMs, message: fetched.message, assertions: null };
     const accepted = fetched.status >= 200 && fetched.status < 300;

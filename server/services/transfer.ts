@@ -6,7 +6,7 @@ import { Value } from 'typebox/value';
 import type { EntityLevel } from '../frame/entity.js';
 import { CredentialFields, EntityLevelSchema, ProviderFields, RESERVED_NAMES, Uuid } from '../field-schemas.js';
 import { describeErrors } from '../schema-check.js';
-import { AppError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import type { CredentialService } from './credentials.js';
 import { parseTags, type ProviderService } from './providers.js';
 import type { CredentialSet } from '../db/generated/client.js';
@@ -132,7 +132,7 @@ export class TransferService {
     const count = (a: ImportRow['action']) => rows.filter((r) => r.action === a).length;
     const report: ImportReport = { applied: false, added: count('added'), updated: count('updated'), rejected: count('rejected'), rows };
     if (report.rejected > 0) {
-      throw new AppError('import/rejected', `${report.rejected} row(s) cannot be imported; nothing was changed. Fix them and import again.`, undefined, { report });
+      throw new DomainError('import/rejected', `${report.rejected} row(s) cannot be imported; nothing was changed. Fix them and import again.`, undefined, { report });
     }
     if (dryRun) return report;
     await this.apply(credPlan, provPlan, new Map([...existingCreds.values()].map((c) => [c.name, c.id])));

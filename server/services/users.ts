@@ -4,8 +4,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/generated/client.js';
-import { AppError } from '../http/errors.js';
-import { assignableRoles, GRANT_LIMITED, isRole, type Role } from '../auth/roles.js';
+import { DomainError } from '../errors.js';
+import { assignableRoles, GRANT_LIMITED } from '../auth/roles.js';
+import { isRole, type Role } from '../contract/permissions.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
 import { PasswordGuard } from '../auth/password-guard.js';
 import { currentContext, setPrincipal } from '../auth/context.js';
@@ -64,18 +65,18 @@ export class UserService {
   async createOwner(input: { email: string; password: string; name?: string | undefined; setupCode?: string | undefined }, opts: { fromEnv?: boolean } = {}): Promise<UserView> {
     const email = normaliseEmail(input.email);
     if (!opts.fromEnv) {
-      if ((await this.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
+      if ((await this.count()) > 0) throw new DomainError('auth/setup_done', 'The console already has an owner: sign in instead.');
       const given = (input.setupCode ?? '').trim().toLowerCase();
       if (!this.setupCode || !constantTimeEqual(this.setupCode, given)) {
         await this.audit.record({ action: 'user.created', outcome: 'auth/setup_code', detail: { email, role: 'owner', via: 'setup' } });
-        throw new AppError('auth/setup_code', 'The set-up code is wrong: use the code printed in the console\'s log when it started ("set-up code").', [{ field: 'setupCode', message: 'wrong set-up code' }]);
+        throw new DomainError('auth/setup_code', 'The set-up code is wrong: use the code printed in the console\'s log when it started ("set-up code").', [{ field: 'setupCode', message: 'wrong set-up code' }]);
       }
     }
     weak(input.password, email);
     const passwordHash = await this.passwords.newHash(input.password, email);
     return this.audit.around({ action: 'user.created', detail: { email, role: 'owner', via: 'setup' } }, async () => {
       const user = await this.db.$transaction(async (tx) => {
-        if ((await tx.user.count()) > 0) throw new AppError('auth/setup_done', 'The console already has an owner: sign in instead.');
+        if ((await tx.user.count()) > 0) throw new DomainError('auth/setup_done', 'The console already has an owner: sign in instead.');
         return tx.user.create({ data: { id: randomUUID(), email, name: input.name ?? '', role: 'owner', passwordHash, passwordChangedAt: new Date(this.now()) } });
       });
       this.setupCode = null;
@@ -109,7 +110,7 @@ export class UserService {
    */
   async unlock(userId: string, via: 'console' | 'cli' = 'console'): Promise<UserView> {
     const user = await this.getRow(userId);
-    if (!assignableRoles(this.actorRole()).includes(user.role as Role)) throw new AppError('auth/forbidden', `An ${this.actorRole()} cannot unlock an ${user.role}.`);
+    if (!assignableRoles(this.actorRole()).includes(user.role as Role)) throw new DomainError('auth/forbidden', `An ${this.actorRole()} cannot unlock an ${user.role}.`);
     const lockedUntil = this.guard.locks([user.email]).get(user.email) ?? null;
     await this.audit.around({ action: 'user.unlocked', target: userId, detail: { email: user.email, via, lockedUntil: lockedUntil && new Date(lockedUntil).toISOString() } }, () => this.guard.unlock(user.email), (r) => ({ refused: r.refused }));
     const grants = await this.db.providerGrant.findMany({ where: { userId }, select: { providerId: true } });
@@ -119,16 +120,16 @@ export class UserService {
   async unlockByEmail(emailInput: string, via: 'console' | 'cli'): Promise<UserView> {
     const email = normaliseEmail(emailInput);
     const user = await this.db.user.findUnique({ where: { email } });
-    if (!user) throw new AppError('user/not_found', `There is no account with the email ${email}: no account to unlock.`);
+    if (!user) throw new DomainError('user/not_found', `There is no account with the email ${email}: no account to unlock.`);
     return this.unlock(user.id, via);
   }
 
   /** An invitation link token, valid once for 72 hours; it replaces older pending invitations for the email. */
   async invite(input: { email: string; role: Role; providerIds: string[] }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
     const actor = this.actorRole();
-    if (!assignableRoles(actor).includes(input.role)) throw new AppError('auth/forbidden', `An ${actor} cannot invite an ${input.role}.`);
+    if (!assignableRoles(actor).includes(input.role)) throw new DomainError('auth/forbidden', `An ${actor} cannot invite an ${input.role}.`);
     const email = normaliseEmail(input.email);
-    if (await this.db.user.findUnique({ where: { email } })) throw new AppError('user/duplicate', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
+    if (await this.db.user.findUnique({ where: { email } })) throw new DomainError('user/duplicate', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
     await this.checkProviders(input.providerIds);
     const { principal } = currentContext();
     return this.invites.create({ role: actor, userId: principal.kind === 'user' ? principal.userId : null }, { email, role: input.role, providerIds: input.providerIds });
@@ -157,7 +158,7 @@ export class UserService {
       this.db.$transaction(async (tx) => {
         // Checked again here: the invitation may have been used, revoked or its sender disabled meanwhile.
         await this.invites.consume(tx, token);
-        if (await tx.user.findUnique({ where: { email: invite.email } })) throw new AppError('user/duplicate', `${invite.email} already has an account.`);
+        if (await tx.user.findUnique({ where: { email: invite.email } })) throw new DomainError('user/duplicate', `${invite.email} already has an account.`);
         const existing = providerIds.length ? await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true } }) : [];
         return tx.user.create({
           data: { id: randomUUID(), email: invite.email, name, role: invite.role, passwordHash, passwordChangedAt: new Date(this.now()), grants: { create: existing.map((p) => ({ providerId: p.id })) } },
@@ -175,10 +176,10 @@ export class UserService {
     const { principal } = currentContext();
     const allowed = assignableRoles(actor);
     if (!allowed.includes(user.role as Role) || (change.role && !allowed.includes(change.role))) {
-      throw new AppError('auth/forbidden', `An ${actor} cannot change an ${user.role}${change.role ? ` into an ${change.role}` : ''}.`);
+      throw new DomainError('auth/forbidden', `An ${actor} cannot change an ${user.role}${change.role ? ` into an ${change.role}` : ''}.`);
     }
     if (principal.kind === 'user' && principal.userId === userId && (change.disabled || (change.role && change.role !== user.role))) {
-      throw new AppError('auth/forbidden', 'You cannot disable yourself or change your own role; ask another owner.');
+      throw new DomainError('auth/forbidden', 'You cannot disable yourself or change your own role; ask another owner.');
     }
     const before = { role: user.role, disabled: user.disabledAt !== null, name: user.name };
     // A user disabled or given another role sends no more people in: their pending invitations are void.
@@ -195,7 +196,7 @@ export class UserService {
           include: { grants: { select: { providerId: true } } },
         });
         if (user.role === 'owner' && (r.role !== 'owner' || r.disabledAt) && (await tx.user.count({ where: { role: 'owner', disabledAt: null } })) === 0) {
-          throw new AppError('user/last_owner', 'The console needs at least one active owner.');
+          throw new DomainError('user/last_owner', 'The console needs at least one active owner.');
         }
         return r;
       });
@@ -211,7 +212,7 @@ export class UserService {
 
   async setGrants(userId: string, providerIds: string[]): Promise<UserView> {
     const user = await this.getRow(userId);
-    if (!assignableRoles(this.actorRole()).includes(user.role as Role)) throw new AppError('auth/forbidden', `You cannot change the grants of an ${user.role}.`);
+    if (!assignableRoles(this.actorRole()).includes(user.role as Role)) throw new DomainError('auth/forbidden', `You cannot change the grants of an ${user.role}.`);
     await this.checkProviders(providerIds);
     const before = (await this.db.providerGrant.findMany({ where: { userId }, select: { providerId: true } })).map((g) => g.providerId);
     await this.audit.around({ action: 'user.grants_changed', target: userId, detail: { email: user.email, before, after: providerIds } }, () =>
@@ -224,7 +225,7 @@ export class UserService {
   private async checkProviders(providerIds: string[]): Promise<void> {
     if (!providerIds.length) return;
     const found = await this.db.provider.count({ where: { id: { in: providerIds } } });
-    if (found !== new Set(providerIds).size) throw new AppError('request/invalid', 'One or more of the providers to grant do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
+    if (found !== new Set(providerIds).size) throw new DomainError('request/invalid', 'One or more of the providers to grant do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
   }
 
   private actorRole(): Role {
@@ -234,7 +235,7 @@ export class UserService {
 
   private async getRow(userId: string): Promise<User> {
     const user = await this.db.user.findUnique({ where: { id: userId } });
-    if (!user) throw new AppError('user/not_found', `No user has id ${userId}.`);
+    if (!user) throw new DomainError('user/not_found', `No user has id ${userId}.`);
     return user;
   }
 

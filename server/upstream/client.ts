@@ -2,7 +2,8 @@
 // No error message or log line carries the secret: it is only revealed to compute the signature.
 import type { Dispatcher } from 'undici';
 import { tokenUri, type TokenTarget } from '../frame/entity.js';
-import { SIGNATURE_PREFIX_LENGTH, signedHeaders, stringToSign, unixSeconds } from '../frame/signing.js';
+import { signedHeaders } from '../crypto/frame-signature.js';
+import { SIGNATURE_PREFIX_LENGTH, stringToSign, unixSeconds } from '../frame/signing-rules.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import type { Secret } from '../crypto/secret.js';
 import { clockOffsetSeconds, describeOffset } from './clock.js';

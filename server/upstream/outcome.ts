@@ -1,4 +1,5 @@
 // Typed outcomes of a token request to Frame (or the emulator): callers switch on `kind`, never on raw errors.
+import type { ErrorCode } from '../contract/errors.js';
 
 export const OUTCOME_KINDS = [
   'ok',
@@ -54,7 +55,16 @@ export type MintOutcome =
 
 export type FailedOutcome = Exclude<MintOutcome, { kind: 'ok' }>;
 
+/** The error code of every failed kind: a kind without one in the contract's list does not compile. */
+export type UpstreamErrorCode = `upstream/${FailedOutcome['kind']}` & ErrorCode;
+const _everyKindHasACode: `upstream/${FailedOutcome['kind']}` extends ErrorCode ? true : never = true;
+void _everyKindHasACode;
+
 /** How an outcome is recorded (audit row, history, metrics) and answered: ok, or upstream/<kind>. */
-export function outcomeCode(outcome: MintOutcome): string {
-  return outcome.kind === 'ok' ? 'ok' : `upstream/${outcome.kind}`;
+export function outcomeCode(outcome: MintOutcome): 'ok' | UpstreamErrorCode {
+  return outcome.kind === 'ok' ? 'ok' : failureCode(outcome);
+}
+
+export function failureCode(outcome: FailedOutcome): UpstreamErrorCode {
+  return `upstream/${outcome.kind}`;
 }

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { startEmulator, scenario, type TestEmulator } from '../helpers/emulator.js';
 import { http } from '../helpers/http.js';

@@ -1,7 +1,8 @@
 // The emulator over real HTTP: the Frame contract, every rejection, and the fault knobs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signedHeaders, unixSeconds } from '../../server/frame/signing.js';
+import { signedHeaders } from '../../server/crypto/frame-signature.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { tokenUri } from '../../server/frame/entity.js';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
 import { startEmulator, scenario, type TestEmulator } from '../helpers/emulator.js';

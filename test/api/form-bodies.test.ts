@@ -5,7 +5,7 @@
 // broker's alone).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { unixSeconds } from '../../server/frame/signing.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
 import { scenarioEmulator } from '../helpers/emulator.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';

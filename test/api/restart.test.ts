@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { startTestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';

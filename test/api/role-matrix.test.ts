@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, useSession, type SessionCredentials } from '../helpers/http.js';
-import { roleAllows, type Role } from '../../server/auth/roles.js';
-import type { Permission } from '../../server/http/permissions.js';
+import { roleAllows } from '../../server/auth/roles.js';
+import type { Role } from '../../server/contract/permissions.js';
+import type { Permission } from '../../server/contract/permissions.js';
 
 const ROUTES: Record<string, Permission> = {
   'GET /api/health': 'public',

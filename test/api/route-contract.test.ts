@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../../server/paths.js';
 import { createEmulatorServices, createServices } from '../../server/services/container.js';
 import { JwtSigner } from '../../server/emulator/jwt-signer.js';
-import { isPermission } from '../../server/http/permissions.js';
+import { isPermission } from '../../server/contract/permissions.js';
 import { tempDir } from '../helpers/tmp.js';
 
 async function build(t: { after: (fn: () => unknown) => void }) {

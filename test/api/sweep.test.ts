@@ -10,8 +10,9 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type JsonResponse } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
-import { roleAllows, type Role } from '../../server/auth/roles.js';
-import type { Permission } from '../../server/http/permissions.js';
+import { roleAllows } from '../../server/auth/roles.js';
+import type { Role } from '../../server/contract/permissions.js';
+import type { Permission } from '../../server/contract/permissions.js';
 
 const OPS = randomBytes(24).toString('hex');
 const JWT = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;

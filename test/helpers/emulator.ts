@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { before, after } from 'node:test';
 import { tokenUri } from '../../server/frame/entity.js';
-import { signedHeaders, unixSeconds } from '../../server/frame/signing.js';
+import { signedHeaders } from '../../server/crypto/frame-signature.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { buildEmulatorServer, type EmulatorServer } from '../../server/emulator/server.js';
 import { parseEmulatorConfig, type EmulatorConfig } from '../../server/emulator/config.js';
 import { providerName } from './fixtures.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BROKER_SNIPPET_TARGETS, brokerUri, API_KEY_ENV } from '../../server/snippets/broker.js';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing.js';
+import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
 import { providerName } from '../helpers/fixtures.js';

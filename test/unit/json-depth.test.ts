@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../server/frame/json-depth.js';
 import { parseJsonBody } from '../../server/http/json-body.js';
+import { HTTP_STATUS } from '../../server/http/errors.js';
 
 const arrays = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`) as unknown;
 const objects = (levels: number) => JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`) as unknown;
@@ -28,6 +29,6 @@ test('a million levels are answered, not a stack overflow', () => {
 test('the JSON parser refuses past the same limit, with a 400 that says so', () => {
   assert.doesNotThrow(() => parseJsonBody(JSON.stringify(arrays(MAX_JSON_DEPTH))));
   for (const text of [`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`]) {
-    assert.throws(() => parseJsonBody(text), (err: Error & { status?: number }) => err.status === 400 && /nesting deeper than 32 levels/.test(err.message));
+    assert.throws(() => parseJsonBody(text), (err: Error & { code?: string }) => err.code === 'request/invalid' && HTTP_STATUS['request/invalid'] === 400 && /nesting deeper than 32 levels/.test(err.message));
   }
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { frameSignature, signedHeaders, stringToSign, unixSeconds } from '../../server/frame/signing.js';
+import { frameSignature, signedHeaders } from '../../server/crypto/frame-signature.js';
+import { stringToSign, unixSeconds } from '../../server/frame/signing-rules.js';
 import { VECTOR } from '../helpers/fixtures.js';
 
 test('the research vector signs to the published signature', () => {

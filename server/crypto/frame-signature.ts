@@ -1,9 +1,7 @@
 // Frame's request signing: hex(HMAC-SHA256(key = client secret, msg = timestamp + clientId)).
-// Pure: the clock is an argument. The rules without cryptography are in signing-rules.ts (shared with the SPA).
+// The clock is an argument. The rules without cryptography are in frame/signing-rules.ts (shared with the SPA).
 import { createHmac } from 'node:crypto';
-import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, stringToSign } from './signing-rules.js';
-
-export { FRAME_TIMESTAMP_WINDOW_SECONDS, HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, SIGNATURE_PREFIX_LENGTH, stringToSign, unixSeconds } from './signing-rules.js';
+import { HEADER_CLIENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, stringToSign } from '../frame/signing-rules.js';
 
 export type FrameSignedHeaders = {
   'X-Frame-ClientId': string;
