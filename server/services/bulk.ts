@@ -49,7 +49,7 @@ export interface BulkDeps {
   audit: AuditService;
   metrics: Metrics;
   quota: QuotaService;
-  /** A user's status, role and grants as they are now (UserService.forSession). */
+  /** A user's status, role and grants as they are now (readUserStatus, user-status.ts). */
   userStatus: (userId: string) => Promise<MinterStatus | null>;
   dataDir: string;
   limits?: BulkLimits | undefined;

@@ -45,8 +45,7 @@ export class PasswordChecks {
     private readonly audit: AuditService,
     private readonly guard: SignInGuard,
     private readonly checks: PasswordGuard,
-    /** Set after construction (the session service reads users back through the user service). */
-    private readonly sessions: () => SessionService,
+    private readonly sessions: SessionService,
     private readonly now: () => number,
   ) {}
 
@@ -77,7 +76,7 @@ export class PasswordChecks {
           throw new DomainError('auth/invalid_credentials', SAME_ANSWER);
         }
         const device = await this.guard.succeeded(admission, user.id, meta.device);
-        const created = await this.sessions().create(user.id, meta);
+        const created = await this.sessions.create(user.id, meta);
         setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
         return { ...created, device };
       }, (result) => ({ userId: result.session.userId }), () => 'The password was right and a session was made');
@@ -97,7 +96,7 @@ export class PasswordChecks {
   async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
     const user = await this.userRow(userId);
     const counter = await this.checks.admit(userId, user.email).catch(async (err: unknown) => {
-      await this.sessions().revoke(sessionId);
+      await this.sessions.revoke(sessionId);
       throw err;
     });
     let matches: boolean;
@@ -116,7 +115,7 @@ export class PasswordChecks {
     if (!matches) {
       const { lockMs, refusedBefore } = await this.checks.failed(counter);
       if (lockMs > 0) {
-        await this.sessions().revoke(sessionId);
+        await this.sessions.revoke(sessionId);
         await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/locked' });
         await this.audit.record({ action: 'auth.locked', target: userId, outcome: 'ok', detail: { email: user.email, scope: 'password', minutes: lockMs / 60_000, refusedBefore, sessionEnded: true } });
         throw passwordLocked(lockMs);
@@ -130,7 +129,7 @@ export class PasswordChecks {
     await this.audit.around({ action: 'auth.password_changed', target: userId }, async () => {
       await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
       // Other browsers signed in as this user are signed out; this one stays.
-      return this.sessions().revokeUser(userId, sessionId);
+      return this.sessions.revokeUser(userId, sessionId);
     }, (ended) => ({ otherSessionsEnded: ended }));
   }
 
