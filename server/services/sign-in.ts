@@ -68,9 +68,10 @@ export class PasswordChecks {
       // Not one transaction (aroundCall): a refused attempt's failure must stay counted, and argon2 takes tens
       // of milliseconds that other writers must not wait for.
       return await this.audit.aroundCall({ action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } }, async () => {
-        judged = true;
-        // Unknown users are compared against a dummy hash: same answer, same work, same time.
+        // Unknown users are compared against a dummy hash: same answer, same work, same time. A comparison
+        // that failed (argon2 threw) judged nothing: the attempt gives its place back, like a refused one.
         const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password, ticket);
+        judged = true;
         if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
           await this.guard.failed(admission, email, user?.id ?? null);
           throw new DomainError('auth/invalid_credentials', SAME_ANSWER);
