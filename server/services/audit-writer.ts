@@ -11,6 +11,7 @@ import { inUnitOfWork, unitOfWork } from '../db/unit-of-work.js';
 import { DomainError } from '../errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
 import { GENESIS_HASH, rowHash, storedDate, type AuditInput, type AuditRow } from './audit-rows.js';
+import { NO_LOG, type ServiceLog } from './service-log.js';
 
 function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -38,6 +39,8 @@ export class AuditWriter {
     protected readonly now: () => number = Date.now,
     /** Told how long each batch's transaction took, and whether its commit synced the WAL (metrics). */
     private readonly onCommit: (synced: boolean, seconds: number) => void = () => {},
+    /** Where a failure no caller can be told of goes (a row left pending, a sync that failed after the commit). */
+    private readonly log: ServiceLog = NO_LOG,
   ) {}
 
   protected get connection(): Connection {
@@ -194,11 +197,13 @@ export class AuditWriter {
     } catch (err) {
       // Rolled back: a completion made in the transaction is not on disk, nor the chain tail it set.
       if (completedInTransaction) this.chainTail = undefined;
-      await this.finish(seq, err instanceof DomainError ? err.code : 'internal/error').catch(() => {});
+      await this.finishFailed(seq, input, err);
       throw err;
     }
-    // Committed with synchronous=NORMAL; the row is on disk before the answer, like every other row.
-    await this.syncNow().catch(() => {});
+    // Committed with synchronous=NORMAL; the row is on disk before the answer, like every other row. The
+    // action and its row are committed either way: a failed sync does not undo them, so the answer stands
+    // and the operator hears of it (the next durable commit syncs the WAL again).
+    await this.syncNow().catch((err: unknown) => this.log.error({ err, seq, action: input.action }, 'audit: an action and its row are committed but could not be synced to disk'));
     return result;
   }
 
@@ -213,7 +218,7 @@ export class AuditWriter {
     try {
       result = await act();
     } catch (err) {
-      await this.finish(seq, err instanceof DomainError ? err.code : 'internal/error').catch(() => {});
+      await this.finishFailed(seq, input, err);
       throw err;
     }
     try {
@@ -224,4 +229,15 @@ export class AuditWriter {
     return result;
   }
 
+  /**
+   * Completes the row of an action that failed with the failure's code. The caller passes the action's own
+   * error on (that is the answer); when the row cannot be completed too, it stays pending (verifyChain counts
+   * it) and the log says which one, since the answer cannot carry both.
+   */
+  private async finishFailed(seq: number, input: AuditInput, err: unknown): Promise<void> {
+    const outcome = err instanceof DomainError ? err.code : 'internal/error';
+    await this.finish(seq, outcome).catch((lost: unknown) => {
+      this.log.error({ err: lost, seq, action: input.action, outcome }, 'audit: the row of a failed action could not be completed and stays pending');
+    });
+  }
 }

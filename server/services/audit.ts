@@ -5,6 +5,7 @@ import { AuditWriter } from './audit-writer.js';
 import { iterateRows, listRows, verifyChain, type AuditQuery, type ChainReport } from './audit-query.js';
 import { AuditRetention } from './audit-retention.js';
 import type { AuditRow } from './audit-rows.js';
+import type { ServiceLog } from './service-log.js';
 
 export { GENESIS_HASH, rowHash, storedDate, type AuditInput, type AuditRow } from './audit-rows.js';
 export { doneButUnaudited } from './audit-writer.js';
@@ -14,8 +15,8 @@ export type { AuditQuery, ChainReport } from './audit-query.js';
 export class AuditService extends AuditWriter {
   private readonly retention: AuditRetention;
 
-  constructor(db: Db, now: () => number = Date.now, onCommit?: (synced: boolean, seconds: number) => void) {
-    super(db, now, onCommit);
+  constructor(db: Db, now: () => number = Date.now, onCommit?: (synced: boolean, seconds: number) => void, log?: ServiceLog) {
+    super(db, now, onCommit, log);
     this.retention = new AuditRetention(db, this, now);
   }
 
