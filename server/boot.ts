@@ -12,6 +12,7 @@ import { openDatabase, type Db } from './db/client.js';
 import { JwtSigner } from './emulator/jwt-signer.js';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA, WEB_ROOT } from './paths.js';
 import { createEmulatorServices, createServices, type EmulatorServices, type Services } from './services/container.js';
+import type { ServiceLog } from './services/service-log.js';
 import { seedDemo } from './services/seed.js';
 
 export interface RunningConsole {
@@ -52,7 +53,9 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   let app: FastifyInstance | undefined;
   const hostPolicy = hostPolicyFor(config.publicUrls, config.host);
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'a history row could not be written');
-  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, keys: ring.keys, timeouts: config.upstreamTimeouts, maxSkewSeconds: config.upstreamMaxSkewSeconds, allowHosts: config.upstreamAllowHosts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now, bulkLimits: config.bulkLimits, dailyTokenLimits: config.dailyTokenLimits });
+  // Created before the app: the services' log lines go to the app's logger once it exists.
+  const log: ServiceLog = { error: (fields, message) => app?.log.error(fields, message), warn: (fields, message) => app?.log.warn(fields, message) };
+  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, log, keys: ring.keys, timeouts: config.upstreamTimeouts, maxSkewSeconds: config.upstreamMaxSkewSeconds, allowHosts: config.upstreamAllowHosts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now, bulkLimits: config.bulkLimits, dailyTokenLimits: config.dailyTokenLimits });
   app = await buildApp({
     services,
     emulator,

@@ -48,8 +48,28 @@ export function hashPassword(password: string, ticket: HashTicket): Promise<stri
   return ticket.run(async () => (await loadArgon2()).hash(password, ARGON2_OPTIONS));
 }
 
+/**
+ * Whether the password matches the hash: false only for a real mismatch. When argon2 cannot compare at all (a
+ * stored hash it cannot read, the addon failing, memory refused) it throws: that is the console's fault, never
+ * an answer about the password (the sign-in answers 500 and the attempt does not count against anyone).
+ */
 export function verifyPassword(passwordHash: string, password: string, ticket: HashTicket): Promise<boolean> {
-  return ticket.run(async () => (await loadArgon2()).verify(passwordHash, password).catch(() => false));
+  return ticket.run(async () => {
+    const argon = await loadArgon2();
+    try {
+      return await argon.verify(passwordHash, password);
+    } catch (err) {
+      throw new PasswordCheckFailed(err);
+    }
+  });
+}
+
+/** argon2 could not compare a password with its hash. The message names neither (nor the hash). */
+export class PasswordCheckFailed extends Error {
+  constructor(cause: unknown) {
+    super(`argon2 could not check a password (${cause instanceof Error ? cause.message.slice(0, 120) : 'unknown error'})`, { cause });
+    this.name = 'PasswordCheckFailed';
+  }
 }
 
 /**

@@ -9,13 +9,16 @@ import { openDatabase } from '../db/client.js';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../paths.js';
 import { DomainError } from '../errors.js';
 import { AuditService } from '../services/audit.js';
-import { UserService, type UserView } from '../services/users.js';
+import { SignInGuard } from '../auth/sign-in-guard.js';
+import { AccountUnlock } from '../services/account-unlock.js';
+import type { UserView } from '../services/users.js';
 
 export async function unlockAccount(dbFile: string, email: string): Promise<UserView> {
   await applyMigrations(dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
   const db = await openDatabase(dbFile);
   try {
-    return await new UserService(db, new AuditService(db)).unlockByEmail(email, 'cli');
+    const audit = new AuditService(db);
+    return await new AccountUnlock(db, audit, new SignInGuard(db, audit, Date.now)).unlockByEmail(email, 'cli');
   } finally {
     await db.$disconnect();
   }

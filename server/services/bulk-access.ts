@@ -6,7 +6,7 @@ import type { Principal } from '../auth/context.js';
 import { type ErrorCode } from '../contract/errors.js';
 import type { ProviderRow } from './providers.js';
 
-/** What the console knows of a user right now (UserService.forSession); null when the user is gone. */
+/** What the console knows of a user right now (readUserStatus, user-status.ts); null when the user is gone. */
 export interface MinterStatus {
   role: Role;
   disabled: boolean;

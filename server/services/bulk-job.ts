@@ -1,7 +1,5 @@
 // One bulk job: its counters and view, and the workers that mint its rows. Results are streamed to a
 // file (NDJSON, mode 0600) so memory stays flat however large the job is.
-import { once } from 'node:events';
-import type { WriteStream } from 'node:fs';
 import { launchLink } from '../frame/launch-link.js';
 import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
@@ -10,6 +8,7 @@ import type { AuditedMint } from './mint.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { Reservation } from './quota.js';
 import type { MintBinding } from './bulk-access.js';
+import { resultsFailed, type ResultSink } from './bulk-results.js';
 
 export interface ResultLine {
   row: number;
@@ -95,7 +94,7 @@ export class Job {
 }
 
 export interface RunContext {
-  out: WriteStream;
+  out: ResultSink;
   bodyAt: (i: number) => TokenRequestBody;
   /** One audited mint. */
   call: (body: TokenRequestBody) => Promise<AuditedMint>;
@@ -112,11 +111,13 @@ export interface RunContext {
  */
 export async function runJob(job: Job, ctx: RunContext): Promise<Exclude<BulkJobView['state'], 'running'>> {
   let next = 0;
-  // Workers share one wait for 'drain' instead of each adding a listener.
-  let drained: Promise<unknown> | null = null;
   const write = async (line: ResultLine) => {
-    if (!ctx.out.write(`${JSON.stringify(line)}\n`)) drained ??= once(ctx.out, 'drain').finally(() => (drained = null));
-    if (drained) await drained;
+    try {
+      await ctx.out.write(line);
+    } catch (err) {
+      // The file cannot take more (a full disk): minting on would give tokens no one can download.
+      job.stop('failed', `Stopped: ${resultsFailed(err instanceof Error ? err : new Error(String(err)))}.`);
+    }
   };
   const fail = async (row: number, error: string, message: string) => {
     job.failed++;

@@ -1,8 +1,9 @@
-// A bulk job's results file (NDJSON, one ResultLine per row) read back as the download: CSV through the
-// console's one CSV writer, or a JSON array, streamed either way.
-import { createReadStream } from 'node:fs';
+// A bulk job's results file (NDJSON, one ResultLine per row): written by the job's workers, read back as the
+// download (CSV through the console's one CSV writer, or a JSON array, streamed either way).
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { csvStream, type CsvColumn } from '../export/csv.js';
 import type { ResultLine } from './bulk-job.js';
 
@@ -38,4 +39,50 @@ export function resultStream(file: string, format: 'csv' | 'json'): Readable {
     }
     yield '\n]\n';
   })());
+}
+
+/** The results file as the job writes it. */
+export interface ResultSink {
+  /** Appends one line, waiting while the file is behind; rejects once the file has failed. */
+  write(line: ResultLine): Promise<void>;
+  /** Ends the file and waits until it is closed (or has failed). */
+  close(): Promise<void>;
+  /** The first error the file raised (a full disk, a removed directory), if any. */
+  readonly error: Error | null;
+}
+
+export function openResultFile(file: string): Writable {
+  return createWriteStream(file, { mode: 0o600 });
+}
+
+/** Writes result lines to a stream, holding on to its first error instead of letting it end the process. */
+export function resultSink(out: Writable): ResultSink {
+  let error: Error | null = null;
+  // An 'error' event without a listener is thrown: a full disk would end the console, every job and request.
+  out.on('error', (err: Error) => (error ??= err));
+  // Writers share one wait for 'drain' instead of each adding a listener; it rejects if the file fails.
+  let drained: Promise<unknown> | null = null;
+  return {
+    get error() {
+      return error;
+    },
+    async write(line) {
+      if (error) throw error;
+      if (!out.write(`${JSON.stringify(line)}\n`)) drained ??= once(out, 'drain').finally(() => (drained = null));
+      if (drained) await drained;
+      if (error) throw error;
+    },
+    async close() {
+      if (out.closed) return;
+      const closed = once(out, 'close').catch(() => undefined);
+      out.end();
+      await closed;
+    },
+  };
+}
+
+/** What a job says when its results file failed: the system's code, what to check. */
+export function resultsFailed(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code ?? err.message;
+  return `its results could not be written to disk (${code}): check the free space and permissions of the data directory`;
 }

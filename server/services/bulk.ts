@@ -4,10 +4,9 @@
 // console itself keep their latency; a running job answers to its owner's current rights, and stops when
 // its provider is deleted or its credential set changes (it never signs with a replaced secret for long).
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { launchLink } from '../frame/launch-link.js';
 import { bodiesFromCsv, bodyFromTemplate, BULK_MAX } from '../frame/bulk-template.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
@@ -24,7 +23,8 @@ import { CallLimiter } from './call-limiter.js';
 import { DEFAULT_BULK_LIMITS, type BulkLimits } from './bulk-limits.js';
 import { bindingChange, bindingOf, isStarter, mintRefusal, seesEveryJob, type MinterStatus } from './bulk-access.js';
 import { Job, runJob, type StopKind } from './bulk-job.js';
-import { resultStream } from './bulk-results.js';
+import { openResultFile, resultsFailed, resultSink, resultStream, type ResultSink } from './bulk-results.js';
+import { NO_LOG, type ServiceLog } from './service-log.js';
 
 export interface BulkRequest {
   count?: number | undefined;
@@ -49,11 +49,15 @@ export interface BulkDeps {
   audit: AuditService;
   metrics: Metrics;
   quota: QuotaService;
-  /** A user's status, role and grants as they are now (UserService.forSession). */
+  /** A user's status, role and grants as they are now (readUserStatus, user-status.ts). */
   userStatus: (userId: string) => Promise<MinterStatus | null>;
   dataDir: string;
   limits?: BulkLimits | undefined;
   now?: (() => number) | undefined;
+  /** Where a failed job is told of: no request is waiting for it. */
+  log?: ServiceLog | undefined;
+  /** Opens a job's results file (tests give a stream that fails like a full disk). */
+  openResults?: ((file: string) => Writable) | undefined;
 }
 
 export class BulkService {
@@ -102,7 +106,7 @@ export class BulkService {
       job.reservation.release();
       throw err;
     }
-    const out = createWriteStream(job.file, { mode: 0o600 });
+    const out = resultSink((this.deps.openResults ?? openResultFile)(job.file));
     // The secret is opened once per job, not once per token; the re-checks stop the job when it is replaced.
     const secret = this.deps.mint.openSecretOf(provider.credentialSet);
     this.deps.metrics.bulkStarted();
@@ -138,21 +142,27 @@ export class BulkService {
   }
 
   /** Waits for the workers, then closes the job: its file, its audit rows made durable, its quota settled. */
-  private async run(job: Job, workers: Promise<Exclude<BulkJobView['state'], 'running'>>, out: NodeJS.WritableStream): Promise<void> {
+  private async run(job: Job, workers: Promise<Exclude<BulkJobView['state'], 'running'>>, out: ResultSink): Promise<void> {
     // Even a job that mints nothing for a while (its workers waiting for slots) looks at its owner's rights
     // and its provider's credential.
     const watch = setInterval(() => void this.mayGoOn(job), RECHECK_MS).unref();
     let final: Exclude<BulkJobView['state'], 'running'> = 'failed';
+    let unexpected: unknown;
     try {
       final = await workers;
     } catch (err) {
+      unexpected = err;
       job.noteFailure(0, 'internal/error', err instanceof Error ? err.message : String(err));
     } finally {
       job.closing = true;
       clearInterval(watch);
       // The job is finished, for its viewers and its results download, only once its file is complete.
-      out.end();
-      await once(out, 'close').catch(() => undefined);
+      await out.close();
+      if (out.error && final !== 'failed') {
+        // Its last lines (or the file's end) did not reach the disk: what can be downloaded is not all there is.
+        final = 'failed';
+        job.stopping = { kind: 'failed', reason: `Stopped: ${resultsFailed(out.error)}.` };
+      }
       // Its tokens reach anyone only through the results download, which opens now: their audit rows,
       // committed without a sync of their own, are made durable first (one WAL sync for the whole job).
       try {
@@ -165,8 +175,18 @@ export class BulkService {
       job.finishedAt = this.now();
       job.state = final;
       this.deps.metrics.bulkFinished(final);
+      if (final === 'failed') this.logFailure(job, unexpected);
       setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref();
     }
+  }
+
+  /** One line per failed job: its id, provider, counts and why (job-level reasons only, never a row's token). */
+  private logFailure(job: Job, err: unknown): void {
+    const reasons = job.failures.filter((f) => f.row === 0).map((f) => `${f.error}: ${f.message}`);
+    (this.deps.log ?? NO_LOG).error(
+      { ...(err !== undefined ? { err } : {}), jobId: job.id, providerId: job.provider.id, total: job.total, done: job.done, ok: job.ok, stopReason: job.stopping?.reason ?? null, reasons },
+      'bulk job failed',
+    );
   }
 
   private stopJob(job: Job, kind: StopKind, reason: string): boolean {

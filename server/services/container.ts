@@ -19,9 +19,11 @@ import { PresetService } from './presets.js';
 import { AuditService } from './audit.js';
 import { SessionService, type SessionTimeouts } from './sessions.js';
 import { UserService } from './users.js';
+import { readUserStatus } from './user-status.js';
 import { ApiKeyService } from './api-keys.js';
 import { Metrics } from './metrics.js';
 import { SignatureDebugger } from './signature-debugger.js';
+import type { ServiceLog } from './service-log.js';
 
 export interface Services {
   credentials: CredentialService;
@@ -75,6 +77,8 @@ export function createServices(deps: {
   now?: (() => number) | undefined;
   bulkLimits?: BulkLimits | undefined;
   dailyTokenLimits?: DailyTokenLimits | undefined;
+  /** The app's logger, for failures no answer carries (a failed bulk job, an audit row left pending). */
+  log?: ServiceLog | undefined;
 }): Services {
   const now = deps.now ?? Date.now;
   const link = linkBuiltinEmulator(deps.emulator?.registry, () => (deps.emulator ? deps.emulatorBaseUrl() : undefined));
@@ -87,17 +91,17 @@ export function createServices(deps: {
   const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate(), upstream.allowed);
   const history = new HistoryService(deps.db, deps.keys, Date.now, deps.onBackgroundError);
   const metrics = new Metrics();
-  const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds));
-  const users = new UserService(deps.db, audit, now);
-  const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, (id) => users.forSession(id), now);
-  users.sessions = sessions;
+  const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds), deps.log);
+  const userStatus = (userId: string) => readUserStatus(deps.db, userId);
+  const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, userStatus, now);
+  const users = new UserService(deps.db, audit, sessions, now);
   const apiKeys = new ApiKeyService(deps.db, audit, now);
   const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
   const mint = new MintService(providers, credentials, upstream, audit, metrics, history, quota);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
   const signatures = new SignatureDebugger(providers, credentials, upstream);
-  const bulk = new BulkService({ providers, mint, audit, metrics, quota, userStatus: (userId) => users.forSession(userId), dataDir: deps.dataDir, limits: deps.bulkLimits, now });
+  const bulk = new BulkService({ providers, mint, audit, metrics, quota, userStatus, dataDir: deps.dataDir, limits: deps.bulkLimits, now, log: deps.log });
   const presets = new PresetService(deps.db, providers);
   return { credentials, providers, mint, transfer, tokenCheck, signatures, bulk, quota, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { Role } from '../contract/permissions.js';
+import type { UserStatus } from './user-status.js';
 
 export interface SessionTimeouts {
   idleMs: number;
@@ -34,7 +35,7 @@ export class SessionService {
   constructor(
     private readonly db: Db,
     readonly timeouts: SessionTimeouts,
-    private readonly loadUser: (userId: string) => Promise<{ email: string; role: Role; disabled: boolean; grants: ReadonlySet<string> | 'all' } | null>,
+    private readonly loadUser: (userId: string) => Promise<UserStatus | null>,
     private readonly now: () => number = Date.now,
   ) {}
 

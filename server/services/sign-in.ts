@@ -45,8 +45,7 @@ export class PasswordChecks {
     private readonly audit: AuditService,
     private readonly guard: SignInGuard,
     private readonly checks: PasswordGuard,
-    /** Set after construction (the session service reads users back through the user service). */
-    private readonly sessions: () => SessionService,
+    private readonly sessions: SessionService,
     private readonly now: () => number,
   ) {}
 
@@ -69,15 +68,16 @@ export class PasswordChecks {
       // Not one transaction (aroundCall): a refused attempt's failure must stay counted, and argon2 takes tens
       // of milliseconds that other writers must not wait for.
       return await this.audit.aroundCall({ action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } }, async () => {
-        judged = true;
-        // Unknown users are compared against a dummy hash: same answer, same work, same time.
+        // Unknown users are compared against a dummy hash: same answer, same work, same time. A comparison
+        // that failed (argon2 threw) judged nothing: the attempt gives its place back, like a refused one.
         const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password, ticket);
+        judged = true;
         if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
           await this.guard.failed(admission, email, user?.id ?? null);
           throw new DomainError('auth/invalid_credentials', SAME_ANSWER);
         }
         const device = await this.guard.succeeded(admission, user.id, meta.device);
-        const created = await this.sessions().create(user.id, meta);
+        const created = await this.sessions.create(user.id, meta);
         setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
         return { ...created, device };
       }, (result) => ({ userId: result.session.userId }), () => 'The password was right and a session was made');
@@ -97,7 +97,7 @@ export class PasswordChecks {
   async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
     const user = await this.userRow(userId);
     const counter = await this.checks.admit(userId, user.email).catch(async (err: unknown) => {
-      await this.sessions().revoke(sessionId);
+      await this.sessions.revoke(sessionId);
       throw err;
     });
     let matches: boolean;
@@ -116,7 +116,7 @@ export class PasswordChecks {
     if (!matches) {
       const { lockMs, refusedBefore } = await this.checks.failed(counter);
       if (lockMs > 0) {
-        await this.sessions().revoke(sessionId);
+        await this.sessions.revoke(sessionId);
         await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/locked' });
         await this.audit.record({ action: 'auth.locked', target: userId, outcome: 'ok', detail: { email: user.email, scope: 'password', minutes: lockMs / 60_000, refusedBefore, sessionEnded: true } });
         throw passwordLocked(lockMs);
@@ -130,7 +130,7 @@ export class PasswordChecks {
     await this.audit.around({ action: 'auth.password_changed', target: userId }, async () => {
       await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
       // Other browsers signed in as this user are signed out; this one stays.
-      return this.sessions().revokeUser(userId, sessionId);
+      return this.sessions.revokeUser(userId, sessionId);
     }, (ended) => ({ otherSessionsEnded: ended }));
   }
 

@@ -1,0 +1,45 @@
+// The audit log's row format and hash chain, shared by the writer (audit-writer.ts) and the reader that
+// verifies it (audit-query.ts): one definition of what a row's hash covers.
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  action: string;
+  target?: string | null | undefined;
+  providerId?: string | null | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  actorId: string | null;
+  action: string;
+  target: string | null;
+  providerId: string | null;
+  outcome: string;
+  detail: string;
+  requestId: string | null;
+  ip: string | null;
+  chainIndex: number | null;
+  prevHash: string | null;
+  hash: string | null;
+}
+
+/** What one completed row's hash covers, in a fixed order. */
+export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash'>): string {
+  const fields = [row.chainIndex, row.seq, row.at, row.actor, row.actorId, row.action, row.target, row.providerId, row.outcome, row.detail, row.requestId, row.ip];
+  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** The text Prisma's SQLite adapter stores for a DateTime, so rows read back alike either way (and ranges compare as strings). */
+export function storedDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
+}
+
+/** A row as SQLite returns it (integers may be bigint) with numbers where the type says so. */
+export function normalise(row: AuditRow): AuditRow {
+  return { ...row, seq: Number(row.seq), chainIndex: row.chainIndex === null ? null : Number(row.chainIndex) };
+}
