@@ -98,6 +98,8 @@ export interface UpstreamClientOptions {
   resilience?: Partial<ResiliencePolicy>;
   /** Our clock in ms; tests skew it without sleeping. */
   now?: () => number;
+  /** The pause before the one retry (setTimeout); tests record it instead of spending it. */
+  sleep?: (ms: number) => Promise<void>;
   dispatcher?: Dispatcher;
   /** Private hosts the operator allows as upstreams (UPSTREAM_ALLOW_HOSTS): "host" or "host:port". */
   allowHosts?: readonly string[];
@@ -108,6 +110,7 @@ export interface UpstreamClientOptions {
 export class UpstreamClient {
   readonly timeouts: UpstreamTimeouts;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private dispatcher: Dispatcher | undefined;
   /** For every upstream but the built-in emulator: refuses private, loopback and link-local addresses. */
   private guardedDispatcher: Dispatcher | undefined;
@@ -122,6 +125,7 @@ export class UpstreamClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.policy = { ...DEFAULT_RESILIENCE, ...options.resilience };
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher;
     this.guardedDispatcher = options.dispatcher;
@@ -237,7 +241,7 @@ export class UpstreamClient {
     let outcome = await this.attempt(req, host, deadline - performance.now());
     const delay = this.retryDelay(outcome, host, deadline);
     if (delay !== null) {
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (delay > 0) await this.sleep(delay);
       outcome = await this.attempt(req, host, deadline - performance.now());
     }
     this.recordForCircuit(host, outcome);
