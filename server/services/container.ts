@@ -73,7 +73,7 @@ export function createServices(deps: {
   /** Base URL of the built-in emulator; known once the server listens. */
   emulatorBaseUrl: () => string | undefined;
   sessionTimeouts?: SessionTimeouts | undefined;
-  /** The clock of sessions, locks, keys, the audit log, quotas and bulk jobs (tests move it forward). */
+  /** The clock of sessions, locks, keys, the audit log, quotas, bulk jobs and kept history tokens (tests move it forward). */
   now?: (() => number) | undefined;
   bulkLimits?: BulkLimits | undefined;
   dailyTokenLimits?: DailyTokenLimits | undefined;
@@ -89,7 +89,7 @@ export function createServices(deps: {
   });
   const providers = new ProviderService(deps.db, link);
   const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate(), upstream.allowed);
-  const history = new HistoryService(deps.db, deps.keys, Date.now, deps.onBackgroundError);
+  const history = new HistoryService(deps.db, deps.keys, now, deps.onBackgroundError);
   const metrics = new Metrics();
   const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds), deps.log);
   const userStatus = (userId: string) => readUserStatus(deps.db, userId);

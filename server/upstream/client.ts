@@ -22,6 +22,8 @@ export interface UpstreamClientOptions {
   resilience?: Partial<ResiliencePolicy>;
   /** Our clock in ms; tests skew it without sleeping. */
   now?: () => number;
+  /** The pause before the one retry (setTimeout); tests record it instead of spending it. */
+  sleep?: (ms: number) => Promise<void>;
   dispatcher?: Dispatcher;
   /** Private hosts the operator allows as upstreams (UPSTREAM_ALLOW_HOSTS): "host" or "host:port". */
   allowHosts?: readonly string[];
@@ -34,6 +36,7 @@ export class UpstreamClient {
   readonly allowed: AllowedHosts;
   readonly policy: ResiliencePolicy;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly transport: UpstreamTransport;
   private readonly clocks: LearnedClocks;
   private readonly circuits: CircuitBreaker;
@@ -42,6 +45,7 @@ export class UpstreamClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.policy = { ...DEFAULT_RESILIENCE, ...options.resilience };
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.allowed = new AllowedHosts(options.allowHosts);
     this.transport = new UpstreamTransport(this.timeouts, this.allowed, this.now, { dispatcher: options.dispatcher, resolve: options.resolve });
     this.clocks = new LearnedClocks(this.policy);
@@ -86,7 +90,7 @@ export class UpstreamClient {
     let outcome = await this.transport.signedCall(req, clock.skewSeconds ?? 0, deadline - performance.now(), answers);
     const delay = retryDelay(this.policy, outcome, clock.skewSeconds, deadline - performance.now());
     if (delay !== null) {
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (delay > 0) await this.sleep(delay);
       outcome = await this.transport.signedCall(req, clock.skewSeconds ?? 0, deadline - performance.now(), answers);
     }
     this.circuits.record(circuit, outcome);

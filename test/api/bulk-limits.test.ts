@@ -4,12 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
-import { finishedJob } from '../helpers/bulk.js';
+import { finishedJob, jobProgress } from '../helpers/bulk.js';
+import { pollUntil } from '../helpers/poll.js';
 
 const DAY_MS = 86_400_000;
 // The console's clock starts a quarter of an hour before a UTC midnight, so a test can cross into the next
@@ -30,14 +30,6 @@ after(() => app.stop());
 const as = (s: SessionCredentials) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
 
 const finished = (jobId: string, who?: SessionCredentials) => finishedJob(app.url, jobId, who ? as(who) : {});
-
-async function untilDone(jobId: string, atLeast: number): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if ((await http<any>('GET', `${app.url}/api/bulk/${jobId}`)).json.done >= atLeast) return;
-    await sleep(10);
-  }
-  throw new Error(`bulk job ${jobId} did not reach ${atLeast} rows`);
-}
 
 test('support: a daily token quota over Playground and bulk, and at most 2 running jobs; a refused start says why', async () => {
   const user = await addUser(app, 'support', [demo.id]);
@@ -65,7 +57,7 @@ test('support: a daily token quota over Playground and bulk, and at most 2 runni
     assert.match(third.json.message, /2 bulk jobs running.*at most 2/);
 
     // A cancelled job gives back what it did not mint.
-    await untilDone(a.json.id, 1);
+    await jobProgress(app.url, a.json.id, 1);
     assert.equal((await http('POST', `${app.url}/api/bulk/${a.json.id}/cancel`, {}, as(s))).status, 200);
     const cancelled = await finished(a.json.id);
     assert.equal(cancelled.state, 'cancelled');
@@ -122,7 +114,7 @@ test("the day's count survives a restart: it is read back from the audit log", a
     let s = await signIn(running.url, user.email, user.password);
     const job = await http<any>('POST', `${running.url}/api/providers/${p!.id}/bulk`, { count: 4 }, as(s));
     assert.equal(job.status, 202, job.text);
-    for (let i = 0; i < 400 && (await http<any>('GET', `${running.url}/api/bulk/${job.json.id}`, undefined, as(s))).json.state === 'running'; i++) await sleep(25);
+    await finishedJob(running.url, job.json.id, as(s));
     assert.equal((await http<any>('GET', `${running.url}/api/quota`, undefined, as(s))).json.tokens.used, 4);
     await running.stop();
 
@@ -163,7 +155,7 @@ test('bulk calls of all jobs together never exceed BULK_MAX_CONCURRENT_CALLS, an
       assert.equal(res.status, 202, res.text);
       jobs.push(res.json.id);
     }
-    for (let i = 0; i < 400 && inFlight < 3; i++) await sleep(5);
+    await pollUntil('3 bulk calls in flight at the emulator', () => inFlight >= 3, { everyMs: 5 });
     assert.equal(inFlight, 3, 'the bulk jobs fill the cap');
     const mint = await http('POST', `${app.url}/api/providers/${interactive.json.id}/tokens`, {});
     assert.equal(mint.status, 200, mint.text);

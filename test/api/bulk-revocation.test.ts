@@ -4,10 +4,9 @@
 // of the one downloading, and only the user who started a job may download its tokens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
-import { finishedJob } from '../helpers/bulk.js';
+import { finishedJob, jobProgress } from '../helpers/bulk.js';
 
 interface Row { seq: number; actor: string; action: string; target: string | null; outcome: string; detail: Record<string, any> }
 
@@ -53,7 +52,7 @@ for (const { what, revoke, reason } of REVOCATIONS) {
       const start = await http<any>('POST', `${app.url}/api/providers/${demoId}/bulk`, { count: 500, concurrency }, as(s));
       assert.equal(start.status, 202, start.text);
       id = start.json.id;
-      for (let i = 0; i < 400 && (await job(id)).done < 4; i++) await sleep(10);
+      await jobProgress(app.url, id, 4);
       const res = await revoke(user.id);
       assert.equal(res.status, 200, res.text);
       revokedAtSeq = (await auditRows()).find((r) => r.target === user.id && /^user\./.test(r.action))!.seq;

@@ -7,13 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { RECHECK_MS } from '../../server/services/bulk.js';
-import { finishedJob } from '../helpers/bulk.js';
+import { finishedJob, jobProgress } from '../helpers/bulk.js';
 
 interface Row { seq: number; at: string; actor: string; action: string; target: string | null; outcome: string; detail: Record<string, any> }
 interface Setup { credentialId: string; clientId: string; providerId: string }
@@ -68,7 +67,7 @@ async function setUp(): Promise<Setup> {
 async function startJob(s: Setup): Promise<string> {
   const start = await http<any>('POST', `${app.url}/api/providers/${s.providerId}/bulk`, { count: TOTAL, concurrency: CONCURRENCY });
   assert.equal(start.status, 202, start.text);
-  for (let i = 0; i < 400 && (await job(start.json.id)).done < 4; i++) await sleep(10);
+  await jobProgress(app.url, start.json.id, 4);
   return start.json.id;
 }
 

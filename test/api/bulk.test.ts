@@ -2,10 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
 import Database from 'better-sqlite3';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
+import { finishedJob, jobProgress } from '../helpers/bulk.js';
 
 let app: TestConsole;
 let demo: any;
@@ -16,14 +16,7 @@ after(() => app.stop());
 
 const as = (s: SessionCredentials) => ({ cookie: s.cookie, 'x-csrf-token': s.csrfToken });
 
-async function waitFor(jobId: string, states = ['done', 'cancelled', 'failed']): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const job = (await http<any>('GET', `${app.url}/api/bulk/${jobId}`)).json;
-    if (states.includes(job.state)) return job;
-    await sleep(50);
-  }
-  throw new Error('bulk job did not finish');
-}
+const finished = (jobId: string) => finishedJob(app.url, jobId);
 
 test('200 tokens from a template: every row minted, results as CSV and JSON with launch links', async () => {
   const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, {
@@ -35,7 +28,7 @@ test('200 tokens from a template: every row minted, results as CSV and JSON with
   });
   assert.equal(start.status, 202);
   assert.equal(start.json.total, 200);
-  const job = await waitFor(start.json.id);
+  const job = await finished(start.json.id);
   assert.deepEqual([job.state, job.done, job.ok, job.failed], ['done', 200, 200, 0]);
   assert.ok(job.ratePerSecond > 0);
 
@@ -58,25 +51,25 @@ test('200 tokens from a template: every row minted, results as CSV and JSON with
 test('CSV rows, with per-row failures listed with reasons', async () => {
   const csv = 'first_name,email,metadata\nAnn,ann@example.com,"{""a"": 1}"\nBob,bob@example.com,\n';
   const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { csv });
-  const job = await waitFor(start.json.id);
+  const job = await finished(start.json.id);
   assert.deepEqual([job.state, job.ok], ['done', 2]);
   const bad = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { csv: 'first_name,email\nAnn,nope\n' });
   assert.equal(bad.status, 400);
   assert.match(bad.json.message, /line 2: email must look like/);
   const failing = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3, template: { email_domain: 'bad_{n}' } });
-  const failed = await waitFor(failing.json.id);
+  const failed = await finished(failing.json.id);
   assert.deepEqual([failed.ok, failed.failed], [0, 3]);
   assert.match(failed.failures[0].message, /email_domain must be a domain name/);
 });
 
 test('cancel a bulk of 10,000 midway and download the partial results', async () => {
   const start = await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 10000, concurrency: 4 });
-  await sleep(150);
+  await jobProgress(app.url, start.json.id, 1);
   const running = await http<any>('GET', `${app.url}/api/bulk/${start.json.id}`);
   assert.equal(running.json.state, 'running');
   assert.equal((await http<any>('GET', `${app.url}/api/bulk/${start.json.id}/results`)).status, 409, 'no results while running');
   await http('POST', `${app.url}/api/bulk/${start.json.id}/cancel`, {});
-  const job = await waitFor(start.json.id);
+  const job = await finished(start.json.id);
   assert.equal(job.state, 'cancelled');
   assert.ok(job.done > 0 && job.done < 10000, `done ${job.done}`);
   const json = (await http<any[]>('GET', `${app.url}/api/bulk/${job.id}/results?format=json`)).json;
@@ -105,8 +98,8 @@ test("a support user sees only their own jobs; owners and admins (audit readers)
 
   const ownersJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 })).json;
   const supportsJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 }, as(supportSession))).json;
-  await waitFor(ownersJob.id);
-  await waitFor(supportsJob.id);
+  await finished(ownersJob.id);
+  await finished(supportsJob.id);
 
   // Another user's job does not exist for support: status, results and cancel all answer 404.
   assert.equal((await http('GET', `${app.url}/api/bulk/${ownersJob.id}`, undefined, as(supportSession))).status, 404);
@@ -137,7 +130,7 @@ test('cancel and results downloads are audited, and fail closed: no row, no down
   assert.equal(start.status, 202);
   const cancel = await http<any>('POST', `${app.url}/api/bulk/${start.json.id}/cancel`, {});
   assert.equal(cancel.status, 200);
-  const job = await waitFor(start.json.id);
+  const job = await finished(start.json.id);
   assert.equal(job.state, 'cancelled');
   assert.match(job.stopReason, /Cancelled by owner@example\.test/);
   assert.equal((await http('GET', `${app.url}/api/bulk/${job.id}/results?format=csv`)).status, 200);

@@ -11,6 +11,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { startBuiltConsole } from '../helpers/built-console.js';
 import { http, signIn } from '../helpers/http.js';
 import { OWNER } from '../helpers/console.js';
+import { pollUntil } from '../helpers/poll.js';
 
 const CYCLES = 5;
 const dir = tempDir('sat-crash-');
@@ -43,8 +44,8 @@ test(`kill -9 during bulk mints and writes, ${CYCLES} times: integrity_check ok,
     });
     // Kill at a random moment once this cycle has handed out a few tokens (the machine may be busy).
     const before = returned.length;
-    for (let i = 0; i < 400 && returned.length < before + 3; i++) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, Math.random() * 500));
+    await pollUntil('the console to hand out 3 tokens', () => returned.length >= before + 3, { everyMs: 25 });
+    await new Promise((r) => setTimeout(r, Math.random() * 500)); // the child keeps writing for a random while: the kill lands anywhere
     child.kill('SIGKILL');
     await once(child, 'exit');
     killed = true;

@@ -16,17 +16,24 @@ function runEmulator(args: string[]) {
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  /** The first match of `pattern` in the output as it arrives; null if the process exits without one. */
+  const printed = (pattern: RegExp) =>
+    new Promise<RegExpExecArray | null>((resolve) => {
+      const look = () => {
+        const match = pattern.exec(output);
+        if (match) resolve(match);
+      };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+      void exited.then(() => resolve(pattern.exec(output)));
+    });
+  return { child, output: () => output, exited, printed };
 }
 
-test('the standalone emulator serves the example config on the port it is given', async (t) => {
+test('the standalone emulator serves the example config on the port it is given', { timeout: 60_000 }, async (t) => {
   const run = runEmulator(['--config', 'docs/emulator.example.json', '--port', '0']);
   t.after(() => run.child.kill('SIGTERM'));
-  let url: string | undefined;
-  for (let i = 0; i < 100 && !url; i++) {
-    url = /Frame SAT emulator on (http:\/\/\S+) with 2 credential\(s\) and 2 provider\(s\)/.exec(run.output())?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 100));
-  }
+  const url = (await run.printed(/Frame SAT emulator on (http:\/\/\S+) with 2 credential\(s\) and 2 provider\(s\)/))?.[1];
   assert.ok(url, run.output());
   const config = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs/emulator.example.json'), 'utf8'));
   const cred = config.credentials[0];

@@ -7,8 +7,11 @@ import { http } from '../helpers/http.js';
 
 let app: TestConsole;
 let demo: any;
+/** The console's clock runs this far ahead of the real one (tests move it instead of sleeping). */
+let offsetMs = 0;
+const consoleNow = () => Date.now() + offsetMs;
 before(async () => {
-  ({ app, demo } = await startWithDemo({ UPSTREAM_ALLOW_HOSTS: '127.0.0.1' }));
+  ({ app, demo } = await startWithDemo({ UPSTREAM_ALLOW_HOSTS: '127.0.0.1' }, { now: consoleNow }));
 });
 after(() => app.stop());
 
@@ -42,11 +45,14 @@ test('every Playground mint is in the history; the token only when asked for', a
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens?keepToken=maybe`, {})).status, 400);
 });
 
-test('a kept token is dropped once it expires', async () => {
+test('a kept token is dropped once it expires by the console clock', async (t) => {
+  t.after(() => (offsetMs = 0));
   const { token, claims } = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).json;
-  const id = app.services.history.record({ providerId: demo.id, providerName: demo.name, actor: OWNER.email, params: {}, outcome: 'ok', latencyMs: 1, claims: { ...claims, exp: Math.floor(Date.now() / 1000) + 1 }, token, keepToken: true });
+  const exp = Math.floor(consoleNow() / 1000) + 60;
+  const kept = { params: {}, outcome: 'ok', latencyMs: 1, claims: { ...claims, exp }, token, keepToken: true } as const;
+  const id = app.services.history.record({ providerId: demo.id, providerName: demo.name, actor: OWNER.email, ...kept });
   assert.equal((await http('GET', `${app.url}/api/history/${id}/token`)).status, 200);
-  await new Promise((r) => setTimeout(r, 1100));
+  offsetMs += 61_000; // past exp by the console's clock
   assert.equal((await http('GET', `${app.url}/api/history/${id}/token`)).status, 410);
   await http('GET', `${app.url}/api/history`);
   const row = await app.db.mintRecord.findUnique({ where: { id } });

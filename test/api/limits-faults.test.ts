@@ -29,6 +29,7 @@ test('a client that drips its headers is dropped once the headers timeout passes
   let answer = '';
   socket.on('data', (d: Buffer) => (answer += d.toString()));
   socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  // A real slow client: one header line every 200 ms keeps the socket busy until the server's own headers timeout.
   const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 200);
   await new Promise((r) => socket.once('close', r));
   clearInterval(drip);

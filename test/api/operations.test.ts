@@ -3,12 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startWithDemo, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 import { scenario, startEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
+import { finishedJob } from '../helpers/bulk.js';
+import { pollUntil } from '../helpers/poll.js';
 import { verifyAuditChain } from '../../server/cli/verify-audit.js';
 
 let app: TestConsole;
@@ -40,7 +43,7 @@ test('readiness: database, every migration applied, and the upstream clock offse
 test('metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs, audit commits', async () => {
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, { metadata: [] })).status, 400);
   const job = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3 });
-  for (let i = 0; i < 100 && (await http<{ state: string }>('GET', `${app.url}/api/bulk/${job.json.id}`)).json.state === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+  await finishedJob(app.url, job.json.id);
   assert.equal((await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '' })).status, 401, 'not without the operator token or a session');
   assert.equal((await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '', authorization: 'Bearer not-the-ops-token' })).status, 401);
   const res = await http('GET', `${app.url}/api/metrics`, undefined, ops);
@@ -95,11 +98,14 @@ test('graceful shutdown: an in-flight mint finishes with its audit row; new requ
     const cred = await http<{ id: string }>('POST', `${closing.url}/api/credential-sets`, { name: 'Slow', clientId: s.admin.clientId, clientSecret: s.admin.clientSecret, upstreamUrl: emu.url });
     const prov = await http<{ id: string }>('POST', `${closing.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });
     emu.faults.set({ latencyMs: 600 });
+    // The mint is in flight once the upstream has its request (and holds it for the 600 ms latency).
+    const arrived = once(emu.app.server, 'request');
     const inFlight = http<{ claims: { jti: string } }>('POST', `${closing.url}/api/providers/${prov.json.id}/tokens`, {});
-    await new Promise((r) => setTimeout(r, 150));
+    await arrived;
     const closeStarted = performance.now();
     const closed = closing.close();
-    await new Promise((r) => setTimeout(r, 50));
+    // Fastify marks itself closing just before its server stops listening: from then on new requests are refused.
+    await pollUntil('the console to stop listening', () => !closing.app.server.listening, { everyMs: 5 });
     const late = await http('GET', `${closing.url}/api/providers`).catch((err: Error) => ({ status: 0, text: err.message }));
     assert.ok(late.status === 503 || late.status === 0, `a new request during shutdown: ${late.status}`);
     const minted = await inFlight;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, useSession, type SessionCredentials } from '../helpers/http.js';
-import { roleAllows } from '../../server/auth/roles.js';
+import { expectedAccess } from '../helpers/access.js';
 import type { Role } from '../../server/contract/permissions.js';
 import type { Permission } from '../../server/contract/permissions.js';
 
@@ -111,12 +111,7 @@ after(() => app?.stop());
 
 /** What a principal should get: 'allowed' means anything but 401/403 (and never a 5xx). */
 function expected(who: Who, permission: Permission, providerScoped: boolean): 'allowed' | 401 | 403 {
-  if (permission === 'public') return 'allowed';
-  if (permission === 'broker:mint') return who.kind === 'key' && who.valid ? 'allowed' : 401;
-  if (who.kind !== 'user') return 401;
-  if (!roleAllows(who.role, permission)) return 403;
-  if (providerScoped && !who.granted) return 403;
-  return 'allowed';
+  return expectedAccess(who, permission, providerScoped);
 }
 
 function headersFor(who: Who, method: string): Record<string, string> {

@@ -1,12 +1,12 @@
 // The upstream client against the real emulator: one typed outcome per failure, each within its timeout.
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { UpstreamClient } from '../../server/upstream/client.js';
 import { Secret } from '../../server/crypto/secret.js';
 import { startEmulator, scenario, type TestEmulator } from '../helpers/emulator.js';
 import { providerName } from '../helpers/fixtures.js';
-import type { MintRequest } from '../../server/upstream/client.js';
+import type { MintRequest, UpstreamClientOptions } from '../../server/upstream/client.js';
 
 const s = scenario();
 let emu: TestEmulator;
@@ -95,23 +95,46 @@ test('our own clock ten minutes slow: the offset is learned from the Date header
   assert.deepEqual(skewed.clockOffsets().map((o) => Math.abs(o.offsetSeconds - 600) <= 1), [true]);
 });
 
+/** Counts the requests the emulator receives from now until the test ends. */
+function requestsSeen(t: TestContext): () => number {
+  let seen = 0;
+  const count = () => seen++;
+  emu.app.server.on('request', count);
+  t.after(() => emu.app.server.off('request', count));
+  return () => seen;
+}
+
+/** A client whose pauses before a retry are recorded, not spent (the default timeouts: they are not under test). */
+function recordingPauses(options: UpstreamClientOptions = {}): { client: UpstreamClient; pauses: number[] } {
+  const pauses: number[] = [];
+  return { client: new UpstreamClient({ ...options, sleep: async (ms) => void pauses.push(ms) }), pauses };
+}
+
 test('Retry-After is waited for once when it fits the cap, never beyond it', async (t) => {
-  t.after(() => emu.faults.clear());
+  const { client: patient, pauses } = recordingPauses();
+  t.after(async () => {
+    emu.faults.clear();
+    await patient.close();
+  });
   emu.faults.set({ forceStatus: 429, retryAfterSeconds: 1 });
-  let started = performance.now();
-  const waited = await client.mintToken(req());
+  let seen = requestsSeen(t);
+  const waited = await patient.mintToken(req());
   assert.equal(waited.kind, 'rate_limited');
-  assert.ok(performance.now() - started >= 1000, 'waited the 1 s the upstream asked for, then retried once');
+  assert.deepEqual({ pauses, requests: seen() }, { pauses: [1000], requests: 2 }, 'paused the 1 s asked for, then retried once');
   emu.faults.set({ forceStatus: 429, retryAfterSeconds: 30 });
-  started = performance.now();
-  const passed = await client.mintToken(req());
+  pauses.length = 0;
+  seen = requestsSeen(t);
+  const passed = await patient.mintToken(req());
   assert.equal(passed.kind, 'rate_limited');
   assert.equal(passed.retryAfterSeconds, 30);
-  assert.ok(performance.now() - started < 500, 'a wait beyond the cap goes back to the caller at once');
+  assert.deepEqual({ pauses, requests: seen() }, { pauses: [], requests: 1 }, 'a wait beyond the cap goes back to the caller at once');
 });
 
 test('the circuit opens after consecutive failures, fails fast, and closes after a good probe', async (t) => {
-  const guarded = new UpstreamClient({ timeouts: { totalMs: 1500 }, resilience: { breakerFailures: 3, breakerOpenMs: 300 } });
+  // A frozen clock the test moves: the circuit's pause is measured by it alone.
+  const t0 = Date.now();
+  let offsetMs = 0;
+  const guarded = new UpstreamClient({ resilience: { breakerFailures: 3, breakerOpenMs: 30_000 }, now: () => t0 + offsetMs });
   t.after(async () => {
     emu.faults.clear();
     await guarded.close();
@@ -119,28 +142,36 @@ test('the circuit opens after consecutive failures, fails fast, and closes after
   emu.faults.set({ forceStatus: 502 });
   for (let i = 0; i < 3; i++) assert.equal((await guarded.mintToken(req())).kind, 'upstream_error');
   emu.faults.clear();
-  const started = performance.now();
+  const seen = requestsSeen(t);
   const refused = await guarded.mintToken(req());
   assert.equal(refused.kind, 'circuit_open', 'refused without calling the (now healthy) upstream');
-  assert.ok(performance.now() - started < 20);
-  assert.ok(refused.kind === 'circuit_open' && refused.retryAfterSeconds! >= 1);
-  await new Promise((r) => setTimeout(r, 320));
+  assert.equal(seen(), 0, 'the upstream was not called');
+  assert.ok(refused.kind === 'circuit_open' && refused.retryAfterSeconds === 30, JSON.stringify(refused));
+  offsetMs = 29_999;
+  assert.equal((await guarded.mintToken(req())).kind, 'circuit_open', 'still open 1 ms before the pause ends');
+  offsetMs = 30_000;
   assert.equal((await guarded.mintToken(req())).kind, 'ok', 'the probe goes through and closes the circuit');
   assert.equal((await guarded.mintToken(req())).kind, 'ok');
+  assert.equal(seen(), 2);
 });
 
-test('a connection-phase error is retried once; a reset after sending is not', async () => {
+test('a connection-phase error is retried once after the pause; a reset after sending is not', async (t) => {
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as { port: number }).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const fresh = new UpstreamClient({ timeouts: { totalMs: 1500 } });
-  try {
-    const started = performance.now();
-    const refused = await fresh.mintToken(req({ baseUrl: `http://127.0.0.1:${port}` }));
-    assert.equal(refused.kind, 'network_error');
-    assert.ok(performance.now() - started >= 100, 'one retry after the pause');
-  } finally {
+  const { client: fresh, pauses } = recordingPauses();
+  t.after(async () => {
+    emu.faults.clear();
     await fresh.close();
-  }
+  });
+  const refused = await fresh.mintToken(req({ baseUrl: `http://127.0.0.1:${port}` }));
+  assert.equal(refused.kind, 'network_error');
+  assert.deepEqual(pauses, [fresh.policy.connectRetryDelayMs], 'one retry after the pause');
+  pauses.length = 0;
+  emu.faults.set({ reset: true });
+  const seen = requestsSeen(t);
+  const reset = await fresh.mintToken(req());
+  assert.equal(reset.kind, 'network_error', JSON.stringify(reset));
+  assert.deepEqual({ pauses, requests: seen() }, { pauses: [], requests: 1 }, 'the request may have been acted on: not sent again');
 });

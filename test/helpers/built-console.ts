@@ -19,7 +19,7 @@ export async function startBuiltConsole(opts: { port: number; dataDir: string; a
     if (proc.exitCode !== null) throw new Error(`the console exited with ${proc.exitCode}: ${stderr}`);
     const up = await fetch(`http://127.0.0.1:${opts.port}/api/ready`).then((r) => r.status === 200, () => false);
     if (up) return proc;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // the child process is still starting: ask /api/ready again
   }
   proc.kill('SIGKILL');
   throw new Error(`the console did not become ready: ${stderr}`);

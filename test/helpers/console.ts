@@ -57,8 +57,11 @@ export async function addUser(app: TestConsole, role: string, providerIds: strin
 }
 
 /** A console with its seeded demo provider (on the built-in emulator), the common start of many tests. */
-export async function startWithDemo(env: Record<string, string> = {}): Promise<{ app: TestConsole; demo: { id: string; name: string; tokenDurationMin: number } }> {
-  const app = await startTestConsole(env);
+export async function startWithDemo(
+  env: Record<string, string> = {},
+  opts: Parameters<typeof startTestConsole>[1] = {},
+): Promise<{ app: TestConsole; demo: { id: string; name: string; tokenDurationMin: number } }> {
+  const app = await startTestConsole(env, opts);
   const res = await http<{ id: string; name: string; tokenDurationMin: number }[]>('GET', `${app.url}/api/providers`);
   const [demo] = res.json;
   if (!demo) throw new Error('the demo provider was not seeded');

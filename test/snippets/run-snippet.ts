@@ -46,7 +46,7 @@ export function runSnippet(target: string, source: string, dir: string, env: Rec
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs); // a bound on a real interpreter that hangs, not a wait
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(new Error(`${cmd} could not start (${(err as NodeJS.ErrnoException).code}): install it as .ci/run does`));

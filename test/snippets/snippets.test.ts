@@ -4,7 +4,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SNIPPET_TARGETS } from '../../server/snippets/targets.js';
 import { tokenUri } from '../../server/frame/entity.js';
@@ -12,6 +11,7 @@ import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
 import { unixSeconds } from '../../server/frame/signing-rules.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
+import { assertGolden } from '../helpers/golden.js';
 import { providerName } from '../helpers/fixtures.js';
 import { SNIPPET_BODIES } from './fixtures.js';
 import { RUNNERS, runSnippet } from './run-snippet.js';
@@ -91,9 +91,7 @@ describe('snippets without a runtime here: golden files', () => {
     for (const fixture of SNIPPET_BODIES) {
       test(`${target.title} × ${fixture.id} matches its golden file`, () => {
         const file = join(GOLDEN_DIR, `${target.id}.${fixture.id}${target.extension}`);
-        const rendered = target.render(GOLDEN_REQUEST(fixture.body));
-        if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, rendered);
-        assert.equal(rendered, readFileSync(file, 'utf8'), `${file} differs; rerun with UPDATE_GOLDEN=1 after checking the change`);
+        assertGolden(file, target.render(GOLDEN_REQUEST(fixture.body)), 'snippets/snippets');
       });
     }
   }
