@@ -1,14 +1,14 @@
 // The only module that calls fetch: JSON in, JSON out, and one ApiError for every failure.
+// Contract imports are type-only: the SPA gets the shapes, not TypeBox's runtime.
+import type { ErrorCode, FieldError } from '@server/contract/errors';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+/** A failure the server did not describe: no answer at all, or an answer without the API's error shape. */
+export type ClientErrorCode = 'client/network' | 'client/unknown';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly fields: FieldError[] = [],
     readonly body: Record<string, unknown> = {},
@@ -48,7 +48,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError(0, 'network', 'The console server cannot be reached. Is it running?');
+    throw new ApiError(0, 'client/network', 'The console server cannot be reached. Is it running?');
   }
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => null);
@@ -57,7 +57,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     if (response.status === 401 && err.error === 'auth/required') onSignedOut?.();
     throw new ApiError(
       response.status,
-      typeof err.error === 'string' ? err.error : 'unknown',
+      // The SPA ships with its server, so a string here is one of the contract's codes.
+      typeof err.error === 'string' ? (err.error as ErrorCode) : 'client/unknown',
       typeof err.message === 'string' ? err.message : `The server answered ${response.status}.`,
       Array.isArray(err.fields) ? (err.fields as FieldError[]) : [],
       err,
