@@ -14,7 +14,7 @@ import type { AuditService } from './audit.js';
 import type { SessionService } from './sessions.js';
 import { Invitations, type InviteView } from './invites.js';
 import { normaliseEmail, PasswordChecks, weak, type SignInMeta, type SignInResult } from './sign-in.js';
-import type { UserView } from '../api-types.js';
+import type { UserView } from '../contract/users.js';
 
 export type { UserView, SignInMeta, SignInResult };
 

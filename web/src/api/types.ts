@@ -1,5 +1,11 @@
 // The console API's answer shapes: one definition, shared with the server.
-export type { ApiKeyView, BulkJobView, CredentialView, InviteView, MintResult, ProviderView as Provider, QuotaView, UserView, SignedRequestInfo as SignedRequest, VerifyResult } from '@server/api-types';
+export type { ApiKeyView } from '@server/contract/api-keys';
+export type { BulkJobView, QuotaView } from '@server/contract/bulk';
+export type { CredentialView, VerifyResult } from '@server/contract/credential-sets';
+export type { InviteView } from '@server/contract/invites';
+export type { MintResult, SignedRequest } from '@server/contract/playground';
+export type { ProviderView as Provider } from '@server/contract/providers';
+export type { UserView } from '@server/contract/users';
 export type { SignatureComparison } from '@frame/signature-diagnosis';
 
 export interface Meta {
