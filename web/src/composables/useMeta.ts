@@ -1,6 +1,7 @@
 import { ref } from 'vue';
-import { api, errorText } from '../api/client';
-import type { Meta } from '../api/types';
+import type { Meta } from '@server/contract/meta';
+import { errorText } from '../api/client';
+import { getMeta } from '../api/meta';
 import { useToasts } from './useToasts';
 
 const meta = ref<Meta | null>(null);
@@ -12,7 +13,7 @@ let loading: Promise<Meta | null> | null = null;
  * rejects: it holds null when the load failed.
  */
 export function useMeta() {
-  loading ??= api.get<Meta>('/api/meta').then(
+  loading ??= getMeta().then(
     (m) => (meta.value = m),
     (err: unknown) => {
       loading = null;
