@@ -52,6 +52,7 @@ test('resource functions send their route: method, path, query and body', async 
 
 test('download links are built by the client too', () => {
   assert.equal(bulkResultsUrl('j1', 'csv'), '/api/bulk/j1/results?format=csv');
-  assert.equal(auditCsvUrl({ outcome: 'ok', from: '2025-01-01T00:00:00.000Z' }), '/api/audit.csv?outcome=ok&from=2025-01-01T00%3A00%3A00.000Z');
+  const csv = auditCsvUrl({ outcome: 'ok', from: '2025-01-01T00:00:00.000Z' });
+  assert.equal(csv, '/api/audit.csv?outcome=ok&from=2025-01-01T00%3A00%3A00.000Z');
   assert.equal(auditCsvUrl(), '/api/audit.csv');
 });

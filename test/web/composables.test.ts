@@ -59,7 +59,8 @@ test('useSubmit: busy while running; the result, or undefined with the message a
   assert.equal(await running, 42);
   assert.deepEqual([form.busy.value, form.error.value, form.fields.value, form.summary.value], [false, null, {}, null]);
 
-  const refused = new ApiError(400, 'request/invalid', 'email: must be an email address', [{ field: 'email', message: 'email: must be an email address' }]);
+  const message = 'email: must be an email address';
+  const refused = new ApiError(400, 'request/invalid', message, [{ field: 'email', message }]);
   assert.equal(await form.run(() => Promise.reject(refused)), undefined);
   assert.equal(form.busy.value, false);
   assert.equal(form.error.value, 'email: must be an email address');

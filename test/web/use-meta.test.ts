@@ -22,7 +22,8 @@ test('a failed load is told and not kept: the next useMeta() asks the server aga
   const first = useMeta();
   await first.ready.catch(() => undefined);
   assert.equal(first.meta.value, null);
-  assert.deepEqual(useToasts().toasts.map((t) => [t.kind, t.text]), [['error', "The console's presets and limits did not load: The database is busy."]]);
+  const told = useToasts().toasts.map((t) => [t.kind, t.text]);
+  assert.deepEqual(told, [['error', "The console's presets and limits did not load: The database is busy."]]);
 
   http.answer({ status: 200, body: META });
   const second = useMeta();

@@ -75,9 +75,11 @@ test('ApiError: unreachable server, an error body that is not JSON, and field er
   http.answer({ status: 502 });
   await assert.rejects(getMeta(), { status: 502, code: 'client/unknown', message: 'The server answered 502.' });
 
-  const body = { statusCode: 400, error: 'request/invalid', message: 'name: required', requestId: 'r', fields: [{ field: 'name', message: 'name: required' }] };
+  const fields = [{ field: 'name', message: 'name: required' }];
+  const body = { statusCode: 400, error: 'request/invalid', message: 'name: required', requestId: 'r', fields };
   http.answer({ status: 400, body });
-  const err = await createProvider({ tokenDurationMin: 60, entityLevel: 'account', entityId: 'e1', credentialSetId: 'c1' }).catch((e: unknown) => e);
+  const provider = { tokenDurationMin: 60, entityLevel: 'account', entityId: 'e1', credentialSetId: 'c1' } as const;
+  const err = await createProvider(provider).catch((e: unknown) => e);
   assert.ok(err instanceof ApiError);
   assert.deepEqual(err.fieldMap(), { name: 'required' });
   assert.deepEqual(err.body, body);

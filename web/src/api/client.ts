@@ -47,7 +47,9 @@ export function path(strings: TemplateStringsArray, ...segments: (string | numbe
 /** The path with its query string, for a request or a link (a download the browser fetches itself). */
 export function withQuery(target: string, query: Query = {}): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
   const text = params.toString();
   return text ? `${target}?${text}` : target;
 }
