@@ -32,7 +32,8 @@ import { tokenRoutes } from './routes/tokens.js';
 import { transferRoutes } from './routes/transfer.js';
 import { metaRoutes } from './routes/meta.js';
 import { bulkRoutes } from './routes/bulk.js';
-import { playgroundRoutes } from './routes/playground.js';
+import { historyRoutes } from './routes/history.js';
+import { presetRoutes } from './routes/presets.js';
 
 export const EMULATOR_PREFIX = '/emulator';
 
@@ -209,7 +210,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(readinessRoutes, { services: opts.services });
   await app.register(metricsRoutes, { services: opts.services });
-  for (const routes of [authRoutes, userRoutes, auditRoutes, brokerRoutes, credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, playgroundRoutes]) {
+  for (const routes of [authRoutes, userRoutes, auditRoutes, brokerRoutes, credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, historyRoutes, presetRoutes]) {
     await app.register(routes, { services: opts.services });
   }
 

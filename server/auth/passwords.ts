@@ -2,6 +2,7 @@
 // a bounded line where trusted work goes first (hash-queue.ts): every hash needs a ticket from `hashing`.
 import { COMMON_PASSWORD_WORDS } from './common-passwords.js';
 import { HashQueue, type HashTicket } from './hash-queue.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../contract/auth.js';
 
 // The argon2 addon (13 MB resident) is loaded by the first hash or verify, not at start-up: a console
 // restarted at night holds no memory for it until someone signs in.
@@ -10,8 +11,6 @@ const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 /** OWASP's floor for argon2id: m = 19 MiB, t = 2, p = 1. */
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;
 export const MAX_CONCURRENT_HASHES = 2;
 /** Per line (trusted, untrusted): beyond this an attempt is refused at once (auth/busy). */
 export const MAX_WAITING_HASHES = 16;

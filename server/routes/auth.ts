@@ -1,36 +1,19 @@
 // Sign-in, sign-out, the owner set-up, password changes and invitation acceptance.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { DomainError } from '../errors.js';
 import { errorResponses } from '../http/errors.js';
 import { clearedSessionCookie, deviceCookie, deviceTokenFrom, sessionCookie, sessionTokenFrom } from '../http/cookies.js';
 import { DEVICE_TTL_MS } from '../auth/throttle.js';
 import { ROLE_PERMISSIONS } from '../auth/roles.js';
-import { ROLES } from '../contract/permissions.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import type { Services } from '../services/container.js';
 import { sessionIdOf, type ActiveSession } from '../services/sessions.js';
-import { NoQuery } from './common.js';
+import { NoContentSchema, NoQuerySchema } from '../contract/common.js';
+import { ChangePasswordBodySchema, SessionViewSchema, SetupBodySchema, SignInBodySchema, type SessionView } from '../contract/auth.js';
+import { AcceptInviteBodySchema, InviteInfoSchema, InviteLookupBodySchema } from '../contract/invites.js';
 
 const TAGS = ['session'];
-const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Email address' });
-const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, description: `At least ${MIN_PASSWORD_LENGTH} characters, not a common password` });
-const Name = Type.String({ maxLength: 100 });
-const InviteToken = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
-
-export const SessionViewSchema = Type.Object({
-  signedIn: Type.Boolean(),
-  needsSetup: Type.Boolean({ description: 'No user exists yet: the first one to sign up becomes the owner' }),
-  user: Type.Optional(Type.Object({ id: Type.String(), email: Type.String(), role: Type.Enum([...ROLES]) })),
-  permissions: Type.Optional(Type.Array(Type.String())),
-  grants: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'Providers a support user may use; null means all' })),
-  csrfToken: Type.Optional(Type.String({ description: 'Send as X-CSRF-Token on every change' })),
-  idleTimeoutSeconds: Type.Optional(Type.Integer()),
-  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the session ends however active it is' })),
-});
-
-export function sessionView(session: ActiveSession, absoluteMs: number, idleMs: number) {
+export function sessionView(session: ActiveSession, absoluteMs: number, idleMs: number): SessionView {
   return {
     signedIn: true,
     needsSetup: false,
@@ -60,7 +43,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   };
 
   api.get('/api/session', {
-    schema: { tags: TAGS, summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner', querystring: NoQuery, response: { 200: SessionViewSchema, ...errorResponses() } },
+    schema: { tags: TAGS, summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner', querystring: NoQuerySchema, response: { 200: SessionViewSchema, ...errorResponses() } },
     config: { permission: 'public' },
   }, async (request) => {
     const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
@@ -73,8 +56,8 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     schema: {
       tags: TAGS,
       summary: 'Sign in (a new session id every time)',
-      querystring: NoQuery,
-      body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+      querystring: NoQuerySchema,
+      body: SignInBodySchema,
       response: { 200: SessionViewSchema, ...errorResponses(413, 415, 429) },
     },
     config: { permission: 'public' },
@@ -87,7 +70,7 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   });
 
   api.delete('/api/session', {
-    schema: { tags: TAGS, summary: 'Sign out', querystring: NoQuery, response: { 204: Type.Null(), ...errorResponses() } },
+    schema: { tags: TAGS, summary: 'Sign out', querystring: NoQuerySchema, response: { 204: NoContentSchema, ...errorResponses() } },
     config: { permission: 'session' },
   }, async (request, reply) => {
     if (request.principal.kind === 'user') await users.signOut(request.principal.sessionId);
@@ -98,11 +81,8 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     schema: {
       tags: TAGS,
       summary: 'Create the owner account; only while the console has no user',
-      querystring: NoQuery,
-      body: Type.Object(
-        { email: Email, password: Password, name: Type.Optional(Name), setupCode: Type.Optional(Type.String({ maxLength: 40, description: "The one-time code printed in the console's log at start" })) },
-        { additionalProperties: false },
-      ),
+      querystring: NoQuerySchema,
+      body: SetupBodySchema,
       response: { 200: SessionViewSchema, ...errorResponses(409, 413, 415, 429) },
     },
     config: { permission: 'public' },
@@ -115,9 +95,9 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     schema: {
       tags: TAGS,
       summary: 'Change your password (asks for the current one); your other sessions end. 5 wrong current passwords in 15 minutes pause password changes for 15 minutes and end the session',
-      querystring: NoQuery,
-      body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...errorResponses(413, 415, 429) },
+      querystring: NoQuerySchema,
+      body: ChangePasswordBodySchema,
+      response: { 204: NoContentSchema, ...errorResponses(413, 415, 429) },
     },
     config: { permission: 'session' },
   }, async (request, reply) => {
@@ -127,14 +107,14 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     return reply.status(204).send(null);
   });
 
-  // The invitation token travels in the body, never in the URL: URLs end up in logs, history and referrers.
+  // The invitation token travels in the body, never in the URL (contract/invites.ts).
   api.post('/api/invites/lookup', {
     schema: {
       tags: TAGS,
       summary: 'Who an invitation link is for (the token is not used up)',
-      querystring: NoQuery,
-      body: Type.Object({ token: InviteToken }, { additionalProperties: false }),
-      response: { 200: Type.Object({ email: Type.String(), role: Type.Enum([...ROLES]), expiresAt: Type.String() }), ...errorResponses(410, 413, 415) },
+      querystring: NoQuerySchema,
+      body: InviteLookupBodySchema,
+      response: { 200: InviteInfoSchema, ...errorResponses(410, 413, 415) },
     },
     config: { permission: 'public' },
   }, async (request) => users.inviteInfo(request.body.token));
@@ -143,8 +123,8 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
     schema: {
       tags: TAGS,
       summary: 'Accept an invitation: choose a password, get an account and a session',
-      querystring: NoQuery,
-      body: Type.Object({ token: InviteToken, password: Password, name: Type.Optional(Name) }, { additionalProperties: false }),
+      querystring: NoQuerySchema,
+      body: AcceptInviteBodySchema,
       response: { 200: SessionViewSchema, ...errorResponses(409, 410, 413, 415) },
     },
     config: { permission: 'public' },

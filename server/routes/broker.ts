@@ -3,17 +3,15 @@
 // JSON string), so a script changes only its URL and its auth header; the Frame secret never leaves the console.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { validateTokenBody } from '../frame/token-body.js';
 import { FORM_CONTENT_TYPE, readFormTokenBody } from '../frame/form-body.js';
 import { parseJsonBody, refuseForbiddenKeys } from '../http/json-body.js';
-import { TokenRequestBodySchema } from '../frame/token-body-schema.js';
+import { TokenRequestBodySchema } from '../contract/tokens.js';
+import { BROKER_PATH, BrokerTokenSchema } from '../contract/broker.js';
 import { DomainError } from '../errors.js';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
-import { IdParams, NoQuery } from './common.js';
-
-export const BROKER_PATH = '/api/v1/providers/:id/tokens';
+import { IdParamsSchema, NoQuerySchema } from '../contract/common.js';
 
 /**
  * Form bodies, as Frame's own Python and Curl snippets send them (server/frame/form-body.ts), for this
@@ -42,10 +40,10 @@ export async function brokerRoutes(app: FastifyInstance, opts: { services: Servi
       summary: 'Mint a token with an API key (Authorization: Bearer <key>); answers the JWT as a JSON string, like Frame',
       description: 'Body as Frame: optional first_name, last_name, email, email_domain and metadata (a JSON object); JSON, or form-encoded as Frame\'s own snippets send it (metadata as JSON text or metadata[key]=value).',
       security: [{ apiKey: [] }],
-      params: IdParams,
-      querystring: NoQuery,
+      params: IdParamsSchema,
+      querystring: NoQuerySchema,
       body: TokenRequestBodySchema,
-      response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses(404, 413, 415, 422, 429, 502, 504) },
+      response: { 200: BrokerTokenSchema, ...errorResponses(404, 413, 415, 422, 429, 502, 504) },
     },
     attachValidation: true,
     config: { permission: 'broker:mint' },

@@ -1,10 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
-import { IdParams, NoQuery } from './common.js';
-import { CredentialFields, EntityLevelSchema, Uuid } from '../field-schemas.js';
+import { IdParamsSchema, NoQuerySchema } from '../contract/common.js';
+import {
+  CreateCredentialBodySchema,
+  CredentialListSchema,
+  CredentialViewSchema,
+  DeleteCredentialQuerySchema,
+  DeleteCredentialResultSchema,
+  ReplaceSecretBodySchema,
+  UpdateCredentialBodySchema,
+  VerifyCredentialBodySchema,
+  VerifyResultSchema,
+} from '../contract/credential-sets.js';
 
 const TAGS = ['credential sets'];
 
@@ -14,92 +23,27 @@ function withoutSecret<T extends { clientSecret: unknown }>(body: T): Omit<T, 'c
   return rest;
 }
 
-/** The response is an allow-list: no field can carry the secret or its ciphertext. */
-export const CredentialViewSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  clientId: Type.String(),
-  upstreamUrl: Type.String(),
-  entityLevel: Type.Union([Type.String(), Type.Null()]),
-  entityId: Type.Union([Type.String(), Type.Null()]),
-  notes: Type.String(),
-  secretFingerprint: Type.String({ description: 'Short HMAC-derived id of the secret; the secret itself is never shown again' }),
-  secretSetAt: Type.String({ format: 'date-time' }),
-  secretSetBy: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  providerCount: Type.Integer(),
-});
-
-const { name: Name, clientId: ClientId, clientSecret: ClientSecret, upstreamUrl: UpstreamUrl, notes: Notes } = CredentialFields;
-
-const CreateCredentialBody = Type.Object(
-  {
-    name: Name,
-    clientId: ClientId,
-    clientSecret: ClientSecret,
-    upstreamUrl: UpstreamUrl,
-    entityLevel: Type.Optional(EntityLevelSchema),
-    entityId: Type.Optional(Uuid('Entity the credential was issued for')),
-    notes: Type.Optional(Notes),
-  },
-  { additionalProperties: false },
-);
-
-const UpdateCredentialBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    clientId: Type.Optional(ClientId),
-    upstreamUrl: Type.Optional(UpstreamUrl),
-    entityLevel: Type.Optional(Type.Union([EntityLevelSchema, Type.Null()])),
-    entityId: Type.Optional(Type.Union([Uuid(), Type.Null()])),
-    notes: Type.Optional(Notes),
-    clientSecret: Type.Optional({ ...ClientSecret, description: 'Required when clientId or upstreamUrl changes: the secret is bound to both' }),
-  },
-  { additionalProperties: false, minProperties: 1, description: 'Change a credential set; changing its client id or upstream needs the client secret again. Replace the secret alone with PUT …/secret' },
-);
-
-const DeleteQuery = Type.Object(
-  {
-    providers: Type.Optional(Type.Enum(['refuse', 'delete', 'move'], { description: 'What to do with the providers that use it (default refuse → 409)' })),
-    moveTo: Type.Optional(Uuid('Credential set that takes the providers, with providers=move')),
-  },
-  { additionalProperties: false },
-);
-
-const VerifyResponse = Type.Object({
-  method: Type.Literal('mint'),
-  providerId: Type.String(),
-  providerName: Type.String(),
-  signature: Type.Enum(['accepted', 'rejected', 'unknown']),
-  outcome: Type.String(),
-  message: Type.String(),
-  status: Type.Union([Type.Integer(), Type.Null()]),
-  latencyMs: Type.Number(),
-  clockOffsetSeconds: Type.Union([Type.Integer(), Type.Null()]),
-});
-
 export async function credentialSetRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { credentials, mint, audit } = opts.services;
 
   api.get('/api/credential-sets', {
-    schema: { tags: TAGS, summary: 'List credential sets', querystring: NoQuery, response: { 200: Type.Array(CredentialViewSchema), ...errorResponses() } },
+    schema: { tags: TAGS, summary: 'List credential sets', querystring: NoQuerySchema, response: { 200: CredentialListSchema, ...errorResponses() } },
     config: { permission: 'credential:read' },
   }, async () => credentials.list());
 
   api.get('/api/credential-sets/:id', {
-    schema: { tags: TAGS, summary: 'One credential set', params: IdParams, querystring: NoQuery, response: { 200: CredentialViewSchema, ...errorResponses(404) } },
+    schema: { tags: TAGS, summary: 'One credential set', params: IdParamsSchema, querystring: NoQuerySchema, response: { 200: CredentialViewSchema, ...errorResponses(404) } },
     config: { permission: 'credential:read' },
   }, async (request) => credentials.get(request.params.id));
 
   api.post('/api/credential-sets', {
-    schema: { tags: TAGS, summary: 'Store a credential set (the secret is write-only)', querystring: NoQuery, body: CreateCredentialBody, response: { 201: CredentialViewSchema, ...errorResponses(409, 413, 415) } },
+    schema: { tags: TAGS, summary: 'Store a credential set (the secret is write-only)', querystring: NoQuerySchema, body: CreateCredentialBodySchema, response: { 201: CredentialViewSchema, ...errorResponses(409, 413, 415) } },
     config: { permission: 'credential:write' },
   }, async (request, reply) => reply.status(201).send(await audit.around({ action: 'credential.created', detail: { after: withoutSecret(request.body) } }, () => credentials.create(request.body), (after) => ({ after }))));
 
   api.patch('/api/credential-sets/:id', {
-    schema: { tags: TAGS, summary: 'Change a credential set (not its secret)', params: IdParams, querystring: NoQuery, body: UpdateCredentialBody, response: { 200: CredentialViewSchema, ...errorResponses(404, 409, 413, 415) } },
+    schema: { tags: TAGS, summary: 'Change a credential set (not its secret)', params: IdParamsSchema, querystring: NoQuerySchema, body: UpdateCredentialBodySchema, response: { 200: CredentialViewSchema, ...errorResponses(404, 409, 413, 415) } },
     config: { permission: 'credential:write' },
   }, async (request) => {
     const before = await credentials.get(request.params.id);
@@ -110,9 +54,9 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
     schema: {
       tags: TAGS,
       summary: 'Replace the client secret (rotation); nothing else changes',
-      params: IdParams,
-      querystring: NoQuery,
-      body: Type.Object({ clientSecret: ClientSecret }, { additionalProperties: false }),
+      params: IdParamsSchema,
+      querystring: NoQuerySchema,
+      body: ReplaceSecretBodySchema,
       response: { 200: CredentialViewSchema, ...errorResponses(404, 413, 415) },
     },
     config: { permission: 'credential:write' },
@@ -126,9 +70,9 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
     schema: {
       tags: TAGS,
       summary: 'Delete a credential set; with providers=move or delete, its providers in the same action',
-      params: IdParams,
-      querystring: DeleteQuery,
-      response: { 200: Type.Object({ deletedProviders: Type.Integer(), movedProviders: Type.Integer() }), ...errorResponses(404, 409) },
+      params: IdParamsSchema,
+      querystring: DeleteCredentialQuerySchema,
+      response: { 200: DeleteCredentialResultSchema, ...errorResponses(404, 409) },
     },
     config: { permission: 'credential:write' },
   }, async (request) => {
@@ -142,10 +86,10 @@ export async function credentialSetRoutes(app: FastifyInstance, opts: { services
     schema: {
       tags: TAGS,
       summary: 'Verify the credential with one signed call (mints a test token against a provider)',
-      params: IdParams,
-      querystring: NoQuery,
-      body: Type.Object({ providerId: Type.Optional(Uuid('Provider to mint against; the first one of this set when absent')) }, { additionalProperties: false }),
-      response: { 200: VerifyResponse, ...errorResponses(404, 413, 415, 503) },
+      params: IdParamsSchema,
+      querystring: NoQuerySchema,
+      body: VerifyCredentialBodySchema,
+      response: { 200: VerifyResultSchema, ...errorResponses(404, 413, 415, 503) },
     },
     config: { permission: 'credential:verify' },
   }, async (request) =>

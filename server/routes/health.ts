@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { NoQuery } from './common.js';
+import { NoQuerySchema } from '../contract/common.js';
+import { HealthSchema, MetricsTextSchema, ReadinessSchema, ReadyMinimalSchema } from '../contract/health.js';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { readiness, shippedMigrations } from '../services/readiness.js';
@@ -14,32 +14,23 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['operations'],
       summary: 'Liveness',
-      querystring: NoQuery,
-      response: { 200: Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Type.Number() }), ...errorResponses() },
+      querystring: NoQuerySchema,
+      response: { 200: HealthSchema, ...errorResponses() },
     },
     config: { permission: 'public' },
   }, async () => ({ status: 'ok' as const, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
 }
 
-const Check = Type.Object({ ok: Type.Boolean(), message: Type.String() });
-const ReadinessSchema = Type.Object({
-  ready: Type.Boolean(),
-  database: Check,
-  migrations: Type.Object({ ok: Type.Boolean(), applied: Type.Integer(), expected: Type.Integer(), missing: Type.Array(Type.String()) }),
-  upstreams: Type.Array(Type.Object({ upstream: Type.String(), offsetSeconds: Type.Integer(), measuredAt: Type.String(), withinBound: Type.Boolean({ description: 'false: beyond UPSTREAM_MAX_SKEW_SECONDS, so the console signs nothing for this upstream' }), message: Type.String() }), { description: 'Clock offset of each upstream at its last answer (its Date header minus ours)' }),
-});
-
 export async function readinessRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const expected = shippedMigrations(MIGRATIONS_DIR);
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   // For load balancers and probes, unauthenticated: ready or not, nothing about the console's insides.
-  const Minimal = Type.Object({ ready: Type.Boolean() });
   api.get('/api/ready', {
     schema: {
       tags: ['operations'],
       summary: 'Readiness for probes: 200 {ready: true}, or 503 (details at /api/ready/detail)',
-      querystring: NoQuery,
-      response: { ...errorResponses(), 200: Minimal, 503: Minimal },
+      querystring: NoQuerySchema,
+      response: { ...errorResponses(), 200: ReadyMinimalSchema, 503: ReadyMinimalSchema },
     },
     config: { permission: 'public' },
   }, async (_request, reply) => {
@@ -52,7 +43,7 @@ export async function readinessRoutes(app: FastifyInstance, opts: { services: Se
       tags: ['operations'],
       summary: 'Readiness in detail: database, migrations, each upstream\'s clock offset (OPS_TOKEN as Bearer, or an owner or admin session)',
       security: [{ opsToken: [] }],
-      querystring: NoQuery,
+      querystring: NoQuerySchema,
       response: { ...errorResponses(), 200: ReadinessSchema, 503: ReadinessSchema },
     },
     config: { permission: 'ops:read' },
@@ -69,8 +60,8 @@ export async function metricsRoutes(app: FastifyInstance, opts: { services: Serv
       tags: ['operations'],
       summary: 'Prometheus metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs (labels carry provider ids, never names or secrets); OPS_TOKEN as Bearer, or an owner or admin session',
       security: [{ opsToken: [] }],
-      querystring: NoQuery,
-      response: { 200: Type.String(), ...errorResponses() },
+      querystring: NoQuerySchema,
+      response: { 200: MetricsTextSchema, ...errorResponses() },
     },
     config: { permission: 'ops:read' },
   }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.text()));

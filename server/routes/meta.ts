@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { ENTITY_LEVELS } from '../frame/entity.js';
 import { MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES } from '../frame/entity.js';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { UPSTREAM_PRESETS } from '../services/upstreams.js';
-import { NoQuery } from './common.js';
+import { NoQuerySchema } from '../contract/common.js';
+import { MetaSchema, type Meta } from '../contract/meta.js';
 
 /** What the SPA needs to build its forms: one source of truth for presets and limits. */
 export async function metaRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -14,19 +14,11 @@ export async function metaRoutes(app: FastifyInstance, opts: { services: Service
     schema: {
       tags: ['operations'],
       summary: 'Upstream presets, entity levels and limits for forms',
-      querystring: NoQuery,
-      response: {
-        200: Type.Object({
-          upstreams: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), url: Type.String(), environment: Type.String() })),
-          entityLevels: Type.Array(Type.String()),
-          tokenDuration: Type.Object({ min: Type.Integer(), max: Type.Integer() }),
-          builtinEmulatorUrl: Type.Union([Type.String(), Type.Null()]),
-        }),
-        ...errorResponses(),
-      },
+      querystring: NoQuerySchema,
+      response: { 200: MetaSchema, ...errorResponses() },
     },
     config: { permission: 'provider:read' },
-  }, async () => ({
+  }, async (): Promise<Meta> => ({
     upstreams: UPSTREAM_PRESETS.map((p) => ({ ...p })),
     entityLevels: [...ENTITY_LEVELS],
     tokenDuration: { min: MIN_TOKEN_DURATION_MINUTES, max: MAX_TOKEN_DURATION_MINUTES },

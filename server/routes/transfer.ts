@@ -1,21 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
-import { ExportFileSchema } from '../services/transfer.js';
-import { NoQuery } from './common.js';
+import { NoQuerySchema } from '../contract/common.js';
+import { ExportResponseSchema, ImportBodySchema, ImportReportSchema } from '../contract/transfer.js';
 
 const TAGS = ['import and export'];
 export const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
-
-const ImportReportSchema = Type.Object({
-  applied: Type.Boolean(),
-  added: Type.Integer(),
-  updated: Type.Integer(),
-  rejected: Type.Integer(),
-  rows: Type.Array(Type.Object({ kind: Type.String(), key: Type.String(), action: Type.String(), reason: Type.Optional(Type.String()) })),
-});
 
 export async function transferRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -25,8 +16,8 @@ export async function transferRoutes(app: FastifyInstance, opts: { services: Ser
     schema: {
       tags: TAGS,
       summary: 'Export providers and credential-set metadata as JSON (never secrets)',
-      querystring: NoQuery,
-      response: { 200: Type.Object({ format: Type.String(), version: Type.Integer(), exportedAt: Type.String(), credentialSets: Type.Array(Type.Unknown()), providers: Type.Array(Type.Unknown()) }), ...errorResponses() },
+      querystring: NoQuerySchema,
+      response: { 200: ExportResponseSchema, ...errorResponses() },
     },
     config: { permission: 'config:export' },
   }, async (_request, reply) => {
@@ -41,15 +32,8 @@ export async function transferRoutes(app: FastifyInstance, opts: { services: Ser
     schema: {
       tags: TAGS,
       summary: 'Import an export file: every row is checked first, then all rows are applied or none',
-      querystring: NoQuery,
-      body: Type.Object(
-        {
-          file: ExportFileSchema,
-          secrets: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 512 }), { description: 'Client secret per credential set name (write-only)' })),
-          dryRun: Type.Optional(Type.Boolean({ description: 'Check and report only' })),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: NoQuerySchema,
+      body: ImportBodySchema,
       response: { 200: ImportReportSchema, ...errorResponses(413, 415, 422) },
     },
     config: { permission: 'config:import' },

@@ -8,7 +8,7 @@ import type { SignInGuard } from '../auth/sign-in-guard.js';
 import type { AuditService } from './audit.js';
 import { normaliseEmail } from './sign-in.js';
 import { actorRole, userRow, userView } from './user-records.js';
-import type { UserView } from '../api-types.js';
+import type { UserView } from '../contract/users.js';
 
 export class AccountUnlock {
   constructor(

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../errors.js';
 import { currentContext } from '../auth/context.js';
 import type { AuditService } from './audit.js';
-import type { ApiKeyView } from '../api-types.js';
+import type { ApiKeyView } from '../contract/api-keys.js';
 
 export type { ApiKeyView };
 

@@ -3,7 +3,7 @@
 import { launchLink } from '../frame/launch-link.js';
 import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
-import type { BulkJobView } from '../api-types.js';
+import type { BulkJobView } from '../contract/bulk.js';
 import type { AuditedMint } from './mint.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { Reservation } from './quota.js';

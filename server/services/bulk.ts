@@ -12,7 +12,7 @@ import { bodiesFromCsv, bodyFromTemplate, BULK_MAX } from '../frame/bulk-templat
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
 import { afterCommit } from '../db/unit-of-work.js';
-import type { BulkJobView, QuotaView } from '../api-types.js';
+import { DEFAULT_BULK_CONCURRENCY, type BulkJobView, type QuotaView } from '../contract/bulk.js';
 import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
@@ -38,8 +38,6 @@ export interface BulkRequest {
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
 /** A running job looks at its owner's rights and its provider's credential again when the last look is this old (service clock). */
 export const RECHECK_MS = 1000;
-export const DEFAULT_BULK_CONCURRENCY = 8;
-export const MAX_BULK_CONCURRENCY = 32;
 
 const SYSTEM: Principal = { kind: 'system', name: 'system' };
 

@@ -7,10 +7,10 @@ import { Secret } from '../crypto/secret.js';
 import { aadFor, fingerprint, open, seal, SecretBoxError, type MasterKey } from '../crypto/secret-box.js';
 import { DomainError } from '../errors.js';
 import type { EntityLevel } from '../frame/entity.js';
-import type { CredentialView } from '../api-types.js';
+import type { CredentialView } from '../contract/credential-sets.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
-import { RESERVED_NAMES } from '../field-schemas.js';
+import { RESERVED_NAMES } from '../contract/fields.js';
 import { AllowedHosts } from '../upstream/address-policy.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 

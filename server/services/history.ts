@@ -7,7 +7,7 @@ import type { MintRecord } from '../db/generated/client.js';
 import { aadFor, open, seal, type MasterKey } from '../crypto/secret-box.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
-import type { HistoryEntry } from '../api-types.js';
+import type { HistoryEntry } from '../contract/history.js';
 
 const TABLE = 'mint_record';
 

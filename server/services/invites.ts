@@ -12,7 +12,7 @@ import { DomainError } from '../errors.js';
 import { assignableRoles } from '../auth/roles.js';
 import { isRole, type Role } from '../contract/permissions.js';
 import type { AuditService } from './audit.js';
-import type { InviteView } from '../api-types.js';
+import type { InviteView } from '../contract/invites.js';
 
 export type { InviteView };
 

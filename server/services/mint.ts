@@ -1,7 +1,8 @@
 // Minting a token for a provider: open the secret, sign, call the upstream, decode the answer.
 // Verifying a credential set is a mint too: Frame has no documented call that checks a signature alone.
 import { decodeJwt, type DecodedJwt } from '../frame/jwt.js';
-import type { MintResult, VerifyResult } from '../api-types.js';
+import type { MintResult } from '../contract/playground.js';
+import type { VerifyResult } from '../contract/credential-sets.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';

@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import type { AuditService } from './audit.js';
 import { normaliseEmail, weak, type PasswordChecks } from './sign-in.js';
 import { userView } from './user-records.js';
-import type { UserView } from '../api-types.js';
+import type { UserView } from '../contract/users.js';
 
 export class OwnerSetup {
   /** While the console has no user: the one-time code the owner set-up asks for, printed in the log only. */

@@ -5,7 +5,7 @@ import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
 import type { Preset } from '../db/generated/client.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
-import type { PresetView } from '../api-types.js';
+import type { PresetView } from '../contract/presets.js';
 import type { ProviderService } from './providers.js';
 
 function view(row: Preset): PresetView {

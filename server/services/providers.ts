@@ -7,7 +7,7 @@ import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { DomainError } from '../errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
-import type { ProviderView } from '../api-types.js';
+import type { ProviderSortKey, ProviderView } from '../contract/providers.js';
 import { BUILTIN_EMULATOR, environmentOf, upstreamLabel } from './upstreams.js';
 
 export interface ProviderInput {
@@ -21,9 +21,6 @@ export interface ProviderInput {
 }
 
 export type ProviderPatch = Partial<ProviderInput>;
-
-export const PROVIDER_SORT_KEYS = ['name', 'description', 'tokenDurationMin', 'createdAt', 'updatedAt'] as const;
-export type ProviderSortKey = (typeof PROVIDER_SORT_KEYS)[number];
 
 export interface ProviderQuery {
   q?: string | undefined;

@@ -24,7 +24,7 @@ import { DomainError } from '../errors.js';
 import { storedDate } from './audit.js';
 import type { Principal } from '../auth/context.js';
 import type { Role } from '../contract/permissions.js';
-import type { TokenUsage } from '../api-types.js';
+import type { TokenUsage } from '../contract/bulk.js';
 import { DEFAULT_DAILY_TOKEN_LIMITS, type DailyTokenLimits } from './bulk-limits.js';
 
 const DAY_MS = 86_400_000;

@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import { frameShapedErrorOf, type UpstreamClient } from '../upstream/client.js';
 import type { ProviderService } from './providers.js';
 import { assertionsUrl, BUILTIN_EMULATOR, jwksUrl } from './upstreams.js';
-import type { AssertionsResult, SignatureCheck } from '../api-types.js';
+import type { AssertionsResult, SignatureCheck } from '../contract/tokens.js';
 
 export class TokenCheckService {
   constructor(

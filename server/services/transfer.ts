@@ -1,10 +1,20 @@
 // Export and import of providers and credential-set metadata. An export never holds a secret; an import
 // takes the missing secrets beside the file, checks every row first, then applies all rows or none.
 import type { Db } from '../db/client.js';
-import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { EntityLevel } from '../frame/entity.js';
-import { CredentialFields, EntityLevelSchema, ProviderFields, RESERVED_NAMES, Uuid } from '../field-schemas.js';
+import { RESERVED_NAMES } from '../contract/fields.js';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  ExportedCredentialSchema,
+  ExportedProviderSchema,
+  type ExportedCredential,
+  type ExportedProvider,
+  type ExportFile,
+  type ImportReport,
+  type ImportRow,
+} from '../contract/transfer.js';
 import { describeErrors } from '../schema-check.js';
 import { DomainError } from '../errors.js';
 import type { CredentialService } from './credentials.js';
@@ -12,62 +22,6 @@ import { parseTags, type ProviderService } from './providers.js';
 import type { CredentialSet } from '../db/generated/client.js';
 import { normaliseUpstream } from './upstreams.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
-
-export const EXPORT_FORMAT = 'sat-playground/export';
-export const EXPORT_VERSION = 1;
-
-export const ExportedCredentialSchema = Type.Object(
-  {
-    name: CredentialFields.name,
-    clientId: CredentialFields.clientId,
-    upstreamUrl: CredentialFields.upstreamUrl,
-    entityLevel: Type.Union([EntityLevelSchema, Type.Null()]),
-    entityId: Type.Union([Uuid(), Type.Null()]),
-    notes: CredentialFields.notes,
-    secretFingerprint: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
-export const ExportedProviderSchema = Type.Object(
-  {
-    name: ProviderFields.name,
-    description: ProviderFields.description,
-    tokenDurationMin: ProviderFields.tokenDurationMin,
-    entityLevel: ProviderFields.entityLevel,
-    entityId: ProviderFields.entityId,
-    tags: ProviderFields.tags,
-    credentialSet: Type.String({ ...CredentialFields.name, description: 'Name of the credential set' }),
-  },
-  { additionalProperties: false },
-);
-export const ExportFileSchema = Type.Object(
-  {
-    format: Type.Literal(EXPORT_FORMAT),
-    version: Type.Literal(EXPORT_VERSION),
-    exportedAt: Type.String(),
-    credentialSets: Type.Array(Type.Unknown(), { maxItems: 1000 }),
-    providers: Type.Array(Type.Unknown(), { maxItems: 10000 }),
-  },
-  { additionalProperties: false },
-);
-export type ExportedCredential = Static<typeof ExportedCredentialSchema>;
-export type ExportedProvider = Static<typeof ExportedProviderSchema>;
-export type ExportFile = Static<typeof ExportFileSchema>;
-
-export interface ImportRow {
-  kind: 'credentialSet' | 'provider';
-  key: string;
-  action: 'added' | 'updated' | 'rejected';
-  reason?: string;
-}
-
-export interface ImportReport {
-  applied: boolean;
-  added: number;
-  updated: number;
-  rejected: number;
-  rows: ImportRow[];
-}
 
 interface CredentialPlan {
   row: ExportedCredential;

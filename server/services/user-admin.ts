@@ -11,7 +11,7 @@ import type { AuditService } from './audit.js';
 import type { SessionService } from './sessions.js';
 import type { Invitations } from './invites.js';
 import { actorRole, checkProvidersExist, userRow, userView } from './user-records.js';
-import type { UserView } from '../api-types.js';
+import type { UserView } from '../contract/users.js';
 
 export class UserAdmin {
   constructor(

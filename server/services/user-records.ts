@@ -5,7 +5,7 @@ import type { User } from '../db/generated/client.js';
 import { DomainError } from '../errors.js';
 import type { Role } from '../contract/permissions.js';
 import { currentContext } from '../auth/context.js';
-import type { UserView } from '../api-types.js';
+import type { UserView } from '../contract/users.js';
 
 export async function userRow(db: Db, userId: string): Promise<User> {
   const user = await db.user.findUnique({ where: { id: userId } });

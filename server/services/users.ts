@@ -14,7 +14,7 @@ import { OwnerSetup } from './owner-setup.js';
 import { AccountUnlock } from './account-unlock.js';
 import { InviteFlow } from './invite-flow.js';
 import { UserAdmin } from './user-admin.js';
-import type { UserView } from '../api-types.js';
+import type { UserView } from '../contract/users.js';
 
 export type { UserView, SignInMeta, SignInResult };
 

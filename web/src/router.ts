@@ -1,5 +1,14 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import type { Permission } from '@server/contract/permissions';
 import ProvidersView from './views/ProvidersView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** The page is for roles with this permission (the server refuses the others' requests anyway). */
+    permission?: Permission;
+  }
+}
 
 export const router = createRouter({
   history: createWebHistory(),

@@ -1,14 +1,14 @@
 // The only module that calls fetch: JSON in, JSON out, and one ApiError for every failure.
+// Contract imports are type-only: the SPA gets the shapes, not TypeBox's runtime.
+import type { ErrorCode, FieldError } from '@server/contract/errors';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+/** A failure the server did not describe: no answer at all, or an answer without the API's error shape. */
+export type ClientErrorCode = 'client/network' | 'client/unknown';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly fields: FieldError[] = [],
     readonly body: Record<string, unknown> = {},
@@ -35,20 +35,44 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** Query parameters; an undefined, null or empty value is left out. */
+export type Query = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** An /api path with each interpolated value encoded as one path segment: path`/api/providers/${id}`. */
+export function path(strings: TemplateStringsArray, ...segments: (string | number)[]): string {
+  return strings.reduce((out, s, i) => out + s + (i < segments.length ? encodeURIComponent(String(segments[i])) : ''), '');
+}
+
+/** The path with its query string, for a request or a link (a download the browser fetches itself). */
+export function withQuery(target: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${target}?${text}` : target;
+}
+
+/**
+ * One request to the console API. `T` is the contract's type of the answer: the resource modules beside this
+ * one are the only callers, each naming the type its route's response schema declares.
+ */
+export async function call<T>(method: Method, target: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  const { query, body } = options;
   let response: Response;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
-    response = await fetch(path, {
+    response = await fetch(withQuery(target, query), {
       method,
       headers,
       credentials: 'same-origin',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError(0, 'network', 'The console server cannot be reached. Is it running?');
+    throw new ApiError(0, 'client/network', 'The console server cannot be reached. Is it running?');
   }
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => null);
@@ -57,7 +81,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     if (response.status === 401 && err.error === 'auth/required') onSignedOut?.();
     throw new ApiError(
       response.status,
-      typeof err.error === 'string' ? err.error : 'unknown',
+      // The SPA ships with its server, so a string here is one of the contract's codes.
+      typeof err.error === 'string' ? (err.error as ErrorCode) : 'client/unknown',
       typeof err.message === 'string' ? err.message : `The server answered ${response.status}.`,
       Array.isArray(err.fields) ? (err.fields as FieldError[]) : [],
       err,
@@ -65,14 +90,6 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   }
   return data as T;
 }
-
-export const api = {
-  get: <T>(path: string) => call<T>('GET', path),
-  post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
-  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
-  patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, body),
-  delete: <T = void>(path: string) => call<T>('DELETE', path),
-};
 
 export function errorText(err: unknown): string {
   return err instanceof ApiError ? err.message : String(err);

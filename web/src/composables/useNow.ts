@@ -1,9 +1,9 @@
-import { onBeforeUnmount, ref } from 'vue';
+import { onScopeDispose, ref } from 'vue';
 
-/** The current time in ms, updated every second while the component lives. */
+/** The current time in ms, updated every second while the component (or effect scope) lives. */
 export function useNow() {
   const now = ref(Date.now());
   const timer = setInterval(() => (now.value = Date.now()), 1000);
-  onBeforeUnmount(() => clearInterval(timer));
+  onScopeDispose(() => clearInterval(timer));
   return now;
 }

@@ -1,6 +1,8 @@
 import { computed, ref } from 'vue';
-import { api, setCsrfToken, whenSignedOut } from '../api/client';
-import type { SessionView } from '../api/types';
+import type { Permission } from '@server/contract/permissions';
+import type { SessionView } from '@server/contract/auth';
+import { setCsrfToken, whenSignedOut } from '../api/client';
+import { getSession, signOut as endSession } from '../api/session';
 
 const session = ref<SessionView | null>(null);
 
@@ -22,11 +24,12 @@ export function useSession() {
   const permissions = computed(() => new Set(session.value?.permissions ?? []));
   return {
     session,
-    load: async () => adopt(await api.get<SessionView>('/api/session')),
+    load: async () => adopt(await getSession()),
     adopt,
-    can: (permission: string) => permissions.value.has(permission),
+    can: (permission: Permission) => permissions.value.has(permission),
     signOut: async () => {
-      await api.delete('/api/session').catch(() => undefined);
+      // Signed out here whatever the server answers: the cookie is gone or will expire.
+      await endSession().catch(() => undefined);
       adopt({ signedIn: false, needsSetup: false });
     },
   };

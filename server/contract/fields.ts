@@ -1,8 +1,8 @@
 // The field rules of credential sets and providers, once: the API routes and the import file use them alike.
 import { Type } from 'typebox';
-import { ENTITY_LEVELS, MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES, PROVIDER_NAME_PATTERN, UUID_PATTERN } from './frame/entity.js';
+import { ENTITY_LEVELS, MAX_TOKEN_DURATION_MINUTES, MIN_TOKEN_DURATION_MINUTES, PROVIDER_NAME_PATTERN } from '../frame/entity.js';
+import { Uuid } from './common.js';
 
-export const Uuid = (description?: string) => Type.String({ pattern: UUID_PATTERN, ...(description ? { description } : {}) });
 export const EntityLevelSchema = Type.Enum(ENTITY_LEVELS, { description: 'account, organization or customer' });
 
 export const CredentialFields = {
