@@ -117,12 +117,14 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   permission: unknown;
+  /** The route's `:id` is a provider id that a support user needs a grant on (config.providerScoped). */
+  providerScoped: boolean;
   schema: Record<string, unknown> | undefined;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every route as registered, for the contract tests and, later, the role matrix. */
+    /** Every route as registered, with what it declares: for the contract tests and the role matrix. */
     registeredRoutes: RegisteredRoute[];
     /** Compiles every route schema not yet compiled (they compile on first use); throws if one cannot. */
     compileAllSchemas(): void;
@@ -136,12 +138,13 @@ function enforceRouteContract(app: FastifyInstance): void {
   const registered: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', registered);
   app.addHook('onRoute', (route) => {
+    const config = route.config as { permission?: unknown; providerScoped?: unknown } | undefined;
+    const permission = config?.permission;
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      registered.push({ method, url: route.url, permission: (route.config as { permission?: unknown } | undefined)?.permission, schema: route.schema as Record<string, unknown> | undefined });
+      registered.push({ method, url: route.url, permission, providerScoped: config?.providerScoped === true, schema: route.schema as Record<string, unknown> | undefined });
     }
     if (!route.url.startsWith('/api/')) return;
-    const permission = (route.config as { permission?: unknown } | undefined)?.permission;
     if (!isPermission(permission)) throw new Error(`route ${String(route.method)} ${route.url} declares no known permission`);
     if (!route.schema?.response) throw new Error(`route ${String(route.method)} ${route.url} has no response schema`);
   });

@@ -1,7 +1,7 @@
 // Frame's token request body as the console API takes it (mint, broker, presets, bulk templates), and the
 // checks of a minted token: its signature against the upstream's JWKS, and the upstream's /me/assertions.
 import { Type, type Static } from 'typebox';
-import { TOKEN_FIELD_RULES } from '../frame/token-body.js';
+import { TOKEN_FIELD_RULES, type TokenRequestBody as FrameTokenRequestBody } from '../frame/token-body.js';
 import { JsonObject } from './common.js';
 
 // The field rules themselves are frame/token-body.ts's (shared with the emulator); this is their TypeBox form.
@@ -18,6 +18,10 @@ export const TokenRequestBodySchema = Type.Object(
   { additionalProperties: false },
 );
 export type TokenRequestBody = Static<typeof TokenRequestBodySchema>;
+// frame/token-body.ts writes the same shape by hand for the emulator's checks: a drift in either does not compile.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : never;
+const _sameAsFrame: Same<Required<TokenRequestBody>, Required<FrameTokenRequestBody>> = true;
+void _sameAsFrame;
 
 /** A bulk template: the same fields, but strings may hold {n}, so shapes are checked per row once filled. */
 export const TokenTemplateSchema = Type.Object(

@@ -56,6 +56,7 @@ export const ExportResponseSchema = Type.Object({
   credentialSets: Type.Array(Type.Unknown()),
   providers: Type.Array(Type.Unknown()),
 });
+export type ExportResponse = Static<typeof ExportResponseSchema>;
 
 export const ImportBodySchema = Type.Object(
   {

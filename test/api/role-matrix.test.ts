@@ -1,7 +1,8 @@
 // The role matrix, built from the route table: every /api route × {owner, admin, support with and without
 // a grant, viewer, anonymous, valid key, revoked key, expired session} gets the status the role table
-// says. The test keeps its own list of every route's permission, so a route added without being listed
-// here fails the test (and so does a route whose declared permission changes).
+// says for the permission and provider scoping the route declares. The declarations themselves are pinned
+// by test/helpers/api-routes.ts: a route added without being listed there fails the test, and so does a
+// route whose declared permission or scoping changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -10,66 +11,7 @@ import { http, signIn, useSession, type SessionCredentials } from '../helpers/ht
 import { expectedAccess } from '../helpers/access.js';
 import type { Role } from '../../server/contract/permissions.js';
 import type { Permission } from '../../server/contract/permissions.js';
-
-const ROUTES: Record<string, Permission> = {
-  'GET /api/health': 'public',
-  'GET /api/ready': 'public',
-  'GET /api/ready/detail': 'ops:read',
-  'GET /api/metrics': 'ops:read',
-  'GET /api/session': 'public',
-  'POST /api/session': 'public',
-  'DELETE /api/session': 'session',
-  'POST /api/setup': 'public',
-  'PUT /api/session/password': 'session',
-  'POST /api/invites/lookup': 'public',
-  'POST /api/invites/accept': 'public',
-  'GET /api/users': 'user:read',
-  'POST /api/users/invites': 'user:manage',
-  'GET /api/users/invites': 'user:manage',
-  'POST /api/users/invites/:id/revoke': 'user:manage',
-  'PATCH /api/users/:id': 'user:manage',
-  'PUT /api/users/:id/grants': 'user:manage',
-  'POST /api/users/:id/unlock': 'user:manage',
-  'GET /api/api-keys': 'apikey:manage',
-  'POST /api/api-keys': 'apikey:manage',
-  'POST /api/api-keys/:id/revoke': 'apikey:manage',
-  'GET /api/audit': 'audit:read',
-  'GET /api/audit.csv': 'audit:read',
-  'GET /api/audit/verify': 'audit:read',
-  'GET /api/audit/settings': 'audit:read',
-  'PUT /api/audit/settings': 'audit:manage',
-  'POST /api/v1/providers/:id/tokens': 'broker:mint',
-  'GET /api/credential-sets': 'credential:read',
-  'GET /api/credential-sets/:id': 'credential:read',
-  'POST /api/credential-sets': 'credential:write',
-  'PATCH /api/credential-sets/:id': 'credential:write',
-  'PUT /api/credential-sets/:id/secret': 'credential:write',
-  'DELETE /api/credential-sets/:id': 'credential:write',
-  'POST /api/credential-sets/:id/verify': 'credential:verify',
-  'GET /api/providers': 'provider:read',
-  'GET /api/provider-tags': 'provider:read',
-  'GET /api/providers/:id': 'provider:read',
-  'POST /api/providers': 'provider:write',
-  'PATCH /api/providers/:id': 'provider:write',
-  'DELETE /api/providers/:id': 'provider:write',
-  'POST /api/providers/:id/tokens': 'token:mint',
-  'POST /api/providers/:id/signature-check': 'token:check',
-  'POST /api/providers/:id/signature-compare': 'token:mint',
-  'POST /api/providers/:id/assertions': 'token:check',
-  'GET /api/export': 'config:export',
-  'POST /api/import': 'config:import',
-  'GET /api/meta': 'provider:read',
-  'POST /api/providers/:id/bulk': 'token:mint',
-  'GET /api/bulk/:jobId': 'token:mint',
-  'POST /api/bulk/:jobId/cancel': 'token:mint',
-  'GET /api/bulk/:jobId/results': 'token:mint',
-  'GET /api/quota': 'token:mint',
-  'GET /api/history': 'history:read',
-  'GET /api/history/:id/token': 'history:read',
-  'GET /api/providers/:id/presets': 'preset:read',
-  'POST /api/providers/:id/presets': 'preset:write',
-  'DELETE /api/presets/:id': 'preset:write',
-};
+import { API_ROUTES, PROVIDER_SCOPED } from '../helpers/api-routes.js';
 
 type Who =
   | { name: string; kind: 'user'; role: Role; session: SessionCredentials; granted: boolean }
@@ -120,10 +62,12 @@ function headersFor(who: Who, method: string): Record<string, string> {
   return { cookie: who.session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': who.session.csrfToken }) };
 }
 
-test('every /api route is in the test table with the permission it declares', () => {
+test('every /api route is in the test table with the permission and provider scoping it declares', () => {
   const registered = app.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
   const seen = Object.fromEntries(registered.map((r) => [`${r.method} ${r.url}`, r.permission]));
-  assert.deepEqual(seen, ROUTES, 'a route added, removed or with another permission must be listed here');
+  assert.deepEqual(seen, API_ROUTES, 'a route added, removed or with another permission must be listed in test/helpers/api-routes.ts');
+  const scoped = registered.filter((r) => r.providerScoped).map((r) => `${r.method} ${r.url}`);
+  assert.deepEqual(scoped.sort(), [...PROVIDER_SCOPED].sort(), 'a route that starts or stops being provider-scoped must be listed there too');
 });
 
 test('every route × every principal gets the status the role table gives', async () => {
@@ -133,7 +77,9 @@ test('every route × every principal gets the status the role table gives', asyn
   const failures: string[] = [];
   let checked = 0;
   for (const route of routes) {
-    const scoped = /\/api\/providers\/:id\/(tokens|signature-check|signature-compare|assertions|presets|bulk)$|^\/api\/providers\/:id$/.test(route.url) && !(route.method !== 'GET' && route.url === '/api/providers/:id');
+    // What the route itself declares (checked against the table above), not a guess from its URL.
+    const scoped = route.providerScoped;
+    const permission = route.permission as Permission;
     // Provider routes get the demo provider (grants matter); everything else a random id (404 once allowed).
     const url = route.url
       .replace(':id', scoped || route.url.startsWith('/api/v1/') ? demoId : randomUUID())
@@ -141,7 +87,7 @@ test('every route × every principal gets the status the role table gives', asyn
       .replace(':token', 'x'.repeat(30));
     const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
     for (const who of people) {
-      const want = expected(who, ROUTES[`${route.method} ${route.url}`]!, scoped);
+      const want = expected(who, permission, scoped);
       const res = await http(route.method, `${app.url}${url}`, body, headersFor(who, route.method));
       checked++;
       const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === want;
@@ -151,5 +97,5 @@ test('every route × every principal gets the status the role table gives', asyn
   }
   assert.deepEqual(failures, []);
   assert.equal(checked, routes.length * people.length);
-  assert.ok(routes.length >= 49, 'the whole API is covered');
+  assert.equal(routes.length, Object.keys(API_ROUTES).length, 'the whole API is covered');
 });

@@ -1,18 +1,20 @@
-// Every console route declares a permission and TypeBox schemas for what it takes and answers; a route
-// without them fails here (and buildApp refuses to register it).
+// Every console route declares a permission and TypeBox schemas for what it takes and answers, taken from the
+// API contract (server/contract/); a route without them fails here (and buildApp refuses to register it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { applyMigrations } from '../../server/db/migrator.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../../server/paths.js';
 import { createEmulatorServices, createServices } from '../../server/services/container.js';
 import { JwtSigner } from '../../server/emulator/jwt-signer.js';
 import { isPermission } from '../../server/contract/permissions.js';
 import { tempDir } from '../helpers/tmp.js';
+import { API_ROUTES } from '../helpers/api-routes.js';
 
 async function build(t: { after: (fn: () => unknown) => void }) {
   const dir = tempDir();
@@ -30,24 +32,89 @@ async function build(t: { after: (fn: () => unknown) => void }) {
   return { app };
 }
 
-test('every /api route has a permission and params, query, body and response schemas', async (t) => {
+const WITH_BODY = ['POST', 'PUT', 'PATCH'];
+
+/** Every value every contract module exports, to find a route's schemas among them by identity. */
+async function contractExports(): Promise<Set<unknown>> {
+  const dir = fileURLToPath(new URL('../../server/contract/', import.meta.url));
+  const values = new Set<unknown>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const module = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
+    for (const value of Object.values(module)) values.add(value);
+  }
+  return values;
+}
+
+test('the /api routes are exactly the routes of the API table, each with a permission and params, query, body and response schemas', async (t) => {
   const { app } = await build(t);
   const api = app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
-  assert.ok(api.length >= 9, `found ${api.length} routes`);
+  assert.deepEqual(api.map((r) => `${r.method} ${r.url}`).sort(), Object.keys(API_ROUTES).sort());
   for (const r of api) {
     const where = `${r.method} ${r.url}`;
     assert.ok(isPermission(r.permission), `${where}: permission`);
     assert.ok(r.schema?.response, `${where}: response schema`);
     assert.ok(r.schema?.querystring, `${where}: querystring schema`);
-    if (r.url.includes(':')) assert.ok(r.schema?.params, `${where}: params schema`);
-    if (['POST', 'PUT', 'PATCH'].includes(r.method)) assert.ok(r.schema?.body, `${where}: body schema`);
+    assert.equal(Boolean(r.schema?.params), r.url.includes(':'), `${where}: params schema if and only if the path has a parameter`);
+    assert.equal(Boolean(r.schema?.body), WITH_BODY.includes(r.method), `${where}: body schema if and only if the method has a body`);
   }
 });
 
+test('every schema of every /api route (params, query, body, 2xx answer) is one the contract exports', async (t) => {
+  const { app } = await build(t);
+  const contract = await contractExports();
+  const strays: string[] = [];
+  for (const r of app.registeredRoutes.filter((route) => route.url.startsWith('/api/'))) {
+    const schema = r.schema ?? {};
+    const success = Object.entries((schema.response ?? {}) as Record<string, unknown>).filter(([status]) => /^2\d\d$/.test(status));
+    assert.ok(success.length > 0, `${r.method} ${r.url}: a 2xx answer`);
+    const parts: [string, unknown][] = [['params', schema.params], ['querystring', schema.querystring], ['body', schema.body], ...success.map(([status, s]): [string, unknown] => [status, s])];
+    for (const [part, value] of parts) if (value !== undefined && !contract.has(value)) strays.push(`${r.method} ${r.url} ${part}`);
+  }
+  assert.deepEqual(strays, [], 'schemas written in a route instead of taken from server/contract/');
+});
+
+test('the OpenAPI document lists every /api route with its parameters, body and answers', async (t) => {
+  const { app } = await build(t);
+  await app.ready();
+  type Schema = { type?: unknown; properties?: Record<string, unknown>; items?: Schema };
+  type Operation = {
+    parameters?: { in: string; name: string }[];
+    requestBody?: { content: Record<string, { schema: Schema }> };
+    responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+  };
+  const doc = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> };
+  // @fastify/swagger rewrites a few keywords for OpenAPI (const as enum, patternProperties); the fields must stay.
+  const fields = (schema: Schema | undefined) => Object.keys(schema?.properties ?? schema?.items?.properties ?? {}).sort();
+  const names = (schema: unknown) => Object.keys((schema as Schema | undefined)?.properties ?? {}).sort();
+  for (const r of app.registeredRoutes.filter((route) => route.url.startsWith('/api/'))) {
+    const where = `${r.method} ${r.url}`;
+    const operation = doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()];
+    assert.ok(operation, `${where} is in the document`);
+    const parameters = (place: string) => (operation.parameters ?? []).filter((p) => p.in === place).map((p) => p.name).sort();
+    assert.deepEqual(parameters('path'), names(r.schema?.params), `${where}: path parameters`);
+    assert.deepEqual(parameters('query'), names(r.schema?.querystring), `${where}: query parameters`);
+    if (r.schema?.body) assert.deepEqual(fields(operation.requestBody?.content['application/json']?.schema), fields(r.schema.body as Schema), `${where}: body`);
+    for (const [status, schema] of Object.entries(r.schema?.response as Record<string, Schema>)) {
+      const answer: Operation['responses'][string] | undefined = operation.responses[status];
+      assert.ok(answer, `${where}: ${status} is documented`);
+      // An answer without content (204) is documented without one.
+      if (schema.type === 'null') assert.equal(answer.content, undefined, `${where}: ${status}`);
+      else assert.deepEqual(fields(answer.content?.['application/json']?.schema), fields(schema), `${where}: ${status}`);
+    }
+  }
+});
+
+// The emulator's routes are Frame's API as the emulator copies it (signed headers, a raw body parsed after the
+// signature check), served by the standalone emulator too: their schemas stay with the emulator, not in the
+// console's contract, which the SPA reads and which must not depend on the emulator.
 test('the emulator routes carry schemas too', async (t) => {
   const { app } = await build(t);
   const emu = app.registeredRoutes.filter((r) => r.url.startsWith('/emulator/'));
-  assert.ok(emu.length >= 3);
+  assert.deepEqual(emu.map((r) => `${r.method} ${r.url}`).sort(), [
+    'GET /emulator/.well-known/jwks.json',
+    'GET /emulator/api/rest/v1/me/assertions',
+    'POST /emulator/v1/:collection/:entityId/secure-anonymous/:provider/tokens',
+  ]);
   for (const r of emu) assert.ok(r.schema?.response && r.schema?.querystring, `${r.method} ${r.url}`);
 });
 
