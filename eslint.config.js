@@ -78,6 +78,8 @@ export default defineConfig(
       parserOptions: { parser: tseslint.parser, sourceType: 'module' },
       globals: { ...globals.browser },
     },
+    // The same rule inside templates, which the one above does not see.
+    rules: { 'vue/eqeqeq': ['error', 'always', { null: 'ignore' }] },
   },
   {
     files: ['web/src/**/*.ts'],
