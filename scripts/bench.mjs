@@ -50,10 +50,19 @@ const server = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { 
 const emulatorBase = `http://127.0.0.1:${emulatorPort}`;
 const base = `http://127.0.0.1:${port}`;
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+/** @type {import('node:child_process').ChildProcess | undefined} */
 let proxy;
 
 // The console's session (cookie and CSRF token), as a signed-in browser sends them.
+/** @type {{ cookie?: string, 'x-csrf-token'?: string }} */
 let session = {};
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [headers]
+ * @returns {Promise<{ status: number, headers: import('undici').Dispatcher.ResponseData['headers'], json: any }>}
+ */
 async function call(method, path, body, headers = {}, origin = base) {
   const auth = origin === base ? session : {};
   const res = await request(`${origin}${path}`, { method, dispatcher: agent, headers: { 'content-type': 'application/json', ...auth, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -61,11 +70,18 @@ async function call(method, path, body, headers = {}, origin = base) {
   return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
 
+/** @param {number | undefined} [pid] */
 function rssMb(pid = server.pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024);
 }
 
+/**
+ * @typedef {{ rps: number, p50: number, p99: number, errors: number, total: number, seconds: number }} LoadResult
+ * @param {string} url
+ * @param {Partial<autocannon.Options>} [opts]
+ * @returns {Promise<LoadResult>}
+ */
 async function load(url, opts = {}, seconds = LOAD_SECONDS) {
   const r = await autocannon({ url, connections: LOAD_CONNECTIONS, duration: seconds, ...opts });
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, seconds: r.duration };
@@ -75,14 +91,17 @@ async function load(url, opts = {}, seconds = LOAD_SECONDS) {
  * Two loads compared as a ratio, run in alternating slices (A B A B ...) so that both see the same machine:
  * on a shared virtual machine throughput drifts by ±30 % from one minute to the next, which back-to-back
  * runs would read as a difference between A and B. Each side gets LOAD_SECONDS in total.
+ * @param {{ url: string, opts: Partial<autocannon.Options> }} a
+ * @param {{ url: string, opts: Partial<autocannon.Options> }} b
  */
 async function alternating(a, b, slices = 5) {
+  /** @type {{ a: LoadResult[], b: LoadResult[] }} */
   const runs = { a: [], b: [] };
   for (let i = 0; i < slices; i++) {
     runs.a.push(await load(a.url, a.opts, LOAD_SECONDS / slices));
     runs.b.push(await load(b.url, b.opts, LOAD_SECONDS / slices));
   }
-  const merge = (rs) => ({
+  const merge = (/** @type {LoadResult[]} */ rs) => ({
     rps: Math.round(rs.reduce((n, r) => n + r.total, 0) / rs.reduce((n, r) => n + r.seconds, 0)),
     p50: pct(rs.map((r) => r.p50), 0.5),
     p99: Math.max(...rs.map((r) => r.p99)),
@@ -92,7 +111,10 @@ async function alternating(a, b, slices = 5) {
   return { a: merge(runs.a), b: merge(runs.b) };
 }
 
-/** Starts the built console on a data directory and returns the milliseconds to a 200 from /api/ready. */
+/**
+ * Starts the built console on a data directory and returns the milliseconds to a 200 from /api/ready.
+ * @param {string} dir
+ */
 async function coldStart(dir) {
   const p = 20000 + Math.floor(Math.random() * 20000);
   const started = performance.now();
@@ -110,7 +132,7 @@ async function coldStart(dir) {
 function firstLoadGzipKb() {
   const webRoot = join(root, 'dist', 'web');
   const html = readFileSync(join(webRoot, 'index.html'), 'utf8');
-  const files = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const files = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].flatMap((m) => m[1] ?? []);
   const js = files.filter((f) => f.endsWith('.js')).reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, f))).length, 0);
   const css = files.filter((f) => f.endsWith('.css')).reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, f))).length, 0);
   return { js: js / 1024, css: css / 1024, html: gzipSync(html).length / 1024 };
@@ -121,16 +143,20 @@ function firstLoadGzipKb() {
  * database is on), with synchronous=FULL (the audit's completing commit: one WAL sync) and NORMAL,
  * alternated.
  */
-function commitCost(dir, n = 1000) {
+function commitCost(/** @type {string} */ dir, n = 1000) {
   const db = new Database(join(dir, 'commit-cost.db'));
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE t (x TEXT)');
   const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
-  const commit = db.transaction((x) => insert.run(x));
+  const commit = db.transaction((/** @type {string} */ x) => insert.run(x));
+  /** @type {number[]} */
   const full = [];
+  /** @type {number[]} */
   const normal = [];
+  /** @type {Array<[string, number[]]>} */
+  const modes = [['FULL', full], ['NORMAL', normal]];
   for (let i = 0; i < n; i++) {
-    for (const [mode, times] of [['FULL', full], ['NORMAL', normal]]) {
+    for (const [mode, times] of modes) {
       db.pragma(`synchronous = ${mode}`);
       const t = performance.now();
       commit(randomUUID());
@@ -145,11 +171,15 @@ function commitCost(dir, n = 1000) {
 async function auditCommits() {
   const res = await request(`${base}/api/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${BENCH_OPS_TOKEN}` } });
   const text = await res.body.text();
-  const read = (series, synced) => Number(new RegExp(`^sat_audit_commit_seconds_${series}\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const read = (/** @type {string} */ series, /** @type {string} */ synced) => Number(new RegExp(`^sat_audit_commit_seconds_${series}\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   return { synced: { sum: read('sum', 'true'), count: read('count', 'true') }, unsynced: { sum: read('sum', 'false'), count: read('count', 'false') } };
 }
 
-/** Mean milliseconds per transaction between two auditCommits() readings. */
+/**
+ * Mean milliseconds per transaction between two auditCommits() readings.
+ * @param {{ sum: number, count: number }} before
+ * @param {{ sum: number, count: number }} after
+ */
 function meanMs(before, after) {
   const count = after.count - before.count;
   return count > 0 ? ((after.sum - before.sum) * 1000) / count : 0;
@@ -158,20 +188,26 @@ function meanMs(before, after) {
 /**
  * Runs each call once per round, in turn, for n rounds, so that all of them see the same warm-up, garbage
  * collection and machine noise. Returns each call's times in milliseconds, in the order given.
+ * @param {Array<() => Promise<void>>} calls
+ * @param {number} n
  */
 async function alternatedTimes(calls, n) {
-  const times = calls.map(() => []);
+  const times = calls.map(() => /** @type {number[]} */ ([]));
   for (let i = 0; i < n; i++) {
     for (const [k, run] of calls.entries()) {
       const t = performance.now();
       await run();
-      times[k].push(performance.now() - t);
+      times[k]?.push(performance.now() - t);
     }
   }
   return times;
 }
 
-/** Starts a helper script that prints a line once it listens. */
+/**
+ * Starts a helper script that prints a line once it listens.
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ */
 async function startHelper(args, env = {}) {
   const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
@@ -181,9 +217,14 @@ async function startHelper(args, env = {}) {
   return proc;
 }
 
+/**
+ * @param {readonly number[]} values
+ * @param {number} p
+ * @returns {number}
+ */
 function pct(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 }
 
 try {
@@ -225,18 +266,20 @@ try {
   const paths = [directCall, proxyCall, consoleCall];
   await alternatedTimes(paths, WARMUP);
   const commitsBefore = await auditCommits();
-  const [direct, viaProxy, viaConsole] = await alternatedTimes(paths, N);
+  const [direct, viaProxy, viaConsole] = /** @type {[number[], number[], number[]]} */ (await alternatedTimes(paths, N));
   const commitsAfter = await auditCommits();
   // Each console mint begins its audit row (unsynced) and completes it (synced): one transaction of each.
   const auditMs = { synced: meanMs(commitsBefore.synced, commitsAfter.synced), unsynced: meanMs(commitsBefore.unsynced, commitsAfter.unsynced) };
   const commit = commitCost(dataDir);
 
-  const faults = async (knobs) => {
+  const faults = async (/** @type {{ latencyMs?: number }} */ knobs) => {
     const r = await call('PUT', '/_emulator/faults', knobs, {}, emulatorBase);
     if (r.status !== 200) throw new Error(`emulator faults ${r.status}`);
   };
   await faults({ latencyMs: WAN_LATENCY_MS });
-  const [wanDirect, wanProxy, wanConsole] = (await alternatedTimes(paths, WAN_N)).map((times) => pct(times, 0.5));
+  const [wanDirect, wanProxy, wanConsole] = /** @type {[number, number, number]} */ (
+    (await alternatedTimes(paths, WAN_N)).map((times) => pct(times, 0.5))
+  );
   await faults({});
   proxy.kill('SIGTERM');
 
@@ -318,6 +361,6 @@ So the console's mint cannot be faster than the bare proxy plus one FULL commit.
   server.kill('SIGTERM');
   emulator.kill('SIGTERM');
   await agent.close();
-  await Promise.all([server, emulator].map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.once('exit', r)))));
+  await Promise.all([server, emulator].map((p) => new Promise((/** @type {(v?: unknown) => void} */ r) => (p.exitCode !== null ? r() : p.once('exit', r)))));
   rmSync(dataDir, { recursive: true, force: true });
 }

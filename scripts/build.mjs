@@ -10,6 +10,7 @@ const stamp = join(root, 'dist', '.build-stamp');
 const SOURCES = ['server', 'web', 'prisma', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 const SKIP = new Set(['node_modules', 'generated', 'dist']);
 
+/** @param {string} path @returns {number} */
 function newest(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
@@ -71,6 +72,12 @@ function bundleConsole() {
   console.log(`build: console bundle (esbuild) (${Date.now() - started} ms)`);
 }
 
+/**
+ * @param {string} label
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ */
 function run(label, cmd, args, env = {}) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -86,7 +93,7 @@ if (process.argv.includes('--if-needed') && existsSync(stamp)) {
   if (SOURCES.every((s) => newest(join(root, s)) <= built)) process.exit(0);
 }
 
-const bin = (name) => join(root, 'node_modules', '.bin', name);
+const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', name);
 // Prisma's generate runs on WASM; it only insists that a schema engine path exists (see DEVELOPERS notes).
 run('prisma generate', bin('prisma'), ['generate'], { PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'package.json'), PRISMA_HIDE_UPDATE_MESSAGE: '1' });
 run('server (tsc)', bin('tsc'), ['-p', 'tsconfig.build.json']);

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-const bin = (name) => join(process.cwd(), 'node_modules', '.bin', name);
+const bin = (/** @type {string} */ name) => join(process.cwd(), 'node_modules', '.bin', name);
 const children = [
   spawn(bin('tsx'), ['watch', 'server/main.ts'], { stdio: 'inherit' }),
   spawn(bin('vite'), ['--config', 'web/vite.config.ts'], { stdio: 'inherit' }),

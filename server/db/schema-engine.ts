@@ -26,7 +26,7 @@ async function initWasm(): Promise<Bindings> {
 export interface EngineHandle {
   engine: SchemaEngine;
   /** Frees the engine and closes its SQLite connections (the engine holds an exclusive lock on the file). */
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 /** Opens the schema engine on a SQLite file (created if missing) with the given Prisma schema. */

@@ -80,12 +80,12 @@ function joined(tx: TxClient) {
 /** The client services hold: the unit of work's transaction inside one, the client itself outside. */
 export function transactionalClient(base: Db): Db {
   return new Proxy(base, {
-    get(target, prop, receiver) {
+    get(target, prop, receiver): unknown {
       if (prop === BASE) return target;
       const work = scope.getStore();
       if (!work) return Reflect.get(target, prop, receiver);
       if (prop === '$transaction') return joined(work.tx);
-      const value = Reflect.get(work.tx as object, prop);
+      const value: unknown = Reflect.get(work.tx as object, prop);
       return value === undefined ? Reflect.get(target, prop, receiver) : value;
     },
   });

@@ -13,8 +13,8 @@ import { buildClaims } from './claims.js';
 import { BODY_LIMIT_BYTES, DEFAULT_TIMESTAMP_WINDOW_SECONDS, EMULATOR_ERRORS, type EmulatorErrorCode } from './contract.js';
 import { discardBeforeErrorAnswer } from '../http/discard-body.js';
 import { FaultSwitch, FaultsSchema, type Faults } from './faults.js';
-import { JwtSigner } from './jwt-signer.js';
-import { EmulatorRegistry, mayMint } from './registry.js';
+import type { JwtSigner } from './jwt-signer.js';
+import { type EmulatorRegistry, mayMint } from './registry.js';
 
 export interface EmulatorOptions {
   registry: EmulatorRegistry;

@@ -14,9 +14,9 @@ type Serialize = (doc: unknown) => string;
 export interface LazySchemas {
   compilersFactory: CompilersFactory;
   /** How many compiles are still deferred. */
-  pending(): number;
+  pending: () => number;
   /** Compiles every deferred schema now; throws the first compile error with its route. */
-  compileAll(): void;
+  compileAll: () => void;
 }
 
 export function lazySchemas(): LazySchemas {

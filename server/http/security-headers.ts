@@ -21,7 +21,7 @@ export function securityHeaders(options: Readonly<HelmetOptions>): Record<string
   helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
     failure = err;
   });
-  if (failure) throw failure;
+  if (failure) throw failure as Error;
   return headers;
 }
 

@@ -97,7 +97,7 @@ export class MintService {
       }, { durable });
     } catch (err) {
       // The upstream was called and cannot be undone: say so, and keep the token back.
-      throw doneButUnaudited(outcome.kind === 'ok' ? `The upstream minted a token (jti ${claims?.jti ?? 'unknown'})` : `The upstream was called (${code})`, err);
+      throw doneButUnaudited(outcome.kind === 'ok' ? `The upstream minted a token (jti ${typeof claims?.jti === 'string' ? claims.jti : 'unknown'})` : `The upstream was called (${code})`, err);
     }
     return { outcome, decoded, code };
   }

@@ -41,7 +41,7 @@ export function frameShapedError(text: string): { error: string; message?: strin
 export function frameShapedErrorOf(json: unknown): { error: string; message?: string } | undefined {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const { error, message } = json as Record<string, unknown>;
-  if (typeof error !== 'string' || !/^[A-Za-z][A-Za-z0-9_.\/-]{0,63}$/.test(error)) return undefined;
+  if (typeof error !== 'string' || !/^[A-Za-z][A-Za-z0-9_./-]{0,63}$/.test(error)) return undefined;
   // An upstream (a gateway, a misbehaving proxy) may echo the request's headers: a run of hex as long as a
   // signature half is never quoted, so the caller cannot lift the signature it was not given.
   const clean = typeof message === 'string' ? message.replace(/[0-9a-fA-F]{32,}/g, '[hex removed]').replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 300) : '';
