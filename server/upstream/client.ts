@@ -7,6 +7,7 @@ import { SIGNATURE_PREFIX_LENGTH, stringToSign, unixSeconds } from '../frame/sig
 import type { TokenRequestBody } from '../frame/token-body.js';
 import type { Secret } from '../crypto/secret.js';
 import { clockOffsetSeconds, describeOffset } from './clock.js';
+import { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './defaults.js';
 import { AllowedHosts } from './address-policy.js';
 import { guardedConnector, type Resolver } from './guarded-connect.js';
 import { blockedBy, blockedMessage, BodyTooLarge, errorCode, header, MAX_RESPONSE_BYTES, readLimited, type Fail } from './response.js';
@@ -30,16 +31,6 @@ export interface ClockReport {
 // imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
 let undici: Promise<typeof import('undici')> | undefined;
 const loadUndici = () => (undici ??= import('undici'));
-
-export interface UpstreamTimeouts {
-  connectMs: number;
-  headersMs: number;
-  bodyMs: number;
-  /** Upper bound for the whole exchange. */
-  totalMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 3000, headersMs: 5000, bodyMs: 5000, totalMs: 8000 };
 
 export interface MintRequest {
   baseUrl: string;
@@ -72,8 +63,6 @@ export interface ResiliencePolicy {
    */
   maxSkewSeconds: number;
 }
-
-export const DEFAULT_MAX_SKEW_SECONDS = 900;
 
 export const DEFAULT_RESILIENCE: ResiliencePolicy = { breakerFailures: 5, breakerOpenMs: 30_000, retryAfterCapSeconds: 2, skewMaxRoundTripMs: 2_000, connectRetryDelayMs: 100, maxSkewSeconds: DEFAULT_MAX_SKEW_SECONDS };
 
