@@ -88,7 +88,9 @@ export class Metrics {
   }
 
   /** Every metric in the Prometheus text exposition format. */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    // prom-client writes a NaN (the event-loop lag mean before the first sample) as "Nan"; Prometheus's
+    // parser takes any case, stricter ones (OpenMetrics) want the spelling of the format: NaN.
+    return (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
   }
 }
