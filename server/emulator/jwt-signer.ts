@@ -1,6 +1,9 @@
-// ES256 JWT signing and verification for the emulator, with the public key published as a JWKS.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject, type JsonWebKey } from 'node:crypto';
-import { decodeJwt } from '../frame/jwt.js';
+// ES256 JWT signing for the emulator, with the public key published as a JWKS. Signing stays on node:crypto
+// (synchronous, a bulk job signs thousands); tokens are verified against the published JWKS with jose, as
+// the console verifies any upstream's.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject, type JsonWebKey } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
+import { readKeySet, verifyJwt, type JwtCheck } from '../crypto/verify-jwt.js';
 
 export const EMULATOR_JWT_ALG = 'ES256';
 
@@ -14,13 +17,10 @@ export interface PublicJwk extends JsonWebKey {
   use: string;
 }
 
-export type VerifyResult =
-  | { ok: true; claims: Record<string, unknown> }
-  | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'not_yet_valid' };
-
 export class JwtSigner {
   readonly kid: string;
   private readonly publicKey: KeyObject;
+  private readonly keys: JWTVerifyGetKey;
 
   private constructor(private readonly privateKey: KeyObject) {
     this.publicKey = createPublicKey(privateKey);
@@ -28,6 +28,9 @@ export class JwtSigner {
     // RFC 7638 thumbprint of the EC key: members in lexicographic order.
     const thumb = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest();
     this.kid = b64url(thumb).slice(0, 16);
+    const set = readKeySet(this.jwks());
+    if (!set.ok) throw new Error(`the emulator's own JWKS is not a key set: ${set.message}`);
+    this.keys = set.keys;
   }
 
   static generate(): JwtSigner {
@@ -58,24 +61,8 @@ export class JwtSigner {
     return `${input}.${b64url(signature)}`;
   }
 
-  verify(token: string, nowSeconds: number): VerifyResult {
-    return verifyWithJwks(token, this.jwks(), nowSeconds);
+  /** The token checked against this signer's published JWKS at the given time (ms). */
+  verify(token: string, nowMs: number): Promise<JwtCheck> {
+    return verifyJwt(token, this.keys, nowMs);
   }
-}
-
-/** Verifies an ES256 compact JWS against a JWKS, then its exp/nbf against the given clock. */
-export function verifyWithJwks(token: string, jwks: { keys: readonly object[] }, nowSeconds: number): VerifyResult {
-  const decoded = decodeJwt(token);
-  if (!decoded) return { ok: false, reason: 'malformed' };
-  if (decoded.header.alg !== EMULATOR_JWT_ALG) return { ok: false, reason: 'unknown_key' };
-  const jwk = jwks.keys.find((k) => (k as PublicJwk).kid === decoded.header.kid) as JsonWebKey | undefined;
-  if (!jwk) return { ok: false, reason: 'unknown_key' };
-  const key = createPublicKey({ key: jwk, format: 'jwk' });
-  const dot = token.lastIndexOf('.');
-  const good = verify('sha256', Buffer.from(token.slice(0, dot)), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(decoded.signature, 'base64url'));
-  if (!good) return { ok: false, reason: 'bad_signature' };
-  const { exp, nbf } = decoded.claims;
-  if (typeof exp === 'number' && nowSeconds >= exp) return { ok: false, reason: 'expired' };
-  if (typeof nbf === 'number' && nowSeconds < nbf) return { ok: false, reason: 'not_yet_valid' };
-  return { ok: true, claims: decoded.claims };
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadEmulatorConfig, parseEmulatorConfig } from './config.js';
 import { buildEmulatorServer } from './server.js';
-import { LOG_LEVELS } from '../config.js';
+import { LOG_LEVELS } from '../env-schema.js';
 
 const USAGE = 'Usage: npm run emulator -- [--config <file.json>] [--port <n>] [--host <addr>] [--control]';
 

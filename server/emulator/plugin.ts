@@ -200,8 +200,8 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     const auth = header(request, 'authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!match) throw new EmulatorError('invalid_token', 'Send the token as "Authorization: Bearer <token>".');
-    const result = options.signer.verify(match[1]!, unixSeconds(nowMs()));
-    if (!result.ok) throw new EmulatorError('invalid_token', `The token was rejected: ${result.reason.replace(/_/g, ' ')}.`);
+    const result = await options.signer.verify(match[1]!, nowMs());
+    if (!result.ok) throw new EmulatorError('invalid_token', `The token was rejected: ${result.message}.`);
     const metadata = result.claims.metadata;
     return reply.send(metadata && typeof metadata === 'object' ? metadata : {});
   });

@@ -58,11 +58,11 @@ export async function metricsRoutes(app: FastifyInstance, opts: { services: Serv
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/metrics', {
     schema: {
       tags: ['operations'],
-      summary: 'Prometheus metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs (labels carry provider ids, never names or secrets); OPS_TOKEN as Bearer, or an owner or admin session',
+      summary: 'Prometheus metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs, the process (CPU, memory, event-loop lag, GC, file descriptors; labels carry provider ids, never names or secrets); OPS_TOKEN as Bearer, or an owner or admin session',
       security: [{ opsToken: [] }],
       querystring: NoQuerySchema,
       response: { 200: MetricsTextSchema, ...errorResponses() },
     },
     config: { permission: 'ops:read' },
-  }, async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.text()));
+  }, async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.text()));
 }

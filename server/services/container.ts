@@ -1,7 +1,8 @@
 // Wires the services from their dependencies. One container per app instance (tests build their own).
 import type { Db } from '../db/client.js';
 import type { MasterKey } from '../crypto/secret-box.js';
-import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
+import { UpstreamClient } from '../upstream/client.js';
+import type { UpstreamTimeouts } from '../upstream/defaults.js';
 import { EmulatorRegistry } from '../emulator/registry.js';
 import { FaultSwitch } from '../emulator/faults.js';
 import type { JwtSigner } from '../emulator/jwt-signer.js';

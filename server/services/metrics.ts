@@ -1,76 +1,81 @@
-// Prometheus metrics, kept in memory and rendered in the text exposition format. No dependency: a few
-// counters, gauges and histograms are all the console needs.
+// Prometheus metrics with prom-client, on a registry of this console's own (never prom-client's global one:
+// tests run many consoles in one process, and each counts only its own). The process metrics are
+// prom-client's defaults (CPU, event-loop lag, GC, heap, file descriptors, resident memory).
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** An audit transaction takes tens of microseconds, or a WAL sync more: a slow disk shows up here first. */
 const COMMIT_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1];
-const SYNCED = { synced: 'true' };
-const NOT_SYNCED = { synced: 'false' };
-
-type Labels = Record<string, string>;
-
-function key(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function render(labels: Labels): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
-  if (!entries.length) return '';
-  return `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
-}
-
-class Counter {
-  private readonly values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    const entry = this.values.get(k) ?? { labels, value: 0 };
-    entry.value += by;
-    this.values.set(k, entry);
-  }
-  lines(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`)];
-  }
-}
-
-class Histogram {
-  private readonly values = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {}
-  observe(labels: Labels, value: number): void {
-    const k = key(labels);
-    const entry = this.values.get(k) ?? { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-    this.buckets.forEach((b, i) => {
-      if (value <= b) entry.counts[i]!++;
-    });
-    entry.sum += value;
-    entry.count++;
-    this.values.set(k, entry);
-  }
-  lines(): string[] {
-    const out = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const e of this.values.values()) {
-      this.buckets.forEach((b, i) => out.push(`${this.name}_bucket${render({ ...e.labels, le: String(b) })} ${e.counts[i]}`));
-      out.push(`${this.name}_bucket${render({ ...e.labels, le: '+Inf' })} ${e.count}`, `${this.name}_sum${render(e.labels)} ${e.sum}`, `${this.name}_count${render(e.labels)} ${e.count}`);
-    }
-    return out;
-  }
-}
 
 export class Metrics {
-  readonly mints = new Counter('sat_mints_total', 'Tokens asked for, by provider id, outcome and path (console, bulk, broker)');
-  readonly upstreamLatency = new Histogram('sat_upstream_latency_seconds', 'Time of signed calls to an upstream, by upstream origin and outcome kind', LATENCY_BUCKETS_SECONDS);
-  readonly errors = new Counter('sat_errors_total', 'Error answers of the console, by error code (area/reason)');
-  readonly bulkJobs = new Counter('sat_bulk_jobs_total', 'Bulk jobs by final state');
-  readonly auditCommits = new Histogram('sat_audit_commit_seconds', 'Audit log transactions (a batch of rows written and committed), by whether the commit synced the write-ahead log (synchronous=FULL)', COMMIT_BUCKETS_SECONDS);
+  private readonly registry = new Registry();
+  /** The exposition format of text(), for the Content-Type of /api/metrics. */
+  readonly contentType = this.registry.contentType;
+  // Labels are passed in name order, as the exposition used to print them (le first on buckets).
+  private readonly mints = new Counter({
+    name: 'sat_mints_total',
+    help: 'Tokens asked for, by provider id, outcome and path (console, bulk, broker)',
+    labelNames: ['outcome', 'provider', 'via'] as const,
+    registers: [this.registry],
+  });
+  private readonly upstreamLatency = new Histogram({
+    name: 'sat_upstream_latency_seconds',
+    help: 'Time of signed calls to an upstream, by upstream origin and outcome kind',
+    labelNames: ['outcome', 'upstream'] as const,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  /** Error answers, counted by the error handler. */
+  readonly errors = new Counter({
+    name: 'sat_errors_total',
+    help: 'Error answers of the console, by error code (area/reason)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly bulkJobs = new Counter({
+    name: 'sat_bulk_jobs_total',
+    help: 'Bulk jobs by final state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  private readonly auditCommits = new Histogram({
+    name: 'sat_audit_commit_seconds',
+    help: 'Audit log transactions (a batch of rows written and committed), by whether the commit synced the write-ahead log (synchronous=FULL)',
+    labelNames: ['synced'] as const,
+    buckets: COMMIT_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
   private runningBulkJobs = 0;
-  private readonly started = Date.now();
+
+  constructor(now: () => number = Date.now) {
+    const running = () => this.runningBulkJobs;
+    new Gauge({
+      name: 'sat_bulk_jobs_running',
+      help: 'Bulk jobs running now',
+      registers: [this.registry],
+      collect() {
+        this.set(running());
+      },
+    });
+    const started = now();
+    new Gauge({
+      name: 'process_uptime_seconds',
+      help: 'Seconds since the console started',
+      registers: [this.registry],
+      collect() {
+        this.set(Math.round((now() - started) / 1000));
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   mint(providerId: string, outcome: string, via: string, upstream: string | null, latencyMs: number | null): void {
-    this.mints.inc({ provider: providerId, outcome, via });
-    if (upstream && latencyMs !== null) this.upstreamLatency.observe({ upstream, outcome: outcome === 'ok' ? 'ok' : outcome.replace(/^upstream\//, '') }, latencyMs / 1000);
+    this.mints.inc({ outcome, provider: providerId, via });
+    if (upstream && latencyMs !== null) this.upstreamLatency.observe({ outcome: outcome === 'ok' ? 'ok' : outcome.replace(/^upstream\//, ''), upstream }, latencyMs / 1000);
   }
 
   auditCommit(synced: boolean, seconds: number): void {
-    this.auditCommits.observe(synced ? SYNCED : NOT_SYNCED, seconds);
+    this.auditCommits.observe({ synced: synced ? 'true' : 'false' }, seconds);
   }
 
   bulkStarted(): void {
@@ -82,23 +87,10 @@ export class Metrics {
     this.bulkJobs.inc({ state });
   }
 
-  text(): string {
-    const memory = process.memoryUsage();
-    return `${[
-      ...this.mints.lines(),
-      ...this.upstreamLatency.lines(),
-      ...this.errors.lines(),
-      ...this.bulkJobs.lines(),
-      ...this.auditCommits.lines(),
-      '# HELP sat_bulk_jobs_running Bulk jobs running now',
-      '# TYPE sat_bulk_jobs_running gauge',
-      `sat_bulk_jobs_running ${this.runningBulkJobs}`,
-      '# HELP process_resident_memory_bytes Resident memory of the console process',
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${memory.rss}`,
-      '# HELP process_uptime_seconds Seconds since the console started',
-      '# TYPE process_uptime_seconds gauge',
-      `process_uptime_seconds ${Math.round((Date.now() - this.started) / 1000)}`,
-    ].join('\n')}\n`;
+  /** Every metric in the Prometheus text exposition format. */
+  async text(): Promise<string> {
+    // prom-client writes a NaN (the event-loop lag mean before the first sample) as "Nan"; Prometheus's
+    // parser takes any case, stricter ones (OpenMetrics) want the spelling of the format: NaN.
+    return (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
   }
 }

@@ -1,7 +1,6 @@
 // Checks on a minted token: its signature against the upstream's published keys, and what the upstream's
 // /me/assertions says about it.
-import { verifyWithJwks } from '../emulator/jwt-signer.js';
-import { unixSeconds } from '../frame/signing-rules.js';
+import { readKeySet, verifyJwt } from '../crypto/verify-jwt.js';
 import { DomainError } from '../errors.js';
 import { frameShapedErrorOf, type UpstreamClient } from '../upstream/client.js';
 import type { ProviderService } from './providers.js';
@@ -27,14 +26,16 @@ export class TokenCheckService {
     const url = jwksUrl(upstreamUrl, base);
     if (!url) return { status: 'unavailable', message: 'This upstream publishes no token keys we know of, so the signature cannot be checked here.', jwksUrl: null };
     const fetched = await this.upstream.getJson(url, {}, { trusted });
-    const keys = fetched.ok ? (fetched.json as { keys?: unknown }).keys : undefined;
-    if (!fetched.ok || !Array.isArray(keys)) {
-      return { status: 'unavailable', message: `The upstream's key set could not be read${fetched.ok ? ' (no "keys" array)' : `: ${fetched.message}`}`, jwksUrl: url };
-    }
-    const result = verifyWithJwks(token, { keys: keys.filter((k): k is object => Boolean(k) && typeof k === 'object') }, unixSeconds(this.now()));
+    if (!fetched.ok) return { status: 'unavailable', message: `The upstream's key set could not be read: ${fetched.message}`, jwksUrl: url };
+    if (fetched.status < 200 || fetched.status >= 300) return { status: 'unavailable', message: `The upstream answered ${fetched.status} for its key set.`, jwksUrl: url };
+    const keySet = readKeySet(fetched.json);
+    if (!keySet.ok) return { status: 'unavailable', message: `The upstream's key set could not be read: ${keySet.message}.`, jwksUrl: url };
+    const result = await verifyJwt(token, keySet.keys, this.now());
     if (result.ok) return { status: 'valid', message: 'The signature verifies against the upstream\'s published key.', jwksUrl: url };
     if (result.reason === 'expired') return { status: 'valid', message: 'The signature verifies, but the token has expired.', jwksUrl: url };
-    return { status: 'invalid', message: `The signature does not verify: ${result.reason.replace(/_/g, ' ')}.`, jwksUrl: url };
+    // A key that cannot be imported says nothing of the token: the check could not be made.
+    if (result.reason === 'unusable_key') return { status: 'unavailable', message: `The signature cannot be checked: ${result.message}.`, jwksUrl: url };
+    return { status: 'invalid', message: `The signature does not verify: ${result.message}.`, jwksUrl: url };
   }
 
   async assertions(providerId: string, token: string): Promise<AssertionsResult> {

@@ -3,7 +3,7 @@ import { JWT_SHAPE } from '../frame/jwt.js';
 import { describeOffset } from './clock.js';
 import type { MintOutcome, FailedOutcome, SignedRequestInfo } from './outcome.js';
 import { describeBody, frameShapedError, header, type Fail, type Headers } from './response.js';
-import type { UpstreamTimeouts } from './transport.js';
+import type { UpstreamTimeouts } from './defaults.js';
 
 /** Beyond this offset a 401 is reported as clock skew rather than a bad signature. */
 export const SKEW_SUSPECT_SECONDS = 60;

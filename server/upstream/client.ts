@@ -8,13 +8,15 @@ import type { Resolver } from './guarded-connect.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { LearnedClocks, type ClockReport, type ClockState } from './learned-clocks.js';
 import { DEFAULT_RESILIENCE, retryDelay, type ResiliencePolicy } from './resilience.js';
-import { DEFAULT_TIMEOUTS, UpstreamTransport, type AnswerClock, type JsonFetch, type MintRequest, type UpstreamTimeouts } from './transport.js';
+import { UpstreamTransport, type AnswerClock, type JsonFetch, type MintRequest } from './transport.js';
+import { DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './defaults.js';
 import type { FailedOutcome, MintOutcome } from './outcome.js';
 
 export { frameShapedError, frameShapedErrorOf } from './response.js';
 export { SKEW_SUSPECT_SECONDS } from './classify.js';
-export { DEFAULT_TIMEOUTS, type JsonFetch, type MintRequest, type UpstreamTimeouts } from './transport.js';
-export { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_RESILIENCE, type ResiliencePolicy } from './resilience.js';
+export type { JsonFetch, MintRequest } from './transport.js';
+export { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './defaults.js';
+export { DEFAULT_RESILIENCE, type ResiliencePolicy } from './resilience.js';
 export type { ClockReport } from './learned-clocks.js';
 
 export interface UpstreamClientOptions {

@@ -1,6 +1,7 @@
 // The resilience policy of token requests, as numbers and one pure rule: when the one retry is allowed.
 // The circuit breaker (circuit-breaker.ts) and the clock bound (learned-clocks.ts) read their numbers here.
 import type { MintOutcome } from './outcome.js';
+import { DEFAULT_MAX_SKEW_SECONDS } from './defaults.js';
 
 /** Circuit breaker, retries and clock-skew learning: one place, so the policy can change. */
 export interface ResiliencePolicy {
@@ -22,7 +23,6 @@ export interface ResiliencePolicy {
   maxSkewSeconds: number;
 }
 
-export const DEFAULT_MAX_SKEW_SECONDS = 900;
 
 export const DEFAULT_RESILIENCE: ResiliencePolicy = { breakerFailures: 5, breakerOpenMs: 30_000, retryAfterCapSeconds: 2, skewMaxRoundTripMs: 2_000, connectRetryDelayMs: 100, maxSkewSeconds: DEFAULT_MAX_SKEW_SECONDS };
 

@@ -13,21 +13,13 @@ import { guardedConnector, type Resolver } from './guarded-connect.js';
 import { blockedBy, blockedMessage, BodyTooLarge, errorCode, MAX_RESPONSE_BYTES, readLimited, type Fail, type Headers } from './response.js';
 import { classifyAnswer, describeTransportFailure } from './classify.js';
 import type { FailedOutcome, MintOutcome, SignedRequestInfo } from './outcome.js';
+import type { UpstreamTimeouts } from './defaults.js';
 
 // undici is loaded on the first upstream call, not at start-up: it is the largest module the console
 // imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
 let undici: Promise<typeof import('undici')> | undefined;
 const loadUndici = () => (undici ??= import('undici'));
 
-export interface UpstreamTimeouts {
-  connectMs: number;
-  headersMs: number;
-  bodyMs: number;
-  /** Upper bound for the whole exchange. */
-  totalMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 3000, headersMs: 5000, bodyMs: 5000, totalMs: 8000 };
 
 export interface MintRequest {
   baseUrl: string;

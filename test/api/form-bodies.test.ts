@@ -5,8 +5,7 @@
 // broker's alone).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { unixSeconds } from '../../server/frame/signing-rules.js';
-import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
+import { verifyWithJwks } from '../helpers/verify-token.js';
 import { scenarioEmulator } from '../helpers/emulator.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
@@ -18,8 +17,8 @@ const FILLED: [string, string][] = [['first_name', 'John'], ['last_name', 'Smith
 describe('the emulator', () => {
   const at = scenarioEmulator();
   const signed = at.signed;
-  const claims = (token: string) => {
-    const v = verifyWithJwks(token, at.emu.signer.jwks(), unixSeconds(Date.now()));
+  const claims = async (token: string) => {
+    const v = await verifyWithJwks(token, at.emu.signer.jwks());
     assert.ok(v.ok);
     return v.claims;
   };
@@ -27,7 +26,7 @@ describe('the emulator', () => {
   test('form fields with metadata as JSON text mint a token with those claims', async () => {
     const res = await http<string>('POST', at.uri, form(FILLED), { ...signed(), ...FORM });
     assert.equal(res.status, 200, res.text);
-    const c = claims(res.json);
+    const c = await claims(res.json);
     assert.equal(c.first_name, 'John');
     assert.equal(c.last_name, 'Smith');
     assert.equal(c.email, 'john@example.com');
@@ -37,7 +36,7 @@ describe('the emulator', () => {
   test('metadata[key]=value pairs, with a charset parameter', async () => {
     const res = await http<string>('POST', at.uri, form([['email_domain', 'trials.example.com'], ['metadata[language]', 'EN'], ['metadata[timezone]', 'PT']]), { ...signed(), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
     assert.equal(res.status, 200, res.text);
-    const c = claims(res.json);
+    const c = await claims(res.json);
     assert.match(String(c.email), /@trials\.example\.com$/);
     assert.deepEqual(c.metadata, { language: 'EN', timezone: 'PT' });
   });
@@ -46,7 +45,7 @@ describe('the emulator', () => {
     for (const [body, first] of [['{}', undefined], ['{"first_name":"John","metadata":{"a":[1]}}', 'John']] as const) {
       const res = await http<string>('POST', at.uri, body, { ...signed(), ...FORM });
       assert.equal(res.status, 200, res.text);
-      assert.equal(claims(res.json).first_name, first);
+      assert.equal((await claims(res.json)).first_name, first);
     }
     const broken = await http<{ error: string; message: string }>('POST', at.uri, '{"first_name": ', { ...signed(), ...FORM });
     assert.equal(broken.status, 400);
@@ -93,8 +92,8 @@ describe('the token broker', () => {
     url = `${app.url}/api/v1/providers/${demo.id}/tokens`;
   });
   after(async () => app?.stop());
-  const claims = (token: string) => {
-    const v = verifyWithJwks(token, app.emulator!.signer.jwks(), unixSeconds(Date.now()));
+  const claims = async (token: string) => {
+    const v = await verifyWithJwks(token, app.emulator!.signer.jwks());
     assert.ok(v.ok);
     return v.claims;
   };
@@ -102,14 +101,14 @@ describe('the token broker', () => {
   test('form fields, metadata[key]=value, and JSON labelled as a form all mint', async () => {
     const filled = await http<string>('POST', url, form(FILLED), { ...auth, ...FORM });
     assert.equal(filled.status, 200, filled.text);
-    assert.equal(claims(filled.json).email, 'john@example.com');
-    assert.deepEqual(claims(filled.json).metadata, { language: 'EN', seat: 7 });
+    assert.equal((await claims(filled.json)).email, 'john@example.com');
+    assert.deepEqual((await claims(filled.json)).metadata, { language: 'EN', seat: 7 });
     const pairs = await http<string>('POST', url, form([['first_name', 'Ann'], ['metadata[language]', 'EN']]), { ...auth, ...FORM });
     assert.equal(pairs.status, 200, pairs.text);
-    assert.deepEqual(claims(pairs.json).metadata, { language: 'EN' });
+    assert.deepEqual((await claims(pairs.json)).metadata, { language: 'EN' });
     const json = await http<string>('POST', url, '{"first_name":"Jo"}', { ...auth, ...FORM });
     assert.equal(json.status, 200, json.text);
-    assert.equal(claims(json.json).first_name, 'Jo');
+    assert.equal((await claims(json.json)).first_name, 'Jo');
   });
 
   test('refusals are 400 request/invalid with the JSON body\'s wording', async () => {

@@ -66,6 +66,34 @@ test('metrics: mints by provider and outcome, upstream latency, errors by code, 
   }
 });
 
+test("metrics: the process's own (event-loop lag, GC, heap, file descriptors), per console, in valid exposition text", async () => {
+  const text = (await http('GET', `${app.url}/api/metrics`, undefined, ops)).text;
+  for (const [name, type] of [
+    ['nodejs_eventloop_lag_seconds', 'gauge'],
+    ['nodejs_eventloop_lag_p99_seconds', 'gauge'],
+    ['nodejs_gc_duration_seconds', 'histogram'],
+    ['nodejs_heap_size_used_bytes', 'gauge'],
+    ['process_open_fds', 'gauge'],
+    ['process_max_fds', 'gauge'],
+    ['process_resident_memory_bytes', 'gauge'],
+    ['process_uptime_seconds', 'gauge'],
+  ]) assert.match(text, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), name);
+  assert.ok(Number(/^process_open_fds (\d+)$/m.exec(text)?.[1]) > 0, 'open file descriptors counted');
+  assert.ok(Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(text)?.[1]) > 0, 'heap measured');
+  // Every sample line is a name, optional labels and a number: what a Prometheus scrape accepts.
+  const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/;
+  for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) assert.match(line, sample);
+  // Each console has its own registry: a second one in this process starts from zero.
+  const other = await startTestConsole({ SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
+  try {
+    const fresh = (await http('GET', `${other.url}/api/metrics`)).text;
+    assert.doesNotMatch(fresh, /^sat_mints_total\{/m, 'no mint counted in the new console');
+    assert.match(fresh, /^# TYPE process_open_fds gauge$/m);
+  } finally {
+    await other.stop();
+  }
+});
+
 test('an online backup taken while mints are written passes integrity_check and keeps the audit chain', async () => {
   const dir = tempDir('sat-backup-');
   try {

@@ -4,8 +4,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BROKER_SNIPPET_TARGETS, brokerUri, API_KEY_ENV } from '../../server/snippets/broker.js';
-import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing-rules.js';
+import { verifyWithJwks } from '../helpers/verify-token.js';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -38,7 +37,7 @@ for (const target of BROKER_SNIPPET_TARGETS.filter((t) => t.runnable)) {
         const result = await runSnippet(target.id, source, join(work.path, target.id, fixture.id), { [API_KEY_ENV]: apiKey });
         assert.equal(result.code, 0, `${target.id} exited ${result.code}\n${result.stderr}\n--- source ---\n${source}`);
         const token = result.stdout.trim();
-        const verified = verifyWithJwks(token, app.emulator!.signer.jwks(), unixSeconds(Date.now()));
+        const verified = await verifyWithJwks(token, app.emulator!.signer.jwks());
         assert.ok(verified.ok, `token does not verify: ${JSON.stringify(verified)}`);
         const c = verified.claims;
         assert.equal((c.exp as number) - (c.iat as number), demo.tokenDurationMin * 60);

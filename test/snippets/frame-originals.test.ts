@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing-rules.js';
+import { verifyWithJwks } from '../helpers/verify-token.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
 import { providerName } from '../helpers/fixtures.js';
@@ -54,10 +53,10 @@ function fill(file: string, edits: [string, string][]): string {
   return lines.join('\n');
 }
 
-function claimsOf(stdout: string, minutes: number): Record<string, unknown> {
+async function claimsOf(stdout: string, minutes: number): Promise<Record<string, unknown>> {
   // Python prints r.json() (the token); curl prints the JSON string, quotes included.
   const token = stdout.trim().replace(/^"|"$/g, '');
-  const verified = verifyWithJwks(token, emu.signer.jwks(), unixSeconds(Date.now()));
+  const verified = await verifyWithJwks(token, emu.signer.jwks());
   assert.ok(verified.ok, `not a token that verifies: ${stdout}`);
   assert.equal((verified.claims.exp as number) - (verified.claims.iat as number), minutes * 60);
   return verified.claims;
@@ -89,7 +88,7 @@ describe("the seed's Python3 snippet (requests.post(..., data=body))", () => {
       ]);
       const result = await runSnippet('python3', source, join(work.path, 'python', b.id.replace(/\W+/g, '-')), {});
       assert.equal(result.code, 0, `${result.stderr}\n--- source ---\n${source}`);
-      const claims = claimsOf(result.stdout, 60);
+      const claims = await claimsOf(result.stdout, 60);
       for (const [k, v] of Object.entries(b.claims)) assert.deepEqual(claims[k], v, k);
       if (b.body.includes('email_domain')) assert.match(String(claims.email), /@trials\.example\.com$/);
     });
@@ -117,7 +116,7 @@ describe("the Playground's Curl snippet (-d $data, no content type)", () => {
       ]);
       const result = await runSnippet('curl', source, join(work.path, 'curl', d.id.replace(/\W+/g, '-')), {});
       assert.equal(result.code, 0, `${result.stderr}\n--- source ---\n${source}`);
-      const claims = claimsOf(result.stdout, 480);
+      const claims = await claimsOf(result.stdout, 480);
       for (const [k, v] of Object.entries(d.claims)) assert.deepEqual(claims[k], v, k);
     });
   }

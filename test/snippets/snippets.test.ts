@@ -7,8 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SNIPPET_TARGETS } from '../../server/snippets/targets.js';
 import { tokenUri } from '../../server/frame/entity.js';
-import { verifyWithJwks } from '../../server/emulator/jwt-signer.js';
-import { unixSeconds } from '../../server/frame/signing-rules.js';
+import { verifyWithJwks } from '../helpers/verify-token.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
 import { assertGolden } from '../helpers/golden.js';
@@ -37,8 +36,8 @@ after(async () => {
   work.cleanup();
 });
 
-function checkClaims(token: string, body: (typeof SNIPPET_BODIES)[number]['body']): void {
-  const verified = verifyWithJwks(token, emu.signer.jwks(), unixSeconds(Date.now()));
+async function checkClaims(token: string, body: (typeof SNIPPET_BODIES)[number]['body']): Promise<void> {
+  const verified = await verifyWithJwks(token, emu.signer.jwks());
   assert.ok(verified.ok, `token does not verify: ${JSON.stringify(verified)}`);
   const c = verified.claims;
   assert.equal((c.exp as number) - (c.iat as number), 37 * 60);
@@ -60,7 +59,7 @@ for (const target of SNIPPET_TARGETS.filter((t) => t.runnable)) {
         assert.equal(result.code, 0, `${target.id} exited ${result.code}\n${result.stderr}\n--- source ---\n${source}`);
         const token = result.stdout.trim();
         assert.match(token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, `stdout: ${result.stdout}`);
-        checkClaims(token, fixture.body);
+        await checkClaims(token, fixture.body);
       });
     }
     test('reads the client id from FRAME_CLIENT_ID when it is not inlined', async () => {
@@ -68,7 +67,7 @@ for (const target of SNIPPET_TARGETS.filter((t) => t.runnable)) {
       assert.equal(source.includes(clientId), false);
       const result = await runSnippet(target.id, source, join(work.path, target.id, 'env'), { FRAME_CLIENT_SECRET: clientSecret, FRAME_CLIENT_ID: clientId, ...shared });
       assert.equal(result.code, 0, result.stderr);
-      checkClaims(result.stdout.trim(), {});
+      await checkClaims(result.stdout.trim(), {});
     });
     test('a wrong secret exits non-zero and says what Frame answered', async () => {
       const source = target.render({ uri, clientId, body: {} });
