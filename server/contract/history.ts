@@ -1,6 +1,6 @@
 // The Playground history: what a user minted, newest first, and the tokens they chose to keep.
 import { Type, type Static } from 'typebox';
-import { JsonObject, Uuid } from './common.js';
+import { Uuid } from './common.js';
 import type { TokenRequestBody } from './tokens.js';
 
 export const HistoryQuerySchema = Type.Object(

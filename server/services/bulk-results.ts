@@ -60,6 +60,10 @@ export function resultSink(out: Writable): ResultSink {
   let error: Error | null = null;
   // An 'error' event without a listener is thrown: a full disk would end the console, every job and request.
   out.on('error', (err: Error) => (error ??= err));
+  // Read through a function: the listener may set it while a write awaits, which narrowing cannot see.
+  const failIfBroken = (): void => {
+    if (error) throw error;
+  };
   // Writers share one wait for 'drain' instead of each adding a listener; it rejects if the file fails.
   let drained: Promise<unknown> | null = null;
   return {
@@ -67,10 +71,10 @@ export function resultSink(out: Writable): ResultSink {
       return error;
     },
     async write(line) {
-      if (error) throw error;
+      failIfBroken();
       if (!out.write(`${JSON.stringify(line)}\n`)) drained ??= once(out, 'drain').finally(() => (drained = null));
       if (drained) await drained;
-      if (error) throw error;
+      failIfBroken();
     },
     async close() {
       if (out.closed) return;
