@@ -13,14 +13,24 @@ const agent = new Agent({ keepAliveTimeout: 30_000 });
 const app = Fastify({ logger: false });
 app.post('/tokens', async (req, reply) => {
   const timestamp = Math.floor(Date.now() / 1000).toString();
-  const signature = createHmac('sha256', secret).update(timestamp + clientId).digest('hex');
+  const signature = createHmac('sha256', secret)
+    .update(timestamp + clientId)
+    .digest('hex');
   const res = await request(`${upstream}${tokenPath}`, {
     method: 'POST',
     dispatcher: agent,
-    headers: { 'content-type': 'application/json', 'X-Frame-ClientId': clientId, 'X-Frame-Timestamp': timestamp, 'X-Frame-Signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'X-Frame-ClientId': clientId,
+      'X-Frame-Timestamp': timestamp,
+      'X-Frame-Signature': signature,
+    },
     body: JSON.stringify(req.body),
   });
-  return reply.status(res.statusCode).header('content-type', 'application/json').send(await res.body.text());
+  return reply
+    .status(res.statusCode)
+    .header('content-type', 'application/json')
+    .send(await res.body.text());
 });
 await app.listen({ port: Number(port), host: '127.0.0.1' });
 console.log('ready');

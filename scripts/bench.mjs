@@ -40,13 +40,37 @@ const secret = `bench-${randomUUID()}`;
 const entityId = randomUUID();
 const providerName = `secure-anon-${randomUUID()}`;
 const emulatorConfig = join(dataDir, 'emulator.json');
-writeFileSync(emulatorConfig, JSON.stringify({ credentials: [{ clientId, clientSecret: secret, grants: '*' }], providers: [{ level: 'account', entityId, name: providerName, tokenDurationMinutes: 60 }] }));
+writeFileSync(
+  emulatorConfig,
+  JSON.stringify({
+    credentials: [{ clientId, clientSecret: secret, grants: '*' }],
+    providers: [{ level: 'account', entityId, name: providerName, tokenDurationMinutes: 60 }],
+  }),
+);
 const quiet = { ...process.env, LOG_LEVEL: 'warn' };
 /** The operator token the bench reads the console's metrics with. */
 const BENCH_OPS_TOKEN = randomBytes(24).toString('hex');
-const emulator = spawn(process.execPath, ['dist/server/emulator/main.js', '--config', emulatorConfig, '--port', String(emulatorPort), '--control'], { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] });
+const emulator = spawn(
+  process.execPath,
+  ['dist/server/emulator/main.js', '--config', emulatorConfig, '--port', String(emulatorPort), '--control'],
+  { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 const owner = { email: 'bench@example.test', password: `bench-${randomUUID()}` };
-const server = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`, OPS_TOKEN: BENCH_OPS_TOKEN, SAT_OWNER_EMAIL: owner.email, SAT_OWNER_PASSWORD: owner.password }, stdio: ['ignore', 'ignore', 'inherit'] });
+const server = spawn(process.execPath, ['dist/console.js'], {
+  cwd: root,
+  env: {
+    ...quiet,
+    ...CONSOLE_RUNTIME_ENV,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'false',
+    UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`,
+    OPS_TOKEN: BENCH_OPS_TOKEN,
+    SAT_OWNER_EMAIL: owner.email,
+    SAT_OWNER_PASSWORD: owner.password,
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const emulatorBase = `http://127.0.0.1:${emulatorPort}`;
 const base = `http://127.0.0.1:${port}`;
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
@@ -65,7 +89,12 @@ let session = {};
  */
 async function call(method, path, body, headers = {}, origin = base) {
   const auth = origin === base ? session : {};
-  const res = await request(`${origin}${path}`, { method, dispatcher: agent, headers: { 'content-type': 'application/json', ...auth, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await request(`${origin}${path}`, {
+    method,
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', ...auth, ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
@@ -84,7 +113,14 @@ function rssMb(pid = server.pid) {
  */
 async function load(url, opts = {}, seconds = LOAD_SECONDS) {
   const r = await autocannon({ url, connections: LOAD_CONNECTIONS, duration: seconds, ...opts });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, seconds: r.duration };
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    total: r.requests.total,
+    seconds: r.duration,
+  };
 }
 
 /**
@@ -103,7 +139,10 @@ async function alternating(a, b, slices = 5) {
   }
   const merge = (/** @type {LoadResult[]} */ rs) => ({
     rps: Math.round(rs.reduce((n, r) => n + r.total, 0) / rs.reduce((n, r) => n + r.seconds, 0)),
-    p50: pct(rs.map((r) => r.p50), 0.5),
+    p50: pct(
+      rs.map((r) => r.p50),
+      0.5,
+    ),
     p99: Math.max(...rs.map((r) => r.p99)),
     errors: rs.reduce((n, r) => n + r.errors, 0),
     total: rs.reduce((n, r) => n + r.total, 0),
@@ -118,9 +157,16 @@ async function alternating(a, b, slices = 5) {
 async function coldStart(dir) {
   const p = 20000 + Math.floor(Math.random() * 20000);
   const started = performance.now();
-  const proc = spawn(process.execPath, ['dist/console.js'], { cwd: root, env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(p), DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, ['dist/console.js'], {
+    cwd: root,
+    env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(p), DATA_DIR: dir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (;;) {
-    const ok = await request(`http://127.0.0.1:${p}/api/ready`, { dispatcher: agent }).then(async (r) => (await r.body.text(), r.statusCode === 200), () => false);
+    const ok = await request(`http://127.0.0.1:${p}/api/ready`, { dispatcher: agent }).then(
+      async (r) => (await r.body.text(), r.statusCode === 200),
+      () => false,
+    );
     if (ok) break;
     if (performance.now() - started > 30_000) throw new Error('cold start took over 30 s');
     await new Promise((r) => setTimeout(r, 5));
@@ -154,7 +200,10 @@ function commitCost(/** @type {string} */ dir, n = 1000) {
   /** @type {number[]} */
   const normal = [];
   /** @type {Array<[string, number[]]>} */
-  const modes = [['FULL', full], ['NORMAL', normal]];
+  const modes = [
+    ['FULL', full],
+    ['NORMAL', normal],
+  ];
   for (let i = 0; i < n; i++) {
     for (const [mode, times] of modes) {
       db.pragma(`synchronous = ${mode}`);
@@ -171,8 +220,12 @@ function commitCost(/** @type {string} */ dir, n = 1000) {
 async function auditCommits() {
   const res = await request(`${base}/api/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${BENCH_OPS_TOKEN}` } });
   const text = await res.body.text();
-  const read = (/** @type {string} */ series, /** @type {string} */ synced) => Number(new RegExp(`^sat_audit_commit_seconds_${series}\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { synced: { sum: read('sum', 'true'), count: read('count', 'true') }, unsynced: { sum: read('sum', 'false'), count: read('count', 'false') } };
+  const read = (/** @type {string} */ series, /** @type {string} */ synced) =>
+    Number(new RegExp(`^sat_audit_commit_seconds_${series}\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    synced: { sum: read('sum', 'true'), count: read('count', 'true') },
+    unsynced: { sum: read('sum', 'false'), count: read('count', 'false') },
+  };
 }
 
 /**
@@ -241,18 +294,34 @@ try {
   if (signedIn.status !== 200) throw new Error(`sign-in ${signedIn.status}`);
   session = { cookie: String(signedIn.headers['set-cookie']).split(';')[0], 'x-csrf-token': signedIn.json.csrfToken };
   const cred = await call('POST', '/api/credential-sets', { name: 'bench', clientId, clientSecret: secret, upstreamUrl: emulatorBase });
-  const prov = await call('POST', '/api/providers', { name: providerName, tokenDurationMin: 60, entityLevel: 'account', entityId, credentialSetId: cred.json.id });
+  const prov = await call('POST', '/api/providers', {
+    name: providerName,
+    tokenDurationMin: 60,
+    entityLevel: 'account',
+    entityId,
+    credentialSetId: cred.json.id,
+  });
   const tokenPath = new URL(prov.json.tokenUri).pathname;
   const body = { email: 'bench@example.com', first_name: 'Bench' };
 
   // A direct signed call, as a small Node script would make it, the bare signing proxy and the console's
   // mint, alternated so that all three see the same warm-up, garbage collection and machine noise.
   const proxyOrigin = `http://127.0.0.1:${port + 3}`;
-  proxy = await startHelper(['scripts/bench-proxy.mjs', String(port + 3), emulatorBase, tokenPath, clientId], { BENCH_PROXY_SECRET: secret });
+  proxy = await startHelper(['scripts/bench-proxy.mjs', String(port + 3), emulatorBase, tokenPath, clientId], {
+    BENCH_PROXY_SECRET: secret,
+  });
   const directCall = async () => {
     const ts = Math.floor(Date.now() / 1000).toString();
-    const sig = createHmac('sha256', secret).update(ts + clientId).digest('hex');
-    const r = await call('POST', tokenPath, body, { 'X-Frame-ClientId': clientId, 'X-Frame-Timestamp': ts, 'X-Frame-Signature': sig }, emulatorBase);
+    const sig = createHmac('sha256', secret)
+      .update(ts + clientId)
+      .digest('hex');
+    const r = await call(
+      'POST',
+      tokenPath,
+      body,
+      { 'X-Frame-ClientId': clientId, 'X-Frame-Timestamp': ts, 'X-Frame-Signature': sig },
+      emulatorBase,
+    );
     if (r.status !== 200) throw new Error(`direct ${r.status}`);
   };
   const consoleCall = async () => {
@@ -269,7 +338,10 @@ try {
   const [direct, viaProxy, viaConsole] = /** @type {[number[], number[], number[]]} */ (await alternatedTimes(paths, N));
   const commitsAfter = await auditCommits();
   // Each console mint begins its audit row (unsynced) and completes it (synced): one transaction of each.
-  const auditMs = { synced: meanMs(commitsBefore.synced, commitsAfter.synced), unsynced: meanMs(commitsBefore.unsynced, commitsAfter.unsynced) };
+  const auditMs = {
+    synced: meanMs(commitsBefore.synced, commitsAfter.synced),
+    unsynced: meanMs(commitsBefore.unsynced, commitsAfter.unsynced),
+  };
   const commit = commitCost(dataDir);
 
   const faults = async (/** @type {{ latencyMs?: number }} */ knobs) => {
@@ -285,7 +357,11 @@ try {
 
   const rssBefore = rssMb();
   const started = performance.now();
-  const job = await call('POST', `/api/providers/${prov.json.id}/bulk`, { count: BULK, concurrency: 32, template: { email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}' } });
+  const job = await call('POST', `/api/providers/${prov.json.id}/bulk`, {
+    count: BULK,
+    concurrency: 32,
+    template: { email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}' },
+  });
   let view = job.json;
   let rssPeak = rssBefore;
   while (view.state === 'running') {
@@ -299,10 +375,17 @@ try {
 
   // Load on loopback: the mint path for LOAD_SECONDS, then the provider list against a bare Fastify,
   // alternated, LOAD_SECONDS each.
-  const mintLoad = await load(`${base}/api/providers/${prov.json.id}/tokens`, { method: 'POST', headers: { ...session, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const mintLoad = await load(`${base}/api/providers/${prov.json.id}/tokens`, {
+    method: 'POST',
+    headers: { ...session, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const helloPort = port + 2;
   const hello = await startHelper(['scripts/bench-hello.mjs', String(helloPort)]);
-  const { a: listLoad, b: helloLoad } = await alternating({ url: `${base}/api/providers`, opts: { headers: { cookie: session.cookie } } }, { url: `http://127.0.0.1:${helloPort}/hello`, opts: {} });
+  const { a: listLoad, b: helloLoad } = await alternating(
+    { url: `${base}/api/providers`, opts: { headers: { cookie: session.cookie } } },
+    { url: `http://127.0.0.1:${helloPort}/hello`, opts: {} },
+  );
   hello.kill('SIGTERM');
 
   // Cold start: a fresh data directory (migrations, keys, demo data), then the same directory again.
@@ -326,7 +409,12 @@ try {
   rmSync(coldDir, { recursive: true, force: true });
   const spa = firstLoadGzipKb();
 
-  const d50 = pct(direct, 0.5), d99 = pct(direct, 0.99), c50 = pct(viaConsole, 0.5), c99 = pct(viaConsole, 0.99), p50 = pct(viaProxy, 0.5), p99 = pct(viaProxy, 0.99);
+  const d50 = pct(direct, 0.5),
+    d99 = pct(direct, 0.99),
+    c50 = pct(viaConsole, 0.5),
+    c99 = pct(viaConsole, 0.99),
+    p50 = pct(viaProxy, 0.5),
+    p99 = pct(viaProxy, 0.99);
   const floor = p50 + commit.full;
   const rows = [
     ['Direct signed call to the emulator, p50 / p99', `${d50.toFixed(2)} ms / ${d99.toFixed(2)} ms`, ''],
@@ -336,19 +424,63 @@ try {
     ['Bare proxy ÷ direct at p50 (the floor of any console that forwards over HTTP)', `${(p50 / d50).toFixed(2)}×`, ''],
     ['One SQLite commit on this disk, synchronous=FULL / NORMAL, p50', `${commit.full.toFixed(3)} ms / ${commit.normal.toFixed(3)} ms`, ''],
     ['(Bare proxy + one FULL commit) ÷ direct at p50 (the floor with a synced audit row)', `${(floor / d50).toFixed(2)}×`, ''],
-    ["The console's audit transactions per mint, mean: row begun (not synced) / row completed (WAL synced)", `${auditMs.unsynced.toFixed(3)} ms / ${auditMs.synced.toFixed(3)} ms`, ''],
-    ["The console's own work at p50 (console − bare proxy − its two audit transactions)", `${(c50 - p50 - auditMs.unsynced - auditMs.synced).toFixed(2)} ms`, ''],
-    [`Emulator answering after ${WAN_LATENCY_MS} ms (a stand-in for a round trip across the internet), ${WAN_N} rounds: console ÷ direct at p50`, `${(wanConsole / wanDirect).toFixed(3)}× (console ${wanConsole.toFixed(2)} ms, bare proxy ${wanProxy.toFixed(2)} ms, direct ${wanDirect.toFixed(2)} ms)`, ''],
-    [`Bulk of ${BULK.toLocaleString('en')} tokens (concurrency 32), wall time`, `${bulkSeconds.toFixed(2)} s (${Math.round(BULK / bulkSeconds)} tokens/s)`, '≤ 5 s'],
-    ['Server RSS before / peak / after the bulk', `${rssBefore} / ${rssPeak} / ${rssAfter} MB (growth ${rssAfter - rssBefore} MB)`, 'growth < 50 MB'],
-    [`Load, provider list (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s in 5 slices)`, `${listLoad.rps} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms, ${listLoad.errors} errors of ${listLoad.total}`, '0 errors'],
-    [`Load, mint path (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s)`, `${mintLoad.rps} req/s, p50 ${mintLoad.p50} ms, p99 ${mintLoad.p99} ms, ${mintLoad.errors} errors of ${mintLoad.total}`, '0 errors'],
-    [`Bare Fastify hello-world (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s, alternated with the list)`, `${helloLoad.rps} req/s, p50 ${helloLoad.p50} ms, p99 ${helloLoad.p99} ms`, ''],
+    [
+      "The console's audit transactions per mint, mean: row begun (not synced) / row completed (WAL synced)",
+      `${auditMs.unsynced.toFixed(3)} ms / ${auditMs.synced.toFixed(3)} ms`,
+      '',
+    ],
+    [
+      "The console's own work at p50 (console − bare proxy − its two audit transactions)",
+      `${(c50 - p50 - auditMs.unsynced - auditMs.synced).toFixed(2)} ms`,
+      '',
+    ],
+    [
+      `Emulator answering after ${WAN_LATENCY_MS} ms (a stand-in for a round trip across the internet), ${WAN_N} rounds: console ÷ direct at p50`,
+      `${(wanConsole / wanDirect).toFixed(3)}× (console ${wanConsole.toFixed(2)} ms, bare proxy ${wanProxy.toFixed(2)} ms, direct ${wanDirect.toFixed(2)} ms)`,
+      '',
+    ],
+    [
+      `Bulk of ${BULK.toLocaleString('en')} tokens (concurrency 32), wall time`,
+      `${bulkSeconds.toFixed(2)} s (${Math.round(BULK / bulkSeconds)} tokens/s)`,
+      '≤ 5 s',
+    ],
+    [
+      'Server RSS before / peak / after the bulk',
+      `${rssBefore} / ${rssPeak} / ${rssAfter} MB (growth ${rssAfter - rssBefore} MB)`,
+      'growth < 50 MB',
+    ],
+    [
+      `Load, provider list (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s in 5 slices)`,
+      `${listLoad.rps} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms, ${listLoad.errors} errors of ${listLoad.total}`,
+      '0 errors',
+    ],
+    [
+      `Load, mint path (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s)`,
+      `${mintLoad.rps} req/s, p50 ${mintLoad.p50} ms, p99 ${mintLoad.p99} ms, ${mintLoad.errors} errors of ${mintLoad.total}`,
+      '0 errors',
+    ],
+    [
+      `Bare Fastify hello-world (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s, alternated with the list)`,
+      `${helloLoad.rps} req/s, p50 ${helloLoad.p50} ms, p99 ${helloLoad.p99} ms`,
+      '',
+    ],
     ['Provider list ÷ bare Fastify, req/s', `${Math.round((100 * listLoad.rps) / helloLoad.rps)} %`, '≥ 40 %'],
     ['Cold start to ready: fresh data directory', `${Math.round(fresh.ms)} ms`, ''],
-    ['Cold start to ready: existing data directory, median of 5 (range)', `${Math.round(warm.ms)} ms (${Math.round(warm.min)}–${Math.round(warm.max)})`, '≤ 1 s'],
-    ['Idle RSS 3 s after ready, median of the 5 restarts (range)', `${idleRss} MB (${Math.min(...idleRssMb)}–${Math.max(...idleRssMb)})`, '≤ 120 MB'],
-    ['SPA first load, gzip: JavaScript / CSS / HTML', `${spa.js.toFixed(1)} / ${spa.css.toFixed(1)} / ${spa.html.toFixed(1)} KB`, 'JS ≤ 120 KB'],
+    [
+      'Cold start to ready: existing data directory, median of 5 (range)',
+      `${Math.round(warm.ms)} ms (${Math.round(warm.min)}–${Math.round(warm.max)})`,
+      '≤ 1 s',
+    ],
+    [
+      'Idle RSS 3 s after ready, median of the 5 restarts (range)',
+      `${idleRss} MB (${Math.min(...idleRssMb)}–${Math.max(...idleRssMb)})`,
+      '≤ 120 MB',
+    ],
+    [
+      'SPA first load, gzip: JavaScript / CSS / HTML',
+      `${spa.js.toFixed(1)} / ${spa.css.toFixed(1)} / ${spa.html.toFixed(1)} KB`,
+      'JS ≤ 120 KB',
+    ],
   ];
   const table = ['| Measure | Result | Goal |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   console.log(table);
@@ -361,6 +493,8 @@ So the console's mint cannot be faster than the bare proxy plus one FULL commit.
   server.kill('SIGTERM');
   emulator.kill('SIGTERM');
   await agent.close();
-  await Promise.all([server, emulator].map((p) => new Promise((/** @type {(v?: unknown) => void} */ r) => (p.exitCode !== null ? r() : p.once('exit', r)))));
+  await Promise.all(
+    [server, emulator].map((p) => new Promise((/** @type {(v?: unknown) => void} */ r) => (p.exitCode !== null ? r() : p.once('exit', r)))),
+  );
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -95,7 +95,10 @@ if (process.argv.includes('--if-needed') && existsSync(stamp)) {
 
 const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', name);
 // Prisma's generate runs on WASM; it only insists that a schema engine path exists (see DEVELOPERS notes).
-run('prisma generate', bin('prisma'), ['generate'], { PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'package.json'), PRISMA_HIDE_UPDATE_MESSAGE: '1' });
+run('prisma generate', bin('prisma'), ['generate'], {
+  PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'package.json'),
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+});
 run('server (tsc)', bin('tsc'), ['-p', 'tsconfig.build.json']);
 bundleConsole();
 run('web (vite)', bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);

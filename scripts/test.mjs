@@ -20,7 +20,10 @@ function collect(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = collect('test').map((f) => relative(process.cwd(), f)).sort().filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = collect('test')
+  .map((f) => relative(process.cwd(), f))
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
@@ -32,11 +35,14 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const r = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     '--test',
     '--test-concurrency=2',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/summary-reporter.mjs',
+    '--test-reporter-destination=stdout',
     ...files,
   ],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },

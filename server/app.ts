@@ -89,7 +89,9 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
-export function serverOptions(opts: Pick<AppOptions, 'logLevel' | 'logStream' | 'trustProxy' | 'headersTimeoutMs'>): FastifyServerOptions & { http: ServerOptions } {
+export function serverOptions(
+  opts: Pick<AppOptions, 'logLevel' | 'logStream' | 'trustProxy' | 'headersTimeoutMs'>,
+): FastifyServerOptions & { http: ServerOptions } {
   return {
     // Headers must arrive within the timeout, checked every second (Node's default check is every 30 s).
     http: { headersTimeout: opts.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1_000 },
@@ -142,7 +144,13 @@ function enforceRouteContract(app: FastifyInstance): void {
     const permission = config?.permission;
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      registered.push({ method, url: route.url, permission, providerScoped: config?.providerScoped === true, schema: route.schema as Record<string, unknown> | undefined });
+      registered.push({
+        method,
+        url: route.url,
+        permission,
+        providerScoped: config?.providerScoped === true,
+        schema: route.schema as Record<string, unknown> | undefined,
+      });
     }
     if (!route.url.startsWith('/api/')) return;
     if (!isPermission(permission)) throw new Error(`route ${String(route.method)} ${route.url} declares no known permission`);
@@ -176,7 +184,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   closeConnectionsAsTheyIdle(app);
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   if (opts.hostPolicy) installHostCheck(app, opts.hostPolicy);
-  installAuth(app, { sessions: opts.services.sessions, apiKeys: opts.services.apiKeys, audit: opts.services.audit, opsToken: opts.opsToken });
+  installAuth(app, {
+    sessions: opts.services.sessions,
+    apiKeys: opts.services.apiKeys,
+    audit: opts.services.audit,
+    opsToken: opts.opsToken,
+  });
   // Every error answer counts, whichever route or hook gave it.
   app.addHook('onResponse', (_request, reply, done) => {
     if (reply.errorCode) opts.services.metrics.errors.inc({ code: reply.errorCode });
@@ -188,7 +201,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'sat-playground API',
         version: '0.1.0',
-        description: 'Console API for Frame Secure Anonymous Tokens, and the built-in Frame SAT emulator (under /emulator). Sign in with POST /api/session; send the session cookie and, on changes, X-CSRF-Token. The token broker (/api/v1/...) takes an API key as Authorization: Bearer.',
+        description:
+          'Console API for Frame Secure Anonymous Tokens, and the built-in Frame SAT emulator (under /emulator). Sign in with POST /api/session; send the session cookie and, on changes, X-CSRF-Token. The token broker (/api/v1/...) takes an API key as Authorization: Bearer.',
       },
       components: {
         securitySchemes: {
@@ -207,13 +221,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     baseDir: swaggerUiAssets,
     logo: { type: 'image/svg+xml', content: readFileSync(join(swaggerUiAssets, 'logo.svg')) },
     staticCSP: true,
-    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '').replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
+    transformStaticCSP: (header) =>
+      header.replace(/\s*upgrade-insecure-requests;?/, '').replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
   });
 
   await app.register(healthRoutes);
   await app.register(readinessRoutes, { services: opts.services });
   await app.register(metricsRoutes, { services: opts.services });
-  for (const routes of [authRoutes, userRoutes, auditRoutes, brokerRoutes, credentialSetRoutes, providerRoutes, tokenRoutes, transferRoutes, metaRoutes, bulkRoutes, historyRoutes, presetRoutes]) {
+  for (const routes of [
+    authRoutes,
+    userRoutes,
+    auditRoutes,
+    brokerRoutes,
+    credentialSetRoutes,
+    providerRoutes,
+    tokenRoutes,
+    transferRoutes,
+    metaRoutes,
+    bulkRoutes,
+    historyRoutes,
+    presetRoutes,
+  ]) {
     await app.register(routes, { services: opts.services });
   }
 

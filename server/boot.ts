@@ -38,11 +38,19 @@ function loadEmulatorSigner(dataDir: string): JwtSigner {
 function loopbackUrl(app: FastifyInstance): string {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
-  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const host =
+    address.address === '0.0.0.0' || address.address === '::'
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address}]`
+        : address.address;
   return `http://${host}:${address.port}`;
 }
 
-export async function startConsole(config: ConsoleConfig, opts: { logStream?: DestinationStream; webRoot?: string; now?: () => number } = {}): Promise<RunningConsole> {
+export async function startConsole(
+  config: ConsoleConfig,
+  opts: { logStream?: DestinationStream; webRoot?: string; now?: () => number } = {},
+): Promise<RunningConsole> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const ring = loadKeyRing(config.masterKeyEnv, config.dataDir);
   await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
@@ -54,8 +62,26 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
   const hostPolicy = hostPolicyFor(config.publicUrls, config.host);
   const onBackgroundError = (err: unknown) => app?.log.error({ err }, 'a history row could not be written');
   // Created before the app: the services' log lines go to the app's logger once it exists.
-  const log: ServiceLog = { error: (fields, message) => app?.log.error(fields, message), warn: (fields, message) => app?.log.warn(fields, message) };
-  const services = createServices({ db, dataDir: config.dataDir, onBackgroundError, log, keys: ring.keys, timeouts: config.upstreamTimeouts, maxSkewSeconds: config.upstreamMaxSkewSeconds, allowHosts: config.upstreamAllowHosts, emulator, emulatorBaseUrl: () => baseUrl, sessionTimeouts: config.sessionTimeouts, now: opts.now, bulkLimits: config.bulkLimits, dailyTokenLimits: config.dailyTokenLimits });
+  const log: ServiceLog = {
+    error: (fields, message) => app?.log.error(fields, message),
+    warn: (fields, message) => app?.log.warn(fields, message),
+  };
+  const services = createServices({
+    db,
+    dataDir: config.dataDir,
+    onBackgroundError,
+    log,
+    keys: ring.keys,
+    timeouts: config.upstreamTimeouts,
+    maxSkewSeconds: config.upstreamMaxSkewSeconds,
+    allowHosts: config.upstreamAllowHosts,
+    emulator,
+    emulatorBaseUrl: () => baseUrl,
+    sessionTimeouts: config.sessionTimeouts,
+    now: opts.now,
+    bulkLimits: config.bulkLimits,
+    dailyTokenLimits: config.dailyTokenLimits,
+  });
   app = await buildApp({
     services,
     emulator,
@@ -68,8 +94,14 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     opsToken: config.opsToken,
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
-  if (config.trustProxy === true) app.log.warn('TRUST_PROXY=true trusts X-Forwarded-For and X-Forwarded-Host from every client: anyone who reaches the console directly can choose the address sign-in throttling counts and the Host name it checks. Set TRUST_PROXY to the proxy\'s addresses instead (e.g. 10.0.0.5 or 10.0.0.0/24).');
-  if (hostPolicy.names === 'any') app.log.warn(`PUBLIC_URL is not set and the console listens on ${config.host}: requests for any Host name are served. Set PUBLIC_URL to the URL people use, so a page elsewhere cannot reach the console through DNS rebinding.`);
+  if (config.trustProxy === true)
+    app.log.warn(
+      "TRUST_PROXY=true trusts X-Forwarded-For and X-Forwarded-Host from every client: anyone who reaches the console directly can choose the address sign-in throttling counts and the Host name it checks. Set TRUST_PROXY to the proxy's addresses instead (e.g. 10.0.0.5 or 10.0.0.0/24).",
+    );
+  if (hostPolicy.names === 'any')
+    app.log.warn(
+      `PUBLIC_URL is not set and the console listens on ${config.host}: requests for any Host name are served. Set PUBLIC_URL to the URL people use, so a page elsewhere cannot reach the console through DNS rebinding.`,
+    );
   // Expired sessions, sign-in counters (their refused attempts summed up on record) and audit rows past
   // retention go at start and every six hours.
   const housekeeping = async () => {
@@ -77,7 +109,10 @@ export async function startConsole(config: ConsoleConfig, opts: { logStream?: De
     await services.users.guard.purgeIfDue((opts.now ?? Date.now)());
     await services.audit.purge();
   };
-  const timer = setInterval(() => void housekeeping().catch((err: unknown) => app?.log.error({ err }, 'housekeeping failed')), 6 * 3_600_000).unref();
+  const timer = setInterval(
+    () => void housekeeping().catch((err: unknown) => app?.log.error({ err }, 'housekeeping failed')),
+    6 * 3_600_000,
+  ).unref();
   app.addHook('onClose', async () => {
     clearInterval(timer);
     services.bulk.cancelAll();

@@ -39,7 +39,8 @@ function trustProxy(raw: string): boolean | string {
   const value = raw.trim().toLowerCase();
   const flag = value ? envBoolean(value) : false;
   if (flag !== undefined) return flag;
-  if (!/^[0-9a-f.:/,\s]+$/.test(value)) throw new Error(`TRUST_PROXY must be true, false or a comma-separated list of proxy IPs/CIDRs, got "${raw}"`);
+  if (!/^[0-9a-f.:/,\s]+$/.test(value))
+    throw new Error(`TRUST_PROXY must be true, false or a comma-separated list of proxy IPs/CIDRs, got "${raw}"`);
   return value;
 }
 
@@ -47,7 +48,8 @@ function ownerFrom(env: EnvValues): { email: string; password: string } | null {
   const email = env.SAT_OWNER_EMAIL?.trim();
   const password = env.SAT_OWNER_PASSWORD;
   if (!email && !password) return null;
-  if (!email || !password) throw new Error('Set both SAT_OWNER_EMAIL and SAT_OWNER_PASSWORD, or neither (then the console asks for its owner in the browser)');
+  if (!email || !password)
+    throw new Error('Set both SAT_OWNER_EMAIL and SAT_OWNER_PASSWORD, or neither (then the console asks for its owner in the browser)');
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`SAT_OWNER_EMAIL is not an email address: "${email}"`);
   return { email, password };
 }
@@ -55,7 +57,8 @@ function ownerFrom(env: EnvValues): { email: string; password: string } | null {
 function opsToken(raw: string | undefined): string | undefined {
   const value = raw?.trim();
   if (!value) return undefined;
-  if (value.length < OPS_TOKEN_MIN_LENGTH) throw new Error(`OPS_TOKEN must be at least ${OPS_TOKEN_MIN_LENGTH} characters (e.g. openssl rand -hex 24)`);
+  if (value.length < OPS_TOKEN_MIN_LENGTH)
+    throw new Error(`OPS_TOKEN must be at least ${OPS_TOKEN_MIN_LENGTH} characters (e.g. openssl rand -hex 24)`);
   return value;
 }
 
@@ -94,6 +97,10 @@ export function loadConfig(raw: Env = process.env): ConsoleConfig {
       support: dailyLimit(env.TOKEN_QUOTA_PER_DAY_SUPPORT),
       viewer: 0,
     },
-    masterKeyEnv: { SAT_MASTER_KEY: env.SAT_MASTER_KEY, SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID, SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS },
+    masterKeyEnv: {
+      SAT_MASTER_KEY: env.SAT_MASTER_KEY,
+      SAT_MASTER_KEY_ID: env.SAT_MASTER_KEY_ID,
+      SAT_PREVIOUS_MASTER_KEYS: env.SAT_PREVIOUS_MASTER_KEYS,
+    },
   };
 }

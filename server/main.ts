@@ -12,7 +12,10 @@ async function main(): Promise<void> {
       if (closing) return;
       closing = true;
       running.app.log.info(`${signal}: closing`);
-      running.close().then(() => process.exit(0), () => process.exit(1));
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     });
   }
 }

@@ -7,7 +7,10 @@ export function describeErrors(schema: TSchema, value: unknown, label: string): 
     .filter((e) => e.keyword !== 'boolean')
     .map((e) => {
       const where = e.instancePath ? `${label}${e.instancePath.replace(/\//g, '.')}` : label;
-      const extra = e.keyword === 'additionalProperties' ? ` (${JSON.stringify((e.params as { additionalProperties?: unknown }).additionalProperties)})` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` (${JSON.stringify((e.params as { additionalProperties?: unknown }).additionalProperties)})`
+          : '';
       return `${where}: ${e.message}${extra}`;
     });
 }

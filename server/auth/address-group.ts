@@ -7,8 +7,11 @@ import { isIPv4, isIPv6 } from 'node:net';
 /** The eight 16-bit groups of a valid IPv6 address (zone removed). */
 function hextets(ip: string): number[] {
   // A trailing dotted quad (::ffff:192.0.2.1) is two groups written in decimal.
-  const text = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a: string, b: string, c: string, d: string) =>
-    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`);
+  const text = ip.replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_m, a: string, b: string, c: string, d: string) =>
+      `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+  );
   const parse = (part: string) => (part ? part.split(':').map((h) => parseInt(h, 16)) : []);
   const [head = '', tail] = text.split('::') as [string, string | undefined];
   if (tail === undefined) return parse(head);
@@ -24,5 +27,8 @@ export function addressGroup(ip: string): string {
   if (!isIPv6(bare)) return ip;
   const h = hextets(bare.toLowerCase());
   if (h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff) return `${h[6]! >> 8}.${h[6]! & 255}.${h[7]! >> 8}.${h[7]! & 255}`;
-  return `${h.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+  return `${h
+    .slice(0, 4)
+    .map((x) => x.toString(16))
+    .join(':')}::/64`;
 }

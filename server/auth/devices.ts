@@ -49,8 +49,15 @@ export class TrustedDevices {
     const now = this.now();
     await this.db.$transaction(async (tx) => {
       if (presented) await tx.trustedDevice.deleteMany({ where: { id: sha256Hex(presented) } });
-      await tx.trustedDevice.create({ data: { id: sha256Hex(token), userId, createdAt: new Date(now), expiresAt: new Date(now + DEVICE_TTL_MS) } });
-      const older = await tx.trustedDevice.findMany({ where: { userId }, orderBy: { createdAt: 'desc' }, skip: MAX_DEVICES_PER_USER, select: { id: true } });
+      await tx.trustedDevice.create({
+        data: { id: sha256Hex(token), userId, createdAt: new Date(now), expiresAt: new Date(now + DEVICE_TTL_MS) },
+      });
+      const older = await tx.trustedDevice.findMany({
+        where: { userId },
+        orderBy: { createdAt: 'desc' },
+        skip: MAX_DEVICES_PER_USER,
+        select: { id: true },
+      });
       if (older.length) await tx.trustedDevice.deleteMany({ where: { id: { in: older.map((d) => d.id) } } });
     });
     return token;

@@ -24,7 +24,12 @@ export class HashAdmission {
     const ticket = this.queue.reserve(priority);
     if (ticket) return ticket;
     const seconds = this.queue.retryAfterSeconds();
-    const error = new DomainError('auth/busy', `The console is busy checking other passwords; try again in ${seconds} second(s).`, undefined, { retryAfterSeconds: seconds });
+    const error = new DomainError(
+      'auth/busy',
+      `The console is busy checking other passwords; try again in ${seconds} second(s).`,
+      undefined,
+      { retryAfterSeconds: seconds },
+    );
     if (this.spell) {
       this.spell.refused++;
       throw error;
@@ -32,7 +37,9 @@ export class HashAdmission {
     this.spell = { since: this.now(), refused: 0 };
     const { running, waiting } = this.queue.stats();
     // The refusal stands whether or not its row could be written (it changes nothing).
-    await this.audit.record({ action: 'auth.busy', outcome: 'auth/busy', detail: { ...detail, line: priority, running, waiting: waiting[priority] } }).catch(() => {});
+    await this.audit
+      .record({ action: 'auth.busy', outcome: 'auth/busy', detail: { ...detail, line: priority, running, waiting: waiting[priority] } })
+      .catch(() => {});
     throw error;
   }
 

@@ -88,7 +88,7 @@ export class HashQueue {
   /** Seconds until the untrusted line has likely moved by its own length: for Retry-After. */
   retryAfterSeconds(): number {
     const ahead = this.running + this.held.trusted + this.held.untrusted;
-    return Math.max(1, Math.ceil((ahead / this.slots) * this.averageMs / 1000));
+    return Math.max(1, Math.ceil(((ahead / this.slots) * this.averageMs) / 1000));
   }
 
   stats(): HashQueueStats {

@@ -10,7 +10,12 @@ let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
 const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 /** OWASP's floor for argon2id: m = 19 MiB, t = 2, p = 1. */
-export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id (a const enum) */,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 export const MAX_CONCURRENT_HASHES = 2;
 /** Per line (trusted, untrusted): beyond this an attempt is refused at once (auth/busy). */
 export const MAX_WAITING_HASHES = 16;

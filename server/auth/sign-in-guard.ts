@@ -29,11 +29,21 @@ function accountLocked(ms: number): DomainError {
 }
 
 function pairLocked(ms: number): DomainError {
-  return new DomainError('auth/locked', `Too many failed sign-ins for this account from this address: try again in ${minutes(ms)} minute(s).`, undefined, retryAfter(ms));
+  return new DomainError(
+    'auth/locked',
+    `Too many failed sign-ins for this account from this address: try again in ${minutes(ms)} minute(s).`,
+    undefined,
+    retryAfter(ms),
+  );
 }
 
 function throttled(ms: number): DomainError {
-  return new DomainError('auth/throttled', `Too many sign-in attempts from this address; try again in ${minutes(ms)} minute(s).`, undefined, retryAfter(ms));
+  return new DomainError(
+    'auth/throttled',
+    `Too many sign-in attempts from this address; try again in ${minutes(ms)} minute(s).`,
+    undefined,
+    retryAfter(ms),
+  );
 }
 
 export class SignInGuard {
@@ -72,7 +82,11 @@ export class SignInGuard {
     if (byAddress.summary) await this.summarise({ scope: 'address', subject: address.subject, refused: byAddress.summary });
     if (!byAddress.admitted) {
       if (byAddress.first) {
-        await this.audit.record({ action: 'auth.throttled', outcome: 'auth/throttled', detail: { email, limit: ADDRESS_POLICY.limit, windowMinutes: ADDRESS_POLICY.windowMs / 60_000 } });
+        await this.audit.record({
+          action: 'auth.throttled',
+          outcome: 'auth/throttled',
+          detail: { email, limit: ADDRESS_POLICY.limit, windowMinutes: ADDRESS_POLICY.windowMs / 60_000 },
+        });
       }
       throw throttled(byAddress.retryMs);
     }
@@ -95,7 +109,12 @@ export class SignInGuard {
   async failed(admission: Admission, email: string, userId: string | null): Promise<void> {
     if (admission.kind === 'device') {
       if (await this.devices.failed(admission.deviceId)) {
-        await this.audit.record({ action: 'auth.device_distrusted', target: userId, outcome: 'ok', detail: { email, failures: DEVICE_FAILURES } });
+        await this.audit.record({
+          action: 'auth.device_distrusted',
+          target: userId,
+          outcome: 'ok',
+          detail: { email, failures: DEVICE_FAILURES },
+        });
       }
       return;
     }
@@ -106,11 +125,21 @@ export class SignInGuard {
       return { states: [a.state, p.state], result: { a, p } };
     });
     if (a.lockMs > 0) {
-      await this.audit.record({ action: 'auth.locked', target: userId, outcome: 'ok', detail: { email, scope: 'account', minutes: a.lockMs / 60_000, refusedBefore: a.summary } });
+      await this.audit.record({
+        action: 'auth.locked',
+        target: userId,
+        outcome: 'ok',
+        detail: { email, scope: 'account', minutes: a.lockMs / 60_000, refusedBefore: a.summary },
+      });
       throw accountLocked(a.lockMs);
     }
     if (p.lockMs > 0) {
-      await this.audit.record({ action: 'auth.locked', target: userId, outcome: 'ok', detail: { email, scope: 'pair', address: admission.pair.subject.address, minutes: p.lockMs / 60_000, refusedBefore: p.summary } });
+      await this.audit.record({
+        action: 'auth.locked',
+        target: userId,
+        outcome: 'ok',
+        detail: { email, scope: 'pair', address: admission.pair.subject.address, minutes: p.lockMs / 60_000, refusedBefore: p.summary },
+      });
       throw pairLocked(p.lockMs);
     }
   }
@@ -122,7 +151,10 @@ export class SignInGuard {
    */
   async succeeded(admission: Admission, userId: string, presentedDevice: string | undefined): Promise<string> {
     if (admission.kind === 'untrusted') {
-      await this.store.update([admission.account, admission.pair], ([acc, pr]) => ({ states: [released(acc), afterSuccess(pr)], result: null }));
+      await this.store.update([admission.account, admission.pair], ([acc, pr]) => ({
+        states: [released(acc), afterSuccess(pr)],
+        result: null,
+      }));
     }
     return this.devices.issue(userId, presentedDevice);
   }
@@ -157,7 +189,11 @@ export class SignInGuard {
     if (summary.refused === 0) return Promise.resolve();
     const outcome = summary.scope === 'address' ? 'auth/throttled' : 'auth/locked';
     return runInContext({ principal: { kind: 'system', name: 'system' }, requestId: null, ip: null }, () =>
-      this.audit.record({ action: 'auth.refused', outcome, detail: { scope: summary.scope, ...summary.subject, refused: summary.refused } }),
+      this.audit.record({
+        action: 'auth.refused',
+        outcome,
+        detail: { scope: summary.scope, ...summary.subject, refused: summary.refused },
+      }),
     );
   }
 }

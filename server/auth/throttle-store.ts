@@ -15,7 +15,12 @@ import { ACCOUNT_POLICY, ADDRESS_POLICY, expiresAt, PAIR_POLICY, PASSWORD_POLICY
 /** password: the current-password check of a password change, per user (password-guard.ts). */
 export type Scope = 'address' | 'account' | 'pair' | 'password';
 
-export const POLICIES: Readonly<Record<Scope, Policy>> = { address: ADDRESS_POLICY, account: ACCOUNT_POLICY, pair: PAIR_POLICY, password: PASSWORD_POLICY };
+export const POLICIES: Readonly<Record<Scope, Policy>> = {
+  address: ADDRESS_POLICY,
+  account: ACCOUNT_POLICY,
+  pair: PAIR_POLICY,
+  password: PASSWORD_POLICY,
+};
 
 export interface CounterKey {
   key: string;
@@ -48,7 +53,12 @@ export function accountCounter(email: string): CounterKey {
 
 export function pairCounter(email: string, ip: string): CounterKey {
   const client = addressGroup(ip);
-  return { key: keyOf('pair', `${email}\n${client}`), scope: 'pair', subject: { email, address: client }, account: keyOf('account', email) };
+  return {
+    key: keyOf('pair', `${email}\n${client}`),
+    scope: 'pair',
+    subject: { email, address: client },
+    account: keyOf('account', email),
+  };
 }
 
 /** The current-password guesses of a password change, per user; the email must be normalised. */
@@ -71,9 +81,17 @@ interface Row {
 }
 
 const toState = (r: Row): CounterState => ({
-  failures: Number(r.failures), windowStart: Number(r.windowStart), lockedUntil: r.lockedUntil === null ? null : Number(r.lockedUntil), level: Number(r.level), refused: Number(r.refused),
+  failures: Number(r.failures),
+  windowStart: Number(r.windowStart),
+  lockedUntil: r.lockedUntil === null ? null : Number(r.lockedUntil),
+  level: Number(r.level),
+  refused: Number(r.refused),
 });
-const toSummary = (r: Row): RefusedSummary => ({ scope: r.scope, subject: JSON.parse(r.subject) as Record<string, string>, refused: Number(r.refused) });
+const toSummary = (r: Row): RefusedSummary => ({
+  scope: r.scope,
+  subject: JSON.parse(r.subject) as Record<string, string>,
+  refused: Number(r.refused),
+});
 
 export class ThrottleStore {
   private statements: { get: Statement; put: Statement; remove: Statement } | undefined;
@@ -103,7 +121,10 @@ export class ThrottleStore {
    * Reads the counters, lets `decide` (pure) say their next states (undefined removes a row) and a result,
    * writes them, all in one transaction.
    */
-  update<T>(counters: CounterKey[], decide: (states: (CounterState | undefined)[]) => { states: (CounterState | undefined)[]; result: T }): Promise<T> {
+  update<T>(
+    counters: CounterKey[],
+    decide: (states: (CounterState | undefined)[]) => { states: (CounterState | undefined)[]; result: T },
+  ): Promise<T> {
     return writeOutsideTransactions(this.connection, () =>
       this.connection
         .transaction(() => {
@@ -116,7 +137,19 @@ export class ThrottleStore {
           counters.forEach((c, i) => {
             const next = states[i];
             if (!next) s.remove.run(c.key);
-            else s.put.run(c.key, c.scope, JSON.stringify(c.subject), c.account, next.failures, next.windowStart, next.lockedUntil, next.level, next.refused, expiresAt(next, POLICIES[c.scope]));
+            else
+              s.put.run(
+                c.key,
+                c.scope,
+                JSON.stringify(c.subject),
+                c.account,
+                next.failures,
+                next.windowStart,
+                next.lockedUntil,
+                next.level,
+                next.refused,
+                expiresAt(next, POLICIES[c.scope]),
+              );
           });
           return result;
         })
@@ -130,7 +163,9 @@ export class ThrottleStore {
     if (!emails.length) return found;
     const byKey = new Map(emails.map((e) => [accountCounter(e).key, e]));
     const rows = this.connection
-      .prepare(`SELECT "key", "lockedUntil" FROM "SignInThrottle" WHERE "lockedUntil" > ? AND "key" IN (${emails.map(() => '?').join(', ')})`)
+      .prepare(
+        `SELECT "key", "lockedUntil" FROM "SignInThrottle" WHERE "lockedUntil" > ? AND "key" IN (${emails.map(() => '?').join(', ')})`,
+      )
       .all(now, ...byKey.keys()) as { key: string; lockedUntil: Int }[];
     for (const r of rows) found.set(byKey.get(r.key)!, Number(r.lockedUntil));
     return found;
@@ -142,7 +177,9 @@ export class ThrottleStore {
     return writeOutsideTransactions(this.connection, () =>
       this.connection
         .transaction(() => {
-          const { refused } = this.connection.prepare('SELECT COALESCE(SUM("refused"), 0) AS "refused" FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?').get(account, account) as { refused: Int };
+          const { refused } = this.connection
+            .prepare('SELECT COALESCE(SUM("refused"), 0) AS "refused" FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?')
+            .get(account, account) as { refused: Int };
           this.connection.prepare('DELETE FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?').run(account, account);
           return { refused: Number(refused) };
         })

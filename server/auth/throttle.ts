@@ -119,12 +119,20 @@ export function admit(prior: CounterState | undefined, policy: Policy, now: numb
  * An admitted attempt failed: locks the counter when it was the last one allowed. When this failure set
  * the lock, `lockMs` > 0 and `summary` is the number of attempts refused since the previous lock was set.
  */
-export function afterFailure(prior: CounterState | undefined, policy: Policy, now: number): { state: CounterState; lockMs: number; summary: number } {
+export function afterFailure(
+  prior: CounterState | undefined,
+  policy: Policy,
+  now: number,
+): { state: CounterState; lockMs: number; summary: number } {
   // A counter removed meanwhile (an unlock, a purge) starts again with this failure.
   const s = prior ? { ...prior } : { ...freshState(now), failures: 1 };
   if (policy.lockMs === 0 || isLocked(s, now) || s.failures < policy.limit) return { state: s, lockMs: 0, summary: 0 };
   const lockMs = lockDuration(s, policy, now);
-  return { state: { ...s, failures: 0, windowStart: now, lockedUntil: now + lockMs, level: effectiveLevel(s, policy, now) + 1, refused: 0 }, lockMs, summary: s.refused };
+  return {
+    state: { ...s, failures: 0, windowStart: now, lockedUntil: now + lockMs, level: effectiveLevel(s, policy, now) + 1, refused: 0 },
+    lockMs,
+    summary: s.refused,
+  };
 }
 
 /** An admitted attempt succeeded: the failures so far are forgiven; the lock history stays. */

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
     console.error(`backup: ${report.file} fails integrity_check: ${report.integrity}`);
     process.exit(1);
   }
-  console.log(`backup: ${report.file} (${report.pages} pages, integrity ok). Keep the master key too: without it the secrets in the copy cannot be opened.`);
+  console.log(
+    `backup: ${report.file} (${report.pages} pages, integrity ok). Keep the master key too: without it the secrets in the copy cannot be opened.`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

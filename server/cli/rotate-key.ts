@@ -27,7 +27,11 @@ async function reseal(config: ConsoleConfig, keys: MasterKey[]): Promise<{ resea
   await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
   const db = await openDatabase(config.dbFile);
   try {
-    return await new CredentialService(db, keys, linkBuiltinEmulator(undefined, () => undefined)).resealAll();
+    return await new CredentialService(
+      db,
+      keys,
+      linkBuiltinEmulator(undefined, () => undefined),
+    ).resealAll();
   } finally {
     await db.$disconnect();
   }

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   if (report.ok) {
     console.log(`audit:verify: intact, ${report.checked} row(s) checked${anchor}${pending}.`);
   } else {
-    console.error(`audit:verify: BROKEN at chain row ${report.brokenAt}: ${report.problem}. ${report.checked} row(s) before it verified${pending}.`);
+    console.error(
+      `audit:verify: BROKEN at chain row ${report.brokenAt}: ${report.problem}. ${report.checked} row(s) before it verified${pending}.`,
+    );
     process.exit(1);
   }
 }

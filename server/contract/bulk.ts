@@ -13,7 +13,8 @@ export const BulkJobViewSchema = Type.Object({
   id: Type.String(),
   providerId: Type.String(),
   state: Type.Enum(BULK_JOB_STATES, {
-    description: 'revoked: stopped because its owner lost the right to mint on the provider, the provider was deleted or its credential set changed (secret, upstream, client id)',
+    description:
+      'revoked: stopped because its owner lost the right to mint on the provider, the provider was deleted or its credential set changed (secret, upstream, client id)',
   }),
   total: Type.Integer(),
   done: Type.Integer(),

@@ -46,12 +46,16 @@ export const UpdateCredentialBodySchema = Type.Object(
     entityLevel: Type.Optional(Type.Union([EntityLevelSchema, Type.Null()])),
     entityId: Type.Optional(Type.Union([Uuid(), Type.Null()])),
     notes: Type.Optional(Notes),
-    clientSecret: Type.Optional({ ...ClientSecret, description: 'Required when clientId or upstreamUrl changes: the secret is bound to both' }),
+    clientSecret: Type.Optional({
+      ...ClientSecret,
+      description: 'Required when clientId or upstreamUrl changes: the secret is bound to both',
+    }),
   },
   {
     additionalProperties: false,
     minProperties: 1,
-    description: 'Change a credential set; changing its client id or upstream needs the client secret again. Replace the secret alone with PUT …/secret',
+    description:
+      'Change a credential set; changing its client id or upstream needs the client secret again. Replace the secret alone with PUT …/secret',
   },
 );
 export type UpdateCredentialBody = Static<typeof UpdateCredentialBodySchema>;
@@ -61,7 +65,9 @@ export type ReplaceSecretBody = Static<typeof ReplaceSecretBodySchema>;
 
 export const DeleteCredentialQuerySchema = Type.Object(
   {
-    providers: Type.Optional(Type.Enum(['refuse', 'delete', 'move'], { description: 'What to do with the providers that use it (default refuse → 409)' })),
+    providers: Type.Optional(
+      Type.Enum(['refuse', 'delete', 'move'], { description: 'What to do with the providers that use it (default refuse → 409)' }),
+    ),
     moveTo: Type.Optional(Uuid('Credential set that takes the providers, with providers=move')),
   },
   { additionalProperties: false },

@@ -20,13 +20,23 @@ export type InviteView = Static<typeof InviteViewSchema>;
 export const InviteListSchema = Type.Array(InviteViewSchema);
 
 export const CreateInviteBodySchema = Type.Object(
-  { email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' }), role: RoleSchema, providerIds: Type.Optional(ProviderIdsSchema) },
+  {
+    email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' }),
+    role: RoleSchema,
+    providerIds: Type.Optional(ProviderIdsSchema),
+  },
   { additionalProperties: false },
 );
 export type CreateInviteBody = Static<typeof CreateInviteBodySchema>;
 
 /** POST /api/users/invites: the link token, in this answer only. */
-export const CreatedInviteSchema = Type.Object({ id: Type.String(), token: Type.String(), email: Type.String(), role: RoleSchema, expiresAt: Type.String() });
+export const CreatedInviteSchema = Type.Object({
+  id: Type.String(),
+  token: Type.String(),
+  email: Type.String(),
+  role: RoleSchema,
+  expiresAt: Type.String(),
+});
 export type CreatedInvite = Static<typeof CreatedInviteSchema>;
 
 // The invitation token travels in the body, never in the URL: URLs end up in logs, history and referrers.
@@ -39,5 +49,8 @@ export type InviteLookupBody = Static<typeof InviteLookupBodySchema>;
 export const InviteInfoSchema = Type.Object({ email: Type.String(), role: RoleSchema, expiresAt: Type.String() });
 export type InviteInfo = Static<typeof InviteInfoSchema>;
 
-export const AcceptInviteBodySchema = Type.Object({ token: InviteToken, password: PasswordSchema, name: Type.Optional(PersonNameSchema) }, { additionalProperties: false });
+export const AcceptInviteBodySchema = Type.Object(
+  { token: InviteToken, password: PasswordSchema, name: Type.Optional(PersonNameSchema) },
+  { additionalProperties: false },
+);
 export type AcceptInviteBody = Static<typeof AcceptInviteBodySchema>;

@@ -11,14 +11,19 @@ export const MintQuerySchema = Type.Object(
 export type MintQuery = Static<typeof MintQuerySchema>;
 
 /** What was signed; never the whole signature (a bearer credential for every provider of the key). */
-export const SignedRequestSchema = Type.Object({
-  method: Type.String(),
-  url: Type.String(),
-  timestamp: Type.Integer({ description: 'X-Frame-Timestamp as sent' }),
-  clientId: Type.String({ description: 'X-Frame-ClientId as sent' }),
-  stringToSign: Type.String({ description: 'timestamp + clientId, exactly as signed' }),
-  signaturePrefix: Type.String({ description: `The first ${SIGNATURE_PREFIX_LENGTH} hex characters of X-Frame-Signature, to compare with your own` }),
-}, { additionalProperties: false });
+export const SignedRequestSchema = Type.Object(
+  {
+    method: Type.String(),
+    url: Type.String(),
+    timestamp: Type.Integer({ description: 'X-Frame-Timestamp as sent' }),
+    clientId: Type.String({ description: 'X-Frame-ClientId as sent' }),
+    stringToSign: Type.String({ description: 'timestamp + clientId, exactly as signed' }),
+    signaturePrefix: Type.String({
+      description: `The first ${SIGNATURE_PREFIX_LENGTH} hex characters of X-Frame-Signature, to compare with your own`,
+    }),
+  },
+  { additionalProperties: false },
+);
 export type SignedRequest = Static<typeof SignedRequestSchema>;
 
 /** POST /api/providers/:id/tokens. */
@@ -46,7 +51,9 @@ export const SignatureCompareBodySchema = Type.Object(
 export type SignatureCompareBody = Static<typeof SignatureCompareBodySchema>;
 
 export const SignatureComparisonSchema = Type.Object({
-  match: Type.Boolean({ description: 'Your signature is the one the console would send for your timestamp, and the timestamp is in the window' }),
+  match: Type.Boolean({
+    description: 'Your signature is the one the console would send for your timestamp, and the timestamp is in the window',
+  }),
   problems: Type.Array(Type.Object({ input: Type.Enum([...SIGNATURE_INPUTS]), message: Type.String() })),
   expected: Type.Object({ clientId: Type.String(), stringToSign: Type.String(), signaturePrefix: Type.String() }),
 });

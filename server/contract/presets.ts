@@ -13,7 +13,11 @@ export type PresetView = Static<typeof PresetViewSchema>;
 export const PresetListSchema = Type.Array(PresetViewSchema);
 
 export const SavePresetBodySchema = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), params: TokenRequestBodySchema, replace: Type.Optional(Type.Boolean()) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }),
+    params: TokenRequestBodySchema,
+    replace: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type SavePresetBody = Static<typeof SavePresetBodySchema>;

@@ -7,11 +7,25 @@ import { JsonObject } from './common.js';
 // The field rules themselves are frame/token-body.ts's (shared with the emulator); this is their TypeBox form.
 export const TokenRequestBodySchema = Type.Object(
   {
-    first_name: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.first_name.maxLength, description: TOKEN_FIELD_RULES.first_name.description })),
-    last_name: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.last_name.maxLength, description: TOKEN_FIELD_RULES.last_name.description })),
-    email: Type.Optional(Type.String({ maxLength: TOKEN_FIELD_RULES.email.maxLength, pattern: TOKEN_FIELD_RULES.email.pattern, description: TOKEN_FIELD_RULES.email.description })),
+    first_name: Type.Optional(
+      Type.String({ maxLength: TOKEN_FIELD_RULES.first_name.maxLength, description: TOKEN_FIELD_RULES.first_name.description }),
+    ),
+    last_name: Type.Optional(
+      Type.String({ maxLength: TOKEN_FIELD_RULES.last_name.maxLength, description: TOKEN_FIELD_RULES.last_name.description }),
+    ),
+    email: Type.Optional(
+      Type.String({
+        maxLength: TOKEN_FIELD_RULES.email.maxLength,
+        pattern: TOKEN_FIELD_RULES.email.pattern,
+        description: TOKEN_FIELD_RULES.email.description,
+      }),
+    ),
     email_domain: Type.Optional(
-      Type.String({ maxLength: TOKEN_FIELD_RULES.email_domain.maxLength, pattern: TOKEN_FIELD_RULES.email_domain.pattern, description: TOKEN_FIELD_RULES.email_domain.description }),
+      Type.String({
+        maxLength: TOKEN_FIELD_RULES.email_domain.maxLength,
+        pattern: TOKEN_FIELD_RULES.email_domain.pattern,
+        description: TOKEN_FIELD_RULES.email_domain.description,
+      }),
     ),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: TOKEN_FIELD_RULES.metadata.description })),
   },
@@ -38,7 +52,14 @@ export type TokenTemplate = Static<typeof TokenTemplateSchema>;
 
 /** POST /api/providers/:id/signature-check and /assertions: the token to check. */
 export const TokenCheckBodySchema = Type.Object(
-  { token: Type.String({ minLength: 10, maxLength: 16384, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'A compact JWT' }) },
+  {
+    token: Type.String({
+      minLength: 10,
+      maxLength: 16384,
+      pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+      description: 'A compact JWT',
+    }),
+  },
   { additionalProperties: false },
 );
 export type TokenCheckBody = Static<typeof TokenCheckBodySchema>;

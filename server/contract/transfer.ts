@@ -62,7 +62,9 @@ export const ImportBodySchema = Type.Object(
   {
     file: ExportFileSchema,
     secrets: Type.Optional(
-      Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 512 }), { description: 'Client secret per credential set name (write-only)' }),
+      Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 512 }), {
+        description: 'Client secret per credential set name (write-only)',
+      }),
     ),
     dryRun: Type.Optional(Type.Boolean({ description: 'Check and report only' })),
   },
@@ -70,7 +72,12 @@ export const ImportBodySchema = Type.Object(
 );
 export type ImportBody = Static<typeof ImportBodySchema>;
 
-export const ImportRowSchema = Type.Object({ kind: Type.String(), key: Type.String(), action: Type.String(), reason: Type.Optional(Type.String()) });
+export const ImportRowSchema = Type.Object({
+  kind: Type.String(),
+  key: Type.String(),
+  action: Type.String(),
+  reason: Type.Optional(Type.String()),
+});
 export type ImportRow = Static<typeof ImportRowSchema>;
 
 /** POST /api/import; also the `report` of an import/rejected error. */

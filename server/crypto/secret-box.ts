@@ -49,7 +49,9 @@ export function open(sealed: string, keys: readonly MasterKey[], aad: string): s
   try {
     return Buffer.concat([decipher.update(Buffer.from(ctText, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new SecretBoxError(`the stored secret failed authentication under master key "${keyId}": it was altered, moved from another row, or the key is wrong`);
+    throw new SecretBoxError(
+      `the stored secret failed authentication under master key "${keyId}": it was altered, moved from another row, or the key is wrong`,
+    );
   }
 }
 

@@ -31,7 +31,8 @@ export function readKeySet(json: unknown): KeySet {
   try {
     local = createLocalJWKSet(json as Parameters<typeof createLocalJWKSet>[0]);
   } catch (err) {
-    if (err instanceof errors.JWKSInvalid) return { ok: false, message: 'it is not a JSON Web Key Set (an object with a "keys" array of objects)' };
+    if (err instanceof errors.JWKSInvalid)
+      return { ok: false, message: 'it is not a JSON Web Key Set (an object with a "keys" array of objects)' };
     throw err;
   }
   const keys: JWTVerifyGetKey = async (header, token) => {
@@ -39,7 +40,12 @@ export function readKeySet(json: unknown): KeySet {
       return await local(header, token);
     } catch (err) {
       // No key fits, several do, or the alg has no place in a key set: about the token, reported as such.
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported) throw err;
+      if (
+        err instanceof errors.JWKSNoMatchingKey ||
+        err instanceof errors.JWKSMultipleMatchingKeys ||
+        err instanceof errors.JOSENotSupported
+      )
+        throw err;
       throw new UnusableKey(err instanceof Error ? err.message : String(err), { cause: err });
     }
   };
@@ -57,13 +63,17 @@ export async function verifyJwt(token: string, keys: JWTVerifyGetKey, nowMs: num
     return { ok: true, claims: payload };
   } catch (err) {
     if (err instanceof UnusableKey) return failure('unusable_key', `the upstream's key for this token cannot be used (${err.message})`);
-    if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return failure('algorithm_not_allowed', `its algorithm is not accepted (only ${JWT_ALGORITHMS.join(', ')})`);
+    if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported)
+      return failure('algorithm_not_allowed', `its algorithm is not accepted (only ${JWT_ALGORITHMS.join(', ')})`);
     if (err instanceof errors.JWKSNoMatchingKey) return failure('unknown_key', "no key in the upstream's set fits its kid and algorithm");
-    if (err instanceof errors.JWKSMultipleMatchingKeys) return failure('ambiguous_key', "several keys in the upstream's set fit its header (no kid?)");
+    if (err instanceof errors.JWKSMultipleMatchingKeys)
+      return failure('ambiguous_key', "several keys in the upstream's set fit its header (no kid?)");
     if (err instanceof errors.JWSSignatureVerificationFailed) return failure('bad_signature', 'bad signature');
     if (err instanceof errors.JWTExpired) return failure('expired', 'the token has expired');
     if (err instanceof errors.JWTClaimValidationFailed) {
-      return err.claim === 'nbf' ? failure('not_yet_valid', 'the token is not valid yet (nbf)') : failure('bad_claims', `its ${err.claim} claim is invalid`);
+      return err.claim === 'nbf'
+        ? failure('not_yet_valid', 'the token is not valid yet (nbf)')
+        : failure('bad_claims', `its ${err.claim} claim is invalid`);
     }
     if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return failure('malformed', 'malformed token');
     throw err;

@@ -13,7 +13,10 @@ export const LOCKFILE = 'migration_lock.toml';
 
 export function readMigrations(migrationsDir: string): MigrationList {
   const dirs = existsSync(migrationsDir)
-    ? readdirSync(migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = join(migrationsDir, LOCKFILE);
   return {
@@ -26,7 +29,9 @@ export function readMigrations(migrationsDir: string): MigrationList {
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: existsSync(file) ? { tag: 'ok' as const, value: readFileSync(file, 'utf8') } : { tag: 'error' as const, value: `missing ${file}` },
+          content: existsSync(file)
+            ? { tag: 'ok' as const, value: readFileSync(file, 'utf8') }
+            : { tag: 'error' as const, value: `missing ${file}` },
         },
       };
     }),
@@ -42,7 +47,9 @@ export interface RecordedMigration {
 
 /** The one read of _prisma_migrations, for the start-up fast path and the readiness route. */
 export function recordedMigrations(connection: Connection): RecordedMigration[] {
-  const rows = connection.prepare('SELECT "migration_name", "checksum", "finished_at" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL').all() as { migration_name: string; checksum: string; finished_at: unknown }[];
+  const rows = connection
+    .prepare('SELECT "migration_name", "checksum", "finished_at" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL')
+    .all() as { migration_name: string; checksum: string; finished_at: unknown }[];
   return rows.map((r) => ({ name: r.migration_name, checksum: r.checksum, finished: r.finished_at !== null }));
 }
 
@@ -100,7 +107,10 @@ export async function diffToSchema(dbFile: string, schemaText: string, from: 'da
   try {
     const result = await engine.diff({
       // "schemaDatasource" means the live database behind the driver adapter.
-      from: from === 'empty' ? { tag: 'empty' } : { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schemaText }], configDir: dirname(dbFile) },
+      from:
+        from === 'empty'
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatasource', files: [{ path: 'schema.prisma', content: schemaText }], configDir: dirname(dbFile) },
       to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schemaText }] },
       script: true,
       exitCode: true,

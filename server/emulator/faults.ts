@@ -3,13 +3,29 @@ import { Type, type Static } from 'typebox';
 
 export const FaultsSchema = Type.Object(
   {
-    latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Delay added before every token or assertions answer.' })),
-    forceStatus: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: 'Answer every token request with this status and an {error: "forced"} body.' })),
-    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: 'Retry-After header sent with forceStatus.' })),
+    latencyMs: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 600_000, description: 'Delay added before every token or assertions answer.' }),
+    ),
+    forceStatus: Type.Optional(
+      Type.Integer({
+        minimum: 400,
+        maximum: 599,
+        description: 'Answer every token request with this status and an {error: "forced"} body.',
+      }),
+    ),
+    retryAfterSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 86_400, description: 'Retry-After header sent with forceStatus.' }),
+    ),
     hang: Type.Optional(Type.Boolean({ description: 'Accept token requests and never answer.' })),
     reset: Type.Optional(Type.Boolean({ description: 'Reset the connection on every token request.' })),
     garbageBody: Type.Optional(Type.Boolean({ description: 'Answer 200 with a body that is not a JSON string.' })),
-    clockOffsetSeconds: Type.Optional(Type.Integer({ minimum: -86_400, maximum: 86_400, description: "Shift of the emulator's clock (timestamp checks, iat/exp, Date header)." })),
+    clockOffsetSeconds: Type.Optional(
+      Type.Integer({
+        minimum: -86_400,
+        maximum: 86_400,
+        description: "Shift of the emulator's clock (timestamp checks, iat/exp, Date header).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -26,7 +26,9 @@ export class JwtSigner {
     this.publicKey = createPublicKey(privateKey);
     const jwk = this.publicKey.export({ format: 'jwk' });
     // RFC 7638 thumbprint of the EC key: members in lexicographic order.
-    const thumb = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest();
+    const thumb = createHash('sha256')
+      .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+      .digest();
     this.kid = b64url(thumb).slice(0, 16);
     const set = readKeySet(this.jwks());
     if (!set.ok) throw new Error(`the emulator's own JWKS is not a key set: ${set.message}`);

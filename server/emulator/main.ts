@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const port = args.port !== undefined ? Number(args.port) : (config.port ?? 8090);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${args.port}`);
   const host = args.host ?? config.host ?? '127.0.0.1';
-  const { app, registry } = await buildEmulatorServer({ ...config, control: args.control ?? config.control ?? false }, { logger: { level } });
+  const { app, registry } = await buildEmulatorServer(
+    { ...config, control: args.control ?? config.control ?? false },
+    { logger: { level } },
+  );
   const address = await app.listen({ port, host });
   const counts = registry.counts();
   app.log.info(`Frame SAT emulator on ${address} with ${counts.credentials} credential(s) and ${counts.providers} provider(s)`);

@@ -27,12 +27,20 @@ export interface EmulatorOptions {
   now?: () => number;
 }
 
-const ErrorBody = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))) });
+const ErrorBody = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});
 const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, '5xx': ErrorBody };
 const TAGS = ['emulator'];
 
 class EmulatorError extends Error {
-  constructor(readonly code: EmulatorErrorCode | 'not_found', message?: string, readonly details?: { field: string; message: string }[]) {
+  constructor(
+    readonly code: EmulatorErrorCode | 'not_found',
+    message?: string,
+    readonly details?: { field: string; message: string }[],
+  ) {
     super(message ?? (code === 'not_found' ? 'Not found.' : EMULATOR_ERRORS[code].message));
   }
   get status(): number {
@@ -93,11 +101,15 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
       return reply.status(413).send({ error: 'body_too_large', message: EMULATOR_ERRORS.body_too_large.message });
     }
     if (error instanceof EmulatorError) {
-      return reply.status(error.status).send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+      return reply
+        .status(error.status)
+        .send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'emulator error');
-    return reply.status(status).send({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'Internal emulator error.' : error.message });
+    return reply
+      .status(status)
+      .send({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'Internal emulator error.' : error.message });
   });
 
   /** Applies latency, hang, reset and forced answers. Returns true when the reply is already settled. */
@@ -116,11 +128,17 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     }
     if (current.forceStatus) {
       if (current.retryAfterSeconds !== undefined) reply.header('retry-after', String(current.retryAfterSeconds));
-      reply.status(current.forceStatus).send({ error: 'forced', message: `${EMULATOR_ERRORS.forced.message} (status ${current.forceStatus})` });
+      reply
+        .status(current.forceStatus)
+        .send({ error: 'forced', message: `${EMULATOR_ERRORS.forced.message} (status ${current.forceStatus})` });
       return true;
     }
     if (current.garbageBody) {
-      reply.status(200).type('text/html').serializer((x) => String(x)).send('<html><body>Gateway says hello</body></html>');
+      reply
+        .status(200)
+        .type('text/html')
+        .serializer((x) => String(x))
+        .send('<html><body>Gateway says hello</body></html>');
       return true;
     }
     return false;
@@ -131,7 +149,13 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     const timestamp = header(request, HEADER_TIMESTAMP);
     const signature = header(request, HEADER_SIGNATURE);
     if (!clientId || !timestamp || !signature) {
-      const missing = [[HEADER_CLIENT_ID, clientId], [HEADER_TIMESTAMP, timestamp], [HEADER_SIGNATURE, signature]].filter(([, v]) => !v).map(([n]) => n);
+      const missing = [
+        [HEADER_CLIENT_ID, clientId],
+        [HEADER_TIMESTAMP, timestamp],
+        [HEADER_SIGNATURE, signature],
+      ]
+        .filter(([, v]) => !v)
+        .map(([n]) => n);
       throw new EmulatorError('missing_headers', `Missing header(s): ${missing.join(', ')}. ${EMULATOR_ERRORS.missing_headers.message}`);
     }
     if (!/^\d{10}$/.test(timestamp)) {
@@ -150,10 +174,19 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
   const tokenRouteSchema = {
     tags: TAGS,
     summary: 'Mint a Secure Anonymous Token (Frame-compatible)',
-    description: 'Signed with X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature. JSON body with optional first_name, last_name, email, email_domain, metadata; also read form-encoded (metadata as JSON text or metadata[key]=value), as Frame\'s own Python and Curl snippets send it. Answers the JWT as a JSON string.',
-    params: Type.Object({ collection: Type.String(), entityId: Type.String({ maxLength: 100 }), provider: Type.String({ maxLength: 100 }) }),
+    description:
+      "Signed with X-Frame-ClientId, X-Frame-Timestamp and X-Frame-Signature. JSON body with optional first_name, last_name, email, email_domain, metadata; also read form-encoded (metadata as JSON text or metadata[key]=value), as Frame's own Python and Curl snippets send it. Answers the JWT as a JSON string.",
+    params: Type.Object({
+      collection: Type.String(),
+      entityId: Type.String({ maxLength: 100 }),
+      provider: Type.String({ maxLength: 100 }),
+    }),
     querystring: Type.Object({}),
-    headers: Type.Object({ 'x-frame-clientid': Type.Optional(Type.String()), 'x-frame-timestamp': Type.Optional(Type.String()), 'x-frame-signature': Type.Optional(Type.String()) }),
+    headers: Type.Object({
+      'x-frame-clientid': Type.Optional(Type.String()),
+      'x-frame-timestamp': Type.Optional(Type.String()),
+      'x-frame-signature': Type.Optional(Type.String()),
+    }),
     body: Type.Optional(Type.String({ description: 'JSON object (or form fields); parsed after the signature is checked.' })),
     response: { 200: Type.String({ description: 'The JWT' }), ...errorResponses, 413: ErrorBody, 429: ErrorBody },
   };
@@ -164,13 +197,21 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
     if (await applyFaults(request, reply, faults.get())) return reply;
     const { collection, entityId, provider: providerName } = request.params;
     const level = PATH_SEGMENT_LEVEL[collection];
-    if (!level) throw new EmulatorError('not_found', `Unknown entity collection "${collection}"; use accounts, organizations (or organisations) or customers.`);
+    if (!level)
+      throw new EmulatorError(
+        'not_found',
+        `Unknown entity collection "${collection}"; use accounts, organizations (or organisations) or customers.`,
+      );
     const credential = authenticate(request);
     if (!mayMint(credential, { level, entityId })) {
-      throw new EmulatorError('forbidden', `This API credential may not generate tokens for ${level} ${entityId}. Give it the "Generate Anonymous Token" role on that ${level}.`);
+      throw new EmulatorError(
+        'forbidden',
+        `This API credential may not generate tokens for ${level} ${entityId}. Give it the "Generate Anonymous Token" role on that ${level}.`,
+      );
     }
     const provider = options.registry.findProvider(level, entityId, providerName);
-    if (!provider) throw new EmulatorError('provider_not_found', `No Secure Anonymous provider "${providerName}" exists on ${level} ${entityId}.`);
+    if (!provider)
+      throw new EmulatorError('provider_not_found', `No Secure Anonymous provider "${providerName}" exists on ${level} ${entityId}.`);
     const check = validateTokenBody(parseBody(request));
     if (!check.ok) throw new EmulatorError('invalid_body', check.issues.map((i) => i.message).join('; '), check.issues);
     const token = options.signer.sign(buildClaims(provider, check.value, unixSeconds(nowMs())));
@@ -182,51 +223,77 @@ export async function frameEmulator(app: FastifyInstance, options: EmulatorOptio
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.post('/v1/:collection/:entityId/secure-anonymous/:provider/tokens', { schema: tokenRouteSchema, bodyLimit: BODY_LIMIT_BYTES, config: { permission: 'public' } }, mint);
+    scope.post(
+      '/v1/:collection/:entityId/secure-anonymous/:provider/tokens',
+      { schema: tokenRouteSchema, bodyLimit: BODY_LIMIT_BYTES, config: { permission: 'public' } },
+      mint,
+    );
   });
 
-  api.get('/api/rest/v1/me/assertions', {
-    schema: {
-      tags: TAGS,
-      summary: 'Metadata ("assertions") set when the token was minted',
-      querystring: Type.Object({}),
-      headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
-      response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
+  api.get(
+    '/api/rest/v1/me/assertions',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Metadata ("assertions") set when the token was minted',
+        querystring: Type.Object({}),
+        headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
+      },
+      config: { permission: 'public' },
     },
-    config: { permission: 'public' },
-  }, async (request, reply) => {
-    const current = faults.get();
-    if (current.latencyMs) await sleep(current.latencyMs);
-    const auth = header(request, 'authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(auth);
-    if (!match) throw new EmulatorError('invalid_token', 'Send the token as "Authorization: Bearer <token>".');
-    const result = await options.signer.verify(match[1]!, nowMs());
-    if (!result.ok) throw new EmulatorError('invalid_token', `The token was rejected: ${result.message}.`);
-    const metadata = result.claims.metadata;
-    return reply.send(metadata && typeof metadata === 'object' ? metadata : {});
-  });
+    async (request, reply) => {
+      const current = faults.get();
+      if (current.latencyMs) await sleep(current.latencyMs);
+      const auth = header(request, 'authorization') ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!match) throw new EmulatorError('invalid_token', 'Send the token as "Authorization: Bearer <token>".');
+      const result = await options.signer.verify(match[1]!, nowMs());
+      if (!result.ok) throw new EmulatorError('invalid_token', `The token was rejected: ${result.message}.`);
+      const metadata = result.claims.metadata;
+      return reply.send(metadata && typeof metadata === 'object' ? metadata : {});
+    },
+  );
 
-  api.get('/.well-known/jwks.json', {
-    schema: {
-      tags: TAGS,
-      summary: "The emulator's token signing keys (JWKS)",
-      querystring: Type.Object({}),
-      response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) },
+  api.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The emulator's token signing keys (JWKS)",
+        querystring: Type.Object({}),
+        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) },
+      },
+      config: { permission: 'public' },
     },
-    config: { permission: 'public' },
-  }, async () => options.signer.jwks());
+    async () => options.signer.jwks(),
+  );
 
   if (options.control) {
-    api.get('/_emulator/faults', {
-      schema: { tags: TAGS, summary: 'Current fault settings', querystring: Type.Object({}), response: { 200: FaultsSchema } },
-      config: { permission: 'public' },
-    }, async () => faults.get());
-    api.put('/_emulator/faults', {
-      schema: { tags: TAGS, summary: 'Replace the fault settings', querystring: Type.Object({}), body: FaultsSchema, response: { 200: FaultsSchema, 400: ErrorBody } },
-      config: { permission: 'public' },
-    }, async (request) => {
-      faults.set(request.body);
-      return faults.get();
-    });
+    api.get(
+      '/_emulator/faults',
+      {
+        schema: { tags: TAGS, summary: 'Current fault settings', querystring: Type.Object({}), response: { 200: FaultsSchema } },
+        config: { permission: 'public' },
+      },
+      async () => faults.get(),
+    );
+    api.put(
+      '/_emulator/faults',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Replace the fault settings',
+          querystring: Type.Object({}),
+          body: FaultsSchema,
+          response: { 200: FaultsSchema, 400: ErrorBody },
+        },
+        config: { permission: 'public' },
+      },
+      async (request) => {
+        faults.set(request.body);
+        return faults.get();
+      },
+    );
   }
 }

@@ -29,7 +29,6 @@ export interface EmulatorCredential {
   verify(timestamp: string, signatureHex: string): boolean;
 }
 
-
 function makeCredential(input: EmulatorCredentialInput): EmulatorCredential {
   const { clientId, clientSecret } = input;
   return {

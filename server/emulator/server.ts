@@ -15,7 +15,10 @@ export interface EmulatorServer {
   signer: JwtSigner;
 }
 
-export async function buildEmulatorServer(config: EmulatorConfig, opts: { logger?: boolean | { level: string }; now?: () => number } = {}): Promise<EmulatorServer> {
+export async function buildEmulatorServer(
+  config: EmulatorConfig,
+  opts: { logger?: boolean | { level: string }; now?: () => number } = {},
+): Promise<EmulatorServer> {
   const registry = new EmulatorRegistry();
   for (const c of config.credentials) registry.upsertCredential(c);
   for (const p of config.providers) registry.upsertProvider(p);

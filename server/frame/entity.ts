@@ -22,8 +22,7 @@ export const MIN_TOKEN_DURATION_MINUTES = 5;
 export const MAX_TOKEN_DURATION_MINUTES = 480;
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-export const PROVIDER_NAME_PATTERN =
-  '^secure-anon-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const PROVIDER_NAME_PATTERN = '^secure-anon-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 const uuidRe = new RegExp(UUID_PATTERN);
 const providerNameRe = new RegExp(PROVIDER_NAME_PATTERN);

@@ -51,7 +51,10 @@ export function readFormTokenBody(text: string): FormBodyRead {
     const name = decode(eq < 0 ? piece : piece.slice(0, eq));
     const value = decode(eq < 0 ? '' : piece.slice(eq + 1));
     if (name === null || value === null) {
-      issues.push({ field: '(body)', message: `"${piece.slice(0, 64)}" is not valid form encoding (a % must be followed by two hex digits of UTF-8)` });
+      issues.push({
+        field: '(body)',
+        message: `"${piece.slice(0, 64)}" is not valid form encoding (a % must be followed by two hex digits of UTF-8)`,
+      });
       continue;
     }
     const metadataKey = METADATA_KEY.exec(name);
@@ -68,7 +71,10 @@ export function readFormTokenBody(text: string): FormBodyRead {
       continue;
     }
     if (name.startsWith('metadata[')) {
-      issues.push({ field: 'metadata', message: `${name.slice(0, 64)}: a form reads one level, metadata[key]=value; send nested metadata as JSON text in the metadata field` });
+      issues.push({
+        field: 'metadata',
+        message: `${name.slice(0, 64)}: a form reads one level, metadata[key]=value; send nested metadata as JSON text in the metadata field`,
+      });
       continue;
     }
     if (name === 'metadata') {
@@ -98,6 +104,9 @@ export function readFormTokenBody(text: string): FormBodyRead {
   }
   if (issues.length > 0) return { kind: 'invalid', issues };
   // Known fields first, in Frame's order, then the unknown ones for validateTokenBody to name.
-  const ordered = [...TOKEN_FIELDS.filter((f) => fields.has(f)), ...[...fields.keys()].filter((k) => !(TOKEN_FIELDS as readonly string[]).includes(k))];
+  const ordered = [
+    ...TOKEN_FIELDS.filter((f) => fields.has(f)),
+    ...[...fields.keys()].filter((k) => !(TOKEN_FIELDS as readonly string[]).includes(k)),
+  ];
   return { kind: 'fields', value: Object.fromEntries(ordered.map((k) => [k, fields.get(k)])) };
 }

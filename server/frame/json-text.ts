@@ -2,8 +2,7 @@
 // Pure and browser-safe.
 
 export type JsonObjectCheck =
-  | { ok: true; value: Record<string, unknown> | undefined }
-  | { ok: false; message: string; line: number | null; column: number | null };
+  { ok: true; value: Record<string, unknown> | undefined } | { ok: false; message: string; line: number | null; column: number | null };
 
 /** Line and column (1-based) of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -28,7 +27,10 @@ function firstSyntaxError(text: string): JsonSyntax | null {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
   const fail = (what: string): never => {
-    throw new JsonSyntax(i, i >= text.length ? `unexpected end of input, expected ${what}` : `unexpected ${JSON.stringify(text[i])}, expected ${what}`);
+    throw new JsonSyntax(
+      i,
+      i >= text.length ? `unexpected end of input, expected ${what}` : `unexpected ${JSON.stringify(text[i])}, expected ${what}`,
+    );
   };
   const literal = (word: string) => {
     if (text.startsWith(word, i)) i += word.length;

@@ -12,7 +12,12 @@ const utf8 = new TextDecoder();
 function base64UrlDecode(segment: string): string {
   // Node's Buffer is much faster (bulk mints decode thousands); the browser path uses atob.
   if (NodeBuffer) return NodeBuffer.from(segment, 'base64url').toString('utf8');
-  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '='));
+  const binary = atob(
+    segment
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(segment.length / 4) * 4, '='),
+  );
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return utf8.decode(bytes);

@@ -40,7 +40,10 @@ export interface SigningOracle {
 /** Messages people sign by mistake instead of timestamp + client id, with what to tell them. */
 function misorderedMessages(timestamp: string, clientId: string): { message: string; explain: string }[] {
   return [
-    { message: `${clientId}${timestamp}`, explain: 'You signed client id + timestamp: Frame signs the timestamp first, then the client id.' },
+    {
+      message: `${clientId}${timestamp}`,
+      explain: 'You signed client id + timestamp: Frame signs the timestamp first, then the client id.',
+    },
     ...[':', ' ', '\n', '.', '|'].map((sep) => ({
       message: `${timestamp}${sep}${clientId}`,
       explain: `You signed the timestamp and the client id with ${JSON.stringify(sep)} between them: Frame signs them with nothing in between.`,
@@ -77,40 +80,71 @@ export function compareSignature(input: {
   const expected = { clientId, stringToSign: expectedString, signaturePrefix: expectedSignature.slice(0, SIGNATURE_PREFIX_LENGTH) };
 
   if (!/^\d{1,16}$/.test(timestamp)) {
-    problems.push({ input: 'timestamp', message: 'The timestamp must be unix time in seconds: digits only (e.g. the output of `date +%s`).' });
+    problems.push({
+      input: 'timestamp',
+      message: 'The timestamp must be unix time in seconds: digits only (e.g. the output of `date +%s`).',
+    });
   } else if (timestamp.length === 13) {
-    problems.push({ input: 'timestamp', message: 'The timestamp has 13 digits: it looks like milliseconds. Frame wants seconds: divide by 1000.' });
+    problems.push({
+      input: 'timestamp',
+      message: 'The timestamp has 13 digits: it looks like milliseconds. Frame wants seconds: divide by 1000.',
+    });
   } else {
     const delta = Number(timestamp) - input.upstreamNowSeconds;
     if (Math.abs(delta) > input.windowSeconds) problems.push({ input: 'timestamp', message: describeSkew(delta, input.windowSeconds) });
   }
   const theirClientId = theirs.clientId?.trim();
   if (theirClientId !== undefined && theirClientId !== '' && theirClientId !== clientId) {
-    problems.push({ input: 'clientId', message: `Your client id is not this credential set's (${clientId}).${firstDifference(theirClientId, clientId)}` });
+    problems.push({
+      input: 'clientId',
+      message: `Your client id is not this credential set's (${clientId}).${firstDifference(theirClientId, clientId)}`,
+    });
   }
   if (theirs.stringToSign !== undefined && theirs.stringToSign !== '' && theirs.stringToSign !== expectedString) {
-    problems.push({ input: 'stringToSign', message: `Your string to sign differs from Frame's (timestamp + client id, nothing between).${firstDifference(theirs.stringToSign, expectedString)}` });
+    problems.push({
+      input: 'stringToSign',
+      message: `Your string to sign differs from Frame's (timestamp + client id, nothing between).${firstDifference(theirs.stringToSign, expectedString)}`,
+    });
   }
 
   const signature = theirs.signature.trim();
   const isHex = /^[0-9a-fA-F]{64}$/.test(signature);
-  const matches = (message: string, key: 'secret' | 'trailingNewline' = 'secret') => isHex && oracle.equal(oracle.hmacHex(message, key), signature.toLowerCase());
+  const matches = (message: string, key: 'secret' | 'trailingNewline' = 'secret') =>
+    isHex && oracle.equal(oracle.hmacHex(message, key), signature.toLowerCase());
   if (matches(expectedString)) return { match: problems.length === 0, problems, expected };
 
   // The signature is not the console's: say why, if a usual mistake explains it.
-  if (problems.some((p) => p.input === 'clientId') && theirClientId && matches(stringToSign(theirClientId, timestamp))) return { match: false, problems, expected };
+  if (problems.some((p) => p.input === 'clientId') && theirClientId && matches(stringToSign(theirClientId, timestamp)))
+    return { match: false, problems, expected };
   if (problems.some((p) => p.input === 'stringToSign') && matches(theirs.stringToSign!)) return { match: false, problems, expected };
   const misordered = misorderedMessages(timestamp, clientId).find((m) => matches(m.message));
   if (misordered) {
     problems.push({ input: 'stringToSign', message: misordered.explain });
   } else if (matches(expectedString, 'trailingNewline')) {
-    problems.push({ input: 'signature', message: 'You signed with the secret followed by a newline (read from a file, or `echo` without -n): remove the newline from the key.' });
-  } else if (!isHex && [oracle.hmacBase64(expectedString), oracle.hmacBase64(expectedString).replace(/=+$/, '')].some((b64) => oracle.equal(b64, signature))) {
-    problems.push({ input: 'signature', message: 'Your signature is the right HMAC, but in base64: Frame wants it as 64 lowercase hexadecimal characters.' });
+    problems.push({
+      input: 'signature',
+      message:
+        'You signed with the secret followed by a newline (read from a file, or `echo` without -n): remove the newline from the key.',
+    });
+  } else if (
+    !isHex &&
+    [oracle.hmacBase64(expectedString), oracle.hmacBase64(expectedString).replace(/=+$/, '')].some((b64) => oracle.equal(b64, signature))
+  ) {
+    problems.push({
+      input: 'signature',
+      message: 'Your signature is the right HMAC, but in base64: Frame wants it as 64 lowercase hexadecimal characters.',
+    });
   } else if (!isHex) {
-    problems.push({ input: 'signature', message: `A signature is 64 hexadecimal characters (hex of HMAC-SHA256); yours has ${signature.length} characters${/[^0-9a-fA-F]/.test(signature) ? ' and some are not hexadecimal' : ''}.` });
+    problems.push({
+      input: 'signature',
+      message: `A signature is 64 hexadecimal characters (hex of HMAC-SHA256); yours has ${signature.length} characters${/[^0-9a-fA-F]/.test(signature) ? ' and some are not hexadecimal' : ''}.`,
+    });
   } else if (!problems.some((p) => p.input === 'clientId' || p.input === 'stringToSign')) {
-    problems.push({ input: 'signature', message: 'Timestamp, client id and string are right, but the signature differs: the secret your code signs with is not this credential set\'s, or the HMAC is not SHA-256 over the UTF-8 bytes of the string.' });
+    problems.push({
+      input: 'signature',
+      message:
+        "Timestamp, client id and string are right, but the signature differs: the secret your code signs with is not this credential set's, or the HMAC is not SHA-256 over the UTF-8 bytes of the string.",
+    });
   }
   return { match: false, problems, expected };
 }

@@ -34,7 +34,10 @@ function bearerOf(request: FastifyRequest): string {
   return typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
 }
 
-export function installAuth(app: FastifyInstance, deps: { sessions: SessionService; apiKeys: ApiKeyService; audit: AuditService; opsToken?: string | undefined }): void {
+export function installAuth(
+  app: FastifyInstance,
+  deps: { sessions: SessionService; apiKeys: ApiKeyService; audit: AuditService; opsToken?: string | undefined },
+): void {
   // Compared as digests, so the comparison takes the same time whatever the length of what was sent.
   const opsDigest = deps.opsToken ? sha256Hex(deps.opsToken) : null;
 
@@ -58,7 +61,11 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
     }
 
     if (permission === 'ops:read' && opsDigest && request.headers.authorization) {
-      if (!constantTimeEqual(opsDigest, sha256Hex(bearerOf(request)))) throw new DomainError('auth/invalid_key', 'Send the operator token (OPS_TOKEN) as "Authorization: Bearer <token>", or sign in as an owner or admin.');
+      if (!constantTimeEqual(opsDigest, sha256Hex(bearerOf(request))))
+        throw new DomainError(
+          'auth/invalid_key',
+          'Send the operator token (OPS_TOKEN) as "Authorization: Bearer <token>", or sign in as an owner or admin.',
+        );
       request.principal = { kind: 'system', name: 'ops' };
       return;
     }
@@ -66,26 +73,48 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
     if (permission === 'broker:mint') {
       const key = bearerOf(request);
       const found = key ? await deps.apiKeys.authenticate(key) : null;
-      if (!found) throw new DomainError('auth/invalid_key', 'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.');
+      if (!found)
+        throw new DomainError(
+          'auth/invalid_key',
+          'Send a valid API key as "Authorization: Bearer <key>"; this one is unknown, revoked or expired.',
+        );
       const principal: Principal = { kind: 'key', keyId: found.keyId, name: found.name, providers: found.providers };
       request.principal = principal;
       const providerId = (request.params as { id?: string }).id ?? null;
       // Every use of a key is on record, refused ones too (minted ones by the mint itself).
       const refuse = async (error: DomainError) => {
-        await runInContext({ principal, requestId: request.id, ip: request.ip }, () => deps.audit.record({ action: 'apikey.refused', providerId, outcome: error.code, detail: { reason: error.message } }));
+        await runInContext({ principal, requestId: request.id, ip: request.ip }, () =>
+          deps.audit.record({ action: 'apikey.refused', providerId, outcome: error.code, detail: { reason: error.message } }),
+        );
         throw error;
       };
       // Every request with the key counts towards its limit.
       const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
-      if (wait > 0) await refuse(new DomainError('auth/key_rate_limited', `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`, undefined, { retryAfterSeconds: wait }));
-      if (providerId && !found.providers.has(providerId)) await refuse(new DomainError('auth/not_granted', 'This API key is not allowed to mint for this provider.'));
+      if (wait > 0)
+        await refuse(
+          new DomainError(
+            'auth/key_rate_limited',
+            `This API key is over its limit of ${found.rateLimitPerMinute} requests per minute; retry in ${wait} s.`,
+            undefined,
+            { retryAfterSeconds: wait },
+          ),
+        );
+      if (providerId && !found.providers.has(providerId))
+        await refuse(new DomainError('auth/not_granted', 'This API key is not allowed to mint for this provider.'));
       return;
     }
 
     const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
     const session = token ? await deps.sessions.resolve(token) : null;
     if (!session) throw new DomainError('auth/required', 'Sign in to continue (no session, or it expired).');
-    request.principal = { kind: 'user', userId: session.userId, email: session.email, role: session.role, sessionId: session.id, grants: session.grants };
+    request.principal = {
+      kind: 'user',
+      userId: session.userId,
+      email: session.email,
+      role: session.role,
+      sessionId: session.id,
+      grants: session.grants,
+    };
     if (stateChanging) {
       const problem = crossSiteProblem(request);
       if (problem) throw new DomainError('auth/csrf', `Refused ${problem}: the console only accepts changes from its own pages.`);
@@ -94,10 +123,12 @@ export function installAuth(app: FastifyInstance, deps: { sessions: SessionServi
         throw new DomainError('auth/csrf', 'This change needs the X-CSRF-Token header of your session; reload the page and try again.');
       }
     }
-    if (!roleAllows(session.role, permission)) throw new DomainError('auth/forbidden', `Your role (${session.role}) does not allow this (${permission}).`);
+    if (!roleAllows(session.role, permission))
+      throw new DomainError('auth/forbidden', `Your role (${session.role}) does not allow this (${permission}).`);
     if (config.providerScoped && session.grants !== 'all') {
       const providerId = (request.params as { id?: string }).id;
-      if (!providerId || !session.grants.has(providerId)) throw new DomainError('auth/not_granted', 'You have not been granted this provider; ask an admin.');
+      if (!providerId || !session.grants.has(providerId))
+        throw new DomainError('auth/not_granted', 'You have not been granted this provider; ask an admin.');
     }
   });
 

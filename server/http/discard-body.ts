@@ -22,7 +22,8 @@ const discarded = new WeakSet<IncomingMessage>();
 
 export function discardBody(request: IncomingMessage, limits: DiscardLimits = DISCARD_LIMITS): Promise<void> {
   const declared = Number(request.headers['content-length']);
-  if (discarded.has(request) || request.complete || request.destroyed || (Number.isFinite(declared) && declared > limits.maxBytes)) return Promise.resolve();
+  if (discarded.has(request) || request.complete || request.destroyed || (Number.isFinite(declared) && declared > limits.maxBytes))
+    return Promise.resolve();
   discarded.add(request);
   return new Promise((resolve) => {
     let seen = 0;

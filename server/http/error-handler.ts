@@ -14,10 +14,20 @@ declare module 'fastify' {
   }
 }
 
-function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode | string, message: string, fields?: FieldError[], extra?: Record<string, unknown>) {
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  code: ErrorCode | string,
+  message: string,
+  fields?: FieldError[],
+  extra?: Record<string, unknown>,
+) {
   reply.errorCode = code;
   if (typeof extra?.retryAfterSeconds === 'number') reply.header('retry-after', String(extra.retryAfterSeconds));
-  return reply.status(status).send({ statusCode: status, error: code, message, requestId: String(request.id), ...(fields ? { fields } : {}), ...extra });
+  return reply
+    .status(status)
+    .send({ statusCode: status, error: code, message, requestId: String(request.id), ...(fields ? { fields } : {}), ...extra });
 }
 
 /** Patterns a person cannot read, said in words. */
@@ -65,7 +75,9 @@ export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: 
     }
     if (error.validation) {
       const fields = describeValidation(error);
-      const where = error.validationContext ? `Invalid ${error.validationContext === 'querystring' ? 'query string' : error.validationContext}: ` : '';
+      const where = error.validationContext
+        ? `Invalid ${error.validationContext === 'querystring' ? 'query string' : error.validationContext}: `
+        : '';
       return send(reply, request, 400, 'request/invalid', `${where}${fields.map((f) => f.message).join('; ')}`, fields);
     }
     switch (error.code) {
@@ -79,7 +91,13 @@ export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: 
       return send(reply, request, error.statusCode, 'request/invalid', error.message);
     }
     request.log.error({ err: error }, 'unhandled error');
-    return send(reply, request, 500, 'internal/error', `Something went wrong on our side; quote request id ${String(request.id)} when reporting it.`);
+    return send(
+      reply,
+      request,
+      500,
+      'internal/error',
+      `Something went wrong on our side; quote request id ${String(request.id)} when reporting it.`,
+    );
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -56,6 +56,10 @@ export function installHostCheck(app: FastifyInstance, policy: HostPolicy): void
     if (hostAllowed(policy, request.hostname)) return done();
     const message = `This console does not answer to "${request.hostname.slice(0, 100)}". If that is its address, add it to PUBLIC_URL.`;
     reply.errorCode = BAD_HOST;
-    reply.status(HTTP_STATUS[BAD_HOST]).header('cache-control', 'no-store').header('x-request-id', request.id).send({ statusCode: HTTP_STATUS[BAD_HOST], error: BAD_HOST, message, requestId: String(request.id) });
+    reply
+      .status(HTTP_STATUS[BAD_HOST])
+      .header('cache-control', 'no-store')
+      .header('x-request-id', request.id)
+      .send({ statusCode: HTTP_STATUS[BAD_HOST], error: BAD_HOST, message, requestId: String(request.id) });
   });
 }

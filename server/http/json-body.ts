@@ -28,7 +28,10 @@ export function parseJsonBody(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new DomainError('request/malformed_json', `The body is not valid JSON: ${(err as Error).message}. Send a JSON object such as {}.`);
+    throw new DomainError(
+      'request/malformed_json',
+      `The body is not valid JSON: ${(err as Error).message}. Send a JSON object such as {}.`,
+    );
   }
   return refuseForbiddenKeys(value);
 }

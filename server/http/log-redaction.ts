@@ -10,8 +10,28 @@ export const REDACTED = '[REDACTED]';
 
 /** Query parameters whose value is a credential whatever it looks like. */
 const SECRET_PARAMS = new Set([
-  'token', 'access_token', 'id_token', 'refresh_token', 'invite', 'invite_token', 'key', 'api_key', 'apikey', 'secret',
-  'client_secret', 'password', 'code', 'session', 'jsessionid', 'signature', 'sig', 'jwt', 'auth', 'authorization', 'csrf', 'csrf_token',
+  'token',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'invite',
+  'invite_token',
+  'key',
+  'api_key',
+  'apikey',
+  'secret',
+  'client_secret',
+  'password',
+  'code',
+  'session',
+  'jsessionid',
+  'signature',
+  'sig',
+  'jwt',
+  'auth',
+  'authorization',
+  'csrf',
+  'csrf_token',
 ]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,7 +44,9 @@ const WORDS = /^[a-z]+(?:[-_][a-z]+)*$/;
  * (AcceptInviteView-CkQ3r8Zp.js). A random 43-character token takes this shape about once in a million.
  */
 const CAMEL_WORDS = '(?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]+)*';
-const BUILD_ASSET = new RegExp(`^${CAMEL_WORDS}(?:-${CAMEL_WORDS})*-[A-Za-z0-9_-]{8}\\.(?:js|mjs|css|map|json|svg|png|ico|txt|html|woff2?)$`);
+const BUILD_ASSET = new RegExp(
+  `^${CAMEL_WORDS}(?:-${CAMEL_WORDS})*-[A-Za-z0-9_-]{8}\\.(?:js|mjs|css|map|json|svg|png|ico|txt|html|woff2?)$`,
+);
 const API_KEY = /satk_[A-Za-z0-9_-]*/gi;
 /** A JWT: its header is JSON, so its base64url starts with "ey". */
 const JWT = /ey[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g;
@@ -121,7 +143,8 @@ function secretParamRanges(url: string, queryStart: number, queryEnd: number): [
     if (eq < 0 || eq === m[0].length - 1) continue;
     const name = decodeName(m[0].slice(0, eq));
     const inner = /\[([^\]]*)\]$/.exec(name)?.[1];
-    if (SECRET_PARAMS.has(name) || (inner !== undefined && SECRET_PARAMS.has(inner))) ranges.push([queryStart + m.index + eq + 1, queryStart + m.index + m[0].length]);
+    if (SECRET_PARAMS.has(name) || (inner !== undefined && SECRET_PARAMS.has(inner)))
+      ranges.push([queryStart + m.index + eq + 1, queryStart + m.index + m[0].length]);
   }
   return ranges;
 }

@@ -19,8 +19,24 @@ import { csvText, type CsvColumn } from '../export/csv.js';
 
 const TAGS = ['audit'];
 
-const CSV_FIELDS = ['seq', 'at', 'actor', 'action', 'target', 'providerId', 'outcome', 'detail', 'requestId', 'ip', 'chainIndex', 'hash'] as const;
-const CSV_COLUMNS: readonly CsvColumn<AuditRow>[] = CSV_FIELDS.map((field) => ({ header: field, cell: (row: AuditRow) => (field === 'at' ? toDate(row) : row[field]) }));
+const CSV_FIELDS = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'target',
+  'providerId',
+  'outcome',
+  'detail',
+  'requestId',
+  'ip',
+  'chainIndex',
+  'hash',
+] as const;
+const CSV_COLUMNS: readonly CsvColumn<AuditRow>[] = CSV_FIELDS.map((field) => ({
+  header: field,
+  cell: (row: AuditRow) => (field === 'at' ? toDate(row) : row[field]),
+}));
 
 function toDate(row: AuditRow): string {
   return new Date(row.at.replace(/\+00:00$/, 'Z')).toISOString();
@@ -34,44 +50,93 @@ export async function auditRoutes(app: FastifyInstance, opts: { services: Servic
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { audit } = opts.services;
 
-  api.get('/api/audit', {
-    schema: { tags: TAGS, summary: 'Audit rows, newest first, filtered and paged', querystring: AuditListQuerySchema, response: { 200: AuditListSchema, ...errorResponses() } },
-    config: { permission: 'audit:read' },
-  }, async (request) => (await audit.list(toQuery(request.query))).map((r): AuditEntry => ({ ...r, at: toDate(r), detail: JSON.parse(r.detail) as Record<string, unknown> })));
-
-  api.get('/api/audit.csv', {
-    schema: { tags: TAGS, summary: 'Every matching row as CSV, oldest first', querystring: AuditCsvQuerySchema, response: { 200: AuditCsvSchema, ...errorResponses() } },
-    config: { permission: 'audit:read' },
-  }, async (request, reply) => {
-    // Read to the end at once: the rows come from a statement on the connection every audit write uses.
-    const csv = csvText(CSV_COLUMNS, audit.iterate(toQuery(request.query)));
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit.csv"').send(csv);
-  });
-
-  api.get('/api/audit/verify', {
-    schema: {
-      tags: TAGS,
-      summary: 'Recompute the hash chain over every completed row',
-      querystring: NoQuerySchema,
-      response: {
-        200: AuditVerificationSchema,
-        ...errorResponses(),
+  api.get(
+    '/api/audit',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Audit rows, newest first, filtered and paged',
+        querystring: AuditListQuerySchema,
+        response: { 200: AuditListSchema, ...errorResponses() },
       },
+      config: { permission: 'audit:read' },
     },
-    config: { permission: 'audit:read' },
-  }, async () => audit.verify());
+    async (request) =>
+      (await audit.list(toQuery(request.query))).map((r): AuditEntry => ({
+        ...r,
+        at: toDate(r),
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+      })),
+  );
 
-  api.get('/api/audit/settings', {
-    schema: { tags: TAGS, summary: 'Audit retention', querystring: NoQuerySchema, response: { 200: AuditRetentionSchema, ...errorResponses() } },
-    config: { permission: 'audit:read' },
-  }, async () => ({ retentionDays: await audit.retentionDays() }));
+  api.get(
+    '/api/audit.csv',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Every matching row as CSV, oldest first',
+        querystring: AuditCsvQuerySchema,
+        response: { 200: AuditCsvSchema, ...errorResponses() },
+      },
+      config: { permission: 'audit:read' },
+    },
+    async (request, reply) => {
+      // Read to the end at once: the rows come from a statement on the connection every audit write uses.
+      const csv = csvText(CSV_COLUMNS, audit.iterate(toQuery(request.query)));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="audit.csv"')
+        .send(csv);
+    },
+  );
 
-  api.put('/api/audit/settings', {
-    schema: { tags: TAGS, summary: 'Set audit retention (owner)', querystring: NoQuerySchema, body: AuditRetentionSchema, response: { 200: AuditRetentionSchema, ...errorResponses(413, 415) } },
-    config: { permission: 'audit:manage' },
-  }, async (request) => {
-    await audit.setRetentionDays(request.body.retentionDays);
-    await audit.purge();
-    return { retentionDays: request.body.retentionDays };
-  });
+  api.get(
+    '/api/audit/verify',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Recompute the hash chain over every completed row',
+        querystring: NoQuerySchema,
+        response: {
+          200: AuditVerificationSchema,
+          ...errorResponses(),
+        },
+      },
+      config: { permission: 'audit:read' },
+    },
+    async () => audit.verify(),
+  );
+
+  api.get(
+    '/api/audit/settings',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Audit retention',
+        querystring: NoQuerySchema,
+        response: { 200: AuditRetentionSchema, ...errorResponses() },
+      },
+      config: { permission: 'audit:read' },
+    },
+    async () => ({ retentionDays: await audit.retentionDays() }),
+  );
+
+  api.put(
+    '/api/audit/settings',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Set audit retention (owner)',
+        querystring: NoQuerySchema,
+        body: AuditRetentionSchema,
+        response: { 200: AuditRetentionSchema, ...errorResponses(413, 415) },
+      },
+      config: { permission: 'audit:manage' },
+    },
+    async (request) => {
+      await audit.setRetentionDays(request.body.retentionDays);
+      await audit.purge();
+      return { retentionDays: request.body.retentionDays };
+    },
+  );
 }

@@ -30,9 +30,17 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { users, sessions } = opts.services;
   const { idleMs, absoluteMs } = sessions.timeouts;
-  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), device: deviceTokenFrom(request.headers.cookie, request.protocol === 'https') });
+  const meta = (request: FastifyRequest) => ({
+    ip: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? ''),
+    device: deviceTokenFrom(request.headers.cookie, request.protocol === 'https'),
+  });
   /** The session cookie, and the device cookie that makes this browser trusted for this user (server/auth/devices.ts). */
-  const startSession = (request: FastifyRequest, reply: FastifyReply, started: { token: string; session: ActiveSession; device: string }) => {
+  const startSession = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    started: { token: string; session: ActiveSession; device: string },
+  ) => {
     const secure = request.protocol === 'https';
     return reply
       .header('set-cookie', [
@@ -42,93 +50,134 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
       .send(sessionView(started.session, absoluteMs, idleMs));
   };
 
-  api.get('/api/session', {
-    schema: { tags: TAGS, summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner', querystring: NoQuerySchema, response: { 200: SessionViewSchema, ...errorResponses() } },
-    config: { permission: 'public' },
-  }, async (request) => {
-    const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
-    const session = token ? await sessions.resolve(token) : null;
-    if (session) return sessionView(session, absoluteMs, idleMs);
-    return { signedIn: false, needsSetup: (await users.count()) === 0 };
-  });
-
-  api.post('/api/session', {
-    schema: {
-      tags: TAGS,
-      summary: 'Sign in (a new session id every time)',
-      querystring: NoQuerySchema,
-      body: SignInBodySchema,
-      response: { 200: SessionViewSchema, ...errorResponses(413, 415, 429) },
+  api.get(
+    '/api/session',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Who is signed in, their permissions and CSRF token; or whether the console needs its owner',
+        querystring: NoQuerySchema,
+        response: { 200: SessionViewSchema, ...errorResponses() },
+      },
+      config: { permission: 'public' },
     },
-    config: { permission: 'public' },
-  }, async (request, reply) => {
-    const started = await users.signIn(request.body.email, request.body.password, meta(request));
-    // The session this browser had before, if any, ends: one browser, one session.
-    const previous = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
-    if (previous) await sessions.revoke(sessionIdOf(previous));
-    return startSession(request, reply, started);
-  });
-
-  api.delete('/api/session', {
-    schema: { tags: TAGS, summary: 'Sign out', querystring: NoQuerySchema, response: { 204: NoContentSchema, ...errorResponses() } },
-    config: { permission: 'session' },
-  }, async (request, reply) => {
-    if (request.principal.kind === 'user') await users.signOut(request.principal.sessionId);
-    return reply.status(204).header('set-cookie', clearedSessionCookie(request.protocol === 'https')).send(null);
-  });
-
-  api.post('/api/setup', {
-    schema: {
-      tags: TAGS,
-      summary: 'Create the owner account; only while the console has no user',
-      querystring: NoQuerySchema,
-      body: SetupBodySchema,
-      response: { 200: SessionViewSchema, ...errorResponses(409, 413, 415, 429) },
+    async (request) => {
+      const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
+      const session = token ? await sessions.resolve(token) : null;
+      if (session) return sessionView(session, absoluteMs, idleMs);
+      return { signedIn: false, needsSetup: (await users.count()) === 0 };
     },
-    config: { permission: 'public' },
-  }, async (request, reply) => {
-    await users.createOwner(request.body);
-    return startSession(request, reply, await users.signIn(request.body.email, request.body.password, meta(request)));
-  });
+  );
 
-  api.put('/api/session/password', {
-    schema: {
-      tags: TAGS,
-      summary: 'Change your password (asks for the current one); your other sessions end. 5 wrong current passwords in 15 minutes pause password changes for 15 minutes and end the session',
-      querystring: NoQuerySchema,
-      body: ChangePasswordBodySchema,
-      response: { 204: NoContentSchema, ...errorResponses(413, 415, 429) },
+  api.post(
+    '/api/session',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Sign in (a new session id every time)',
+        querystring: NoQuerySchema,
+        body: SignInBodySchema,
+        response: { 200: SessionViewSchema, ...errorResponses(413, 415, 429) },
+      },
+      config: { permission: 'public' },
     },
-    config: { permission: 'session' },
-  }, async (request, reply) => {
-    const p = request.principal;
-    if (p.kind !== 'user') throw new DomainError('auth/required', 'Sign in to change your password.');
-    await users.changePassword(p.userId, p.sessionId, request.body.currentPassword, request.body.newPassword);
-    return reply.status(204).send(null);
-  });
+    async (request, reply) => {
+      const started = await users.signIn(request.body.email, request.body.password, meta(request));
+      // The session this browser had before, if any, ends: one browser, one session.
+      const previous = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
+      if (previous) await sessions.revoke(sessionIdOf(previous));
+      return startSession(request, reply, started);
+    },
+  );
+
+  api.delete(
+    '/api/session',
+    {
+      schema: { tags: TAGS, summary: 'Sign out', querystring: NoQuerySchema, response: { 204: NoContentSchema, ...errorResponses() } },
+      config: { permission: 'session' },
+    },
+    async (request, reply) => {
+      if (request.principal.kind === 'user') await users.signOut(request.principal.sessionId);
+      return reply
+        .status(204)
+        .header('set-cookie', clearedSessionCookie(request.protocol === 'https'))
+        .send(null);
+    },
+  );
+
+  api.post(
+    '/api/setup',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Create the owner account; only while the console has no user',
+        querystring: NoQuerySchema,
+        body: SetupBodySchema,
+        response: { 200: SessionViewSchema, ...errorResponses(409, 413, 415, 429) },
+      },
+      config: { permission: 'public' },
+    },
+    async (request, reply) => {
+      await users.createOwner(request.body);
+      return startSession(request, reply, await users.signIn(request.body.email, request.body.password, meta(request)));
+    },
+  );
+
+  api.put(
+    '/api/session/password',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Change your password (asks for the current one); your other sessions end. 5 wrong current passwords in 15 minutes pause password changes for 15 minutes and end the session',
+        querystring: NoQuerySchema,
+        body: ChangePasswordBodySchema,
+        response: { 204: NoContentSchema, ...errorResponses(413, 415, 429) },
+      },
+      config: { permission: 'session' },
+    },
+    async (request, reply) => {
+      const p = request.principal;
+      if (p.kind !== 'user') throw new DomainError('auth/required', 'Sign in to change your password.');
+      await users.changePassword(p.userId, p.sessionId, request.body.currentPassword, request.body.newPassword);
+      return reply.status(204).send(null);
+    },
+  );
 
   // The invitation token travels in the body, never in the URL (contract/invites.ts).
-  api.post('/api/invites/lookup', {
-    schema: {
-      tags: TAGS,
-      summary: 'Who an invitation link is for (the token is not used up)',
-      querystring: NoQuerySchema,
-      body: InviteLookupBodySchema,
-      response: { 200: InviteInfoSchema, ...errorResponses(410, 413, 415) },
+  api.post(
+    '/api/invites/lookup',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Who an invitation link is for (the token is not used up)',
+        querystring: NoQuerySchema,
+        body: InviteLookupBodySchema,
+        response: { 200: InviteInfoSchema, ...errorResponses(410, 413, 415) },
+      },
+      config: { permission: 'public' },
     },
-    config: { permission: 'public' },
-  }, async (request) => users.inviteInfo(request.body.token));
+    async (request) => users.inviteInfo(request.body.token),
+  );
 
-  api.post('/api/invites/accept', {
-    schema: {
-      tags: TAGS,
-      summary: 'Accept an invitation: choose a password, get an account and a session',
-      querystring: NoQuerySchema,
-      body: AcceptInviteBodySchema,
-      response: { 200: SessionViewSchema, ...errorResponses(409, 410, 413, 415) },
+  api.post(
+    '/api/invites/accept',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Accept an invitation: choose a password, get an account and a session',
+        querystring: NoQuerySchema,
+        body: AcceptInviteBodySchema,
+        response: { 200: SessionViewSchema, ...errorResponses(409, 410, 413, 415) },
+      },
+      config: { permission: 'public' },
     },
-    config: { permission: 'public' },
-  }, async (request, reply) => {
-    return startSession(request, reply, await users.acceptInvite(request.body.token, request.body.password, request.body.name ?? '', meta(request)));
-  });
+    async (request, reply) => {
+      return startSession(
+        request,
+        reply,
+        await users.acceptInvite(request.body.token, request.body.password, request.body.name ?? '', meta(request)),
+      );
+    },
+  );
 }

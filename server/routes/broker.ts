@@ -34,26 +34,32 @@ function acceptFormBodies(app: FastifyInstance): void {
 
 export async function brokerRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   acceptFormBodies(app);
-  app.withTypeProvider<TypeBoxTypeProvider>().post(BROKER_PATH, {
-    schema: {
-      tags: ['token broker'],
-      summary: 'Mint a token with an API key (Authorization: Bearer <key>); answers the JWT as a JSON string, like Frame',
-      description: 'Body as Frame: optional first_name, last_name, email, email_domain and metadata (a JSON object); JSON, or form-encoded as Frame\'s own snippets send it (metadata as JSON text or metadata[key]=value).',
-      security: [{ apiKey: [] }],
-      params: IdParamsSchema,
-      querystring: NoQuerySchema,
-      body: TokenRequestBodySchema,
-      response: { 200: BrokerTokenSchema, ...errorResponses(404, 413, 415, 422, 429, 502, 504) },
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    BROKER_PATH,
+    {
+      schema: {
+        tags: ['token broker'],
+        summary: 'Mint a token with an API key (Authorization: Bearer <key>); answers the JWT as a JSON string, like Frame',
+        description:
+          "Body as Frame: optional first_name, last_name, email, email_domain and metadata (a JSON object); JSON, or form-encoded as Frame's own snippets send it (metadata as JSON text or metadata[key]=value).",
+        security: [{ apiKey: [] }],
+        params: IdParamsSchema,
+        querystring: NoQuerySchema,
+        body: TokenRequestBodySchema,
+        response: { 200: BrokerTokenSchema, ...errorResponses(404, 413, 415, 422, 429, 502, 504) },
+      },
+      attachValidation: true,
+      config: { permission: 'broker:mint' },
     },
-    attachValidation: true,
-    config: { permission: 'broker:mint' },
-  }, async (request, reply) => {
-    if (request.validationError) {
-      const check = validateTokenBody(request.body);
-      if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok) throw request.validationError;
-      throw new DomainError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
-    }
-    const result = await opts.services.mint.mint(request.params.id, request.body ?? {}, { via: 'broker' });
-    return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(result.token));
-  });
+    async (request, reply) => {
+      if (request.validationError) {
+        const check = validateTokenBody(request.body);
+        if ((request.validationError as { validationContext?: string }).validationContext !== 'body' || check.ok)
+          throw request.validationError;
+        throw new DomainError('request/invalid', check.issues.map((i) => i.message).join('; '), check.issues);
+      }
+      const result = await opts.services.mint.mint(request.params.id, request.body ?? {}, { via: 'broker' });
+      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(result.token));
+    },
+  );
 }

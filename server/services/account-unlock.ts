@@ -20,11 +20,24 @@ export class AccountUnlock {
   async unlock(userId: string, via: 'console' | 'cli' = 'console'): Promise<UserView> {
     const user = await userRow(this.db, userId);
     const actor = actorRole();
-    if (!assignableRoles(actor).includes(user.role as Role)) throw new DomainError('auth/forbidden', `An ${actor} cannot unlock an ${user.role}.`);
+    if (!assignableRoles(actor).includes(user.role as Role))
+      throw new DomainError('auth/forbidden', `An ${actor} cannot unlock an ${user.role}.`);
     const lockedUntil = this.guard.locks([user.email]).get(user.email) ?? null;
-    await this.audit.around({ action: 'user.unlocked', target: userId, detail: { email: user.email, via, lockedUntil: lockedUntil && new Date(lockedUntil).toISOString() } }, () => this.guard.unlock(user.email), (r) => ({ refused: r.refused }));
+    await this.audit.around(
+      {
+        action: 'user.unlocked',
+        target: userId,
+        detail: { email: user.email, via, lockedUntil: lockedUntil && new Date(lockedUntil).toISOString() },
+      },
+      () => this.guard.unlock(user.email),
+      (r) => ({ refused: r.refused }),
+    );
     const grants = await this.db.providerGrant.findMany({ where: { userId }, select: { providerId: true } });
-    return userView(user, grants.map((g) => g.providerId), null);
+    return userView(
+      user,
+      grants.map((g) => g.providerId),
+      null,
+    );
   }
 
   async unlockByEmail(emailInput: string, via: 'console' | 'cli'): Promise<UserView> {

@@ -33,23 +33,50 @@ export class ApiKeyService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(input: { name: string; providerIds: string[]; expiresAt?: string | undefined; rateLimitPerMinute?: number | undefined }): Promise<{ key: string; apiKey: ApiKeyView }> {
-    if (!input.providerIds.length) throw new DomainError('request/invalid', 'Choose at least one provider the key may mint for.', [{ field: 'providerIds', message: 'choose at least one provider' }]);
+  async create(input: {
+    name: string;
+    providerIds: string[];
+    expiresAt?: string | undefined;
+    rateLimitPerMinute?: number | undefined;
+  }): Promise<{ key: string; apiKey: ApiKeyView }> {
+    if (!input.providerIds.length)
+      throw new DomainError('request/invalid', 'Choose at least one provider the key may mint for.', [
+        { field: 'providerIds', message: 'choose at least one provider' },
+      ]);
     const expires = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expires && expires.getTime() <= this.now()) throw new DomainError('request/invalid', 'The expiry must be in the future.', [{ field: 'expiresAt', message: 'must be in the future' }]);
+    if (expires && expires.getTime() <= this.now())
+      throw new DomainError('request/invalid', 'The expiry must be in the future.', [
+        { field: 'expiresAt', message: 'must be in the future' },
+      ]);
     const found = await this.db.provider.count({ where: { id: { in: input.providerIds } } });
-    if (found !== new Set(input.providerIds).size) throw new DomainError('request/invalid', 'One or more of the chosen providers do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
+    if (found !== new Set(input.providerIds).size)
+      throw new DomainError('request/invalid', 'One or more of the chosen providers do not exist.', [
+        { field: 'providerIds', message: 'unknown provider' },
+      ]);
     const prefix = randomBytes(6).toString('hex');
     const key = `${KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
     const { principal } = currentContext();
-    const row = await this.audit.around({ action: 'apikey.created', detail: { name: input.name, prefix, providerIds: input.providerIds, expiresAt: expires?.toISOString() ?? null } }, () =>
-      this.db.apiKey.create({
-        data: {
-          id: randomUUID(), name: input.name, prefix, hash: hashKey(key), createdById: principal.kind === 'user' ? principal.userId : 'system', expiresAt: expires,
-          rateLimit: input.rateLimitPerMinute ?? 60, providers: { create: [...new Set(input.providerIds)].map((providerId) => ({ providerId })) },
-        },
-        include: { providers: true },
-      }), (r) => ({ keyId: r.id }));
+    const row = await this.audit.around(
+      {
+        action: 'apikey.created',
+        detail: { name: input.name, prefix, providerIds: input.providerIds, expiresAt: expires?.toISOString() ?? null },
+      },
+      () =>
+        this.db.apiKey.create({
+          data: {
+            id: randomUUID(),
+            name: input.name,
+            prefix,
+            hash: hashKey(key),
+            createdById: principal.kind === 'user' ? principal.userId : 'system',
+            expiresAt: expires,
+            rateLimit: input.rateLimitPerMinute ?? 60,
+            providers: { create: [...new Set(input.providerIds)].map((providerId) => ({ providerId })) },
+          },
+          include: { providers: true },
+        }),
+      (r) => ({ keyId: r.id }),
+    );
     return { key, apiKey: this.view(row) };
   }
 
@@ -93,11 +120,29 @@ export class ApiKeyService {
     return 0;
   }
 
-  private view(row: { id: string; name: string; prefix: string; rateLimit: number; createdAt: Date; expiresAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null; providers: { providerId: string }[] }): ApiKeyView {
+  private view(row: {
+    id: string;
+    name: string;
+    prefix: string;
+    rateLimit: number;
+    createdAt: Date;
+    expiresAt: Date | null;
+    revokedAt: Date | null;
+    lastUsedAt: Date | null;
+    providers: { providerId: string }[];
+  }): ApiKeyView {
     const state = row.revokedAt ? 'revoked' : row.expiresAt && row.expiresAt.getTime() <= this.now() ? 'expired' : 'active';
     return {
-      id: row.id, name: row.name, prefix: `${KEY_PREFIX}${row.prefix}`, providerIds: row.providers.map((p) => p.providerId), rateLimitPerMinute: row.rateLimit,
-      createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null, lastUsedAt: row.lastUsedAt?.toISOString() ?? null, state,
+      id: row.id,
+      name: row.name,
+      prefix: `${KEY_PREFIX}${row.prefix}`,
+      providerIds: row.providers.map((p) => p.providerId),
+      rateLimitPerMinute: row.rateLimit,
+      createdAt: row.createdAt.toISOString(),
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      revokedAt: row.revokedAt?.toISOString() ?? null,
+      lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+      state,
     };
   }
 }

@@ -72,7 +72,14 @@ export function verifyChain(c: Connection): ChainReport {
   let checked = 0;
   let previous: { index: number; hash: string } | null = null;
   let anchoredAt: number | null = null;
-  const broken = (index: number, problem: string, pendingCount: number): ChainReport => ({ ok: false, checked, pending: pendingCount, anchoredAt, brokenAt: index, problem });
+  const broken = (index: number, problem: string, pendingCount: number): ChainReport => ({
+    ok: false,
+    checked,
+    pending: pendingCount,
+    anchoredAt,
+    brokenAt: index,
+    problem,
+  });
   const pending = Number((c.prepare('SELECT COUNT(*) AS n FROM "AuditEvent" WHERE "hash" IS NULL').get() as { n: number | bigint }).n);
   for (const raw of rows) {
     const row = normalise(raw as AuditRow);

@@ -23,7 +23,11 @@ export class AuditRetention {
   async setDays(days: number): Promise<void> {
     const before = await this.days();
     await this.writer.around({ action: 'audit.retention_changed', detail: { before, after: days } }, () =>
-      this.db.setting.upsert({ where: { key: RETENTION_KEY }, create: { key: RETENTION_KEY, value: String(days) }, update: { value: String(days) } }),
+      this.db.setting.upsert({
+        where: { key: RETENTION_KEY },
+        create: { key: RETENTION_KEY, value: String(days) },
+        update: { value: String(days) },
+      }),
     );
   }
 
@@ -34,7 +38,9 @@ export class AuditRetention {
     const cutoff = storedDate(this.now() - days * 86_400_000);
     const c = connectionOf(this.db);
     const removed = await writeOutsideTransactions(c, () => {
-      const edge = c.prepare('SELECT MAX("chainIndex") AS i FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL AND "at" < ?').get(cutoff) as { i: number | bigint | null };
+      const edge = c.prepare('SELECT MAX("chainIndex") AS i FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL AND "at" < ?').get(cutoff) as {
+        i: number | bigint | null;
+      };
       if (edge.i === null) return 0;
       return c.prepare('DELETE FROM "AuditEvent" WHERE "chainIndex" <= ?').run(edge.i).changes;
     });

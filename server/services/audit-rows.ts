@@ -30,7 +30,20 @@ export interface AuditRow {
 
 /** What one completed row's hash covers, in a fixed order. */
 export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash'>): string {
-  const fields = [row.chainIndex, row.seq, row.at, row.actor, row.actorId, row.action, row.target, row.providerId, row.outcome, row.detail, row.requestId, row.ip];
+  const fields = [
+    row.chainIndex,
+    row.seq,
+    row.at,
+    row.actor,
+    row.actorId,
+    row.action,
+    row.target,
+    row.providerId,
+    row.outcome,
+    row.detail,
+    row.requestId,
+    row.ip,
+  ];
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 

@@ -18,12 +18,18 @@ function reasonOf(err: unknown): string {
 }
 
 function unavailable(err: unknown): DomainError {
-  return new DomainError('audit/unavailable', `The audit log could not be written (${reasonOf(err)}); nothing was done. Check the data directory's disk and permissions.`);
+  return new DomainError(
+    'audit/unavailable',
+    `The audit log could not be written (${reasonOf(err)}); nothing was done. Check the data directory's disk and permissions.`,
+  );
 }
 
 /** For an action already done (an upstream call) whose row could not be completed: the answer says so. */
 export function doneButUnaudited(done: string, err: unknown): DomainError {
-  return new DomainError('audit/unavailable', `${done}, but its audit row could not be completed (${reasonOf(err)}), so the result is withheld. Check the data directory's disk and permissions.`);
+  return new DomainError(
+    'audit/unavailable',
+    `${done}, but its audit row could not be completed (${reasonOf(err)}), so the result is withheld. Check the data directory's disk and permissions.`,
+  );
 }
 
 export class AuditWriter {
@@ -32,7 +38,8 @@ export class AuditWriter {
   private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash'>>();
   /** The last completed row of the chain; re-read from the database after any failed write. */
   private chainTail: { chainIndex: number | bigint; hash: string } | undefined;
-  private readonly queue: { write: () => unknown; durable: boolean; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
+  private readonly queue: { write: () => unknown; durable: boolean; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] =
+    [];
 
   constructor(
     protected readonly db: Db,
@@ -50,9 +57,13 @@ export class AuditWriter {
   private prepared() {
     const c = this.connection;
     this.statements ??= {
-      insert: c.prepare('INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      insert: c.prepare(
+        'INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       last: c.prepare('SELECT "chainIndex", "hash" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1'),
-      complete: c.prepare('UPDATE "AuditEvent" SET "outcome" = ?, "detail" = ?, "chainIndex" = ?, "prevHash" = ?, "hash" = ? WHERE "seq" = ? AND "hash" IS NULL'),
+      complete: c.prepare(
+        'UPDATE "AuditEvent" SET "outcome" = ?, "detail" = ?, "chainIndex" = ?, "prevHash" = ?, "hash" = ? WHERE "seq" = ? AND "hash" IS NULL',
+      ),
       get: c.prepare('SELECT * FROM "AuditEvent" WHERE "seq" = ?'),
     };
     return this.statements;
@@ -62,11 +73,32 @@ export class AuditWriter {
   begin(input: AuditInput): Promise<number> {
     const { principal, requestId, ip } = currentContext();
     const row = {
-      at: storedDate(this.now()), actor: actorLabel(principal), actorId: actorId(principal), action: input.action, target: input.target ?? null,
-      providerId: input.providerId ?? null, detail: JSON.stringify(input.detail ?? {}), requestId, ip,
+      at: storedDate(this.now()),
+      actor: actorLabel(principal),
+      actorId: actorId(principal),
+      action: input.action,
+      target: input.target ?? null,
+      providerId: input.providerId ?? null,
+      detail: JSON.stringify(input.detail ?? {}),
+      requestId,
+      ip,
     };
     return this.enqueue(
-      () => Number(this.prepared().insert.run(row.at, row.actor, row.actorId, row.action, row.target, row.providerId, 'pending', row.detail, row.requestId, row.ip).lastInsertRowid),
+      () =>
+        Number(
+          this.prepared().insert.run(
+            row.at,
+            row.actor,
+            row.actorId,
+            row.action,
+            row.target,
+            row.providerId,
+            'pending',
+            row.detail,
+            row.requestId,
+            row.ip,
+          ).lastInsertRowid,
+        ),
       // A pending row needs no sync of its own: the durable commit that completes it syncs the whole WAL,
       // this row included, before the action's result is returned.
       false,
@@ -95,7 +127,8 @@ export class AuditWriter {
     const chainIndex = Number(this.chainTail.chainIndex) + 1;
     const prevHash = this.chainTail.hash;
     const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
-    if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1) throw new Error(`audit row ${seq} could not be completed`);
+    if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1)
+      throw new Error(`audit row ${seq} could not be completed`);
     this.chainTail = { chainIndex, hash };
     this.inFlight.delete(seq);
   }
@@ -203,7 +236,9 @@ export class AuditWriter {
     // Committed with synchronous=NORMAL; the row is on disk before the answer, like every other row. The
     // action and its row are committed either way: a failed sync does not undo them, so the answer stands
     // and the operator hears of it (the next durable commit syncs the WAL again).
-    await this.syncNow().catch((err: unknown) => this.log.error({ err, seq, action: input.action }, 'audit: an action and its row are committed but could not be synced to disk'));
+    await this.syncNow().catch((err: unknown) =>
+      this.log.error({ err, seq, action: input.action }, 'audit: an action and its row are committed but could not be synced to disk'),
+    );
     return result;
   }
 
@@ -212,7 +247,12 @@ export class AuditWriter {
    * written before it (fail closed). The call cannot be undone, so when its row cannot be completed the
    * answer says what was done and that the result is withheld (`done` describes it).
    */
-  async aroundCall<T>(input: AuditInput, act: () => Promise<T>, after?: (result: T) => Record<string, unknown>, done: (result: T) => string = () => 'The action was done'): Promise<T> {
+  async aroundCall<T>(
+    input: AuditInput,
+    act: () => Promise<T>,
+    after?: (result: T) => Record<string, unknown>,
+    done: (result: T) => string = () => 'The action was done',
+  ): Promise<T> {
     const seq = await this.begin(input);
     let result: T;
     try {
@@ -237,7 +277,10 @@ export class AuditWriter {
   private async finishFailed(seq: number, input: AuditInput, err: unknown): Promise<void> {
     const outcome = err instanceof DomainError ? err.code : 'internal/error';
     await this.finish(seq, outcome).catch((lost: unknown) => {
-      this.log.error({ err: lost, seq, action: input.action, outcome }, 'audit: the row of a failed action could not be completed and stays pending');
+      this.log.error(
+        { err: lost, seq, action: input.action, outcome },
+        'audit: the row of a failed action could not be completed and stays pending',
+      );
     });
   }
 }

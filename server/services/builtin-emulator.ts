@@ -27,7 +27,12 @@ export function linkBuiltinEmulator(registry: EmulatorRegistry | undefined, base
       registry?.removeCredential(clientId);
     },
     syncProvider(p) {
-      registry?.upsertProvider({ level: p.entityLevel as EntityLevel, entityId: p.entityId, name: p.name, tokenDurationMinutes: p.tokenDurationMin });
+      registry?.upsertProvider({
+        level: p.entityLevel as EntityLevel,
+        entityId: p.entityId,
+        name: p.name,
+        tokenDurationMinutes: p.tokenDurationMin,
+      });
     },
     removeProvider(p) {
       registry?.removeProvider({ level: p.entityLevel as EntityLevel, entityId: p.entityId, name: p.name });

@@ -23,8 +23,10 @@ export interface Refusal {
 export function mintRefusal(user: MinterStatus | null, providerId: string): Refusal | null {
   if (!user) return { code: 'auth/forbidden', reason: 'no longer exists' };
   if (user.disabled) return { code: 'auth/forbidden', reason: 'was disabled' };
-  if (!roleAllows(user.role, 'token:mint')) return { code: 'auth/forbidden', reason: `has a role (${user.role}) that does not allow minting` };
-  if (user.grants !== 'all' && !user.grants.has(providerId)) return { code: 'auth/not_granted', reason: 'no longer has a grant on this provider' };
+  if (!roleAllows(user.role, 'token:mint'))
+    return { code: 'auth/forbidden', reason: `has a role (${user.role}) that does not allow minting` };
+  if (user.grants !== 'all' && !user.grants.has(providerId))
+    return { code: 'auth/not_granted', reason: 'no longer has a grant on this provider' };
   return null;
 }
 
@@ -78,8 +80,10 @@ export function bindingOf(row: ProviderRow): MintBinding {
 export function bindingChange(started: MintBinding, now: MintBinding | null): string | null {
   if (!now) return 'the provider was deleted';
   if (now.credentialSetId !== started.credentialSetId) return 'the provider was moved to another credential set';
-  if (now.upstreamUrl !== started.upstreamUrl || now.clientId !== started.clientId) return 'its credential set changed (its upstream or client id)';
-  if (now.secretFingerprint !== started.secretFingerprint || now.secretSetAt !== started.secretSetAt) return 'its credential set changed (its secret was replaced)';
+  if (now.upstreamUrl !== started.upstreamUrl || now.clientId !== started.clientId)
+    return 'its credential set changed (its upstream or client id)';
+  if (now.secretFingerprint !== started.secretFingerprint || now.secretSetAt !== started.secretSetAt)
+    return 'its credential set changed (its secret was replaced)';
   if (now.providerName !== started.providerName || now.entityLevel !== started.entityLevel || now.entityId !== started.entityId) {
     return "the provider's token URI changed (its name or entity)";
   }

@@ -46,7 +46,10 @@ export function readCsv(text: string): CsvRead {
     if (!(err instanceof CsvError)) throw err;
     // The record that failed starts after the last one read, past any blank lines.
     const line = 1 + breaksBefore + leadingBreaks(bytes.toString('utf8', consumed));
-    const message = err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted cell is never closed (a " without its closing ")' : `the CSV cannot be read: ${err.message}`;
+    const message =
+      err.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quoted cell is never closed (a " without its closing ")'
+        : `the CSV cannot be read: ${err.message}`;
     return { ok: false, issue: { field: `line ${line}`, message: `line ${line}: ${message}` } };
   }
   return { ok: true, rows: rows.filter((r) => r.cells.some((cell) => cell.trim() !== '')) };
@@ -62,7 +65,8 @@ export function bodiesFromCsv(text: string): CsvBodies {
   if (!header) return { ok: false, issues: [{ field: 'csv', message: 'the CSV file is empty' }] };
   const columns = header.cells.map((h) => h.trim());
   const unknown = columns.filter((c) => !(TOKEN_FIELDS as readonly string[]).includes(c));
-  if (unknown.length) return { ok: false, issues: [{ field: 'csv', message: `unknown column(s) ${unknown.join(', ')}; use ${TOKEN_FIELDS.join(', ')}` }] };
+  if (unknown.length)
+    return { ok: false, issues: [{ field: 'csv', message: `unknown column(s) ${unknown.join(', ')}; use ${TOKEN_FIELDS.join(', ')}` }] };
   if (data.length === 0) return { ok: false, issues: [{ field: 'csv', message: 'the CSV file has a header but no rows' }] };
   if (data.length > BULK_MAX) return { ok: false, issues: [{ field: 'csv', message: `at most ${BULK_MAX} rows (got ${data.length})` }] };
   const issues: FieldIssue[] = [];

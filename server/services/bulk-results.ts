@@ -30,15 +30,17 @@ async function* results(file: string): AsyncGenerator<ResultLine> {
 
 export function resultStream(file: string, format: 'csv' | 'json'): Readable {
   if (format === 'csv') return csvStream(RESULT_COLUMNS, results(file));
-  return Readable.from((async function* () {
-    let first = true;
-    yield '[';
-    for await (const text of lines(file)) {
-      yield `${first ? '' : ','}\n${text}`;
-      first = false;
-    }
-    yield '\n]\n';
-  })());
+  return Readable.from(
+    (async function* () {
+      let first = true;
+      yield '[';
+      for await (const text of lines(file)) {
+        yield `${first ? '' : ','}\n${text}`;
+        first = false;
+      }
+      yield '\n]\n';
+    })(),
+  );
 }
 
 /** The results file as the job writes it. */

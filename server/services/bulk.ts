@@ -92,10 +92,21 @@ export class BulkService {
     try {
       this.checkRunningJobs(principal.userId);
       const reservation = this.deps.quota.reserve(principal, rows.total);
-      job = new Job(id, { id: provider.id, name: provider.name }, rows.total, concurrency, join(this.dir, `${id}.ndjson`), { id: principal.userId, email: principal.email }, reservation, this.now(), bindingOf(provider));
+      job = new Job(
+        id,
+        { id: provider.id, name: provider.name },
+        rows.total,
+        concurrency,
+        join(this.dir, `${id}.ndjson`),
+        { id: principal.userId, email: principal.email },
+        reservation,
+        this.now(),
+        bindingOf(provider),
+      );
       this.jobs.set(id, job);
     } catch (err) {
-      if (err instanceof DomainError) await this.deps.audit.record({ ...audited, outcome: err.code, detail: { total: rows.total, reason: err.message } });
+      if (err instanceof DomainError)
+        await this.deps.audit.record({ ...audited, outcome: err.code, detail: { total: rows.total, reason: err.message } });
       throw err;
     }
     try {
@@ -110,11 +121,21 @@ export class BulkService {
     const secret = this.deps.mint.openSecretOf(provider.credentialSet);
     this.deps.metrics.bulkStarted();
     // Each token has its audit row, written before its upstream call like any other mint.
-    const call = (body: TokenRequestBody) => this.deps.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id }, durable: false });
-    void this.run(job, runJob(job, {
-      out, bodyAt: rows.body, call, limiter: this.limiter, mayGoOn: () => this.mayGoOn(job),
-      launchLinkBase: req.launchLink?.trim(), quitAndLogout: req.quitAndLogout ?? false,
-    }), out);
+    const call = (body: TokenRequestBody) =>
+      this.deps.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id }, durable: false });
+    void this.run(
+      job,
+      runJob(job, {
+        out,
+        bodyAt: rows.body,
+        call,
+        limiter: this.limiter,
+        mayGoOn: () => this.mayGoOn(job),
+        launchLinkBase: req.launchLink?.trim(),
+        quitAndLogout: req.quitAndLogout ?? false,
+      }),
+      out,
+    );
     return job.view(this.now());
   }
 
@@ -122,7 +143,10 @@ export class BulkService {
     const running = [...this.jobs.values()].filter((j) => j.owner.id === userId && j.state === 'running').length;
     const limit = this.limits.maxRunningJobsPerUser;
     if (running >= limit) {
-      throw new DomainError('bulk/too_many_jobs', `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`);
+      throw new DomainError(
+        'bulk/too_many_jobs',
+        `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`,
+      );
     }
   }
 
@@ -134,7 +158,9 @@ export class BulkService {
     }
     const count = req.count ?? 0;
     if (!Number.isInteger(count) || count < 1 || count > BULK_MAX) {
-      throw new DomainError('request/invalid', `count must be 1 to ${BULK_MAX}, or give a CSV`, [{ field: 'count', message: `1 to ${BULK_MAX}` }]);
+      throw new DomainError('request/invalid', `count must be 1 to ${BULK_MAX}, or give a CSV`, [
+        { field: 'count', message: `1 to ${BULK_MAX}` },
+      ]);
     }
     const template = req.template ?? {};
     return { total: count, body: (i) => bodyFromTemplate(template, i + 1) };
@@ -168,7 +194,11 @@ export class BulkService {
         await this.deps.audit.syncNow();
       } catch (err) {
         final = 'failed';
-        job.noteFailure(0, 'audit/unavailable', `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}`);
+        job.noteFailure(
+          0,
+          'audit/unavailable',
+          `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       job.reservation.release();
       job.finishedAt = this.now();
@@ -183,7 +213,16 @@ export class BulkService {
   private logFailure(job: Job, err: unknown): void {
     const reasons = job.failures.filter((f) => f.row === 0).map((f) => `${f.error}: ${f.message}`);
     (this.deps.log ?? NO_LOG).error(
-      { ...(err !== undefined ? { err } : {}), jobId: job.id, providerId: job.provider.id, total: job.total, done: job.done, ok: job.ok, stopReason: job.stopping?.reason ?? null, reasons },
+      {
+        ...(err !== undefined ? { err } : {}),
+        jobId: job.id,
+        providerId: job.provider.id,
+        total: job.total,
+        done: job.done,
+        ok: job.ok,
+        stopReason: job.stopping?.reason ?? null,
+        reasons,
+      },
       'bulk job failed',
     );
   }
@@ -215,7 +254,11 @@ export class BulkService {
     try {
       reason = await this.stopReason(job);
     } catch (err) {
-      this.stopJob(job, 'failed', `Stopped: its owner's rights and its provider's credential could not be checked (${err instanceof Error ? err.message : String(err)}).`);
+      this.stopJob(
+        job,
+        'failed',
+        `Stopped: its owner's rights and its provider's credential could not be checked (${err instanceof Error ? err.message : String(err)}).`,
+      );
       return;
     }
     if (!reason) {
@@ -225,8 +268,20 @@ export class BulkService {
     if (!this.stopJob(job, 'revoked', `Stopped: ${reason}.`)) return;
     // The console stopped it, not a person: the row is the system's. The tokens minted so far keep theirs.
     await runInContext({ principal: SYSTEM, requestId: null, ip: null }, () =>
-      this.deps.audit.record({ action: 'bulk.revoked', providerId: job.provider.id, target: job.provider.name, outcome: 'ok', detail: { jobId: job.id, startedBy: job.owner.email, reason, done: job.done } }),
-    ).catch((err: unknown) => job.noteFailure(0, 'audit/unavailable', `The stop could not be written to the audit log: ${err instanceof Error ? err.message : String(err)}`));
+      this.deps.audit.record({
+        action: 'bulk.revoked',
+        providerId: job.provider.id,
+        target: job.provider.name,
+        outcome: 'ok',
+        detail: { jobId: job.id, startedBy: job.owner.email, reason, done: job.done },
+      }),
+    ).catch((err: unknown) =>
+      job.noteFailure(
+        0,
+        'audit/unavailable',
+        `The stop could not be written to the audit log: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
   }
 
   /**
@@ -254,7 +309,8 @@ export class BulkService {
   /** A job, if the principal may see it: its starter, or an audit reader. */
   private visible(id: string, principal: Principal): Job {
     const job = this.jobs.get(id);
-    if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal))) throw new DomainError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
+    if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal)))
+      throw new DomainError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
     return job;
   }
 
@@ -267,11 +323,17 @@ export class BulkService {
     const job = this.visible(id, principal);
     const wasRunning = !job.stopping && !job.closing;
     await this.deps.audit.around(
-      { action: 'bulk.cancelled', providerId: job.provider.id, target: job.provider.name, detail: { jobId: id, startedBy: job.owner.email, wasRunning } },
+      {
+        action: 'bulk.cancelled',
+        providerId: job.provider.id,
+        target: job.provider.name,
+        detail: { jobId: id, startedBy: job.owner.email, wasRunning },
+      },
       // Stopped once its row is committed: a cancel that cannot be audited does not happen.
-      () => afterCommit(() => {
-        if (wasRunning) this.stopJob(job, 'cancelled', `Cancelled by ${actorLabel(principal)}.`);
-      }),
+      () =>
+        afterCommit(() => {
+          if (wasRunning) this.stopJob(job, 'cancelled', `Cancelled by ${actorLabel(principal)}.`);
+        }),
       () => ({ done: job.done }),
     );
     return job.view(this.now());
@@ -285,9 +347,18 @@ export class BulkService {
   async results(id: string, format: 'csv' | 'json', principal: Principal): Promise<Readable> {
     const job = this.visible(id, principal);
     return this.deps.audit.around(
-      { action: 'bulk.results_downloaded', providerId: job.provider.id, target: job.provider.name, detail: { jobId: id, format, startedBy: job.owner.email } },
+      {
+        action: 'bulk.results_downloaded',
+        providerId: job.provider.id,
+        target: job.provider.name,
+        detail: { jobId: id, format, startedBy: job.owner.email },
+      },
       async () => {
-        if (!isStarter(principal, job.owner.id)) throw new DomainError('bulk/not_owner', `Only ${job.owner.email}, who started this job, can download its tokens; you can follow its progress and cancel it.`);
+        if (!isStarter(principal, job.owner.id))
+          throw new DomainError(
+            'bulk/not_owner',
+            `Only ${job.owner.email}, who started this job, can download its tokens; you can follow its progress and cancel it.`,
+          );
         if (job.state === 'running') throw new DomainError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
         const refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
         if (refusal) throw new DomainError(refusal.code, `These tokens cannot be downloaded: ${job.owner.email} ${refusal.reason}.`);
@@ -300,7 +371,10 @@ export class BulkService {
   /** Today's tokens and running jobs of the principal. */
   quota(principal: Principal): QuotaView {
     const { day, resetsAt, used, reserved, limit, remaining } = this.deps.quota.usage(principal);
-    const running = principal.kind === 'user' ? [...this.jobs.values()].filter((j) => j.owner.id === principal.userId && j.state === 'running').length : 0;
+    const running =
+      principal.kind === 'user'
+        ? [...this.jobs.values()].filter((j) => j.owner.id === principal.userId && j.state === 'running').length
+        : 0;
     return { day, resetsAt, tokens: { used, reserved, limit, remaining }, jobs: { running, limit: this.limits.maxRunningJobsPerUser } };
   }
 

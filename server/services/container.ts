@@ -102,7 +102,36 @@ export function createServices(deps: {
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
   const signatures = new SignatureDebugger(providers, credentials, upstream);
-  const bulk = new BulkService({ providers, mint, audit, metrics, quota, userStatus, dataDir: deps.dataDir, limits: deps.bulkLimits, now, log: deps.log });
+  const bulk = new BulkService({
+    providers,
+    mint,
+    audit,
+    metrics,
+    quota,
+    userStatus,
+    dataDir: deps.dataDir,
+    limits: deps.bulkLimits,
+    now,
+    log: deps.log,
+  });
   const presets = new PresetService(deps.db, providers);
-  return { credentials, providers, mint, transfer, tokenCheck, signatures, bulk, quota, history, presets, upstream, audit, sessions, users, apiKeys, db: deps.db, metrics };
+  return {
+    credentials,
+    providers,
+    mint,
+    transfer,
+    tokenCheck,
+    signatures,
+    bulk,
+    quota,
+    history,
+    presets,
+    upstream,
+    audit,
+    sessions,
+    users,
+    apiKeys,
+    db: deps.db,
+    metrics,
+  };
 }

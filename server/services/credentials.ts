@@ -169,10 +169,13 @@ export class CredentialService {
     const upstreamUrl = patch.upstreamUrl !== undefined ? upstreamOrThrow(patch.upstreamUrl, this.allowedHosts) : before.upstreamUrl;
     const moved = clientId !== before.clientId || upstreamUrl !== before.upstreamUrl;
     if (moved && patch.clientSecret === undefined) {
-      throw new DomainError('credential/secret_required', SECRET_REQUIRED_MESSAGE, [{ field: 'clientSecret', message: 'enter the client secret again to change the client id or upstream' }]);
+      throw new DomainError('credential/secret_required', SECRET_REQUIRED_MESSAGE, [
+        { field: 'clientSecret', message: 'enter the client secret again to change the client id or upstream' },
+      ]);
     }
     if (!moved && patch.clientSecret !== undefined) {
-      const message = 'A secret goes in a change only with a new client id or upstream; to replace the secret alone, use PUT /api/credential-sets/:id/secret (Replace secret).';
+      const message =
+        'A secret goes in a change only with a new client id or upstream; to replace the secret alone, use PUT /api/credential-sets/:id/secret (Replace secret).';
       throw new DomainError('request/invalid', message, [{ field: 'clientSecret', message }]);
     }
     const data = {
@@ -182,9 +185,13 @@ export class CredentialService {
       ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
       entityLevel: level ?? null,
       entityId: entityId?.toLowerCase() ?? null,
-      ...(patch.clientSecret !== undefined ? { ...this.sealFor({ id, clientId, upstreamUrl }, patch.clientSecret), secretSetAt: new Date(), secretSetBy: 'console' } : {}),
+      ...(patch.clientSecret !== undefined
+        ? { ...this.sealFor({ id, clientId, upstreamUrl }, patch.clientSecret), secretSetAt: new Date(), secretSetBy: 'console' }
+        : {}),
     };
-    const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.credentialSet.update({ where: { id }, data, include: withCount }));
+    const row = await this.uniqueOrThrow(data.name ?? before.name, () =>
+      this.db.credentialSet.update({ where: { id }, data, include: withCount }),
+    );
     nowAndAtEnd(this.changed);
     await afterCommit(async () => {
       if (before.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeCredential(before.clientId);
@@ -208,23 +215,41 @@ export class CredentialService {
   }
 
   async remove(id: string, how: ProviderDisposition = {}): Promise<{ deletedProviders: number; movedProviders: number }> {
-    const row = await this.db.credentialSet.findUnique({ where: { id }, include: { providers: { select: { id: true, name: true, description: true, entityLevel: true, entityId: true } } } });
+    const row = await this.db.credentialSet.findUnique({
+      where: { id },
+      include: { providers: { select: { id: true, name: true, description: true, entityLevel: true, entityId: true } } },
+    });
     if (!row) throw new DomainError('credential/not_found', `No credential set has id ${id}.`);
     const count = row.providers.length;
     if (count > 0 && (how.providers ?? 'refuse') === 'refuse') {
-      throw new DomainError('credential/in_use', `${count} provider(s) use this credential set: delete them or move them to another credential set in the same action.`, undefined, {
-        providers: row.providers.map((p) => ({ id: p.id, name: p.name, description: p.description })),
-      });
+      throw new DomainError(
+        'credential/in_use',
+        `${count} provider(s) use this credential set: delete them or move them to another credential set in the same action.`,
+        undefined,
+        {
+          providers: row.providers.map((p) => ({ id: p.id, name: p.name, description: p.description })),
+        },
+      );
     }
     let target: CredentialSet | undefined;
     if (how.providers === 'move') {
-      if (!how.moveTo) throw new DomainError('request/invalid', 'Say which credential set takes the providers (moveTo).', [{ field: 'moveTo', message: 'choose a credential set' }]);
-      if (how.moveTo === id) throw new DomainError('request/invalid', 'Move the providers to a different credential set.', [{ field: 'moveTo', message: 'choose another credential set' }]);
+      if (!how.moveTo)
+        throw new DomainError('request/invalid', 'Say which credential set takes the providers (moveTo).', [
+          { field: 'moveTo', message: 'choose a credential set' },
+        ]);
+      if (how.moveTo === id)
+        throw new DomainError('request/invalid', 'Move the providers to a different credential set.', [
+          { field: 'moveTo', message: 'choose another credential set' },
+        ]);
       target = (await this.db.credentialSet.findUnique({ where: { id: how.moveTo } })) ?? undefined;
-      if (!target) throw new DomainError('request/invalid', `No credential set has id ${how.moveTo}.`, [{ field: 'moveTo', message: 'choose an existing credential set' }]);
+      if (!target)
+        throw new DomainError('request/invalid', `No credential set has id ${how.moveTo}.`, [
+          { field: 'moveTo', message: 'choose an existing credential set' },
+        ]);
     }
     await this.db.$transaction(async (tx) => {
-      if (how.providers === 'move' && target) await tx.provider.updateMany({ where: { credentialSetId: id }, data: { credentialSetId: target.id } });
+      if (how.providers === 'move' && target)
+        await tx.provider.updateMany({ where: { credentialSetId: id }, data: { credentialSetId: target.id } });
       if (how.providers === 'delete') await tx.provider.deleteMany({ where: { credentialSetId: id } });
       await tx.credentialSet.delete({ where: { id } });
     });
@@ -232,7 +257,8 @@ export class CredentialService {
     await afterCommit(async () => {
       if (row.upstreamUrl === BUILTIN_EMULATOR) {
         this.emulator.removeCredential(row.clientId);
-        if (how.providers === 'delete' || target?.upstreamUrl !== BUILTIN_EMULATOR) for (const p of row.providers) this.emulator.removeProvider(p);
+        if (how.providers === 'delete' || target?.upstreamUrl !== BUILTIN_EMULATOR)
+          for (const p of row.providers) this.emulator.removeProvider(p);
       }
       if (target) await this.syncProvidersOf(target.id);
     });
@@ -248,7 +274,10 @@ export class CredentialService {
       return this.openBound(row);
     } catch (err) {
       if (!(err instanceof SecretBoxError)) throw err;
-      throw new DomainError('credential/secret_unusable', `The stored secret of credential set "${row.name}" cannot be used: ${err.message}. Enter its client secret again (Replace secret).`);
+      throw new DomainError(
+        'credential/secret_unusable',
+        `The stored secret of credential set "${row.name}" cannot be used: ${err.message}. Enter its client secret again (Replace secret).`,
+      );
     }
   }
 
@@ -284,8 +313,17 @@ export class CredentialService {
       }
     });
     await this.db.$transaction([
-      ...legacy.map(({ row, secret }) => this.db.credentialSet.update({ where: { id: row.id }, data: { secretCiphertext: seal(secret, this.keys[0]!, secretAad(row)), secretKeyId: this.keys[0]!.id } })),
-      this.db.setting.upsert({ where: { key: BINDING_SETTING }, create: { key: BINDING_SETTING, value: BINDING_VERSION }, update: { value: BINDING_VERSION } }),
+      ...legacy.map(({ row, secret }) =>
+        this.db.credentialSet.update({
+          where: { id: row.id },
+          data: { secretCiphertext: seal(secret, this.keys[0]!, secretAad(row)), secretKeyId: this.keys[0]!.id },
+        }),
+      ),
+      this.db.setting.upsert({
+        where: { key: BINDING_SETTING },
+        create: { key: BINDING_SETTING, value: BINDING_VERSION },
+        update: { value: BINDING_VERSION },
+      }),
     ]);
     if (legacy.length) this.changed();
     return legacy.length;
@@ -294,7 +332,9 @@ export class CredentialService {
   /** Opens every stored secret once, so a missing or wrong master key stops the start with a clear message. */
   async checkAllSecrets(): Promise<number> {
     await this.bindLegacySecrets();
-    const rows = await this.db.credentialSet.findMany({ select: { id: true, name: true, clientId: true, upstreamUrl: true, secretCiphertext: true } });
+    const rows = await this.db.credentialSet.findMany({
+      select: { id: true, name: true, clientId: true, upstreamUrl: true, secretCiphertext: true },
+    });
     for (const row of rows) {
       try {
         this.openBound(row);
@@ -355,8 +395,13 @@ export class CredentialService {
     } catch (err) {
       if (prismaCode(err) !== PRISMA_UNIQUE_VIOLATION) throw err;
       const byName = await this.db.credentialSet.findUnique({ where: { name } });
-      if (byName) throw new DomainError('credential/duplicate_name', `A credential set named "${name}" already exists; choose another name.`, [{ field: 'name', message: 'this name is taken' }]);
-      throw new DomainError('credential/duplicate_name', 'This client id is already stored for this upstream.', [{ field: 'clientId', message: 'already stored for this upstream' }]);
+      if (byName)
+        throw new DomainError('credential/duplicate_name', `A credential set named "${name}" already exists; choose another name.`, [
+          { field: 'name', message: 'this name is taken' },
+        ]);
+      throw new DomainError('credential/duplicate_name', 'This client id is already stored for this upstream.', [
+        { field: 'clientId', message: 'already stored for this upstream' },
+      ]);
     }
   }
 }

@@ -76,11 +76,15 @@ export class HistoryService {
    */
   private async insertRows(rows: unknown[][]): Promise<void> {
     const connection = connectionOf(this.db);
-    this.insert ??= connection.prepare('INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert ??= connection.prepare(
+      'INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const insert = this.insert;
-    await writeOutsideTransactions(connection, () => connection.transaction(() => {
-      for (const row of rows) insert.run(row);
-    })());
+    await writeOutsideTransactions(connection, () =>
+      connection.transaction(() => {
+        for (const row of rows) insert.run(row);
+      })(),
+    );
   }
 
   private row(id: string, input: MintRecordInput): unknown[] {
@@ -122,11 +126,20 @@ export class HistoryService {
     };
   }
 
-  async list(query: { actor: string; providerId?: string | undefined; limit?: number | undefined; before?: string | undefined }): Promise<HistoryEntry[]> {
+  async list(query: {
+    actor: string;
+    providerId?: string | undefined;
+    limit?: number | undefined;
+    before?: string | undefined;
+  }): Promise<HistoryEntry[]> {
     await this.flush();
     await this.purgeExpiredTokens();
     const rows = await this.db.mintRecord.findMany({
-      where: { actor: query.actor, ...(query.providerId ? { providerId: query.providerId } : {}), ...(query.before ? { createdAt: { lt: new Date(query.before) } } : {}) },
+      where: {
+        actor: query.actor,
+        ...(query.providerId ? { providerId: query.providerId } : {}),
+        ...(query.before ? { createdAt: { lt: new Date(query.before) } } : {}),
+      },
       orderBy: { createdAt: 'desc' },
       take: query.limit ?? 50,
     });
@@ -146,7 +159,10 @@ export class HistoryService {
 
   /** Drops kept tokens once they expire. */
   async purgeExpiredTokens(): Promise<number> {
-    const result = await this.db.mintRecord.updateMany({ where: { tokenSealed: { not: null }, exp: { lte: new Date(this.now()) } }, data: { tokenSealed: null } });
+    const result = await this.db.mintRecord.updateMany({
+      where: { tokenSealed: { not: null }, exp: { lte: new Date(this.now()) } },
+      data: { tokenSealed: null },
+    });
     return result.count;
   }
 }

@@ -26,14 +26,23 @@ export class InviteFlow {
   ) {}
 
   /** An invitation link token, valid once for 72 hours; it replaces older pending invitations for the email. */
-  async invite(input: { email: string; role: Role; providerIds: string[] }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
+  async invite(input: {
+    email: string;
+    role: Role;
+    providerIds: string[];
+  }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
     const actor = actorRole();
-    if (!assignableRoles(actor).includes(input.role)) throw new DomainError('auth/forbidden', `An ${actor} cannot invite an ${input.role}.`);
+    if (!assignableRoles(actor).includes(input.role))
+      throw new DomainError('auth/forbidden', `An ${actor} cannot invite an ${input.role}.`);
     const email = normaliseEmail(input.email);
-    if (await this.db.user.findUnique({ where: { email } })) throw new DomainError('user/duplicate', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
+    if (await this.db.user.findUnique({ where: { email } }))
+      throw new DomainError('user/duplicate', `${email} already has an account.`, [{ field: 'email', message: 'already has an account' }]);
     await checkProvidersExist(this.db, input.providerIds);
     const { principal } = currentContext();
-    return this.invites.create({ role: actor, userId: principal.kind === 'user' ? principal.userId : null }, { email, role: input.role, providerIds: input.providerIds });
+    return this.invites.create(
+      { role: actor, userId: principal.kind === 'user' ? principal.userId : null },
+      { email, role: input.role, providerIds: input.providerIds },
+    );
   }
 
   /** Who an invitation is for, so the accept screen can say it; the token is not used up. */
@@ -55,18 +64,40 @@ export class InviteFlow {
     weak(password, invite.email);
     const passwordHash = await this.passwords.newHash(password, invite.email);
     const providerIds = JSON.parse(invite.providerIds) as string[];
-    const user = await this.audit.around({ action: 'user.created', detail: { email: invite.email, role: invite.role, via: 'invite', providerIds } }, () =>
-      this.db.$transaction(async (tx) => {
-        // Checked again here: the invitation may have been used, revoked or its sender disabled meanwhile.
-        await this.invites.consume(tx, token);
-        if (await tx.user.findUnique({ where: { email: invite.email } })) throw new DomainError('user/duplicate', `${invite.email} already has an account.`);
-        const existing = providerIds.length ? await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true } }) : [];
-        return tx.user.create({
-          data: { id: randomUUID(), email: invite.email, name, role: invite.role, passwordHash, passwordChangedAt: new Date(this.now()), grants: { create: existing.map((p) => ({ providerId: p.id })) } },
-        });
-      }), (u) => ({ userId: u.id }));
+    const user = await this.audit.around(
+      { action: 'user.created', detail: { email: invite.email, role: invite.role, via: 'invite', providerIds } },
+      () =>
+        this.db.$transaction(async (tx) => {
+          // Checked again here: the invitation may have been used, revoked or its sender disabled meanwhile.
+          await this.invites.consume(tx, token);
+          if (await tx.user.findUnique({ where: { email: invite.email } }))
+            throw new DomainError('user/duplicate', `${invite.email} already has an account.`);
+          const existing = providerIds.length
+            ? await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true } })
+            : [];
+          return tx.user.create({
+            data: {
+              id: randomUUID(),
+              email: invite.email,
+              name,
+              role: invite.role,
+              passwordHash,
+              passwordChangedAt: new Date(this.now()),
+              grants: { create: existing.map((p) => ({ providerId: p.id })) },
+            },
+          });
+        }),
+      (u) => ({ userId: u.id }),
+    );
     const created = await this.sessions.create(user.id, meta);
-    setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: invite.role, sessionId: created.session.id, grants: created.session.grants });
+    setPrincipal({
+      kind: 'user',
+      userId: user.id,
+      email: user.email,
+      role: invite.role,
+      sessionId: created.session.id,
+      grants: created.session.grants,
+    });
     // Whoever opened the invitation and chose the password is this browser: trusted like after a sign-in.
     return { ...created, device: await this.devices.issue(user.id, meta.device) };
   }

@@ -22,7 +22,11 @@ const SYSTEM = 'system';
 
 type Sender = Pick<User, 'email' | 'role' | 'disabledAt'> | null;
 
-const invalid = () => new DomainError('invite/invalid', 'This invitation link is not valid: it was used already, has expired, was revoked, or was mistyped. Ask for a new one.');
+const invalid = () =>
+  new DomainError(
+    'invite/invalid',
+    'This invitation link is not valid: it was used already, has expired, was revoked, or was mistyped. Ask for a new one.',
+  );
 
 function inviteHash(token: string): string {
   return sha256Hex(token);
@@ -31,7 +35,13 @@ function inviteHash(token: string): string {
 /** Whether the sender of an invitation may give its role today (the console itself always may). */
 function senderMayGive(invite: Pick<Invite, 'createdById' | 'role'>, sender: Sender): boolean {
   if (invite.createdById === SYSTEM) return true;
-  return sender !== null && sender.disabledAt === null && isRole(sender.role) && isRole(invite.role) && assignableRoles(sender.role).includes(invite.role);
+  return (
+    sender !== null &&
+    sender.disabledAt === null &&
+    isRole(sender.role) &&
+    isRole(invite.role) &&
+    assignableRoles(sender.role).includes(invite.role)
+  );
 }
 
 export class Invitations {
@@ -50,18 +60,44 @@ export class Invitations {
    * A new invitation link token, valid once for 72 hours. Older pending invitations for the email are
    * voided in the same transaction; one for a role this actor may not give is not theirs to replace.
    */
-  async create(actor: { role: Role; userId: string | null }, input: { email: string; role: Role; providerIds: string[] }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
+  async create(
+    actor: { role: Role; userId: string | null },
+    input: { email: string; role: Role; providerIds: string[] },
+  ): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
     const token = randomBytes(32).toString('base64url');
     const id = randomUUID();
     const expiresAt = new Date(this.now() + INVITE_TTL_MS);
-    await this.audit.around({ action: 'user.invited', target: id, detail: { email: input.email, role: input.role, providerIds: input.providerIds } }, async () => {
-      const older = await this.db.invite.findMany({ where: { email: input.email, ...this.pendingWhere() }, select: { id: true, role: true } });
-      const foreign = older.find((o) => !assignableRoles(actor.role).includes(o.role as Role));
-      if (foreign) throw new DomainError('auth/forbidden', `${input.email} has a pending invitation as ${foreign.role}, which an ${actor.role} cannot replace; ask an owner.`);
-      if (older.length) await this.db.invite.updateMany({ where: { id: { in: older.map((o) => o.id) } }, data: { revokedAt: new Date(this.now()) } });
-      await this.db.invite.create({ data: { id, tokenHash: inviteHash(token), email: input.email, role: input.role, providerIds: JSON.stringify(input.providerIds), createdById: actor.userId ?? SYSTEM, createdAt: new Date(this.now()), expiresAt } });
-      return older.length;
-    }, (replaced) => ({ replaced }));
+    await this.audit.around(
+      { action: 'user.invited', target: id, detail: { email: input.email, role: input.role, providerIds: input.providerIds } },
+      async () => {
+        const older = await this.db.invite.findMany({
+          where: { email: input.email, ...this.pendingWhere() },
+          select: { id: true, role: true },
+        });
+        const foreign = older.find((o) => !assignableRoles(actor.role).includes(o.role as Role));
+        if (foreign)
+          throw new DomainError(
+            'auth/forbidden',
+            `${input.email} has a pending invitation as ${foreign.role}, which an ${actor.role} cannot replace; ask an owner.`,
+          );
+        if (older.length)
+          await this.db.invite.updateMany({ where: { id: { in: older.map((o) => o.id) } }, data: { revokedAt: new Date(this.now()) } });
+        await this.db.invite.create({
+          data: {
+            id,
+            tokenHash: inviteHash(token),
+            email: input.email,
+            role: input.role,
+            providerIds: JSON.stringify(input.providerIds),
+            createdById: actor.userId ?? SYSTEM,
+            createdAt: new Date(this.now()),
+            expiresAt,
+          },
+        });
+        return older.length;
+      },
+      (replaced) => ({ replaced }),
+    );
     return { id, token, expiresAt: expiresAt.toISOString(), email: input.email, role: input.role };
   }
 
@@ -69,7 +105,10 @@ export class Invitations {
   async live(token: string, db: Prisma.TransactionClient | Db = this.db): Promise<Invite & { role: Role }> {
     const invite = await db.invite.findFirst({ where: { tokenHash: inviteHash(token), ...this.pendingWhere() } });
     if (!invite || !isRole(invite.role)) throw invalid();
-    const sender = invite.createdById === SYSTEM ? null : await db.user.findUnique({ where: { id: invite.createdById }, select: { email: true, role: true, disabledAt: true } });
+    const sender =
+      invite.createdById === SYSTEM
+        ? null
+        : await db.user.findUnique({ where: { id: invite.createdById }, select: { email: true, role: true, disabledAt: true } });
     if (!senderMayGive(invite, sender)) throw invalid();
     return invite as Invite & { role: Role };
   }
@@ -86,22 +125,37 @@ export class Invitations {
   async pending(actorRole: Role): Promise<InviteView[]> {
     const rows = await this.db.invite.findMany({ where: this.pendingWhere(), orderBy: { createdAt: 'desc' } });
     const senderIds = [...new Set(rows.map((r) => r.createdById).filter((id) => id !== SYSTEM))];
-    const senders = new Map((await this.db.user.findMany({ where: { id: { in: senderIds } }, select: { id: true, email: true, role: true, disabledAt: true } })).map((u) => [u.id, u]));
-    return rows.filter((r) => senderMayGive(r, senders.get(r.createdById) ?? null)).map((r) => this.view(r, senders.get(r.createdById)?.email ?? SYSTEM, actorRole));
+    const senders = new Map(
+      (
+        await this.db.user.findMany({ where: { id: { in: senderIds } }, select: { id: true, email: true, role: true, disabledAt: true } })
+      ).map((u) => [u.id, u]),
+    );
+    return rows
+      .filter((r) => senderMayGive(r, senders.get(r.createdById) ?? null))
+      .map((r) => this.view(r, senders.get(r.createdById)?.email ?? SYSTEM, actorRole));
   }
 
   /** Voids a pending invitation (audited); owners revoke any, admins those for the roles they may give. */
   async revoke(actorRole: Role, id: string): Promise<InviteView> {
     const invite = await this.db.invite.findUnique({ where: { id } });
     if (!invite) throw new DomainError('invite/not_found', `No invitation has id ${id}.`);
-    if (!assignableRoles(actorRole).includes(invite.role as Role)) throw new DomainError('auth/forbidden', `An ${actorRole} cannot revoke an invitation as ${invite.role}.`);
-    const sender = invite.createdById === SYSTEM ? null : await this.db.user.findUnique({ where: { id: invite.createdById }, select: { email: true } });
+    if (!assignableRoles(actorRole).includes(invite.role as Role))
+      throw new DomainError('auth/forbidden', `An ${actorRole} cannot revoke an invitation as ${invite.role}.`);
+    const sender =
+      invite.createdById === SYSTEM ? null : await this.db.user.findUnique({ where: { id: invite.createdById }, select: { email: true } });
     const invitedBy = sender?.email ?? SYSTEM;
     const revokedAt = new Date(this.now());
-    await this.audit.around({ action: 'user.invite_revoked', target: id, detail: { email: invite.email, role: invite.role, invitedBy } }, async () => {
-      const { count } = await this.db.invite.updateMany({ where: { id, ...this.pendingWhere() }, data: { revokedAt } });
-      if (count !== 1) throw new DomainError('invite/not_pending', 'This invitation is no longer pending (used, expired or revoked already): there is nothing to revoke.');
-    });
+    await this.audit.around(
+      { action: 'user.invite_revoked', target: id, detail: { email: invite.email, role: invite.role, invitedBy } },
+      async () => {
+        const { count } = await this.db.invite.updateMany({ where: { id, ...this.pendingWhere() }, data: { revokedAt } });
+        if (count !== 1)
+          throw new DomainError(
+            'invite/not_pending',
+            'This invitation is no longer pending (used, expired or revoked already): there is nothing to revoke.',
+          );
+      },
+    );
     return { ...this.view(invite, invitedBy, actorRole), revokedAt: revokedAt.toISOString() };
   }
 
@@ -110,13 +164,22 @@ export class Invitations {
    * change that makes them void (disabling the user, changing their role): both commit or neither.
    */
   async voidSentBy(userId: string): Promise<number> {
-    return (await this.db.invite.updateMany({ where: { createdById: userId, ...this.pendingWhere() }, data: { revokedAt: new Date(this.now()) } })).count;
+    return (
+      await this.db.invite.updateMany({ where: { createdById: userId, ...this.pendingWhere() }, data: { revokedAt: new Date(this.now()) } })
+    ).count;
   }
 
   private view(invite: Invite, invitedBy: string, actorRole: Role): InviteView {
     return {
-      id: invite.id, email: invite.email, role: invite.role as Role, providerIds: JSON.parse(invite.providerIds) as string[], invitedBy,
-      createdAt: invite.createdAt.toISOString(), expiresAt: invite.expiresAt.toISOString(), revocable: assignableRoles(actorRole).includes(invite.role as Role), revokedAt: null,
+      id: invite.id,
+      email: invite.email,
+      role: invite.role as Role,
+      providerIds: JSON.parse(invite.providerIds) as string[],
+      invitedBy,
+      createdAt: invite.createdAt.toISOString(),
+      expiresAt: invite.expiresAt.toISOString(),
+      revocable: assignableRoles(actorRole).includes(invite.role as Role),
+      revokedAt: null,
     };
   }
 }

@@ -71,7 +71,8 @@ export class Metrics {
 
   mint(providerId: string, outcome: string, via: string, upstream: string | null, latencyMs: number | null): void {
     this.mints.inc({ outcome, provider: providerId, via });
-    if (upstream && latencyMs !== null) this.upstreamLatency.observe({ outcome: outcome === 'ok' ? 'ok' : outcome.replace(/^upstream\//, ''), upstream }, latencyMs / 1000);
+    if (upstream && latencyMs !== null)
+      this.upstreamLatency.observe({ outcome: outcome === 'ok' ? 'ok' : outcome.replace(/^upstream\//, ''), upstream }, latencyMs / 1000);
   }
 
   auditCommit(synced: boolean, seconds: number): void {

@@ -26,7 +26,9 @@ const SIGNATURE_REJECTED = new Set(['bad_signature', 'clock_skew']);
 
 /** Said when a mint only went through because the client corrected for a skewed clock. */
 function skewNote(offset: number | null): string {
-  return offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS ? ` It was signed with the upstream's time: ${describeOffset(offset)}; fix this machine's clock (NTP).` : '';
+  return offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS
+    ? ` It was signed with the upstream's time: ${describeOffset(offset)}; fix this machine's clock (NTP).`
+    : '';
 }
 
 export interface AuditedMint {
@@ -54,9 +56,19 @@ export class MintService {
   }
 
   /** One signed call for a provider row already loaded (bulk jobs load it once). */
-  async call(credential: CredentialSet, provider: Provider, body: TokenRequestBody, secret: Secret = this.credentials.openSecret(credential), via = 'console'): Promise<MintOutcome> {
+  async call(
+    credential: CredentialSet,
+    provider: Provider,
+    body: TokenRequestBody,
+    secret: Secret = this.credentials.openSecret(credential),
+    via = 'console',
+  ): Promise<MintOutcome> {
     const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);
-    if (!baseUrl) throw new DomainError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.');
+    if (!baseUrl)
+      throw new DomainError(
+        'upstream/not_available',
+        'The built-in emulator is not running (EMULATOR_ENABLED=false); point the credential set at another upstream.',
+      );
     const outcome = await this.upstream.mintToken({
       baseUrl,
       trusted: credential.upstreamUrl === BUILTIN_EMULATOR,
@@ -75,9 +87,18 @@ export class MintService {
    * the token can be handed out; a call that throws completes it with the error's code. The completing
    * commit is synced (durable) unless the caller hands the token out later and syncs then (bulk jobs).
    */
-  async auditedCall(row: ProviderRow, body: TokenRequestBody, opts: { via: string; secret?: Secret; detail?: Record<string, unknown>; durable?: boolean }): Promise<AuditedMint> {
+  async auditedCall(
+    row: ProviderRow,
+    body: TokenRequestBody,
+    opts: { via: string; secret?: Secret; detail?: Record<string, unknown>; durable?: boolean },
+  ): Promise<AuditedMint> {
     const durable = opts.durable ?? true;
-    const seq = await this.audit.begin({ action: 'token.minted', providerId: row.id, target: row.name, detail: { via: opts.via, ...opts.detail, params: body } });
+    const seq = await this.audit.begin({
+      action: 'token.minted',
+      providerId: row.id,
+      target: row.name,
+      detail: { via: opts.via, ...opts.detail, params: body },
+    });
     let outcome: MintOutcome;
     try {
       outcome = await this.call(row.credentialSet, row, body, opts.secret, opts.via);
@@ -89,20 +110,34 @@ export class MintService {
     const claims = decoded?.claims;
     const code = outcomeCode(outcome);
     try {
-      await this.audit.finish(seq, code, {
-        jti: claims?.jti ?? null,
-        sub: claims?.sub ?? null,
-        exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
-        latencyMs: outcome.latencyMs,
-      }, { durable });
+      await this.audit.finish(
+        seq,
+        code,
+        {
+          jti: claims?.jti ?? null,
+          sub: claims?.sub ?? null,
+          exp: typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
+          latencyMs: outcome.latencyMs,
+        },
+        { durable },
+      );
     } catch (err) {
       // The upstream was called and cannot be undone: say so, and keep the token back.
-      throw doneButUnaudited(outcome.kind === 'ok' ? `The upstream minted a token (jti ${typeof claims?.jti === 'string' ? claims.jti : 'unknown'})` : `The upstream was called (${code})`, err);
+      throw doneButUnaudited(
+        outcome.kind === 'ok'
+          ? `The upstream minted a token (jti ${typeof claims?.jti === 'string' ? claims.jti : 'unknown'})`
+          : `The upstream was called (${code})`,
+        err,
+      );
     }
     return { outcome, decoded, code };
   }
 
-  async mint(providerId: string, body: TokenRequestBody, opts: { keepToken?: boolean; via?: 'console' | 'broker' } = {}): Promise<MintResult> {
+  async mint(
+    providerId: string,
+    body: TokenRequestBody,
+    opts: { keepToken?: boolean; via?: 'console' | 'broker' } = {},
+  ): Promise<MintResult> {
     const row = await this.providers.getRow(providerId);
     // Counted against the user's daily quota (API keys are not counted: they have their own rate limit).
     const reservation = this.quota?.reserve(currentContext().principal, 1);
@@ -142,7 +177,11 @@ export class MintService {
     const credential = await this.credentials.getRow(credentialId);
     const chosen = providerId ?? (await this.providers.firstOf(credentialId))?.id;
     if (!chosen) {
-      throw new DomainError('request/invalid', 'Frame has no call that checks a signature without minting a token: choose a provider to mint a test token against.', [{ field: 'providerId', message: 'choose a provider' }]);
+      throw new DomainError(
+        'request/invalid',
+        'Frame has no call that checks a signature without minting a token: choose a provider to mint a test token against.',
+        [{ field: 'providerId', message: 'choose a provider' }],
+      );
     }
     const provider = await this.providers.getRow(chosen);
     const outcome = await this.call(credential, provider, {}, undefined, 'verify');
@@ -152,7 +191,10 @@ export class MintService {
       providerName: provider.name,
       signature: SIGNATURE_ACCEPTED.has(outcome.kind) ? 'accepted' : SIGNATURE_REJECTED.has(outcome.kind) ? 'rejected' : 'unknown',
       outcome: outcome.kind,
-      message: outcome.kind === 'ok' ? `The upstream accepted the signature and minted a test token.${skewNote(outcome.clockOffsetSeconds)}` : outcome.message,
+      message:
+        outcome.kind === 'ok'
+          ? `The upstream accepted the signature and minted a test token.${skewNote(outcome.clockOffsetSeconds)}`
+          : outcome.message,
       status: outcome.status,
       latencyMs: outcome.latencyMs,
       clockOffsetSeconds: outcome.clockOffsetSeconds,

@@ -9,7 +9,13 @@ import type { PresetView } from '../contract/presets.js';
 import type { ProviderService } from './providers.js';
 
 function view(row: Preset): PresetView {
-  return { id: row.id, providerId: row.providerId, name: row.name, params: JSON.parse(row.params) as TokenRequestBody, updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    providerId: row.providerId,
+    name: row.name,
+    params: JSON.parse(row.params) as TokenRequestBody,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 export class PresetService {
@@ -29,12 +35,17 @@ export class PresetService {
     await this.providers.getRow(providerId);
     const trimmed = name.trim();
     const existing = await this.db.preset.findUnique({ where: { providerId_name: { providerId, name: trimmed } } });
-    if (existing && replace) return view(await this.db.preset.update({ where: { id: existing.id }, data: { params: JSON.stringify(params) } }));
+    if (existing && replace)
+      return view(await this.db.preset.update({ where: { id: existing.id }, data: { params: JSON.stringify(params) } }));
     try {
       return view(await this.db.preset.create({ data: { id: randomUUID(), providerId, name: trimmed, params: JSON.stringify(params) } }));
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
-        throw new DomainError('preset/duplicate', `This provider already has a preset named "${trimmed}"; choose another name or replace it.`, [{ field: 'name', message: 'this name is taken' }]);
+        throw new DomainError(
+          'preset/duplicate',
+          `This provider already has a preset named "${trimmed}"; choose another name or replace it.`,
+          [{ field: 'name', message: 'this name is taken' }],
+        );
       }
       throw err;
     }

@@ -158,7 +158,10 @@ export class ProviderService {
 
   async credentialOrThrow(id: string): Promise<CredentialSet> {
     const credential = await this.db.credentialSet.findUnique({ where: { id } });
-    if (!credential) throw new DomainError('request/invalid', `No credential set has id ${id}.`, [{ field: 'credentialSetId', message: 'choose an existing credential set' }]);
+    if (!credential)
+      throw new DomainError('request/invalid', `No credential set has id ${id}.`, [
+        { field: 'credentialSetId', message: 'choose an existing credential set' },
+      ]);
     return credential;
   }
 
@@ -197,7 +200,9 @@ export class ProviderService {
       ...(patch.tags !== undefined ? { tags: JSON.stringify(normaliseTags(patch.tags)) } : {}),
       ...(patch.credentialSetId !== undefined ? { credentialSetId: patch.credentialSetId } : {}),
     };
-    const row = await this.uniqueOrThrow(data.name ?? before.name, () => this.db.provider.update({ where: { id }, data, include: { credentialSet: true } }));
+    const row = await this.uniqueOrThrow(data.name ?? before.name, () =>
+      this.db.provider.update({ where: { id }, data, include: { credentialSet: true } }),
+    );
     nowAndAtEnd(() => this.invalidate());
     await afterCommit(() => {
       if (before.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(before);
@@ -221,7 +226,10 @@ export class ProviderService {
 
   /** Every tag in use on the providers in scope, for the filter menu (a support user's grants limit it). */
   async tags(scope: ReadonlySet<string> | 'all' = 'all'): Promise<string[]> {
-    const rows = await this.db.provider.findMany({ select: { tags: true }, ...(scope === 'all' ? {} : { where: { id: { in: [...scope] } } }) });
+    const rows = await this.db.provider.findMany({
+      select: { tags: true },
+      ...(scope === 'all' ? {} : { where: { id: { in: [...scope] } } }),
+    });
     return normaliseTags(rows.flatMap((r) => parseTags(r.tags)));
   }
 
@@ -234,7 +242,9 @@ export class ProviderService {
       return await write();
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
-        throw new DomainError('provider/duplicate', `A provider named ${name} is already in the console.`, [{ field: 'name', message: 'this provider is already in the console' }]);
+        throw new DomainError('provider/duplicate', `A provider named ${name} is already in the console.`, [
+          { field: 'name', message: 'this provider is already in the console' },
+        ]);
       }
       throw err;
     }

@@ -174,7 +174,10 @@ export class QuotaService {
   private exceeded(role: Role, limit: number, bucket: Bucket, n: number): DomainError {
     const untilReset = (bucket.day + 1) * DAY_MS - this.now();
     if (n > limit) {
-      return new DomainError('quota/exceeded', `This needs ${tokens(n)}, more than the ${count(limit)} a ${role} user may mint in a day: split it into smaller jobs, or ask an owner to raise the limit.`);
+      return new DomainError(
+        'quota/exceeded',
+        `This needs ${tokens(n)}, more than the ${count(limit)} a ${role} user may mint in a day: split it into smaller jobs, or ask an owner to raise the limit.`,
+      );
     }
     const left = Math.max(0, limit - bucket.used - bucket.reserved);
     const held = bucket.reserved > 0 ? `, ${count(bucket.reserved)} of them held by running bulk jobs` : '';

@@ -22,7 +22,9 @@ export function readiness(db: Db, expected: readonly string[], upstream: Upstrea
   try {
     const c = connectionOf(db);
     c.prepare('SELECT 1').get();
-    applied = recordedMigrations(c).filter((m) => m.finished).map((m) => m.name);
+    applied = recordedMigrations(c)
+      .filter((m) => m.finished)
+      .map((m) => m.name);
   } catch (err) {
     database = { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -45,7 +45,9 @@ export class SessionService {
     const id = sessionIdOf(token);
     const at = new Date(this.now());
     const csrfToken = randomBytes(32).toString('base64url');
-    await this.db.session.create({ data: { id, userId, csrfToken, createdAt: at, lastSeenAt: at, ip: meta.ip.slice(0, 64), userAgent: meta.userAgent.slice(0, 200) } });
+    await this.db.session.create({
+      data: { id, userId, csrfToken, createdAt: at, lastSeenAt: at, ip: meta.ip.slice(0, 64), userAgent: meta.userAgent.slice(0, 200) },
+    });
     const session = await this.resolve(token);
     if (!session) throw new Error('a session just created could not be read back');
     return { token, session };
@@ -64,7 +66,17 @@ export class SessionService {
         await this.revoke(id);
         return null;
       }
-      session = { id, userId: row.userId, email: user.email, role: user.role, grants: user.grants, csrfToken: row.csrfToken, createdAt: row.createdAt.getTime(), lastSeenAt: row.lastSeenAt.getTime(), storedSeenAt: row.lastSeenAt.getTime() };
+      session = {
+        id,
+        userId: row.userId,
+        email: user.email,
+        role: user.role,
+        grants: user.grants,
+        csrfToken: row.csrfToken,
+        createdAt: row.createdAt.getTime(),
+        lastSeenAt: row.lastSeenAt.getTime(),
+        storedSeenAt: row.lastSeenAt.getTime(),
+      };
       this.cache.set(id, session);
     }
     if (now - session.lastSeenAt > this.timeouts.idleMs || now - session.createdAt > this.timeouts.absoluteMs) {
@@ -98,7 +110,11 @@ export class SessionService {
 
   async purgeExpired(): Promise<number> {
     const now = this.now();
-    const result = await this.db.session.deleteMany({ where: { OR: [{ lastSeenAt: { lt: new Date(now - this.timeouts.idleMs) } }, { createdAt: { lt: new Date(now - this.timeouts.absoluteMs) } }] } });
+    const result = await this.db.session.deleteMany({
+      where: {
+        OR: [{ lastSeenAt: { lt: new Date(now - this.timeouts.idleMs) } }, { createdAt: { lt: new Date(now - this.timeouts.absoluteMs) } }],
+      },
+    });
     return result.count;
   }
 }

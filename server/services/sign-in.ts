@@ -59,28 +59,42 @@ export class PasswordChecks {
     const admission = await this.guard.admit(email, meta.ip, meta.device, user?.id ?? null);
     // A place in the argon2 line before anything else is written: a browser that signed in before goes
     // first; when the untrusted line is full the attempt is refused at once (auth/busy), without hashing.
-    const ticket = await this.guard.hashing.reserve(admission.kind === 'device' ? 'trusted' : 'untrusted', { email }).catch(async (err: unknown) => {
-      await this.guard.release(admission);
-      throw err;
-    });
+    const ticket = await this.guard.hashing
+      .reserve(admission.kind === 'device' ? 'trusted' : 'untrusted', { email })
+      .catch(async (err: unknown) => {
+        await this.guard.release(admission);
+        throw err;
+      });
     let judged = false;
     try {
       // Not one transaction (aroundCall): a refused attempt's failure must stay counted, and argon2 takes tens
       // of milliseconds that other writers must not wait for.
-      return await this.audit.aroundCall({ action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } }, async () => {
-        // Unknown users are compared against a dummy hash: same answer, same work, same time. A comparison
-        // that failed (argon2 threw) judged nothing: the attempt gives its place back, like a refused one.
-        const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password, ticket);
-        judged = true;
-        if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
-          await this.guard.failed(admission, email, user?.id ?? null);
-          throw new DomainError('auth/invalid_credentials', SAME_ANSWER);
-        }
-        const device = await this.guard.succeeded(admission, user.id, meta.device);
-        const created = await this.sessions.create(user.id, meta);
-        setPrincipal({ kind: 'user', userId: user.id, email: user.email, role: user.role, sessionId: created.session.id, grants: created.session.grants });
-        return { ...created, device };
-      }, (result) => ({ userId: result.session.userId }), () => 'The password was right and a session was made');
+      return await this.audit.aroundCall(
+        { action: 'auth.sign_in', detail: { email, browser: admission.kind === 'device' ? 'trusted' : 'new' } },
+        async () => {
+          // Unknown users are compared against a dummy hash: same answer, same work, same time. A comparison
+          // that failed (argon2 threw) judged nothing: the attempt gives its place back, like a refused one.
+          const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password, ticket);
+          judged = true;
+          if (!user || !matches || user.disabledAt !== null || !isRole(user.role)) {
+            await this.guard.failed(admission, email, user?.id ?? null);
+            throw new DomainError('auth/invalid_credentials', SAME_ANSWER);
+          }
+          const device = await this.guard.succeeded(admission, user.id, meta.device);
+          const created = await this.sessions.create(user.id, meta);
+          setPrincipal({
+            kind: 'user',
+            userId: user.id,
+            email: user.email,
+            role: user.role,
+            sessionId: created.session.id,
+            grants: created.session.grants,
+          });
+          return { ...created, device };
+        },
+        (result) => ({ userId: result.session.userId }),
+        () => 'The password was right and a session was made',
+      );
     } catch (err) {
       if (!judged) await this.guard.release(admission);
       throw err;
@@ -118,20 +132,31 @@ export class PasswordChecks {
       if (lockMs > 0) {
         await this.sessions.revoke(sessionId);
         await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/locked' });
-        await this.audit.record({ action: 'auth.locked', target: userId, outcome: 'ok', detail: { email: user.email, scope: 'password', minutes: lockMs / 60_000, refusedBefore, sessionEnded: true } });
+        await this.audit.record({
+          action: 'auth.locked',
+          target: userId,
+          outcome: 'ok',
+          detail: { email: user.email, scope: 'password', minutes: lockMs / 60_000, refusedBefore, sessionEnded: true },
+        });
         throw passwordLocked(lockMs);
       }
       await this.audit.record({ action: 'auth.password_changed', target: userId, outcome: 'auth/wrong_password' });
-      throw new DomainError('auth/wrong_password', 'The current password is wrong.', [{ field: 'currentPassword', message: 'wrong password' }]);
+      throw new DomainError('auth/wrong_password', 'The current password is wrong.', [
+        { field: 'currentPassword', message: 'wrong password' },
+      ]);
     }
     await this.checks.succeeded(counter);
     weak(next, user.email, 'newPassword');
     const passwordHash = await this.newHash(next, user.email);
-    await this.audit.around({ action: 'auth.password_changed', target: userId }, async () => {
-      await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
-      // Other browsers signed in as this user are signed out; this one stays.
-      return this.sessions.revokeUser(userId, sessionId);
-    }, (ended) => ({ otherSessionsEnded: ended }));
+    await this.audit.around(
+      { action: 'auth.password_changed', target: userId },
+      async () => {
+        await this.db.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(this.now()) } });
+        // Other browsers signed in as this user are signed out; this one stays.
+        return this.sessions.revokeUser(userId, sessionId);
+      },
+      (ended) => ({ otherSessionsEnded: ended }),
+    );
   }
 
   /** A new password's hash, in the trusted line: the caller holds a session, an invitation or the set-up code. */

@@ -24,26 +24,40 @@ export class TokenCheckService {
   async verifySignature(providerId: string, token: string): Promise<SignatureCheck> {
     const { upstreamUrl, base, trusted } = await this.base(providerId);
     const url = jwksUrl(upstreamUrl, base);
-    if (!url) return { status: 'unavailable', message: 'This upstream publishes no token keys we know of, so the signature cannot be checked here.', jwksUrl: null };
+    if (!url)
+      return {
+        status: 'unavailable',
+        message: 'This upstream publishes no token keys we know of, so the signature cannot be checked here.',
+        jwksUrl: null,
+      };
     const fetched = await this.upstream.getJson(url, {}, { trusted });
-    if (!fetched.ok) return { status: 'unavailable', message: `The upstream's key set could not be read: ${fetched.message}`, jwksUrl: url };
-    if (fetched.status < 200 || fetched.status >= 300) return { status: 'unavailable', message: `The upstream answered ${fetched.status} for its key set.`, jwksUrl: url };
+    if (!fetched.ok)
+      return { status: 'unavailable', message: `The upstream's key set could not be read: ${fetched.message}`, jwksUrl: url };
+    if (fetched.status < 200 || fetched.status >= 300)
+      return { status: 'unavailable', message: `The upstream answered ${fetched.status} for its key set.`, jwksUrl: url };
     const keySet = readKeySet(fetched.json);
     if (!keySet.ok) return { status: 'unavailable', message: `The upstream's key set could not be read: ${keySet.message}.`, jwksUrl: url };
     const result = await verifyJwt(token, keySet.keys, this.now());
-    if (result.ok) return { status: 'valid', message: 'The signature verifies against the upstream\'s published key.', jwksUrl: url };
-    if (result.reason === 'expired') return { status: 'valid', message: 'The signature verifies, but the token has expired.', jwksUrl: url };
+    if (result.ok) return { status: 'valid', message: "The signature verifies against the upstream's published key.", jwksUrl: url };
+    if (result.reason === 'expired')
+      return { status: 'valid', message: 'The signature verifies, but the token has expired.', jwksUrl: url };
     // A key that cannot be imported says nothing of the token: the check could not be made.
-    if (result.reason === 'unusable_key') return { status: 'unavailable', message: `The signature cannot be checked: ${result.message}.`, jwksUrl: url };
+    if (result.reason === 'unusable_key')
+      return { status: 'unavailable', message: `The signature cannot be checked: ${result.message}.`, jwksUrl: url };
     return { status: 'invalid', message: `The signature does not verify: ${result.message}.`, jwksUrl: url };
   }
 
   async assertions(providerId: string, token: string): Promise<AssertionsResult> {
     const { upstreamUrl, base, trusted } = await this.base(providerId);
     const url = assertionsUrl(upstreamUrl, base);
-    if (!url) throw new DomainError('upstream/not_available', 'The /me/assertions address of this upstream is not known; check the token against Frame production or an emulator.');
+    if (!url)
+      throw new DomainError(
+        'upstream/not_available',
+        'The /me/assertions address of this upstream is not known; check the token against Frame production or an emulator.',
+      );
     const fetched = await this.upstream.getJson(url, { authorization: `Bearer ${token}` }, { trusted });
-    if (!fetched.ok) return { accepted: false, status: fetched.status, url, latencyMs: fetched.latencyMs, message: fetched.message, assertions: null };
+    if (!fetched.ok)
+      return { accepted: false, status: fetched.status, url, latencyMs: fetched.latencyMs, message: fetched.message, assertions: null };
     const accepted = fetched.status >= 200 && fetched.status < 300;
     const body = fetched.json as Record<string, unknown> | null;
     // Only a Frame-shaped error is quoted; any other body is not echoed.
@@ -53,7 +67,9 @@ export class TokenCheckService {
       status: fetched.status,
       url,
       latencyMs: fetched.latencyMs,
-      message: accepted ? 'The upstream accepted the token.' : `The upstream refused the token (${fetched.status})${refusal ? `: ${refusal.message ?? refusal.error}` : '.'}`,
+      message: accepted
+        ? 'The upstream accepted the token.'
+        : `The upstream refused the token (${fetched.status})${refusal ? `: ${refusal.message ?? refusal.error}` : '.'}`,
       assertions: accepted && body && typeof body === 'object' && !Array.isArray(body) ? body : null,
     };
   }

@@ -15,7 +15,10 @@ export const UPSTREAM_PRESETS = [
 ] as const satisfies readonly { id: string; label: string; url: string; environment: Environment }[];
 
 /** Returns the normalised upstream, or an error message a person can act on. */
-export function normaliseUpstream(input: string, allowed: AllowedHosts = new AllowedHosts()): { ok: true; url: string } | { ok: false; message: string } {
+export function normaliseUpstream(
+  input: string,
+  allowed: AllowedHosts = new AllowedHosts(),
+): { ok: true; url: string } | { ok: false; message: string } {
   const text = input.trim();
   if (text === BUILTIN_EMULATOR) return { ok: true, url: text };
   let url: URL;
@@ -31,9 +34,16 @@ export function normaliseUpstream(input: string, allowed: AllowedHosts = new All
   if (!allowed.allows(url)) {
     const problem = literalHostProblem(url);
     if (problem) {
-      return { ok: false, message: `the upstream ${url.hostname} is ${problem}: the console does not call its own machine or private networks. For a standalone emulator or an internal gateway, the operator can allow it with UPSTREAM_ALLOW_HOSTS=${entry}` };
+      return {
+        ok: false,
+        message: `the upstream ${url.hostname} is ${problem}: the console does not call its own machine or private networks. For a standalone emulator or an internal gateway, the operator can allow it with UPSTREAM_ALLOW_HOSTS=${entry}`,
+      };
     }
-    if (url.protocol === 'http:') return { ok: false, message: `the upstream must use https (plain http only for hosts the operator allows with UPSTREAM_ALLOW_HOSTS=${entry})` };
+    if (url.protocol === 'http:')
+      return {
+        ok: false,
+        message: `the upstream must use https (plain http only for hosts the operator allows with UPSTREAM_ALLOW_HOSTS=${entry})`,
+      };
   }
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }

@@ -15,7 +15,13 @@ export async function userRow(db: Db, userId: string): Promise<User> {
 
 export function userView(user: User, providerIds: string[], lockedUntil: number | null): UserView {
   return {
-    id: user.id, email: user.email, name: user.name, role: user.role as Role, disabled: user.disabledAt !== null, providerIds, createdAt: user.createdAt.toISOString(),
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role as Role,
+    disabled: user.disabledAt !== null,
+    providerIds,
+    createdAt: user.createdAt.toISOString(),
     lockedUntil: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
   };
 }
@@ -30,5 +36,8 @@ export function actorRole(): Role {
 export async function checkProvidersExist(db: Db, providerIds: string[]): Promise<void> {
   if (!providerIds.length) return;
   const found = await db.provider.count({ where: { id: { in: providerIds } } });
-  if (found !== new Set(providerIds).size) throw new DomainError('request/invalid', 'One or more of the providers to grant do not exist.', [{ field: 'providerIds', message: 'unknown provider' }]);
+  if (found !== new Set(providerIds).size)
+    throw new DomainError('request/invalid', 'One or more of the providers to grant do not exist.', [
+      { field: 'providerIds', message: 'unknown provider' },
+    ]);
 }

@@ -16,5 +16,10 @@ export interface UserStatus {
 export async function readUserStatus(db: Db, userId: string): Promise<UserStatus | null> {
   const user = await db.user.findUnique({ where: { id: userId }, include: { grants: { select: { providerId: true } } } });
   if (!user || !isRole(user.role)) return null;
-  return { email: user.email, role: user.role, disabled: user.disabledAt !== null, grants: GRANT_LIMITED.has(user.role) ? new Set(user.grants.map((g) => g.providerId)) : 'all' };
+  return {
+    email: user.email,
+    role: user.role,
+    disabled: user.disabledAt !== null,
+    grants: GRANT_LIMITED.has(user.role) ? new Set(user.grants.map((g) => g.providerId)) : 'all',
+  };
 }

@@ -52,7 +52,10 @@ export class UserService {
     return this.setup.setupCodeIfNeeded();
   }
 
-  createOwner(input: { email: string; password: string; name?: string | undefined; setupCode?: string | undefined }, opts: { fromEnv?: boolean } = {}): Promise<UserView> {
+  createOwner(
+    input: { email: string; password: string; name?: string | undefined; setupCode?: string | undefined },
+    opts: { fromEnv?: boolean } = {},
+  ): Promise<UserView> {
     return this.setup.createOwner(input, opts);
   }
 
@@ -82,7 +85,11 @@ export class UserService {
     return this.unlocks.unlockByEmail(email, via);
   }
 
-  invite(input: { email: string; role: Role; providerIds: string[] }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
+  invite(input: {
+    email: string;
+    role: Role;
+    providerIds: string[];
+  }): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
     return this.joining.invite(input);
   }
 
@@ -102,7 +109,10 @@ export class UserService {
     return this.joining.accept(token, password, name, meta);
   }
 
-  update(userId: string, change: { role?: Role | undefined; disabled?: boolean | undefined; name?: string | undefined }): Promise<UserView> {
+  update(
+    userId: string,
+    change: { role?: Role | undefined; disabled?: boolean | undefined; name?: string | undefined },
+  ): Promise<UserView> {
     return this.admin.update(userId, change);
   }
 

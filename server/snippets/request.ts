@@ -29,7 +29,9 @@ export const CLIENT_ID_ENV = 'FRAME_CLIENT_ID';
 export const SECRET_COMMENT = `The client secret is read from the ${SECRET_ENV} environment variable: never write it into code.`;
 
 export function clientIdComment(request: SnippetRequest): string {
-  return request.clientId === null ? `The client id is read from the ${CLIENT_ID_ENV} environment variable.` : 'The API client id (Frame: Users → Authentication → API).';
+  return request.clientId === null
+    ? `The client id is read from the ${CLIENT_ID_ENV} environment variable.`
+    : 'The API client id (Frame: Users → Authentication → API).';
 }
 
 export const OPTIONAL_FIELDS_COMMENT = 'Optional fields: first_name, last_name, email, email_domain, metadata (a JSON object).';

@@ -11,7 +11,18 @@ import { csharp } from './targets/csharp.js';
 import { ruby } from './targets/ruby.js';
 import { typescript } from './targets/typescript.js';
 
-export const SNIPPET_TARGETS = [python, node, curl, powershell, php, go, java, csharp, ruby, typescript] as const satisfies readonly SnippetTarget[];
+export const SNIPPET_TARGETS = [
+  python,
+  node,
+  curl,
+  powershell,
+  php,
+  go,
+  java,
+  csharp,
+  ruby,
+  typescript,
+] as const satisfies readonly SnippetTarget[];
 export type SnippetTargetId = (typeof SNIPPET_TARGETS)[number]['id'];
 
 export function renderSnippet(id: SnippetTargetId, request: SnippetRequest): string {

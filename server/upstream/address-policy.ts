@@ -120,7 +120,8 @@ export function parseAllowHosts(raw: string | undefined): string[] {
     } catch {
       throw new Error(`UPSTREAM_ALLOW_HOSTS: "${text}" is not a host or host:port`);
     }
-    if (url.pathname !== '/' || url.username || url.search || url.hash) throw new Error(`UPSTREAM_ALLOW_HOSTS: "${text}" is not a host or host:port`);
+    if (url.pathname !== '/' || url.username || url.search || url.hash)
+      throw new Error(`UPSTREAM_ALLOW_HOSTS: "${text}" is not a host or host:port`);
     // The URL parser normalises the host (127.1 → 127.0.0.1, case), as it does for upstream URLs.
     return /:\d+$/.test(text) ? `${url.hostname}:${url.port || '80'}` : url.hostname;
   });

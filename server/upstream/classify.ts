@@ -56,28 +56,71 @@ export function classifyAnswer(a: {
     if (typeof token === 'string' && JWT_SHAPE.test(token)) {
       return { kind: 'ok', status, token, latencyMs, clockOffsetSeconds: offset, request: info };
     }
-    return fail('unexpected_body', `The upstream answered ${status} but the body is not a JWT as a JSON string (${describeBody(headers, text)}).`, status, offset);
+    return fail(
+      'unexpected_body',
+      `The upstream answered ${status} but the body is not a JWT as a JSON string (${describeBody(headers, text)}).`,
+      status,
+      offset,
+    );
   }
   const upstream = frameShapedError(text);
   const extra = upstream ? { upstream } : {};
-  const said = upstream ? ` Upstream said: ${upstream.message ?? upstream.error}` : text ? ` (It answered ${describeBody(headers, text)}.)` : '';
+  const said = upstream
+    ? ` Upstream said: ${upstream.message ?? upstream.error}`
+    : text
+      ? ` (It answered ${describeBody(headers, text)}.)`
+      : '';
   if (status === 401) {
-    if (offset !== null && Math.abs(offset) > a.maxSkewSeconds) return fail('clock_skew', `${a.outOfBound(offset)}${said}`, status, offset, extra);
+    if (offset !== null && Math.abs(offset) > a.maxSkewSeconds)
+      return fail('clock_skew', `${a.outOfBound(offset)}${said}`, status, offset, extra);
     if (upstream?.error === 'stale_timestamp' || (offset !== null && Math.abs(offset) > SKEW_SUSPECT_SECONDS)) {
       const measured = offset === null ? 'no Date header to measure the offset' : describeOffset(offset);
-      return fail('clock_skew', `The upstream rejected the timestamp: ${measured}. Fix this machine's clock (NTP).${said}`, status, offset, extra);
+      return fail(
+        'clock_skew',
+        `The upstream rejected the timestamp: ${measured}. Fix this machine's clock (NTP).${said}`,
+        status,
+        offset,
+        extra,
+      );
     }
-    return fail('bad_signature', `The upstream rejected the signature: check the client id and client secret of this credential set.${said}`, status, offset, extra);
+    return fail(
+      'bad_signature',
+      `The upstream rejected the signature: check the client id and client secret of this credential set.${said}`,
+      status,
+      offset,
+      extra,
+    );
   }
-  if (status === 403) return fail('forbidden', `The upstream refused: this credential may not generate tokens for that entity.${said}`, status, offset, extra);
-  if (status === 404) return fail('unknown_provider', `The upstream does not know this provider (check the entity level, entity id and provider name).${said}`, status, offset, extra);
+  if (status === 403)
+    return fail(
+      'forbidden',
+      `The upstream refused: this credential may not generate tokens for that entity.${said}`,
+      status,
+      offset,
+      extra,
+    );
+  if (status === 404)
+    return fail(
+      'unknown_provider',
+      `The upstream does not know this provider (check the entity level, entity id and provider name).${said}`,
+      status,
+      offset,
+      extra,
+    );
   if (status === 400 || status === 422) return fail('bad_request', `The upstream rejected the request body.${said}`, status, offset, extra);
   const retryHeader = header(headers, 'retry-after');
   const retry = retryHeader === undefined ? NaN : Number(retryHeader);
   const retryAfter = Number.isInteger(retry) && retry >= 0 ? { retryAfterSeconds: retry } : {};
   if (status === 429) {
-    return fail('rate_limited', `The upstream is rate limiting requests${retryAfter.retryAfterSeconds !== undefined ? `; retry after ${retryAfter.retryAfterSeconds} s` : ''}.`, status, offset, { ...extra, ...retryAfter });
+    return fail(
+      'rate_limited',
+      `The upstream is rate limiting requests${retryAfter.retryAfterSeconds !== undefined ? `; retry after ${retryAfter.retryAfterSeconds} s` : ''}.`,
+      status,
+      offset,
+      { ...extra, ...retryAfter },
+    );
   }
-  if (status >= 500) return fail('upstream_error', `The upstream failed with ${status}.${said}`, status, offset, { ...extra, ...retryAfter });
+  if (status >= 500)
+    return fail('upstream_error', `The upstream failed with ${status}.${said}`, status, offset, { ...extra, ...retryAfter });
   return fail('unexpected_status', `The upstream answered with unexpected status ${status}.${said}`, status, offset, extra);
 }

@@ -49,7 +49,10 @@ export class UpstreamClient {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.allowed = new AllowedHosts(options.allowHosts);
-    this.transport = new UpstreamTransport(this.timeouts, this.allowed, this.now, { dispatcher: options.dispatcher, resolve: options.resolve });
+    this.transport = new UpstreamTransport(this.timeouts, this.allowed, this.now, {
+      dispatcher: options.dispatcher,
+      resolve: options.resolve,
+    });
     this.clocks = new LearnedClocks(this.policy);
     this.circuits = new CircuitBreaker(this.policy, this.now);
   }
@@ -86,7 +89,9 @@ export class UpstreamClient {
     const answers = this.answerClock(clock);
     const started = performance.now();
     const deadline = started + this.timeouts.totalMs;
-    const refused = this.circuits.refusal(circuit, req, clock.skewSeconds) ?? (clock.outOfBound ? await this.clockRefusal(req, clock, answers, deadline - performance.now()) : null);
+    const refused =
+      this.circuits.refusal(circuit, req, clock.skewSeconds) ??
+      (clock.outOfBound ? await this.clockRefusal(req, clock, answers, deadline - performance.now()) : null);
     if (refused) return { ...refused, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
     // clock.skewSeconds is within the bound by construction (learned-clocks.ts): the timestamp is within now ± bound.
     let outcome = await this.transport.signedCall(req, clock.skewSeconds ?? 0, deadline - performance.now(), answers);
@@ -116,6 +121,13 @@ export class UpstreamClient {
     const { request, failed } = await this.transport.unsignedProbe(req, budgetMs, answers);
     if (failed) return failed;
     if (!clock.outOfBound) return null;
-    return { kind: 'clock_skew', status: null, message: this.clocks.outOfBoundMessage(clock.outOfBound.offsetSeconds), clockOffsetSeconds: clock.outOfBound.offsetSeconds, latencyMs: 0, request };
+    return {
+      kind: 'clock_skew',
+      status: null,
+      message: this.clocks.outOfBoundMessage(clock.outOfBound.offsetSeconds),
+      clockOffsetSeconds: clock.outOfBound.offsetSeconds,
+      latencyMs: 0,
+      request,
+    };
   }
 }

@@ -25,37 +25,48 @@ export class AddressBlockedError extends Error {
 }
 
 /** How names are resolved: dns.lookup, or a stand-in in tests (a name that rebinds to 127.0.0.1). */
-export type Resolver = (hostname: string, options: LookupOptions & { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** A lookup for net.connect that refuses when any address the name resolves to is not a public one. */
 export function guardedLookup(resolve: Resolver = dnsLookup): (hostname: string, options: LookupOptions, callback: LookupCallback) => void {
-  return (hostname, options, callback) => resolve(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as LookupAddress[];
-    const bad = list.map((a) => addressProblem(a.address)).find((p) => p !== null);
-    if (bad) return callback(new AddressBlockedError(hostname, bad, true) as unknown as NodeJS.ErrnoException, []);
-    if (options.all) return callback(null, list);
-    const first = list[0];
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
-    callback(null, first.address, first.family);
-  });
+  return (hostname, options, callback) =>
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const list = addresses as LookupAddress[];
+      const bad = list.map((a) => addressProblem(a.address)).find((p) => p !== null);
+      if (bad) return callback(new AddressBlockedError(hostname, bad, true) as unknown as NodeJS.ErrnoException, []);
+      if (options.all) return callback(null, list);
+      const first = list[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+      callback(null, first.address, first.family);
+    });
 }
 
 /** The same resolver without the check, for allow-listed hosts. */
 function plainLookup(resolve: Resolver): (hostname: string, options: LookupOptions, callback: LookupCallback) => void {
-  return (hostname, options, callback) => resolve(hostname, { ...options, all: true }, (err, list) => {
-    if (err || options.all) return callback(err, list);
-    const first = list[0];
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
-    callback(null, first.address, first.family);
-  });
+  return (hostname, options, callback) =>
+    resolve(hostname, { ...options, all: true }, (err, list) => {
+      if (err || options.all) return callback(err, list);
+      const first = list[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+      callback(null, first.address, first.family);
+    });
 }
 
 /**
  * Wraps undici's connector: IP literals are checked here (net.connect does not look them up), names by
  * guardedLookup; allow-listed hosts go to the unguarded connector.
  */
-export function guardedConnector(buildConnector: typeof BuildConnector, options: BuildOptions, allowed: AllowedHosts, resolve?: Resolver): Connector {
+export function guardedConnector(
+  buildConnector: typeof BuildConnector,
+  options: BuildOptions,
+  allowed: AllowedHosts,
+  resolve?: Resolver,
+): Connector {
   const guarded = buildConnector({ ...options, lookup: guardedLookup(resolve) } as BuildOptions);
   const plain = buildConnector(resolve ? ({ ...options, lookup: plainLookup(resolve) } as BuildOptions) : options);
   return (opts, callback) => {

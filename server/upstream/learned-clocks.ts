@@ -50,10 +50,26 @@ export class LearnedClocks {
   reports(): ClockReport[] {
     return [...this.clocks].flatMap(([upstream, h]): ClockReport[] => {
       if (h.outOfBound) {
-        return [{ upstream, offsetSeconds: h.outOfBound.offsetSeconds, measuredAt: new Date(h.outOfBound.measuredAt).toISOString(), withinBound: false, message: this.outOfBoundMessage(h.outOfBound.offsetSeconds) }];
+        return [
+          {
+            upstream,
+            offsetSeconds: h.outOfBound.offsetSeconds,
+            measuredAt: new Date(h.outOfBound.measuredAt).toISOString(),
+            withinBound: false,
+            message: this.outOfBoundMessage(h.outOfBound.offsetSeconds),
+          },
+        ];
       }
       if (h.skewSeconds === null) return [];
-      return [{ upstream, offsetSeconds: h.skewSeconds, measuredAt: new Date(h.measuredAt).toISOString(), withinBound: true, message: describeOffset(h.skewSeconds) }];
+      return [
+        {
+          upstream,
+          offsetSeconds: h.skewSeconds,
+          measuredAt: new Date(h.measuredAt).toISOString(),
+          withinBound: true,
+          message: describeOffset(h.skewSeconds),
+        },
+      ];
     });
   }
 
@@ -67,7 +83,8 @@ export class LearnedClocks {
    */
   observe(clock: ClockState, headers: Headers, sentMs: number, receivedMs: number): number | null {
     const offset = clockOffsetSeconds(header(headers, 'date'), sentMs, receivedMs);
-    if (offset !== null && header(headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs) this.learn(clock, offset, receivedMs);
+    if (offset !== null && header(headers, 'age') === undefined && receivedMs - sentMs <= this.policy.skewMaxRoundTripMs)
+      this.learn(clock, offset, receivedMs);
     return offset;
   }
 

@@ -23,8 +23,14 @@ export interface ResiliencePolicy {
   maxSkewSeconds: number;
 }
 
-
-export const DEFAULT_RESILIENCE: ResiliencePolicy = { breakerFailures: 5, breakerOpenMs: 30_000, retryAfterCapSeconds: 2, skewMaxRoundTripMs: 2_000, connectRetryDelayMs: 100, maxSkewSeconds: DEFAULT_MAX_SKEW_SECONDS };
+export const DEFAULT_RESILIENCE: ResiliencePolicy = {
+  breakerFailures: 5,
+  breakerOpenMs: 30_000,
+  retryAfterCapSeconds: 2,
+  skewMaxRoundTripMs: 2_000,
+  connectRetryDelayMs: 100,
+  maxSkewSeconds: DEFAULT_MAX_SKEW_SECONDS,
+};
 
 /** Errors raised before the request could reach the upstream: a POST may be sent again. */
 const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -34,13 +40,22 @@ const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 
  * a clock-skew rejection whose offset was just learned, or a 429/503 whose Retry-After fits the cap, each
  * only when the time left (leftMs) allows it.
  */
-export function retryDelay(policy: ResiliencePolicy, outcome: MintOutcome, learnedSkewSeconds: number | null, leftMs: number): number | null {
+export function retryDelay(
+  policy: ResiliencePolicy,
+  outcome: MintOutcome,
+  learnedSkewSeconds: number | null,
+  leftMs: number,
+): number | null {
   if (outcome.kind === 'network_error' && outcome.transportCode && CONNECT_PHASE_CODES.has(outcome.transportCode)) {
     return leftMs > policy.connectRetryDelayMs + 250 ? policy.connectRetryDelayMs : null;
   }
   // The skew was just learned from this very answer: the next signature carries the corrected time.
-  if (outcome.kind === 'clock_skew' && outcome.clockOffsetSeconds !== null && learnedSkewSeconds === outcome.clockOffsetSeconds) return leftMs > 250 ? 0 : null;
-  if ((outcome.kind === 'rate_limited' || (outcome.kind === 'upstream_error' && outcome.status === 503)) && outcome.retryAfterSeconds !== undefined) {
+  if (outcome.kind === 'clock_skew' && outcome.clockOffsetSeconds !== null && learnedSkewSeconds === outcome.clockOffsetSeconds)
+    return leftMs > 250 ? 0 : null;
+  if (
+    (outcome.kind === 'rate_limited' || (outcome.kind === 'upstream_error' && outcome.status === 503)) &&
+    outcome.retryAfterSeconds !== undefined
+  ) {
     const wait = outcome.retryAfterSeconds * 1000;
     return outcome.retryAfterSeconds <= policy.retryAfterCapSeconds && leftMs > wait + 250 ? wait : null;
   }

@@ -7,7 +7,13 @@ import type { FailedOutcome } from './outcome.js';
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** Builds a failed outcome for the request in hand (its timing, what was signed). */
-export type Fail = (kind: FailedOutcome['kind'], message: string, status: number | null, offset: number | null, extra?: Partial<FailedOutcome>) => FailedOutcome;
+export type Fail = (
+  kind: FailedOutcome['kind'],
+  message: string,
+  status: number | null,
+  offset: number | null,
+  extra?: Partial<FailedOutcome>,
+) => FailedOutcome;
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -44,7 +50,14 @@ export function frameShapedErrorOf(json: unknown): { error: string; message?: st
   if (typeof error !== 'string' || !/^[A-Za-z][A-Za-z0-9_./-]{0,63}$/.test(error)) return undefined;
   // An upstream (a gateway, a misbehaving proxy) may echo the request's headers: a run of hex as long as a
   // signature half is never quoted, so the caller cannot lift the signature it was not given.
-  const clean = typeof message === 'string' ? message.replace(/[0-9a-fA-F]{32,}/g, '[hex removed]').replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 300) : '';
+  const clean =
+    typeof message === 'string'
+      ? message
+          .replace(/[0-9a-fA-F]{32,}/g, '[hex removed]')
+          .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+          .trim()
+          .slice(0, 300)
+      : '';
   return clean ? { error, message: clean } : { error };
 }
 

@@ -10,7 +10,16 @@ import type { TokenRequestBody } from '../frame/token-body.js';
 import type { Secret } from '../crypto/secret.js';
 import type { AllowedHosts } from './address-policy.js';
 import { guardedConnector, type Resolver } from './guarded-connect.js';
-import { blockedBy, blockedMessage, BodyTooLarge, errorCode, MAX_RESPONSE_BYTES, readLimited, type Fail, type Headers } from './response.js';
+import {
+  blockedBy,
+  blockedMessage,
+  BodyTooLarge,
+  errorCode,
+  MAX_RESPONSE_BYTES,
+  readLimited,
+  type Fail,
+  type Headers,
+} from './response.js';
 import { classifyAnswer, describeTransportFailure } from './classify.js';
 import type { FailedOutcome, MintOutcome, SignedRequestInfo } from './outcome.js';
 import type { UpstreamTimeouts } from './defaults.js';
@@ -19,7 +28,6 @@ import type { UpstreamTimeouts } from './defaults.js';
 // imports (about 130 ms of a cold start) and a console that has not minted yet does not need it.
 let undici: Promise<typeof import('undici')> | undefined;
 const loadUndici = () => (undici ??= import('undici'));
-
 
 export interface MintRequest {
   baseUrl: string;
@@ -31,7 +39,8 @@ export interface MintRequest {
   body: TokenRequestBody;
 }
 
-export type JsonFetch = { ok: true; status: number; json: unknown; latencyMs: number } | { ok: false; status: number | null; message: string; latencyMs: number };
+export type JsonFetch =
+  { ok: true; status: number; json: unknown; latencyMs: number } | { ok: false; status: number | null; message: string; latencyMs: number };
 
 /** What the transport needs of the learned clock of the upstream being called (learned-clocks.ts). */
 export interface AnswerClock {
@@ -84,18 +93,33 @@ export class UpstreamTransport {
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     try {
       const { request, dispatcher } = await this.pool(opts.trusted);
-      const response = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, dispatcher, signal: AbortSignal.timeout(this.timeouts.totalMs) });
+      const response = await request(url, {
+        method: 'GET',
+        headers: { accept: 'application/json', ...headers },
+        dispatcher,
+        signal: AbortSignal.timeout(this.timeouts.totalMs),
+      });
       const text = await readLimited(response.body, MAX_RESPONSE_BYTES);
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        return { ok: false, status: response.statusCode, message: `The upstream answered ${response.statusCode} with a body that is not JSON.`, latencyMs: elapsed() };
+        return {
+          ok: false,
+          status: response.statusCode,
+          message: `The upstream answered ${response.statusCode} with a body that is not JSON.`,
+          latencyMs: elapsed(),
+        };
       }
       return { ok: true, status: response.statusCode, json, latencyMs: elapsed() };
     } catch (err) {
       const blocked = blockedBy(err);
-      const message = err instanceof BodyTooLarge ? err.message : blocked ? blockedMessage(url, blocked) : `The upstream could not be reached (${errorCode(err)}).`;
+      const message =
+        err instanceof BodyTooLarge
+          ? err.message
+          : blocked
+            ? blockedMessage(url, blocked)
+            : `The upstream could not be reached (${errorCode(err)}).`;
       return { ok: false, status: null, message, latencyMs: elapsed() };
     }
   }
@@ -105,18 +129,42 @@ export class UpstreamTransport {
    * Date header: the clock is observed. Returns what was sent (nothing signed), and the transport's failure
    * as an outcome if there was one.
    */
-  async unsignedProbe(req: MintRequest, budgetMs: number, clock: Pick<AnswerClock, 'observe'>): Promise<{ request: SignedRequestInfo; failed: FailedOutcome | null }> {
+  async unsignedProbe(
+    req: MintRequest,
+    budgetMs: number,
+    clock: Pick<AnswerClock, 'observe'>,
+  ): Promise<{ request: SignedRequestInfo; failed: FailedOutcome | null }> {
     const { request, dispatcher } = await this.pool(req.trusted);
     const url = tokenUri(req.baseUrl, req.target);
-    const nothingSigned: SignedRequestInfo = { method: 'POST', url, timestamp: unixSeconds(this.now()), clientId: req.clientId, stringToSign: '', signaturePrefix: '' };
+    const nothingSigned: SignedRequestInfo = {
+      method: 'POST',
+      url,
+      timestamp: unixSeconds(this.now()),
+      clientId: req.clientId,
+      stringToSign: '',
+      signaturePrefix: '',
+    };
     const sentMs = this.now();
     try {
-      const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', dispatcher, signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))) });
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        dispatcher,
+        signal: AbortSignal.timeout(Math.max(1, Math.round(budgetMs))),
+      });
       await response.body.dump({ limit: MAX_RESPONSE_BYTES });
       clock.observe(response.headers, sentMs, this.now());
       return { request: nothingSigned, failed: null };
     } catch (err) {
-      const failed = this.failure(err, url, (kind, message, status, offset) => ({ kind, message, status, clockOffsetSeconds: offset, latencyMs: 0, request: nothingSigned }));
+      const failed = this.failure(err, url, (kind, message, status, offset) => ({
+        kind,
+        message,
+        status,
+        clockOffsetSeconds: offset,
+        latencyMs: 0,
+        request: nothingSigned,
+      }));
       return { request: nothingSigned, failed };
     }
   }
@@ -142,7 +190,13 @@ export class UpstreamTransport {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     const fail: Fail = (kind, message, status, offset, extra = {}) => ({
-      kind, message, status, clockOffsetSeconds: offset, latencyMs: elapsed(), request: info, ...extra,
+      kind,
+      message,
+      status,
+      clockOffsetSeconds: offset,
+      latencyMs: elapsed(),
+      request: info,
+      ...extra,
     });
 
     let response: Dispatcher.ResponseData;
@@ -163,10 +217,26 @@ export class UpstreamTransport {
     try {
       text = await readLimited(response.body, MAX_RESPONSE_BYTES);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return fail('unexpected_body', `The upstream answered ${response.statusCode} with a body over ${MAX_RESPONSE_BYTES} bytes.`, response.statusCode, offset);
+      if (err instanceof BodyTooLarge)
+        return fail(
+          'unexpected_body',
+          `The upstream answered ${response.statusCode} with a body over ${MAX_RESPONSE_BYTES} bytes.`,
+          response.statusCode,
+          offset,
+        );
       return this.failure(err, url, fail);
     }
-    return classifyAnswer({ status: response.statusCode, headers: response.headers, text, offset, info, latencyMs: elapsed(), fail, maxSkewSeconds: clock.maxSkewSeconds, outOfBound: (o) => clock.outOfBoundMessage(o) });
+    return classifyAnswer({
+      status: response.statusCode,
+      headers: response.headers,
+      text,
+      offset,
+      info,
+      latencyMs: elapsed(),
+      fail,
+      maxSkewSeconds: clock.maxSkewSeconds,
+      outOfBound: (o) => clock.outOfBoundMessage(o),
+    });
   }
 
   private failure(err: unknown, url: string, fail: Fail): FailedOutcome {

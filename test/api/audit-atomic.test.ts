@@ -18,11 +18,27 @@ let userId: string;
 
 before(async () => {
   app = await startTestConsole();
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Atomic', clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: randomBytes(20).toString('hex'), upstreamUrl: 'builtin:emulator' });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Atomic',
+    clientId: `${randomUUID()}.img.frame.nutanix.com`,
+    clientSecret: randomBytes(20).toString('hex'),
+    upstreamUrl: 'builtin:emulator',
+  });
   credId = cred.json.id;
-  providerId = (await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: credId })).json.id;
-  presetId = (await http<{ id: string }>('POST', `${app.url}/api/providers/${providerId}/presets`, { name: 'Kiosk', params: { first_name: 'K' } })).json.id;
-  keyId = (await http<{ apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'atomic', providerIds: [providerId] })).json.apiKey.id;
+  providerId = (
+    await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+      name: providerName(),
+      tokenDurationMin: 30,
+      entityLevel: 'account',
+      entityId: randomUUID(),
+      credentialSetId: credId,
+    })
+  ).json.id;
+  presetId = (
+    await http<{ id: string }>('POST', `${app.url}/api/providers/${providerId}/presets`, { name: 'Kiosk', params: { first_name: 'K' } })
+  ).json.id;
+  keyId = (await http<{ apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'atomic', providerIds: [providerId] })).json
+    .apiKey.id;
   userId = (await addUser(app, 'support', [providerId])).id;
 });
 after(() => app?.stop());
@@ -31,7 +47,18 @@ after(() => app?.stop());
 function snapshot(): string {
   const db = new Database(app.dbFile, { readonly: true });
   try {
-    const tables = ['CredentialSet', 'Provider', 'Preset', 'User', 'Invite', 'ProviderGrant', 'ApiKey', 'ApiKeyProvider', 'Setting', 'MintRecord'];
+    const tables = [
+      'CredentialSet',
+      'Provider',
+      'Preset',
+      'User',
+      'Invite',
+      'ProviderGrant',
+      'ApiKey',
+      'ApiKeyProvider',
+      'Setting',
+      'MintRecord',
+    ];
     return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM "${t}" ORDER BY 1`).all()));
   } finally {
     db.close();
@@ -50,11 +77,19 @@ function failCompletions(): () => void {
 test('with audit completion failing, every database-only action answers 503 and changes nothing', async () => {
   const file = (await http('GET', `${app.url}/api/export`)).json;
   const actions: [string, string, unknown?][] = [
-    ['POST', '/api/credential-sets', { name: 'Not created', clientId: 'x.img.frame.nutanix.com', clientSecret: 'secret-secret', upstreamUrl: 'builtin:emulator' }],
+    [
+      'POST',
+      '/api/credential-sets',
+      { name: 'Not created', clientId: 'x.img.frame.nutanix.com', clientSecret: 'secret-secret', upstreamUrl: 'builtin:emulator' },
+    ],
     ['PATCH', `/api/credential-sets/${credId}`, { notes: 'not saved' }],
     ['PUT', `/api/credential-sets/${credId}/secret`, { clientSecret: 'not-the-new-secret' }],
     ['DELETE', `/api/credential-sets/${credId}?providers=delete`],
-    ['POST', '/api/providers', { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: credId }],
+    [
+      'POST',
+      '/api/providers',
+      { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: credId },
+    ],
     ['PATCH', `/api/providers/${providerId}`, { description: 'not saved' }],
     ['DELETE', `/api/providers/${providerId}`],
     ['POST', `/api/providers/${providerId}/presets`, { name: 'Other', params: {} }],
@@ -73,7 +108,8 @@ test('with audit completion failing, every database-only action answers 503 and 
   try {
     for (const [method, path, body] of actions) {
       const res = await http<{ error: string; message: string }>(method, `${app.url}${path}`, body);
-      if (res.status !== 503 || res.json.error !== 'audit/unavailable' || !/nothing was done/.test(res.json.message)) problems.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 160)}`);
+      if (res.status !== 503 || res.json.error !== 'audit/unavailable' || !/nothing was done/.test(res.json.message))
+        problems.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 160)}`);
       if (snapshot() !== before) problems.push(`${method} ${path} changed the database`);
     }
   } finally {
@@ -100,8 +136,14 @@ test('with audit completion failing, an action that called the upstream says so 
   }
   assert.equal(minted.status, 503, minted.text);
   assert.equal(minted.json.error, 'audit/unavailable');
-  assert.match(minted.json.message, /The upstream minted a token \(jti [0-9a-f-]{36}\), but its audit row could not be completed .* the result is withheld/);
+  assert.match(
+    minted.json.message,
+    /The upstream minted a token \(jti [0-9a-f-]{36}\), but its audit row could not be completed .* the result is withheld/,
+  );
   assert.equal(/eyJ[A-Za-z0-9_-]+\.eyJ/.test(minted.text), false, 'no token in the answer');
   assert.equal(verified.status, 503, verified.text);
-  assert.match(verified.json.message, /was verified with one signed call to the upstream \(ok, provider secure-anon-[0-9a-f-]+\), but its audit row could not be completed/);
+  assert.match(
+    verified.json.message,
+    /was verified with one signed call to the upstream \(ok, provider secure-anon-[0-9a-f-]+\), but its audit row could not be completed/,
+  );
 });

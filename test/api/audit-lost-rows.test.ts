@@ -16,7 +16,12 @@ test('a failed action whose row cannot be completed answers its error and logs t
   const outside = new Database(app.dbFile);
   outside.exec(`CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
   try {
-    const res = await http('POST', `${app.url}/api/credential-sets`, { name: 'Lost row', clientId: 'x.img.frame.nutanix.com', clientSecret: 'secret-secret-secret', upstreamUrl: 'builtin:emulator' });
+    const res = await http('POST', `${app.url}/api/credential-sets`, {
+      name: 'Lost row',
+      clientId: 'x.img.frame.nutanix.com',
+      clientSecret: 'secret-secret-secret',
+      upstreamUrl: 'builtin:emulator',
+    });
     assert.equal(res.status, 503);
     assert.equal(res.json.error, 'audit/unavailable');
   } finally {
@@ -26,13 +31,22 @@ test('a failed action whose row cannot be completed answers its error and logs t
   const db = new Database(app.dbFile, { readonly: true });
   let seq: number;
   try {
-    seq = Number((db.prepare(`SELECT "seq" FROM "AuditEvent" WHERE "action" = 'credential.created' AND "outcome" = 'pending' ORDER BY "seq" DESC`).get() as { seq: number }).seq);
+    seq = Number(
+      (
+        db
+          .prepare(`SELECT "seq" FROM "AuditEvent" WHERE "action" = 'credential.created' AND "outcome" = 'pending' ORDER BY "seq" DESC`)
+          .get() as { seq: number }
+      ).seq,
+    );
   } finally {
     db.close();
   }
-  const line = app.logs().split('\n').find((l) => l.includes('could not be completed and stays pending'));
+  const line = app
+    .logs()
+    .split('\n')
+    .find((l) => l.includes('could not be completed and stays pending'));
   assert.ok(line, 'the log says a row stays pending');
   const fields = JSON.parse(line) as Record<string, unknown>;
   assert.deepEqual([fields.seq, fields.action, fields.outcome], [seq, 'credential.created', 'audit/unavailable']);
-  assert.doesNotMatch(line, /secret-secret-secret/, 'the action\'s input is not in the line');
+  assert.doesNotMatch(line, /secret-secret-secret/, "the action's input is not in the line");
 });

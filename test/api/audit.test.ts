@@ -12,7 +12,15 @@ import { scenario } from '../helpers/emulator.js';
 import { buildEmulatorServer, type EmulatorServer } from '../../server/emulator/server.js';
 import { parseEmulatorConfig } from '../../server/emulator/config.js';
 
-interface Row { seq: number; actor: string; action: string; outcome: string; detail: Record<string, unknown>; providerId: string | null; chainIndex: number | null }
+interface Row {
+  seq: number;
+  actor: string;
+  action: string;
+  outcome: string;
+  detail: Record<string, unknown>;
+  providerId: string | null;
+  chainIndex: number | null;
+}
 
 let app: TestConsole;
 let emulator: EmulatorServer;
@@ -48,39 +56,96 @@ test('a scripted scenario writes exactly one row per action, in order, without s
   const start = await lastSeq();
   const owner = await signIn(app.url, OWNER.email, OWNER.password);
   useSession(app.url, owner);
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Audit API', clientId: s.admin.clientId, clientSecret: canary, upstreamUrl: emulatorUrl });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Audit API',
+    clientId: s.admin.clientId,
+    clientSecret: canary,
+    upstreamUrl: emulatorUrl,
+  });
   assert.equal(cred.status, 201, cred.text);
   await http('PATCH', `${app.url}/api/credential-sets/${cred.json.id}`, { notes: 'for the audit test' });
   await http('PUT', `${app.url}/api/credential-sets/${cred.json.id}/secret`, { clientSecret: s.admin.clientSecret });
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: s.provider.name,
+    tokenDurationMin: 90,
+    entityLevel: 'account',
+    entityId: s.accountId,
+    credentialSetId: cred.json.id,
+  });
   assert.equal(prov.status, 201, prov.text);
   await http('PATCH', `${app.url}/api/providers/${prov.json.id}`, { description: 'Audited kiosks' });
-  const minted = await http<{ claims: { jti: string; sub: string } }>('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, { email: 'a@example.com' });
+  const minted = await http<{ claims: { jti: string; sub: string } }>('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {
+    email: 'a@example.com',
+  });
   assert.equal(minted.status, 200, minted.text);
   await http('POST', `${app.url}/api/providers/${prov.json.id}/presets`, { name: 'Kiosk', params: {} });
-  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: 'sup@example.test', role: 'support', providerIds: [] });
-  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password: 'support pass phrase' }, { cookie: '' });
+  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, {
+    email: 'sup@example.test',
+    role: 'support',
+    providerIds: [],
+  });
+  const accepted = await http<{ user: { id: string } }>(
+    'POST',
+    `${app.url}/api/invites/accept`,
+    { token: inv.json.token, password: 'support pass phrase' },
+    { cookie: '' },
+  );
   await http('PATCH', `${app.url}/api/users/${accepted.json.user.id}`, { role: 'viewer' });
   await http('PUT', `${app.url}/api/users/${accepted.json.user.id}/grants`, { providerIds: [] });
-  const key = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'scenario', providerIds: [prov.json.id] });
-  const brokered = await http('POST', `${app.url}/api/v1/providers/${prov.json.id}/tokens`, {}, { cookie: '', authorization: `Bearer ${key.json.key}` });
+  const key = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, {
+    name: 'scenario',
+    providerIds: [prov.json.id],
+  });
+  const brokered = await http(
+    'POST',
+    `${app.url}/api/v1/providers/${prov.json.id}/tokens`,
+    {},
+    { cookie: '', authorization: `Bearer ${key.json.key}` },
+  );
   assert.equal(brokered.status, 200, brokered.text);
   await http('POST', `${app.url}/api/api-keys/${key.json.apiKey.id}/revoke`, {});
   // Refused by role before anything happens: not an action, no row.
   const viewer = await signIn(app.url, 'sup@example.test', 'support pass phrase');
-  assert.equal((await http('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {}, { cookie: viewer.cookie, 'x-csrf-token': viewer.csrfToken })).status, 403);
+  assert.equal(
+    (await http('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {}, { cookie: viewer.cookie, 'x-csrf-token': viewer.csrfToken }))
+      .status,
+    403,
+  );
   await http('GET', `${app.url}/api/export`);
   await http('DELETE', `${app.url}/api/providers/${prov.json.id}`);
   await http('DELETE', `${app.url}/api/session`);
   useSession(app.url, await signIn(app.url, OWNER.email, OWNER.password));
 
   const rows = await rowsAfter(start);
-  assert.deepEqual(rows.map((r) => r.action), [
-    'auth.sign_in', 'credential.created', 'credential.updated', 'credential.secret_replaced', 'provider.created', 'provider.updated', 'token.minted',
-    'preset.saved', 'user.invited', 'user.created', 'user.updated', 'user.grants_changed', 'apikey.created', 'token.minted', 'apikey.revoked',
-    'auth.sign_in', 'config.exported', 'provider.deleted', 'auth.sign_out', 'auth.sign_in',
-  ]);
-  assert.ok(rows.every((r) => r.outcome === 'ok' && r.chainIndex !== null), JSON.stringify(rows.filter((r) => r.outcome !== 'ok')));
+  assert.deepEqual(
+    rows.map((r) => r.action),
+    [
+      'auth.sign_in',
+      'credential.created',
+      'credential.updated',
+      'credential.secret_replaced',
+      'provider.created',
+      'provider.updated',
+      'token.minted',
+      'preset.saved',
+      'user.invited',
+      'user.created',
+      'user.updated',
+      'user.grants_changed',
+      'apikey.created',
+      'token.minted',
+      'apikey.revoked',
+      'auth.sign_in',
+      'config.exported',
+      'provider.deleted',
+      'auth.sign_out',
+      'auth.sign_in',
+    ],
+  );
+  assert.ok(
+    rows.every((r) => r.outcome === 'ok' && r.chainIndex !== null),
+    JSON.stringify(rows.filter((r) => r.outcome !== 'ok')),
+  );
   const [consoleMint, brokerMint] = rows.filter((r) => r.action === 'token.minted');
   assert.equal(consoleMint!.actor, OWNER.email);
   assert.equal(consoleMint!.detail.jti, minted.json.claims.jti);
@@ -90,7 +155,10 @@ test('a scripted scenario writes exactly one row per action, in order, without s
   assert.deepEqual(consoleMint!.detail.params, { email: 'a@example.com' });
   assert.equal(brokerMint!.actor, 'key:scenario');
   const updated = rows.find((r) => r.action === 'provider.updated')!;
-  assert.deepEqual([(updated.detail.before as { description: string }).description, (updated.detail.after as { description: string }).description], ['', 'Audited kiosks']);
+  assert.deepEqual(
+    [(updated.detail.before as { description: string }).description, (updated.detail.after as { description: string }).description],
+    ['', 'Audited kiosks'],
+  );
   const csv = await http('GET', `${app.url}/api/audit.csv`);
   assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
   assert.equal(JSON.stringify(rows).includes(canary) || csv.text.includes(canary), false, 'no secret in the audit log');
@@ -98,8 +166,16 @@ test('a scripted scenario writes exactly one row per action, in order, without s
 });
 
 test('with audit writes failing, actions are refused, nothing changes and the upstream gets no call', async () => {
-  const cred = { json: (await http<{ id: string; name: string }[]>('GET', `${app.url}/api/credential-sets`)).json.find((c) => c.name === 'Audit API')! };
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });
+  const cred = {
+    json: (await http<{ id: string; name: string }[]>('GET', `${app.url}/api/credential-sets`)).json.find((c) => c.name === 'Audit API')!,
+  };
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: s.provider.name,
+    tokenDurationMin: 90,
+    entityLevel: 'account',
+    entityId: s.accountId,
+    credentialSetId: cred.json.id,
+  });
   const key = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'fail-closed', providerIds: [prov.json.id] });
   const outside = new Database(app.dbFile);
   outside.exec(`CREATE TRIGGER "test_audit_down" BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
@@ -107,10 +183,20 @@ test('with audit writes failing, actions are refused, nothing changes and the up
     upstreamCalls = 0;
     const attempts = [
       await http<{ error: string }>('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {}),
-      await http<{ error: string }>('POST', `${app.url}/api/v1/providers/${prov.json.id}/tokens`, {}, { cookie: '', authorization: `Bearer ${key.json.key}` }),
+      await http<{ error: string }>(
+        'POST',
+        `${app.url}/api/v1/providers/${prov.json.id}/tokens`,
+        {},
+        { cookie: '', authorization: `Bearer ${key.json.key}` },
+      ),
       await http<{ error: string }>('POST', `${app.url}/api/providers/${prov.json.id}/bulk`, { count: 5 }),
       await http<{ error: string }>('POST', `${app.url}/api/credential-sets/${cred.json.id}/verify`, { providerId: prov.json.id }),
-      await http<{ error: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Not created', clientId: 'x.y', clientSecret: 'secret-secret', upstreamUrl: emulatorUrl }),
+      await http<{ error: string }>('POST', `${app.url}/api/credential-sets`, {
+        name: 'Not created',
+        clientId: 'x.y',
+        clientSecret: 'secret-secret',
+        upstreamUrl: emulatorUrl,
+      }),
       await http<{ error: string }>('DELETE', `${app.url}/api/providers/${prov.json.id}`),
       await http<{ error: string }>('POST', `${app.url}/api/session`, OWNER, { cookie: '' }),
     ];
@@ -127,7 +213,11 @@ test('with audit writes failing, actions are refused, nothing changes and the up
     outside.exec('DROP TRIGGER "test_audit_down"');
     outside.close();
   }
-  assert.equal((await http('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {})).status, 200, 'works again once the log can be written');
+  assert.equal(
+    (await http('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {})).status,
+    200,
+    'works again once the log can be written',
+  );
   assert.equal(upstreamCalls, 1);
 });
 
@@ -138,7 +228,11 @@ test('a row completed without its own sync (bulk mints) is complete and chained,
   await audit.syncNow();
   const db = new Database(app.dbFile, { readonly: true });
   try {
-    const row = db.prepare('SELECT "outcome", "hash", "chainIndex" FROM "AuditEvent" WHERE "seq" = ?').get(seq) as { outcome: string; hash: string | null; chainIndex: number | null };
+    const row = db.prepare('SELECT "outcome", "hash", "chainIndex" FROM "AuditEvent" WHERE "seq" = ?').get(seq) as {
+      outcome: string;
+      hash: string | null;
+      chainIndex: number | null;
+    };
     assert.equal(row.outcome, 'ok');
     assert.ok(row.hash && row.chainIndex, 'linked into the chain');
   } finally {
@@ -150,7 +244,11 @@ test('the chain verifies (API and npm run audit:verify), and an edited row break
   const report = await http<{ ok: boolean; checked: number; brokenAt: number | null }>('GET', `${app.url}/api/audit/verify`);
   assert.equal(report.json.ok, true);
   assert.ok(report.json.checked >= 25);
-  const cli = () => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify-audit.ts'], { env: { ...process.env, DATA_DIR: app.dataDir }, encoding: 'utf8' });
+  const cli = () =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify-audit.ts'], {
+      env: { ...process.env, DATA_DIR: app.dataDir },
+      encoding: 'utf8',
+    });
   const good = cli();
   assert.equal(good.status, 0, good.stderr);
   assert.match(good.stdout, /intact, \d+ row\(s\) checked/);

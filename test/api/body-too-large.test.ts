@@ -44,15 +44,25 @@ interface Attempt {
 }
 
 async function postMany(url: string, size: number, headers: Record<string, string> = {}, rounds = ROUNDS): Promise<Attempt[]> {
-  const { stdout } = await promisify(execFile)('python3', ['-c', CLIENT, url, String(size), String(rounds), JSON.stringify(headers)], { maxBuffer: 4 * MiB, timeout: 240_000 });
-  return stdout.trim().split('\n').map((l) => JSON.parse(l) as Attempt);
+  const { stdout } = await promisify(execFile)('python3', ['-c', CLIENT, url, String(size), String(rounds), JSON.stringify(headers)], {
+    maxBuffer: 4 * MiB,
+    timeout: 240_000,
+  });
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Attempt);
 }
 
 /** Every attempt a `status` with a JSON body carrying `error`; a tally of what came instead says how it failed. */
 function assertAll(attempts: Attempt[], status: number, error: string): void {
   const tally: Record<string, number> = {};
   for (const a of attempts) tally[a.failure ?? String(a.status)] = (tally[a.failure ?? String(a.status)] ?? 0) + 1;
-  assert.deepEqual(tally, { [status]: ROUNDS }, `outcomes of ${ROUNDS} attempts: ${JSON.stringify(tally)}; e.g. ${JSON.stringify(attempts.find((a) => a.status !== status))}`);
+  assert.deepEqual(
+    tally,
+    { [status]: ROUNDS },
+    `outcomes of ${ROUNDS} attempts: ${JSON.stringify(tally)}; e.g. ${JSON.stringify(attempts.find((a) => a.status !== status))}`,
+  );
   for (const a of attempts) {
     assert.match(a.type ?? '', /^application\/json/);
     assert.equal((JSON.parse(a.body!) as { error: string }).error, error);
@@ -95,9 +105,17 @@ describe('the console (64 KiB; 4 MiB on the bulk route)', () => {
   });
 
   test(`the token broker with a key not granted the provider: ${ROUNDS} × 4 MiB, ${ROUNDS} JSON 403s`, async () => {
-    const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'other provider', providerIds: [demo.id], rateLimitPerMinute: 6000 });
+    const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, {
+      name: 'other provider',
+      providerIds: [demo.id],
+      rateLimitPerMinute: 6000,
+    });
     assert.equal(created.status, 201, created.text);
-    assertAll(await postMany(`${app.url}/api/v1/providers/${randomUUID()}/tokens`, 4 * MiB, { authorization: `Bearer ${created.json.key}` }), 403, 'auth/not_granted');
+    assertAll(
+      await postMany(`${app.url}/api/v1/providers/${randomUUID()}/tokens`, 4 * MiB, { authorization: `Bearer ${created.json.key}` }),
+      403,
+      'auth/not_granted',
+    );
   });
 
   test(`a change without its CSRF token: ${ROUNDS} × 4 MiB, ${ROUNDS} JSON 403s`, async () => {

@@ -83,9 +83,15 @@ test('support: a daily token quota over Playground and bulk, and at most 2 runni
   }
 
   // Every token minted is counted, and only those: the quota agrees with the audit log.
-  const rows = (await http<any[]>('GET', `${app.url}/api/audit?action=token.minted&actor=${encodeURIComponent(user.email)}&limit=500`)).json;
+  const rows = (await http<any[]>('GET', `${app.url}/api/audit?action=token.minted&actor=${encodeURIComponent(user.email)}&limit=500`))
+    .json;
   const settled = (await http<any>('GET', `${app.url}/api/quota`, undefined, as(s))).json;
-  assert.deepEqual(settled.tokens, { used: rows.filter((r) => r.outcome === 'ok').length, reserved: 0, limit: 30, remaining: 30 - settled.tokens.used });
+  assert.deepEqual(settled.tokens, {
+    used: rows.filter((r) => r.outcome === 'ok').length,
+    reserved: 0,
+    limit: 30,
+    remaining: 30 - settled.tokens.used,
+  });
   assert.equal(settled.jobs.running, 0);
 
   // A new UTC day starts from zero.
@@ -102,7 +108,11 @@ test('owners and admins have their own daily limits (100,000 and 50,000 by defau
   const s = await signIn(app.url, admin.email, admin.password);
   assert.equal((await http<any>('GET', `${app.url}/api/quota`, undefined, as(s))).json.tokens.limit, 50_000);
   const viewer = await addUser(app, 'viewer');
-  assert.equal((await http('GET', `${app.url}/api/quota`, undefined, as(await signIn(app.url, viewer.email, viewer.password)))).status, 403, 'viewers do not mint');
+  assert.equal(
+    (await http('GET', `${app.url}/api/quota`, undefined, as(await signIn(app.url, viewer.email, viewer.password)))).status,
+    403,
+    'viewers do not mint',
+  );
 });
 
 test("the day's count survives a restart: it is read back from the audit log", async () => {
@@ -120,7 +130,12 @@ test("the day's count survives a restart: it is read back from the audit log", a
 
     running = await startTestConsole({ LOG_LEVEL: 'warn', TOKEN_QUOTA_PER_DAY_SUPPORT: '10' }, { dataDir: dir.path });
     s = await signIn(running.url, user.email, user.password);
-    assert.deepEqual((await http<any>('GET', `${running.url}/api/quota`, undefined, as(s))).json.tokens, { used: 4, reserved: 0, limit: 10, remaining: 6 });
+    assert.deepEqual((await http<any>('GET', `${running.url}/api/quota`, undefined, as(s))).json.tokens, {
+      used: 4,
+      reserved: 0,
+      limit: 10,
+      remaining: 6,
+    });
     const over = await http<any>('POST', `${running.url}/api/providers/${p!.id}/bulk`, { count: 7 }, as(s));
     assert.deepEqual([over.status, over.json.error], [429, 'quota/exceeded']);
     await running.stop();
@@ -132,7 +147,11 @@ test("the day's count survives a restart: it is read back from the audit log", a
 test('bulk calls of all jobs together never exceed BULK_MAX_CONCURRENT_CALLS, and an interactive mint does not wait behind them', async () => {
   // A second provider on the same emulator for the interactive mint, so the emulator can tell the two apart.
   const interactive = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
-    name: providerName(), tokenDurationMin: 60, entityLevel: demo.entityLevel, entityId: demo.entityId, credentialSetId: demo.credentialSetId,
+    name: providerName(),
+    tokenDurationMin: 60,
+    entityLevel: demo.entityLevel,
+    entityId: demo.entityId,
+    credentialSetId: demo.credentialSetId,
   });
   assert.equal(interactive.status, 201, interactive.text);
   let inFlight = 0;
@@ -160,9 +179,16 @@ test('bulk calls of all jobs together never exceed BULK_MAX_CONCURRENT_CALLS, an
     const mint = await http('POST', `${app.url}/api/providers/${interactive.json.id}/tokens`, {});
     assert.equal(mint.status, 200, mint.text);
     const states = await Promise.all(jobs.map(async (id) => (await http<any>('GET', `${app.url}/api/bulk/${id}`)).json));
-    assert.deepEqual(states.map((j) => j.state), ['running', 'running', 'running', 'running'], 'the interactive mint finished while every bulk job was still running');
+    assert.deepEqual(
+      states.map((j) => j.state),
+      ['running', 'running', 'running', 'running'],
+      'the interactive mint finished while every bulk job was still running',
+    );
     const done = await Promise.all(jobs.map((id) => finished(id)));
-    assert.deepEqual(done.map((j) => [j.state, j.ok]), jobs.map(() => ['done', 24]));
+    assert.deepEqual(
+      done.map((j) => [j.state, j.ok]),
+      jobs.map(() => ['done', 24]),
+    );
     assert.equal(peak, 3, `at most 3 bulk calls in flight at the emulator (saw ${peak})`);
   } finally {
     app.emulator!.faults.clear();

@@ -29,17 +29,34 @@ after(() => app?.stop());
 /** The console's own services, with a results file that fails as `open` makes it, and the log kept. */
 function bulkWith(open: (file: string) => Writable): { bulk: BulkService; logged: { fields: Record<string, unknown>; message: string }[] } {
   const logged: { fields: Record<string, unknown>; message: string }[] = [];
-  const log: ServiceLog = { error: (fields, message) => logged.push({ fields, message }), warn: (fields, message) => logged.push({ fields, message }) };
+  const log: ServiceLog = {
+    error: (fields, message) => logged.push({ fields, message }),
+    warn: (fields, message) => logged.push({ fields, message }),
+  };
   const s = app.services;
   const bulk = new BulkService({
-    providers: s.providers, mint: s.mint, audit: s.audit, metrics: s.metrics, quota: s.quota, userStatus: (id) => readUserStatus(s.db, id),
-    dataDir: join(app.dataDir, 'bulk-failing'), log, openResults: open,
+    providers: s.providers,
+    mint: s.mint,
+    audit: s.audit,
+    metrics: s.metrics,
+    quota: s.quota,
+    userStatus: (id) => readUserStatus(s.db, id),
+    dataDir: join(app.dataDir, 'bulk-failing'),
+    log,
+    openResults: open,
   });
   return { bulk, logged };
 }
 
 async function runAsOwner(bulk: BulkService, count: number) {
-  const principal = { kind: 'user' as const, userId: ownerId, email: OWNER.email, role: 'owner' as const, sessionId: 'test', grants: 'all' as const };
+  const principal = {
+    kind: 'user' as const,
+    userId: ownerId,
+    email: OWNER.email,
+    role: 'owner' as const,
+    sessionId: 'test',
+    grants: 'all' as const,
+  };
   const started = await runInContext({ principal, requestId: null, ip: null }, () => bulk.start(demo.id, { count, concurrency: 4 }));
   for (let i = 0; i < 1200; i++) {
     const job = bulk.get(started.id, principal);
@@ -72,13 +89,18 @@ test('a results directory removed under the job (ENOENT): the job ends failed, t
 
 test('a job that fails for another reason (its audit rows cannot be completed) is logged by the console', async () => {
   const db = new Database(app.dbFile);
-  db.exec(`CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" WHEN NEW."action" = 'token.minted' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+  db.exec(
+    `CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" WHEN NEW."action" = 'token.minted' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`,
+  );
   try {
     const start = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3, concurrency: 1 });
     assert.equal(start.status, 202);
     const job = await finishedJob(app.url, start.json.id);
     assert.equal(job.state, 'failed');
-    const line = app.logs().split('\n').find((l) => l.includes('bulk job failed') && l.includes(start.json.id));
+    const line = app
+      .logs()
+      .split('\n')
+      .find((l) => l.includes('bulk job failed') && l.includes(start.json.id));
     assert.ok(line, 'the console log has the failed job');
     assert.match(line, /"providerId"/);
   } finally {

@@ -8,7 +8,14 @@ import { addUser, startTestConsole, type TestConsole } from '../helpers/console.
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { finishedJob, jobProgress } from '../helpers/bulk.js';
 
-interface Row { seq: number; actor: string; action: string; target: string | null; outcome: string; detail: Record<string, any> }
+interface Row {
+  seq: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: Record<string, any>;
+}
 
 let app: TestConsole;
 let offsetMs = 0;
@@ -35,9 +42,21 @@ async function job(id: string): Promise<any> {
 const finished = (id: string) => finishedJob(app.url, id);
 
 const REVOCATIONS = [
-  { what: 'the grant on the provider is removed', revoke: (userId: string) => http('PUT', `${app.url}/api/users/${userId}/grants`, { providerIds: [] }), reason: /grant/ },
-  { what: 'the role loses token:mint', revoke: (userId: string) => http('PATCH', `${app.url}/api/users/${userId}`, { role: 'viewer' }), reason: /role \(viewer\)/ },
-  { what: 'the user is disabled', revoke: (userId: string) => http('PATCH', `${app.url}/api/users/${userId}`, { disabled: true }), reason: /disabled/ },
+  {
+    what: 'the grant on the provider is removed',
+    revoke: (userId: string) => http('PUT', `${app.url}/api/users/${userId}/grants`, { providerIds: [] }),
+    reason: /grant/,
+  },
+  {
+    what: 'the role loses token:mint',
+    revoke: (userId: string) => http('PATCH', `${app.url}/api/users/${userId}`, { role: 'viewer' }),
+    reason: /role \(viewer\)/,
+  },
+  {
+    what: 'the user is disabled',
+    revoke: (userId: string) => http('PATCH', `${app.url}/api/users/${userId}`, { disabled: true }),
+    reason: /disabled/,
+  },
 ];
 
 for (const { what, revoke, reason } of REVOCATIONS) {
@@ -70,12 +89,18 @@ for (const { what, revoke, reason } of REVOCATIONS) {
     assert.equal(rows.length, stopped.done, 'every row the job attempted has its audit row, and no other');
     assert.equal(rows.filter((r) => r.outcome === 'ok').length, stopped.ok, 'the tokens minted before the stop stay audited');
     const late = rows.filter((r) => r.seq > revokedAtSeq);
-    assert.ok(late.length <= concurrency, `${late.length} mints begun after the revocation (at most one per worker, before the clock moved)`);
+    assert.ok(
+      late.length <= concurrency,
+      `${late.length} mints begun after the revocation (at most one per worker, before the clock moved)`,
+    );
     const [stop] = (await auditRows('bulk.revoked')).filter((r) => r.detail.jobId === id);
     assert.ok(stop, 'the stop is in the audit log');
     assert.equal(stop.actor, 'system');
     assert.equal(stop.detail.startedBy, user.email);
-    assert.ok(rows.every((r) => r.seq < stop.seq), 'no mint of the job was begun after the check that stopped it');
+    assert.ok(
+      rows.every((r) => r.seq < stop.seq),
+      'no mint of the job was begun after the check that stopped it',
+    );
   });
 }
 
@@ -97,13 +122,20 @@ test('results downloads re-check the grant of the one downloading, and are audit
     assert.equal(/eyJ/.test(refused.text), false, 'no token in the refusal');
   }
   const downloads = (await auditRows('bulk.results_downloaded')).filter((r) => r.detail.jobId === done.id);
-  assert.deepEqual(downloads.map((r) => [r.actor, r.outcome, r.detail.format]), [
-    [user.email, 'auth/not_granted', 'csv'],
-    [user.email, 'auth/not_granted', 'json'],
-    [user.email, 'ok', 'json'],
-  ]);
+  assert.deepEqual(
+    downloads.map((r) => [r.actor, r.outcome, r.detail.format]),
+    [
+      [user.email, 'auth/not_granted', 'csv'],
+      [user.email, 'auth/not_granted', 'json'],
+      [user.email, 'ok', 'json'],
+    ],
+  );
   assert.equal(downloads[2]!.detail.tokens, 3);
 
   assert.equal((await http('PUT', `${app.url}/api/users/${user.id}/grants`, { providerIds: [demoId] })).status, 200);
-  assert.equal((await http('GET', `${app.url}/api/bulk/${done.id}/results?format=csv`, undefined, as(s))).status, 200, 'granted again, the owner of the job downloads again');
+  assert.equal(
+    (await http('GET', `${app.url}/api/bulk/${done.id}/results?format=csv`, undefined, as(s))).status,
+    200,
+    'granted again, the owner of the job downloads again',
+  );
 });

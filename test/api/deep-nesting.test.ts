@@ -48,8 +48,17 @@ describe('the console', () => {
     });
 
     test(`Playground and broker JSON ${depth} levels deep: 400 saying so`, async () => {
-      const playground = await http<{ error: string; message: string }>('POST', `${app.url}/api/providers/${demo.id}/tokens`, bodyOf(depth));
-      const broker = await http<{ error: string; message: string }>('POST', `${app.url}/api/v1/providers/${demo.id}/tokens`, bodyOf(depth), { cookie: '', authorization: `Bearer ${key}` });
+      const playground = await http<{ error: string; message: string }>(
+        'POST',
+        `${app.url}/api/providers/${demo.id}/tokens`,
+        bodyOf(depth),
+      );
+      const broker = await http<{ error: string; message: string }>(
+        'POST',
+        `${app.url}/api/v1/providers/${demo.id}/tokens`,
+        bodyOf(depth),
+        { cookie: '', authorization: `Bearer ${key}` },
+      );
       for (const res of [playground, broker]) {
         assert.equal(res.status, 400, res.text.slice(0, 300));
         assert.equal(res.json.error, 'request/invalid');
@@ -58,9 +67,16 @@ describe('the console', () => {
     });
 
     test(`a broker form body whose metadata makes it ${depth} levels deep: 400 saying so`, async () => {
-      const res = await http<{ error: string; message: string }>('POST', `${app.url}/api/v1/providers/${demo.id}/tokens`, new URLSearchParams({ metadata: metadataFor(depth) }).toString(), {
-        cookie: '', authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded',
-      });
+      const res = await http<{ error: string; message: string }>(
+        'POST',
+        `${app.url}/api/v1/providers/${demo.id}/tokens`,
+        new URLSearchParams({ metadata: metadataFor(depth) }).toString(),
+        {
+          cookie: '',
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      );
       assert.equal(res.status, 400, res.text.slice(0, 300));
       assert.match(res.json.message, TOO_DEEP);
     });
@@ -70,7 +86,15 @@ describe('the console', () => {
     const bulk = await http<{ state: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { csv: csvOf(MAX_JSON_DEPTH) });
     assert.equal(bulk.status, 202, bulk.text.slice(0, 300));
     assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, bodyOf(MAX_JSON_DEPTH))).status, 200);
-    assert.equal((await http('POST', `${app.url}/api/v1/providers/${demo.id}/tokens`, bodyOf(MAX_JSON_DEPTH), { cookie: '', authorization: `Bearer ${key}` })).status, 200);
+    assert.equal(
+      (
+        await http('POST', `${app.url}/api/v1/providers/${demo.id}/tokens`, bodyOf(MAX_JSON_DEPTH), {
+          cookie: '',
+          authorization: `Bearer ${key}`,
+        })
+      ).status,
+      200,
+    );
   });
 });
 
@@ -82,7 +106,10 @@ describe('the emulator', () => {
 
   for (const depth of DEEP) {
     test(`a signed JSON or form body ${depth} levels deep: 400 invalid_body saying so`, async () => {
-      for (const [body, headers] of [[bodyOf(depth), {}], [form(depth), FORM]] as const) {
+      for (const [body, headers] of [
+        [bodyOf(depth), {}],
+        [form(depth), FORM],
+      ] as const) {
         const res = await http<{ error: string; message: string }>('POST', at.uri, body, { ...signed(), ...headers });
         assert.equal(res.status, 400, res.text.slice(0, 300));
         assert.equal(res.json.error, 'invalid_body');

@@ -16,9 +16,24 @@ let granted: string;
 
 before(async () => {
   app = await startTestConsole({ OPS_TOKEN: OPS });
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Internal', clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: randomBytes(20).toString('hex'), upstreamUrl: INTERNAL });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Internal',
+    clientId: `${randomUUID()}.img.frame.nutanix.com`,
+    clientSecret: randomBytes(20).toString('hex'),
+    upstreamUrl: INTERNAL,
+  });
   assert.equal(cred.status, 201, cred.text);
-  const add = async (tags: string[]) => (await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id, tags })).json.id;
+  const add = async (tags: string[]) =>
+    (
+      await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+        name: providerName(),
+        tokenDurationMin: 30,
+        entityLevel: 'account',
+        entityId: randomUUID(),
+        credentialSetId: cred.json.id,
+        tags,
+      })
+    ).json.id;
   granted = await add(['kiosk']);
   await add(['acme-confidential']);
 });
@@ -30,7 +45,11 @@ test('a support user sees the tags of the providers granted to them only', async
   const tags = await http<string[]>('GET', `${app.url}/api/provider-tags`, undefined, { cookie: session.cookie });
   assert.equal(tags.status, 200);
   assert.deepEqual(tags.json, ['kiosk']);
-  assert.deepEqual((await http<string[]>('GET', `${app.url}/api/provider-tags`)).json.sort(), ['acme-confidential', 'kiosk'], 'the owner sees every tag');
+  assert.deepEqual(
+    (await http<string[]>('GET', `${app.url}/api/provider-tags`)).json.sort(),
+    ['acme-confidential', 'kiosk'],
+    'the owner sees every tag',
+  );
 });
 
 test('unauthenticated readiness says ready or not and nothing else; details, metrics and docs name no upstream', async () => {
@@ -38,7 +57,11 @@ test('unauthenticated readiness says ready or not and nothing else; details, met
   assert.deepEqual([probe.status, probe.json], [200, { ready: true }]);
   for (const path of ['/api/ready/detail', '/api/metrics']) {
     assert.equal((await http('GET', `${app.url}${path}`, undefined, { cookie: '' })).status, 401, path);
-    assert.equal((await http('GET', `${app.url}${path}`, undefined, { cookie: '', authorization: `Bearer ${OPS.slice(1)}x` })).status, 401, `${path} with a wrong token`);
+    assert.equal(
+      (await http('GET', `${app.url}${path}`, undefined, { cookie: '', authorization: `Bearer ${OPS.slice(1)}x` })).status,
+      401,
+      `${path} with a wrong token`,
+    );
     const withToken = await http('GET', `${app.url}${path}`, undefined, { cookie: '', authorization: `Bearer ${OPS}` });
     assert.equal(withToken.status, 200, path);
     assert.equal((await http('GET', `${app.url}${path}`)).status, 200, `${path} for the owner`);
@@ -72,7 +95,8 @@ test('a console on loopback answers only to loopback names and PUBLIC_URL (DNS r
     assert.equal(res.status, 421, `${path}: ${res.body.slice(0, 120)}`);
     assert.match(res.body, /request\/bad_host/);
   }
-  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) assert.equal((await withHost(host, '/api/ready')).status, 200, host);
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+    assert.equal((await withHost(host, '/api/ready')).status, 200, host);
 
   const named = await startTestConsole({ PUBLIC_URL: 'https://sat.example.com' });
   t.after(() => named.stop());

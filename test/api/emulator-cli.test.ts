@@ -11,7 +11,10 @@ import { http } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function runEmulator(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server/emulator/main.ts'), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server/emulator/main.ts'), ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -38,7 +41,12 @@ test('the standalone emulator serves the example config on the port it is given'
   const config = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs/emulator.example.json'), 'utf8'));
   const cred = config.credentials[0];
   const p = config.providers[0];
-  const res = await http<string>('POST', `${url}/v1/accounts/${p.entityId}/secure-anonymous/${p.name}/tokens`, {}, signedHeaders(cred.clientId, cred.clientSecret, unixSeconds(Date.now())));
+  const res = await http<string>(
+    'POST',
+    `${url}/v1/accounts/${p.entityId}/secure-anonymous/${p.name}/tokens`,
+    {},
+    signedHeaders(cred.clientId, cred.clientSecret, unixSeconds(Date.now())),
+  );
   assert.equal(res.status, 200);
   const faults = await http('GET', `${url}/_emulator/faults`);
   assert.equal(faults.status, 200, 'control API on, as the example config asks');
@@ -48,7 +56,10 @@ test('a broken config file stops the emulator with a message that names the prob
   const dir = tempDir();
   t.after(dir.cleanup);
   const file = join(dir.path, 'bad.json');
-  writeFileSync(file, JSON.stringify({ credentials: [], providers: [{ level: 'team', entityId: 'x', name: 'p', tokenDurationMinutes: 2 }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ credentials: [], providers: [{ level: 'team', entityId: 'x', name: 'p', tokenDurationMinutes: 2 }] }),
+  );
   const run = runEmulator(['--config', file, '--port', '0']);
   assert.equal(await run.exited, 1);
   assert.match(run.output(), /Invalid emulator config/);

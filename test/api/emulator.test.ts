@@ -73,26 +73,118 @@ test('/me/assertions returns the metadata for a valid Bearer token and 401 other
   const none = await http<{ error: string }>('GET', `${emu.url}/api/rest/v1/me/assertions`);
   assert.equal(none.status, 401);
   assert.equal(none.json.error, 'invalid_token');
-  const forged = await http<{ message: string }>('GET', `${emu.url}/api/rest/v1/me/assertions`, undefined, { authorization: `Bearer ${token.slice(0, -4)}AAAA` });
+  const forged = await http<{ message: string }>('GET', `${emu.url}/api/rest/v1/me/assertions`, undefined, {
+    authorization: `Bearer ${token.slice(0, -4)}AAAA`,
+  });
   assert.equal(forged.status, 401);
   assert.match(forged.json.message, /bad signature/);
 });
 
-const rejections: { name: string; status: number; error: string; message: RegExp; send: () => Promise<{ status: number; json: { error: string; message: string } }> }[] = [
-  { name: 'bad signature', status: 401, error: 'invalid_signature', message: /signature does not match/, send: () => http('POST', uri, {}, { ...headers(), 'X-Frame-Signature': '0'.repeat(64) }) },
-  { name: 'secret of another credential', status: 401, error: 'invalid_signature', message: /HMAC-SHA256/, send: () => http('POST', uri, {}, { ...signedHeaders(s.admin.clientId, s.narrow.clientSecret, unixSeconds(Date.now())) }) },
-  { name: 'missing headers', status: 401, error: 'missing_headers', message: /X-Frame-Signature/, send: () => http('POST', uri, {}, { 'X-Frame-ClientId': s.admin.clientId }) },
-  { name: 'stale timestamp', status: 401, error: 'stale_timestamp', message: /\d+ s behind the server clock.*±300 s/, send: () => http('POST', uri, {}, headers(s.admin, unixSeconds(Date.now()) - 301 - 5)) },
-  { name: 'future timestamp', status: 401, error: 'stale_timestamp', message: /ahead of the server clock/, send: () => http('POST', uri, {}, headers(s.admin, unixSeconds(Date.now()) + 900)) },
-  { name: 'milliseconds timestamp', status: 401, error: 'invalid_timestamp', message: /looks like milliseconds/, send: () => http('POST', uri, {}, { ...signedHeaders(s.admin.clientId, s.admin.clientSecret, Date.now()) }) },
-  { name: 'unknown client id', status: 401, error: 'unknown_client', message: /No API credential/, send: () => http('POST', uri, {}, signedHeaders('nobody.img.frame.nutanix.com', 'x', unixSeconds(Date.now()))) },
-  { name: 'credential not allowed for that entity', status: 403, error: 'forbidden', message: /may not generate tokens for account/, send: () => http('POST', uri, {}, headers(s.narrow)) },
-  { name: 'unknown provider', status: 404, error: 'provider_not_found', message: /No Secure Anonymous provider/, send: () => http('POST', tokenUri(emu.url, { level: 'account', entityId: s.accountId, providerName: providerName() }), {}, headers()) },
-  { name: 'unknown entity collection', status: 404, error: 'not_found', message: /accounts, organizations/, send: () => http('POST', `${emu.url}/v1/teams/${s.accountId}/secure-anonymous/${s.provider.name}/tokens`, {}, headers()) },
-  { name: 'malformed JSON', status: 400, error: 'invalid_json', message: /not valid JSON/, send: () => http('POST', uri, '{"first_name": ', headers()) },
-  { name: 'metadata not an object', status: 400, error: 'invalid_body', message: /metadata must be a JSON object/, send: () => http('POST', uri, { metadata: 'lang=EN' }, headers()) },
-  { name: 'wrong field types', status: 400, error: 'invalid_body', message: /first_name must be a string, got a number/, send: () => http('POST', uri, { first_name: 42 }, headers()) },
-  { name: 'unknown field', status: 400, error: 'invalid_body', message: /unknown field "firstName"/, send: () => http('POST', uri, { firstName: 'x' }, headers()) },
+const rejections: {
+  name: string;
+  status: number;
+  error: string;
+  message: RegExp;
+  send: () => Promise<{ status: number; json: { error: string; message: string } }>;
+}[] = [
+  {
+    name: 'bad signature',
+    status: 401,
+    error: 'invalid_signature',
+    message: /signature does not match/,
+    send: () => http('POST', uri, {}, { ...headers(), 'X-Frame-Signature': '0'.repeat(64) }),
+  },
+  {
+    name: 'secret of another credential',
+    status: 401,
+    error: 'invalid_signature',
+    message: /HMAC-SHA256/,
+    send: () => http('POST', uri, {}, { ...signedHeaders(s.admin.clientId, s.narrow.clientSecret, unixSeconds(Date.now())) }),
+  },
+  {
+    name: 'missing headers',
+    status: 401,
+    error: 'missing_headers',
+    message: /X-Frame-Signature/,
+    send: () => http('POST', uri, {}, { 'X-Frame-ClientId': s.admin.clientId }),
+  },
+  {
+    name: 'stale timestamp',
+    status: 401,
+    error: 'stale_timestamp',
+    message: /\d+ s behind the server clock.*±300 s/,
+    send: () => http('POST', uri, {}, headers(s.admin, unixSeconds(Date.now()) - 301 - 5)),
+  },
+  {
+    name: 'future timestamp',
+    status: 401,
+    error: 'stale_timestamp',
+    message: /ahead of the server clock/,
+    send: () => http('POST', uri, {}, headers(s.admin, unixSeconds(Date.now()) + 900)),
+  },
+  {
+    name: 'milliseconds timestamp',
+    status: 401,
+    error: 'invalid_timestamp',
+    message: /looks like milliseconds/,
+    send: () => http('POST', uri, {}, { ...signedHeaders(s.admin.clientId, s.admin.clientSecret, Date.now()) }),
+  },
+  {
+    name: 'unknown client id',
+    status: 401,
+    error: 'unknown_client',
+    message: /No API credential/,
+    send: () => http('POST', uri, {}, signedHeaders('nobody.img.frame.nutanix.com', 'x', unixSeconds(Date.now()))),
+  },
+  {
+    name: 'credential not allowed for that entity',
+    status: 403,
+    error: 'forbidden',
+    message: /may not generate tokens for account/,
+    send: () => http('POST', uri, {}, headers(s.narrow)),
+  },
+  {
+    name: 'unknown provider',
+    status: 404,
+    error: 'provider_not_found',
+    message: /No Secure Anonymous provider/,
+    send: () => http('POST', tokenUri(emu.url, { level: 'account', entityId: s.accountId, providerName: providerName() }), {}, headers()),
+  },
+  {
+    name: 'unknown entity collection',
+    status: 404,
+    error: 'not_found',
+    message: /accounts, organizations/,
+    send: () => http('POST', `${emu.url}/v1/teams/${s.accountId}/secure-anonymous/${s.provider.name}/tokens`, {}, headers()),
+  },
+  {
+    name: 'malformed JSON',
+    status: 400,
+    error: 'invalid_json',
+    message: /not valid JSON/,
+    send: () => http('POST', uri, '{"first_name": ', headers()),
+  },
+  {
+    name: 'metadata not an object',
+    status: 400,
+    error: 'invalid_body',
+    message: /metadata must be a JSON object/,
+    send: () => http('POST', uri, { metadata: 'lang=EN' }, headers()),
+  },
+  {
+    name: 'wrong field types',
+    status: 400,
+    error: 'invalid_body',
+    message: /first_name must be a string, got a number/,
+    send: () => http('POST', uri, { first_name: 42 }, headers()),
+  },
+  {
+    name: 'unknown field',
+    status: 400,
+    error: 'invalid_body',
+    message: /unknown field "firstName"/,
+    send: () => http('POST', uri, { firstName: 'x' }, headers()),
+  },
 ];
 
 for (const r of rejections) {

@@ -12,7 +12,12 @@ import { http } from '../helpers/http.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString();
-const FILLED: [string, string][] = [['first_name', 'John'], ['last_name', 'Smith'], ['email', 'john@example.com'], ['metadata', JSON.stringify({ language: 'EN', seat: 7 })]];
+const FILLED: [string, string][] = [
+  ['first_name', 'John'],
+  ['last_name', 'Smith'],
+  ['email', 'john@example.com'],
+  ['metadata', JSON.stringify({ language: 'EN', seat: 7 })],
+];
 
 describe('the emulator', () => {
   const at = scenarioEmulator();
@@ -34,7 +39,16 @@ describe('the emulator', () => {
   });
 
   test('metadata[key]=value pairs, with a charset parameter', async () => {
-    const res = await http<string>('POST', at.uri, form([['email_domain', 'trials.example.com'], ['metadata[language]', 'EN'], ['metadata[timezone]', 'PT']]), { ...signed(), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+    const res = await http<string>(
+      'POST',
+      at.uri,
+      form([
+        ['email_domain', 'trials.example.com'],
+        ['metadata[language]', 'EN'],
+        ['metadata[timezone]', 'PT'],
+      ]),
+      { ...signed(), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    );
     assert.equal(res.status, 200, res.text);
     const c = await claims(res.json);
     assert.match(String(c.email), /@trials\.example\.com$/);
@@ -42,7 +56,10 @@ describe('the emulator', () => {
   });
 
   test('JSON text labelled as a form (curl -d without a content type) is read as JSON', async () => {
-    for (const [body, first] of [['{}', undefined], ['{"first_name":"John","metadata":{"a":[1]}}', 'John']] as const) {
+    for (const [body, first] of [
+      ['{}', undefined],
+      ['{"first_name":"John","metadata":{"a":[1]}}', 'John'],
+    ] as const) {
       const res = await http<string>('POST', at.uri, body, { ...signed(), ...FORM });
       assert.equal(res.status, 200, res.text);
       assert.equal((await claims(res.json)).first_name, first);
@@ -61,7 +78,10 @@ describe('the emulator', () => {
       ['email=nope', /^email must look like name@example\.com \(got "nope"\)$/],
     ];
     for (const [body, message] of cases) {
-      const res = await http<{ error: string; message: string; details: { field: string }[] }>('POST', at.uri, body, { ...signed(), ...FORM });
+      const res = await http<{ error: string; message: string; details: { field: string }[] }>('POST', at.uri, body, {
+        ...signed(),
+        ...FORM,
+      });
       assert.equal(res.status, 400, body);
       assert.equal(res.json.error, 'invalid_body', body);
       assert.match(res.json.message, message);
@@ -73,7 +93,11 @@ describe('the emulator', () => {
   });
 
   test('authentication still comes first: a bad signature with a form body is a 401', async () => {
-    const res = await http<{ error: string }>('POST', at.uri, 'first_name=a&first_name=b', { ...signed(), 'X-Frame-Signature': '0'.repeat(64), ...FORM });
+    const res = await http<{ error: string }>('POST', at.uri, 'first_name=a&first_name=b', {
+      ...signed(),
+      'X-Frame-Signature': '0'.repeat(64),
+      ...FORM,
+    });
     assert.equal(res.status, 401);
     assert.equal(res.json.error, 'invalid_signature');
   });
@@ -86,7 +110,11 @@ describe('the token broker', () => {
   let url: string;
   before(async () => {
     ({ app, demo } = await startWithDemo());
-    const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'forms', providerIds: [demo.id], rateLimitPerMinute: 1000 });
+    const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, {
+      name: 'forms',
+      providerIds: [demo.id],
+      rateLimitPerMinute: 1000,
+    });
     assert.equal(created.status, 201);
     auth = { authorization: `Bearer ${created.json.key}`, cookie: '' };
     url = `${app.url}/api/v1/providers/${demo.id}/tokens`;
@@ -103,7 +131,15 @@ describe('the token broker', () => {
     assert.equal(filled.status, 200, filled.text);
     assert.equal((await claims(filled.json)).email, 'john@example.com');
     assert.deepEqual((await claims(filled.json)).metadata, { language: 'EN', seat: 7 });
-    const pairs = await http<string>('POST', url, form([['first_name', 'Ann'], ['metadata[language]', 'EN']]), { ...auth, ...FORM });
+    const pairs = await http<string>(
+      'POST',
+      url,
+      form([
+        ['first_name', 'Ann'],
+        ['metadata[language]', 'EN'],
+      ]),
+      { ...auth, ...FORM },
+    );
     assert.equal(pairs.status, 200, pairs.text);
     assert.deepEqual((await claims(pairs.json)).metadata, { language: 'EN' });
     const json = await http<string>('POST', url, '{"first_name":"Jo"}', { ...auth, ...FORM });
@@ -111,7 +147,7 @@ describe('the token broker', () => {
     assert.equal((await claims(json.json)).first_name, 'Jo');
   });
 
-  test('refusals are 400 request/invalid with the JSON body\'s wording', async () => {
+  test("refusals are 400 request/invalid with the JSON body's wording", async () => {
     const cases: [string, RegExp][] = [
       ['first_name=a&first_name=b', /first_name is given more than once/],
       ['firstName=x', /unknown field "firstName"; allowed fields are first_name/],
@@ -134,7 +170,7 @@ describe('the token broker', () => {
     assert.equal(malformed.json.error, 'request/malformed_json');
   });
 
-  test('the form parser is the broker\'s alone: other console routes answer 415', async () => {
+  test("the form parser is the broker's alone: other console routes answer 415", async () => {
     const signIn = await http<{ error: string }>('POST', `${app.url}/api/session`, 'email=a%40b.test&password=x', { ...FORM, cookie: '' });
     assert.equal(signIn.status, 415);
     assert.equal(signIn.json.error, 'request/unsupported_media_type');

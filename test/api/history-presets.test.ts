@@ -17,7 +17,10 @@ after(() => app.stop());
 
 test('every Playground mint is in the history; the token only when asked for', async () => {
   const plain = await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens`, { email: 'h1@example.com' });
-  const kept = await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens?keepToken=true`, { first_name: 'Kept', metadata: { a: 1 } });
+  const kept = await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens?keepToken=true`, {
+    first_name: 'Kept',
+    metadata: { a: 1 },
+  });
   assert.ok(kept.json.historyId);
   const list = (await http<any[]>('GET', `${app.url}/api/history?providerId=${demo.id}`)).json;
   assert.equal(list[0].id, kept.json.historyId, 'newest first');
@@ -33,8 +36,22 @@ test('every Playground mint is in the history; the token only when asked for', a
   assert.equal((await http<any>('GET', `${app.url}/api/history/${plain.json.historyId}/token`)).status, 410);
 
   // Failures are on record too.
-  const cred = (await http<any>('POST', `${app.url}/api/credential-sets`, { name: 'wrong', clientId: 'wrong-client', clientSecret: 'wrong-secret-1', upstreamUrl: `${app.url}/emulator` })).json;
-  const prov = (await http<any>('POST', `${app.url}/api/providers`, { tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.id })).json;
+  const cred = (
+    await http<any>('POST', `${app.url}/api/credential-sets`, {
+      name: 'wrong',
+      clientId: 'wrong-client',
+      clientSecret: 'wrong-secret-1',
+      upstreamUrl: `${app.url}/emulator`,
+    })
+  ).json;
+  const prov = (
+    await http<any>('POST', `${app.url}/api/providers`, {
+      tokenDurationMin: 30,
+      entityLevel: 'account',
+      entityId: randomUUID(),
+      credentialSetId: cred.id,
+    })
+  ).json;
   assert.equal((await http('POST', `${app.url}/api/providers/${prov.id}/tokens`, {})).status, 422);
   const failed = (await http<any[]>('GET', `${app.url}/api/history?providerId=${prov.id}`)).json;
   assert.deepEqual([failed.length, failed[0].outcome], [1, 'upstream/bad_signature']);
@@ -64,10 +81,17 @@ test('presets: save, list, refuse a duplicate name unless replacing, delete', as
   const saved = await http<any>('POST', `${app.url}/api/providers/${demo.id}/presets`, { name: 'Kiosk', params: kiosk });
   assert.equal(saved.status, 201);
   assert.equal((await http<any>('POST', `${app.url}/api/providers/${demo.id}/presets`, { name: 'Kiosk', params: {} })).status, 409);
-  const replaced = await http<any>('POST', `${app.url}/api/providers/${demo.id}/presets`, { name: 'Kiosk', params: { ...kiosk, first_name: 'Lobby' }, replace: true });
+  const replaced = await http<any>('POST', `${app.url}/api/providers/${demo.id}/presets`, {
+    name: 'Kiosk',
+    params: { ...kiosk, first_name: 'Lobby' },
+    replace: true,
+  });
   assert.equal(replaced.json.id, saved.json.id);
   const list = (await http<any[]>('GET', `${app.url}/api/providers/${demo.id}/presets`)).json;
-  assert.deepEqual(list.map((p) => [p.name, p.params.first_name]), [['Kiosk', 'Lobby']]);
+  assert.deepEqual(
+    list.map((p) => [p.name, p.params.first_name]),
+    [['Kiosk', 'Lobby']],
+  );
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/presets`, { name: 'x', params: { metadata: [] } })).status, 400);
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/presets`, { name: ' ', params: {} })).status, 400);
   assert.equal((await http('POST', `${app.url}/api/providers/${randomUUID()}/presets`, { name: 'x', params: {} })).status, 404);
@@ -77,8 +101,24 @@ test('presets: save, list, refuse a duplicate name unless replacing, delete', as
 
 test('a history row whose provider is gone keeps its name, and the rows written with it are kept', async () => {
   const ghost = randomUUID();
-  const a = app.services.history.record({ providerId: ghost, providerName: 'gone', actor: OWNER.email, params: {}, outcome: 'ok', latencyMs: 1, keepToken: false });
-  const b = app.services.history.record({ providerId: demo.id, providerName: demo.name, actor: OWNER.email, params: { first_name: 'Kept row' }, outcome: 'ok', latencyMs: 1, keepToken: false });
+  const a = app.services.history.record({
+    providerId: ghost,
+    providerName: 'gone',
+    actor: OWNER.email,
+    params: {},
+    outcome: 'ok',
+    latencyMs: 1,
+    keepToken: false,
+  });
+  const b = app.services.history.record({
+    providerId: demo.id,
+    providerName: demo.name,
+    actor: OWNER.email,
+    params: { first_name: 'Kept row' },
+    outcome: 'ok',
+    latencyMs: 1,
+    keepToken: false,
+  });
   await app.services.history.flush();
   const orphan = await app.db.mintRecord.findUnique({ where: { id: a } });
   assert.deepEqual([orphan?.providerId, orphan?.providerName], [null, 'gone']);

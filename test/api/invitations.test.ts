@@ -40,14 +40,30 @@ async function member(role: string): Promise<{ id: string; email: string; sessio
   return { id: user.id, email: user.email, session: await signIn(app.url, user.email, user.password) };
 }
 
-async function invite(by: SessionCredentials | null, to: string, role: string, providerIds: string[] = []): Promise<{ id: string; token: string }> {
-  const res = await http<{ id: string; token: string }>('POST', `${app.url}/api/users/invites`, { email: to, role, providerIds }, by ? as(by) : {});
+async function invite(
+  by: SessionCredentials | null,
+  to: string,
+  role: string,
+  providerIds: string[] = [],
+): Promise<{ id: string; token: string }> {
+  const res = await http<{ id: string; token: string }>(
+    'POST',
+    `${app.url}/api/users/invites`,
+    { email: to, role, providerIds },
+    by ? as(by) : {},
+  );
   assert.equal(res.status, 201, res.text);
   return res.json;
 }
 
 const lookup = (token: string) => http<{ error: string }>('POST', `${app.url}/api/invites/lookup`, { token }, { cookie: '' });
-const accept = (token: string) => http<{ error: string; user?: { role: string } }>('POST', `${app.url}/api/invites/accept`, { token, password: `pw-${randomUUID()}` }, { cookie: '' });
+const accept = (token: string) =>
+  http<{ error: string; user?: { role: string } }>(
+    'POST',
+    `${app.url}/api/invites/accept`,
+    { token, password: `pw-${randomUUID()}` },
+    { cookie: '' },
+  );
 const pending = async (by?: SessionCredentials) => {
   const res = await http<PendingInvite[]>('GET', `${app.url}/api/users/invites`, undefined, by ? { cookie: by.cookie } : {});
   assert.equal(res.status, 200, res.text);
@@ -66,7 +82,7 @@ test("a disabled admin's invitation no longer makes an account: the backdoor lin
   assert.equal(row.detail.invitesRevoked, 1, 'the disable row says how many invitations it voided');
 });
 
-test("an admin demoted to viewer: their pending invitations are void, and so are the ones they could no longer give", async () => {
+test('an admin demoted to viewer: their pending invitations are void, and so are the ones they could no longer give', async () => {
   const admin = await member('admin');
   const first = await invite(admin.session, email('demoted-a'), 'viewer');
   const second = await invite(admin.session, email('demoted-b'), 'support');
@@ -105,7 +121,11 @@ test('a new invitation for an email replaces the older one: the first link is vo
   const second = await invite(null, to, 'viewer');
   assert.equal((await lookup(first.token)).status, 410, 'the first link is void');
   assert.equal((await lookup(second.token)).status, 200);
-  assert.deepEqual((await pending()).json.filter((i) => i.email === to).map((i) => i.id), [second.id], 'one pending invitation per email');
+  assert.deepEqual(
+    (await pending()).json.filter((i) => i.email === to).map((i) => i.id),
+    [second.id],
+    'one pending invitation per email',
+  );
 });
 
 test('owners list pending invitations (never the token or its hash) and revoke one, audited', async () => {
@@ -119,9 +139,26 @@ test('owners list pending invitations (never the token or its hash) and revoke o
   const list = await pending();
   const entry = list.json.find((i) => i.id === inv.id);
   assert.ok(entry, 'the invitation is listed');
-  assert.deepEqual({ ...entry, createdAt: '', expiresAt: '' }, { id: inv.id, email: to, role: 'support', providerIds: [demoId], invitedBy: admin.email, createdAt: '', expiresAt: '', revocable: true, revokedAt: null });
+  assert.deepEqual(
+    { ...entry, createdAt: '', expiresAt: '' },
+    {
+      id: inv.id,
+      email: to,
+      role: 'support',
+      providerIds: [demoId],
+      invitedBy: admin.email,
+      createdAt: '',
+      expiresAt: '',
+      revocable: true,
+      revokedAt: null,
+    },
+  );
   assert.ok(Date.parse(entry.expiresAt) > Date.now() + offsetMs + 71 * 3_600_000);
-  assert.equal(list.json.some((i) => i.id === used.id), false, 'used invitations are not pending');
+  assert.equal(
+    list.json.some((i) => i.id === used.id),
+    false,
+    'used invitations are not pending',
+  );
   for (const t of [inv.token, used.token, expiring.token]) {
     assert.equal(list.text.includes(t), false, 'no token');
     assert.equal(list.text.includes(createHash('sha256').update(t).digest('hex')), false, 'no token hash');
@@ -130,38 +167,64 @@ test('owners list pending invitations (never the token or its hash) and revoke o
   offsetMs += 73 * 3_600_000;
   const later = await app.services.users.invites.pending('owner');
   offsetMs -= 73 * 3_600_000;
-  assert.equal(later.some((i) => i.id === expiring.id), false, 'expired invitations are not pending');
+  assert.equal(
+    later.some((i) => i.id === expiring.id),
+    false,
+    'expired invitations are not pending',
+  );
 
   const revoked = await http<{ id: string; revokedAt: string }>('POST', `${app.url}/api/users/invites/${inv.id}/revoke`, {});
   assert.equal(revoked.status, 200, revoked.text);
   assert.equal(revoked.json.id, inv.id);
   assert.equal((await lookup(inv.token)).status, 410, 'the link is void');
   assert.equal((await accept(inv.token)).status, 410);
-  assert.equal((await pending()).json.some((i) => i.id === inv.id), false);
+  assert.equal(
+    (await pending()).json.some((i) => i.id === inv.id),
+    false,
+  );
   const again = await http<{ error: string }>('POST', `${app.url}/api/users/invites/${inv.id}/revoke`, {});
   assert.deepEqual([again.status, again.json.error], [409, 'invite/not_pending']);
   assert.equal((await http('POST', `${app.url}/api/users/invites/${randomUUID()}/revoke`, {})).status, 404);
-  const rows = (await http<{ actor: string; target: string; outcome: string; detail: { email: string; role: string } }[]>('GET', `${app.url}/api/audit?action=user.invite_revoked`)).json;
-  assert.deepEqual(rows.filter((r) => r.target === inv.id).map((r) => [r.actor, r.outcome, r.detail.email, r.detail.role]), [
-    [OWNER.email, 'invite/not_pending', to, 'support'],
-    [OWNER.email, 'ok', to, 'support'],
-  ]);
+  const rows = (
+    await http<{ actor: string; target: string; outcome: string; detail: { email: string; role: string } }[]>(
+      'GET',
+      `${app.url}/api/audit?action=user.invite_revoked`,
+    )
+  ).json;
+  assert.deepEqual(
+    rows.filter((r) => r.target === inv.id).map((r) => [r.actor, r.outcome, r.detail.email, r.detail.role]),
+    [
+      [OWNER.email, 'invite/not_pending', to, 'support'],
+      [OWNER.email, 'ok', to, 'support'],
+    ],
+  );
 });
 
-test("an admin lists every pending invitation but revokes only those for roles they may give; support and viewers see none", async () => {
+test('an admin lists every pending invitation but revokes only those for roles they may give; support and viewers see none', async () => {
   const admin = await member('admin');
   const forAdmin = await invite(null, email('owner-made'), 'admin');
   const forViewer = await invite(null, email('owner-made-viewer'), 'viewer');
   const seen = (await pending(admin.session)).json;
   assert.deepEqual(
-    seen.filter((i) => i.id === forAdmin.id || i.id === forViewer.id).map((i) => [i.role, i.revocable]).sort(),
-    [['admin', false], ['viewer', true]],
+    seen
+      .filter((i) => i.id === forAdmin.id || i.id === forViewer.id)
+      .map((i) => [i.role, i.revocable])
+      .sort(),
+    [
+      ['admin', false],
+      ['viewer', true],
+    ],
   );
   const refused = await http<{ error: string }>('POST', `${app.url}/api/users/invites/${forAdmin.id}/revoke`, {}, as(admin.session));
   assert.deepEqual([refused.status, refused.json.error], [403, 'auth/forbidden']);
   assert.equal((await lookup(forAdmin.token)).status, 200, 'still valid');
   // Nor may an admin void it by inviting the same email as something they may give.
-  const replace = await http<{ error: string }>('POST', `${app.url}/api/users/invites`, { email: (seen.find((i) => i.id === forAdmin.id)!).email, role: 'viewer' }, as(admin.session));
+  const replace = await http<{ error: string }>(
+    'POST',
+    `${app.url}/api/users/invites`,
+    { email: seen.find((i) => i.id === forAdmin.id)!.email, role: 'viewer' },
+    as(admin.session),
+  );
   assert.deepEqual([replace.status, replace.json.error], [403, 'auth/forbidden']);
   assert.equal((await lookup(forAdmin.token)).status, 200, 'still valid');
   assert.equal((await http('POST', `${app.url}/api/users/invites/${forViewer.id}/revoke`, {}, as(admin.session))).status, 200);

@@ -29,7 +29,12 @@ async function mintDemo(env: Record<string, string>, dataDir: string): Promise<n
 
 async function addSecondCredential(env: Record<string, string>, dataDir: string): Promise<void> {
   const app = await startTestConsole(env, { dataDir });
-  const res = await http('POST', `${app.url}/api/credential-sets`, { name: 'second', clientId: `${randomUUID()}.x`, clientSecret: 'second-secret', upstreamUrl: 'builtin:emulator' });
+  const res = await http('POST', `${app.url}/api/credential-sets`, {
+    name: 'second',
+    clientId: `${randomUUID()}.x`,
+    clientSecret: 'second-secret',
+    upstreamUrl: 'builtin:emulator',
+  });
   assert.equal(res.status, 201);
   await app.close();
 }
@@ -49,8 +54,14 @@ test('env keys: rotate A → B, then B alone starts and mints, and A alone is re
   assert.match(run.stdout, /1 of 1 secret\(s\) re-sealed under master key "b"/);
 
   assert.equal(await mintDemo({ SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b' }, dir.path), 200);
-  await assert.rejects(startTestConsole({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, { dataDir: dir.path }), /credential set ".*": the stored secret was sealed with master key "b", which is not configured/);
-  await assert.rejects(startTestConsole({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'b' }, { dataDir: dir.path }), /failed authentication under master key "b"/);
+  await assert.rejects(
+    startTestConsole({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, { dataDir: dir.path }),
+    /credential set ".*": the stored secret was sealed with master key "b", which is not configured/,
+  );
+  await assert.rejects(
+    startTestConsole({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'b' }, { dataDir: dir.path }),
+    /failed authentication under master key "b"/,
+  );
 });
 
 test('a rotation that cannot open a row changes nothing', async (t) => {
@@ -58,7 +69,10 @@ test('a rotation that cannot open a row changes nothing', async (t) => {
   t.after(dir.cleanup);
   assert.equal(await mintDemo({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, dir.path), 200);
   // The old key is not configured: the rotation must refuse.
-  await assert.rejects(rotateMasterKey(loadConfig({ DATA_DIR: dir.path, SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b' })), /sealed with master key "a", which is not configured/);
+  await assert.rejects(
+    rotateMasterKey(loadConfig({ DATA_DIR: dir.path, SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b' })),
+    /sealed with master key "a", which is not configured/,
+  );
   assert.equal(await mintDemo({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, dir.path), 200, 'still under the old key');
 });
 
@@ -73,11 +87,17 @@ test('key file: rotate generates a new key, re-seals everything, and the file ke
   assert.deepEqual([report.resealed, report.total], [2, 2]);
   const ring = loadKeyRing({}, dir.path);
   assert.notEqual(ring.current.id, before);
-  assert.deepEqual(ring.keys.map((k) => k.id), [report.keyId]);
+  assert.deepEqual(
+    ring.keys.map((k) => k.id),
+    [report.keyId],
+  );
   const db = new Database(join(dir.path, 'sat-playground.db'), { readonly: true });
   const ids = db.prepare('SELECT DISTINCT secretKeyId AS id FROM CredentialSet').all() as { id: string }[];
   db.close();
-  assert.deepEqual(ids.map((r) => r.id), [report.keyId]);
+  assert.deepEqual(
+    ids.map((r) => r.id),
+    [report.keyId],
+  );
   assert.equal(await mintDemo({}, dir.path), 200);
 });
 
@@ -89,11 +109,18 @@ test('a ciphertext moved to another row, or with a flipped bit, is refused at st
   const file = join(dir.path, 'sat-playground.db');
 
   const db = new Database(file);
-  const rows = db.prepare('SELECT id, name, secretCiphertext FROM CredentialSet ORDER BY name').all() as { id: string; name: string; secretCiphertext: string }[];
+  const rows = db.prepare('SELECT id, name, secretCiphertext FROM CredentialSet ORDER BY name').all() as {
+    id: string;
+    name: string;
+    secretCiphertext: string;
+  }[];
   assert.equal(rows.length, 2);
   db.prepare('UPDATE CredentialSet SET secretCiphertext = ? WHERE id = ?').run(rows[0]!.secretCiphertext, rows[1]!.id);
   db.close();
-  await assert.rejects(startTestConsole(env, { dataDir: dir.path }), new RegExp(`credential set "${rows[1]!.name}": .*moved from another row`));
+  await assert.rejects(
+    startTestConsole(env, { dataDir: dir.path }),
+    new RegExp(`credential set "${rows[1]!.name}": .*moved from another row`),
+  );
 
   const db2 = new Database(file);
   const parts = rows[1]!.secretCiphertext.split('.');

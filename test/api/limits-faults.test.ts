@@ -13,7 +13,12 @@ let emu: TestEmulator;
 const s = scenario();
 
 before(async () => {
-  ({ app, demo } = await startWithDemo({ HTTP_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_ALLOW_HOSTS: '127.0.0.1', UPSTREAM_TOTAL_TIMEOUT_MS: '2500', UPSTREAM_HEADERS_TIMEOUT_MS: '2000' }));
+  ({ app, demo } = await startWithDemo({
+    HTTP_HEADERS_TIMEOUT_MS: '1000',
+    UPSTREAM_ALLOW_HOSTS: '127.0.0.1',
+    UPSTREAM_TOTAL_TIMEOUT_MS: '2500',
+    UPSTREAM_HEADERS_TIMEOUT_MS: '2000',
+  }));
   emu = await startEmulator(s.config);
 });
 after(async () => {
@@ -49,8 +54,19 @@ test('oversized bodies get 413 and prototype keys 400, never 500', async () => {
 });
 
 test('while an upstream hangs, other mints and the lists keep their latency; the hung mint times out clearly', async () => {
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Hanging', clientId: s.admin.clientId, clientSecret: s.admin.clientSecret, upstreamUrl: emu.url });
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Hanging',
+    clientId: s.admin.clientId,
+    clientSecret: s.admin.clientSecret,
+    upstreamUrl: emu.url,
+  });
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: s.provider.name,
+    tokenDurationMin: 90,
+    entityLevel: 'account',
+    entityId: s.accountId,
+    credentialSetId: cred.json.id,
+  });
   const time = async (fn: () => Promise<unknown>) => {
     const t = performance.now();
     await fn();
@@ -59,7 +75,9 @@ test('while an upstream hangs, other mints and the lists keep their latency; the
   const baseline: number[] = [];
   for (let i = 0; i < 20; i++) baseline.push(await time(() => http('GET', `${app.url}/api/providers`)));
   emu.faults.set({ hang: true });
-  const hung = Array.from({ length: 8 }, () => http<{ error: string; message: string }>('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {}));
+  const hung = Array.from({ length: 8 }, () =>
+    http<{ error: string; message: string }>('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {}),
+  );
   const during: number[] = [];
   for (let i = 0; i < 20; i++) {
     during.push(await time(() => http('GET', `${app.url}/api/providers`)));
@@ -67,7 +85,10 @@ test('while an upstream hangs, other mints and the lists keep their latency; the
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   // A blocked event loop would show as seconds; a busy CI machine as a few milliseconds more.
-  assert.ok(median(during) < Math.max(5 * median(baseline), 50), `list p50 ${median(baseline).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during the hang`);
+  assert.ok(
+    median(during) < Math.max(5 * median(baseline), 50),
+    `list p50 ${median(baseline).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during the hang`,
+  );
   const started = performance.now();
   for (const res of await Promise.all(hung)) {
     assert.equal(res.status, 504, JSON.stringify(res.json));

@@ -22,13 +22,19 @@ test('a fresh database gets every migration once and then matches the schema (no
   const diff = await diffToSchema(db, schema, 'database');
   assert.equal(diff.drift, false, `drift:\n${diff.sql}`);
   const sqlite = new Database(db, { readonly: true });
-  const rows = sqlite.prepare('SELECT migration_name, finished_at FROM _prisma_migrations').all() as { migration_name: string; finished_at: string | null }[];
+  const rows = sqlite.prepare('SELECT migration_name, finished_at FROM _prisma_migrations').all() as {
+    migration_name: string;
+    finished_at: string | null;
+  }[];
   sqlite.close();
-  assert.deepEqual(rows.map((r) => r.migration_name), names);
+  assert.deepEqual(
+    rows.map((r) => r.migration_name),
+    names,
+  );
   assert.ok(rows.every((r) => r.finished_at));
 });
 
-test('a database changed behind Prisma\'s back shows drift, with the SQL that would fix it', async (t) => {
+test("a database changed behind Prisma's back shows drift, with the SQL that would fix it", async (t) => {
   const dir = tempDir();
   t.after(dir.cleanup);
   const db = join(dir.path, 'drifted.db');
@@ -71,7 +77,10 @@ test('an up-to-date database is recognised without the schema engine; anything e
   assert.equal(migrationsUpToDate(db, readMigrations(migrations)), true);
 
   // An applied migration edited afterwards no longer matches its checksum.
-  writeFileSync(join(migrations, '99990101000000_extra', 'migration.sql'), 'CREATE TABLE "Extra" ("id" INTEGER NOT NULL PRIMARY KEY, "x" TEXT);\n');
+  writeFileSync(
+    join(migrations, '99990101000000_extra', 'migration.sql'),
+    'CREATE TABLE "Extra" ("id" INTEGER NOT NULL PRIMARY KEY, "x" TEXT);\n',
+  );
   assert.equal(migrationsUpToDate(db, readMigrations(migrations)), false, 'an edited migration');
 
   // A migration that started and never finished (a crash mid-migration) is never taken as applied.

@@ -29,23 +29,43 @@ test('readiness: database, every migration applied, and the upstream clock offse
   const probe = await http('GET', `${app.url}/api/ready`, undefined, { cookie: '' });
   assert.equal(probe.status, 200);
   assert.deepEqual(probe.json, { ready: true }, 'the unauthenticated answer says nothing more');
-  const before = await http<{ ready: boolean; migrations: { applied: number; expected: number; missing: string[] }; upstreams: unknown[] }>('GET', `${app.url}/api/ready/detail`, undefined, ops);
+  const before = await http<{ ready: boolean; migrations: { applied: number; expected: number; missing: string[] }; upstreams: unknown[] }>(
+    'GET',
+    `${app.url}/api/ready/detail`,
+    undefined,
+    ops,
+  );
   assert.equal(before.status, 200);
   assert.equal(before.json.ready, true);
   assert.ok(before.json.migrations.expected >= 4);
   assert.equal(before.json.migrations.applied, before.json.migrations.expected);
   assert.deepEqual(before.json.migrations.missing, []);
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).status, 200);
-  const after = await http<{ upstreams: { upstream: string; offsetSeconds: number }[] }>('GET', `${app.url}/api/ready/detail`, undefined, ops);
-  assert.deepEqual(after.json.upstreams.map((u) => [u.upstream, u.offsetSeconds]), [[app.url, 0]]);
+  const after = await http<{ upstreams: { upstream: string; offsetSeconds: number }[] }>(
+    'GET',
+    `${app.url}/api/ready/detail`,
+    undefined,
+    ops,
+  );
+  assert.deepEqual(
+    after.json.upstreams.map((u) => [u.upstream, u.offsetSeconds]),
+    [[app.url, 0]],
+  );
 });
 
 test('metrics: mints by provider and outcome, upstream latency, errors by code, bulk jobs, audit commits', async () => {
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, { metadata: [] })).status, 400);
   const job = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3 });
   await finishedJob(app.url, job.json.id);
-  assert.equal((await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '' })).status, 401, 'not without the operator token or a session');
-  assert.equal((await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '', authorization: 'Bearer not-the-ops-token' })).status, 401);
+  assert.equal(
+    (await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '' })).status,
+    401,
+    'not without the operator token or a session',
+  );
+  assert.equal(
+    (await http('GET', `${app.url}/api/metrics`, undefined, { cookie: '', authorization: 'Bearer not-the-ops-token' })).status,
+    401,
+  );
   const res = await http('GET', `${app.url}/api/metrics`, undefined, ops);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
@@ -77,7 +97,8 @@ test("metrics: the process's own (event-loop lag, GC, heap, file descriptors), p
     ['process_max_fds', 'gauge'],
     ['process_resident_memory_bytes', 'gauge'],
     ['process_uptime_seconds', 'gauge'],
-  ]) assert.match(text, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), name);
+  ])
+    assert.match(text, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), name);
   assert.ok(Number(/^process_open_fds (\d+)$/m.exec(text)?.[1]) > 0, 'open file descriptors counted');
   assert.ok(Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(text)?.[1]) > 0, 'heap measured');
   // Every sample line is a name, optional labels and a number: what a Prometheus scrape accepts.
@@ -99,7 +120,10 @@ test('an online backup taken while mints are written passes integrity_check and 
   try {
     const writes = Promise.all(Array.from({ length: 20 }, () => http('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})));
     const file = join(dir.path, 'copy.db');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], { env: { ...process.env, DATA_DIR: app.dataDir }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], {
+      env: { ...process.env, DATA_DIR: app.dataDir },
+      encoding: 'utf8',
+    });
     await writes;
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /integrity ok/);
@@ -111,7 +135,10 @@ test('an online backup taken while mints are written passes integrity_check and 
       copy.close();
     }
     assert.equal((await verifyAuditChain(file)).ok, true);
-    const again = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], { env: { ...process.env, DATA_DIR: app.dataDir }, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], {
+      env: { ...process.env, DATA_DIR: app.dataDir },
+      encoding: 'utf8',
+    });
     assert.equal(again.status, 1, 'an existing file is never overwritten');
   } finally {
     dir.cleanup();
@@ -123,8 +150,19 @@ test('graceful shutdown: an in-flight mint finishes with its audit row; new requ
   const emu = await startEmulator(s.config);
   const closing = await startTestConsole({ SEED_DEMO: 'false', UPSTREAM_ALLOW_HOSTS: '127.0.0.1' });
   try {
-    const cred = await http<{ id: string }>('POST', `${closing.url}/api/credential-sets`, { name: 'Slow', clientId: s.admin.clientId, clientSecret: s.admin.clientSecret, upstreamUrl: emu.url });
-    const prov = await http<{ id: string }>('POST', `${closing.url}/api/providers`, { name: s.provider.name, tokenDurationMin: 90, entityLevel: 'account', entityId: s.accountId, credentialSetId: cred.json.id });
+    const cred = await http<{ id: string }>('POST', `${closing.url}/api/credential-sets`, {
+      name: 'Slow',
+      clientId: s.admin.clientId,
+      clientSecret: s.admin.clientSecret,
+      upstreamUrl: emu.url,
+    });
+    const prov = await http<{ id: string }>('POST', `${closing.url}/api/providers`, {
+      name: s.provider.name,
+      tokenDurationMin: 90,
+      entityLevel: 'account',
+      entityId: s.accountId,
+      credentialSetId: cred.json.id,
+    });
     emu.faults.set({ latencyMs: 600 });
     // The mint is in flight once the upstream has its request (and holds it for the 600 ms latency).
     const arrived = once(emu.app.server, 'request');
@@ -144,7 +182,10 @@ test('graceful shutdown: an in-flight mint finishes with its audit row; new requ
     assert.ok(performance.now() - closeStarted < 10_000, `shutdown took ${Math.round(performance.now() - closeStarted)} ms`);
     const db = new Database(closing.dbFile, { readonly: true });
     try {
-      const row = db.prepare(`SELECT "outcome", "detail" FROM "AuditEvent" WHERE "action" = 'token.minted'`).get() as { outcome: string; detail: string };
+      const row = db.prepare(`SELECT "outcome", "detail" FROM "AuditEvent" WHERE "action" = 'token.minted'`).get() as {
+        outcome: string;
+        detail: string;
+      };
       assert.equal(row.outcome, 'ok');
       assert.equal(JSON.parse(row.detail).jti, minted.json.claims.jti);
     } finally {

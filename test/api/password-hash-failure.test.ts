@@ -32,7 +32,9 @@ test('an unreadable password hash: 500 internal/error, no session, not counted; 
 
   const check = new Database(app.dbFile, { readonly: true });
   try {
-    const row = check.prepare(`SELECT "outcome" FROM "AuditEvent" WHERE "action" = 'auth.sign_in' ORDER BY "seq" DESC`).get() as { outcome: string };
+    const row = check.prepare(`SELECT "outcome" FROM "AuditEvent" WHERE "action" = 'auth.sign_in' ORDER BY "seq" DESC`).get() as {
+      outcome: string;
+    };
     assert.equal(row.outcome, 'internal/error');
   } finally {
     check.close();

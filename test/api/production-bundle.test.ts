@@ -39,11 +39,20 @@ test('the bundle serves the SPA, the API docs and a mint, and starts again on it
     const session = await signIn(base, OWNER.email, OWNER.password);
     const list = await http<{ id: string }[]>('GET', `${base}/api/providers`, undefined, { cookie: session.cookie });
     assert.equal(list.status, 200);
-    assert.equal(list.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'", 'API answers get the API policy');
+    assert.equal(
+      list.headers.get('content-security-policy'),
+      "default-src 'none'; frame-ancestors 'none'",
+      'API answers get the API policy',
+    );
     assert.equal(list.headers.get('x-content-type-options'), 'nosniff');
     const [demo] = list.json;
     assert.ok(demo, 'the demo provider is seeded');
-    const mint = await http<{ token: string; claims: { exp: number } }>('POST', `${base}/api/providers/${demo.id}/tokens`, { email: 'bundle@example.com' }, { cookie: session.cookie, 'x-csrf-token': session.csrfToken });
+    const mint = await http<{ token: string; claims: { exp: number } }>(
+      'POST',
+      `${base}/api/providers/${demo.id}/tokens`,
+      { email: 'bundle@example.com' },
+      { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    );
     assert.equal(mint.status, 200, mint.text);
     assert.equal(mint.json.token.split('.').length, 3);
 

@@ -25,7 +25,11 @@ test('a restart keeps data, secrets, emulator registrations and the signing key'
 
   second = await startTestConsole({ SAT_MASTER_KEY: key }, { dataDir: dir.path });
   const providers = (await http<any[]>('GET', `${second.url}/api/providers`)).json;
-  assert.deepEqual(providers.map((p) => p.id), [demo.id], 'the demo is not seeded twice');
+  assert.deepEqual(
+    providers.map((p) => p.id),
+    [demo.id],
+    'the demo is not seeded twice',
+  );
   const after = await http<any>('POST', `${second.url}/api/providers/${demo.id}/tokens`, { email: 'a@example.com' });
   assert.equal(after.status, 200, after.text);
   assert.equal(after.json.claims.sub, before.json.claims.sub, 'same email, same subject');
@@ -36,7 +40,10 @@ test('a restart keeps data, secrets, emulator registrations and the signing key'
 test('a wrong master key refuses to start, naming the key it needs, and changes nothing', async (t) => {
   const dir = tempDir();
   t.after(dir.cleanup);
-  const first = await startTestConsole({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'key-a' }, { dataDir: dir.path });
+  const first = await startTestConsole(
+    { SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'key-a' },
+    { dataDir: dir.path },
+  );
   await first.close();
   await assert.rejects(
     startTestConsole({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'key-b' }, { dataDir: dir.path }),

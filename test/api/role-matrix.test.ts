@@ -44,7 +44,10 @@ before(async () => {
   people.push({ name: 'anonymous', kind: 'anonymous' });
   people.push({ name: 'expired session', kind: 'expired', session: stale });
   const key = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'matrix', providerIds: [demoId] });
-  const revoked = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'revoked', providerIds: [demoId] });
+  const revoked = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, {
+    name: 'revoked',
+    providerIds: [demoId],
+  });
   assert.equal((await http('POST', `${app.url}/api/api-keys/${revoked.json.apiKey.id}/revoke`, {})).status, 200);
   people.push({ name: 'valid API key', kind: 'key', key: key.json.key, valid: true });
   people.push({ name: 'revoked API key', kind: 'key', key: revoked.json.key, valid: false });
@@ -67,13 +70,19 @@ test('every /api route is in the test table with the permission and provider sco
   const seen = Object.fromEntries(registered.map((r) => [`${r.method} ${r.url}`, r.permission]));
   assert.deepEqual(seen, API_ROUTES, 'a route added, removed or with another permission must be listed in test/helpers/api-routes.ts');
   const scoped = registered.filter((r) => r.providerScoped).map((r) => `${r.method} ${r.url}`);
-  assert.deepEqual(scoped.sort(), [...PROVIDER_SCOPED].sort(), 'a route that starts or stops being provider-scoped must be listed there too');
+  assert.deepEqual(
+    scoped.sort(),
+    [...PROVIDER_SCOPED].sort(),
+    'a route that starts or stops being provider-scoped must be listed there too',
+  );
 });
 
 test('every route × every principal gets the status the role table gives', async () => {
   const routes = app.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
   // Signing out ends the session: do it last.
-  routes.sort((a, b) => Number(a.url === '/api/session' && a.method === 'DELETE') - Number(b.url === '/api/session' && b.method === 'DELETE'));
+  routes.sort(
+    (a, b) => Number(a.url === '/api/session' && a.method === 'DELETE') - Number(b.url === '/api/session' && b.method === 'DELETE'),
+  );
   const failures: string[] = [];
   let checked = 0;
   for (const route of routes) {
@@ -92,7 +101,8 @@ test('every route × every principal gets the status the role table gives', asyn
       checked++;
       const ok = want === 'allowed' ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === want;
       if (!ok) failures.push(`${route.method} ${route.url} as ${who.name}: expected ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
-      if (res.headers.get('cache-control') !== 'no-store') failures.push(`${route.method} ${route.url} as ${who.name}: cache-control ${res.headers.get('cache-control')}, not no-store`);
+      if (res.headers.get('cache-control') !== 'no-store')
+        failures.push(`${route.method} ${route.url} as ${who.name}: cache-control ${res.headers.get('cache-control')}, not no-store`);
     }
   }
   assert.deepEqual(failures, []);

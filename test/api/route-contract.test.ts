@@ -22,7 +22,13 @@ async function build(t: { after: (fn: () => unknown) => void }) {
   await applyMigrations(dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
   const db = await openDatabase(dbFile);
   const emulator = createEmulatorServices(JwtSigner.generate());
-  const services = createServices({ db, dataDir: dir.path, keys: [{ id: 'k', key: randomBytes(32) }], emulator, emulatorBaseUrl: () => undefined });
+  const services = createServices({
+    db,
+    dataDir: dir.path,
+    keys: [{ id: 'k', key: randomBytes(32) }],
+    emulator,
+    emulatorBaseUrl: () => undefined,
+  });
   const app = await buildApp({ services, emulator, logLevel: 'silent' });
   t.after(async () => {
     await app.close();
@@ -67,7 +73,12 @@ test('every schema of every /api route (params, query, body, 2xx answer) is one 
     const schema = r.schema ?? {};
     const success = Object.entries((schema.response ?? {}) as Record<string, unknown>).filter(([status]) => /^2\d\d$/.test(status));
     assert.ok(success.length > 0, `${r.method} ${r.url}: a 2xx answer`);
-    const parts: [string, unknown][] = [['params', schema.params], ['querystring', schema.querystring], ['body', schema.body], ...success.map(([status, s]): [string, unknown] => [status, s])];
+    const parts: [string, unknown][] = [
+      ['params', schema.params],
+      ['querystring', schema.querystring],
+      ['body', schema.body],
+      ...success.map(([status, s]): [string, unknown] => [status, s]),
+    ];
     for (const [part, value] of parts) if (value !== undefined && !contract.has(value)) strays.push(`${r.method} ${r.url} ${part}`);
   }
   assert.deepEqual(strays, [], 'schemas written in a route instead of taken from server/contract/');
@@ -90,10 +101,19 @@ test('the OpenAPI document lists every /api route with its parameters, body and 
     const where = `${r.method} ${r.url}`;
     const operation = doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()];
     assert.ok(operation, `${where} is in the document`);
-    const parameters = (place: string) => (operation.parameters ?? []).filter((p) => p.in === place).map((p) => p.name).sort();
+    const parameters = (place: string) =>
+      (operation.parameters ?? [])
+        .filter((p) => p.in === place)
+        .map((p) => p.name)
+        .sort();
     assert.deepEqual(parameters('path'), names(r.schema?.params), `${where}: path parameters`);
     assert.deepEqual(parameters('query'), names(r.schema?.querystring), `${where}: query parameters`);
-    if (r.schema?.body) assert.deepEqual(fields(operation.requestBody?.content['application/json']?.schema), fields(r.schema.body as Schema), `${where}: body`);
+    if (r.schema?.body)
+      assert.deepEqual(
+        fields(operation.requestBody?.content['application/json']?.schema),
+        fields(r.schema.body as Schema),
+        `${where}: body`,
+      );
     for (const [status, schema] of Object.entries(r.schema?.response as Record<string, Schema>)) {
       const answer: Operation['responses'][string] | undefined = operation.responses[status];
       assert.ok(answer, `${where}: ${status} is documented`);
@@ -120,7 +140,10 @@ test('the emulator routes carry schemas too', async (t) => {
 
 test('registering an /api route without a permission or a response schema is refused', async (t) => {
   const { app } = await build(t);
-  assert.throws(() => app.get('/api/naked', { schema: { response: { 200: { type: 'string' } } } }, async () => 'x'), /declares no known permission/);
+  assert.throws(
+    () => app.get('/api/naked', { schema: { response: { 200: { type: 'string' } } } }, async () => 'x'),
+    /declares no known permission/,
+  );
   assert.throws(() => app.get('/api/naked2', { config: { permission: 'public' } }, async () => 'x'), /has no response schema/);
 });
 
@@ -137,7 +160,7 @@ test('route schemas compile on first use, and every one of them compiles', async
   assert.equal(app.pendingSchemas(), 0);
 });
 
-test('a lazily compiled validator still refuses bad input with the route\'s own message', async (t) => {
+test("a lazily compiled validator still refuses bad input with the route's own message", async (t) => {
   const { app } = await build(t);
   const res = await app.inject({ method: 'GET', url: '/api/health?unexpected=1' });
   assert.equal(res.statusCode, 400);

@@ -30,24 +30,39 @@ test('changing the client id or the upstream of a credential set needs its secre
   const cred = await newCredential(app.url);
   assert.equal(cred.status, 201, cred.text);
   const url = `${app.url}/api/credential-sets/${cred.json.id}`;
-  for (const change of [{ upstreamUrl: fake.url }, { clientId: `${randomUUID()}.img.frame.nutanix.com` }, { upstreamUrl: fake.url, notes: 'and a note' }]) {
+  for (const change of [
+    { upstreamUrl: fake.url },
+    { clientId: `${randomUUID()}.img.frame.nutanix.com` },
+    { upstreamUrl: fake.url, notes: 'and a note' },
+  ]) {
     const res = await http<{ error: string; fields: { field: string }[] }>('PATCH', url, change);
     assert.equal(res.status, 400, res.text);
     assert.equal(res.json.error, 'credential/secret_required');
-    assert.deepEqual(res.json.fields.map((f) => f.field), ['clientSecret']);
+    assert.deepEqual(
+      res.json.fields.map((f) => f.field),
+      ['clientSecret'],
+    );
   }
   const after = await http<{ upstreamUrl: string; clientId: string; notes: string }>('GET', url);
-  assert.deepEqual([after.json.upstreamUrl, after.json.clientId, after.json.notes], ['builtin:emulator', cred.json.clientId, ''], 'nothing was changed');
+  assert.deepEqual(
+    [after.json.upstreamUrl, after.json.clientId, after.json.notes],
+    ['builtin:emulator', cred.json.clientId, ''],
+    'nothing was changed',
+  );
   assert.equal(fake.seen.length, 0, 'and nothing reached the other host');
 
   // Other fields change without the secret; with the secret, the move is allowed (its holder decides).
   assert.equal((await http('PATCH', url, { notes: 'fine' })).status, 200);
   const newSecret = randomBytes(20).toString('hex');
-  const moved = await http<{ upstreamUrl: string; secretFingerprint: string }>('PATCH', url, { upstreamUrl: fake.url, clientSecret: newSecret });
+  const moved = await http<{ upstreamUrl: string; secretFingerprint: string }>('PATCH', url, {
+    upstreamUrl: fake.url,
+    clientSecret: newSecret,
+  });
   assert.equal(moved.status, 200, moved.text);
   assert.equal(moved.json.upstreamUrl, fake.url);
   assert.notEqual(moved.json.secretFingerprint, cred.json.secretFingerprint);
-  const row = (await http<{ action: string; detail: Record<string, unknown> }[]>('GET', `${app.url}/api/audit?action=credential.updated`)).json[0]!;
+  const row = (await http<{ action: string; detail: Record<string, unknown> }[]>('GET', `${app.url}/api/audit?action=credential.updated`))
+    .json[0]!;
   assert.equal(row.detail.secretReplaced, true);
   assert.equal(JSON.stringify(row).includes(newSecret), false);
 });
@@ -60,7 +75,11 @@ test('an import that changes the client id or upstream of an existing credential
   const file = (await http<{ credentialSets: { name: string; clientId: string }[] }>('GET', `${app.url}/api/export`)).json;
   const mine = file.credentialSets.find((c) => c.clientId === cred.json.clientId)!;
   mine.clientId = `${randomUUID()}.img.frame.nutanix.com`;
-  const refused = await http<{ error: string; report: { rows: { key: string; action: string; reason?: string }[] } }>('POST', `${app.url}/api/import`, { file, secrets: {} });
+  const refused = await http<{ error: string; report: { rows: { key: string; action: string; reason?: string }[] } }>(
+    'POST',
+    `${app.url}/api/import`,
+    { file, secrets: {} },
+  );
   assert.equal(refused.status, 422, refused.text);
   const row = refused.json.report.rows.find((r) => r.key === mine.name)!;
   assert.equal(row.action, 'rejected');
@@ -77,12 +96,19 @@ test('the binding is in the ciphertext: a client id or upstream changed in the d
   assert.equal(cred.status, 201);
   await first.stop();
 
-  for (const [column, value] of [['clientId', `${randomUUID()}.img.frame.nutanix.com`], ['upstreamUrl', 'https://attacker.example']] as const) {
+  for (const [column, value] of [
+    ['clientId', `${randomUUID()}.img.frame.nutanix.com`],
+    ['upstreamUrl', 'https://attacker.example'],
+  ] as const) {
     const db = new Database(first.dbFile);
     const original = (db.prepare(`SELECT "${column}" AS v FROM "CredentialSet" WHERE "id" = ?`).get(cred.json.id) as { v: string }).v;
     db.prepare(`UPDATE "CredentialSet" SET "${column}" = ? WHERE "id" = ?`).run(value, cred.json.id);
     db.close();
-    await assert.rejects(startTestConsole({}, { dataDir: dir.path }), /failed authentication.*client id or upstream was changed without re-entering the secret/s, `${column} changed in the database`);
+    await assert.rejects(
+      startTestConsole({}, { dataDir: dir.path }),
+      /failed authentication.*client id or upstream was changed without re-entering the secret/s,
+      `${column} changed in the database`,
+    );
     const restore = new Database(first.dbFile);
     restore.prepare(`UPDATE "CredentialSet" SET "${column}" = ? WHERE "id" = ?`).run(original, cred.json.id);
     restore.close();
@@ -116,9 +142,14 @@ test('secrets stored before the binding are re-sealed with it once; afterwards a
   assert.equal((await http('POST', `${second.url}/api/providers/${providers[0]!.id}/tokens`, {})).status, 200);
   await second.stop();
   const check = new Database(first.dbFile);
-  assert.equal((check.prepare('SELECT "value" FROM "Setting" WHERE "key" = ?').get('credential.secretBinding') as { value: string }).value, 'client-id-and-upstream');
+  assert.equal(
+    (check.prepare('SELECT "value" FROM "Setting" WHERE "key" = ?').get('credential.secretBinding') as { value: string }).value,
+    'client-id-and-upstream',
+  );
   // Putting an unbound ciphertext back (from an old backup, say) no longer works.
-  check.prepare('UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?').run(legacy(cred.json.id, 'from-an-old-backup'), cred.json.id);
+  check
+    .prepare('UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?')
+    .run(legacy(cred.json.id, 'from-an-old-backup'), cred.json.id);
   check.close();
   await assert.rejects(startTestConsole({}, { dataDir: dir.path }), /failed authentication/);
 });
@@ -128,7 +159,10 @@ test('a running console refuses to use a secret whose row was changed in the dat
   t.after(() => app.stop());
   const providers = (await http<{ id: string; credentialSetId: string }[]>('GET', `${app.url}/api/providers`)).json;
   const db = new Database(app.dbFile);
-  db.prepare('UPDATE "CredentialSet" SET "clientId" = ? WHERE "id" = ?').run(`${randomUUID()}.img.frame.nutanix.com`, providers[0]!.credentialSetId);
+  db.prepare('UPDATE "CredentialSet" SET "clientId" = ? WHERE "id" = ?').run(
+    `${randomUUID()}.img.frame.nutanix.com`,
+    providers[0]!.credentialSetId,
+  );
   db.close();
   app.services.providers.invalidate();
   const res = await http<{ error: string; message: string }>('POST', `${app.url}/api/providers/${providers[0]!.id}/tokens`, {});

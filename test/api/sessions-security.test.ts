@@ -25,7 +25,9 @@ const as = (s: SessionCredentials, extra: Record<string, string> = {}) => ({ coo
 test('CSRF: every state-changing route refuses no token, a foreign token and a cross-site origin', async () => {
   const mine = app.owner;
   const other = await signIn(app.url, OWNER.email, OWNER.password);
-  const changing = app.app.registeredRoutes.filter((r) => r.url.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && r.permission !== 'broker:mint');
+  const changing = app.app.registeredRoutes.filter(
+    (r) => r.url.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && r.permission !== 'broker:mint',
+  );
   assert.ok(changing.length >= 25);
   const problems: string[] = [];
   for (const route of changing) {
@@ -33,7 +35,10 @@ test('CSRF: every state-changing route refuses no token, a foreign token and a c
     const body = route.method === 'DELETE' ? undefined : {};
     const cases: [string, Record<string, string>][] =
       route.permission === 'public'
-        ? [['cross-site origin', { cookie: '', origin: 'https://evil.example' }], ['cross-site fetch', { cookie: '', 'sec-fetch-site': 'cross-site' }]]
+        ? [
+            ['cross-site origin', { cookie: '', origin: 'https://evil.example' }],
+            ['cross-site fetch', { cookie: '', 'sec-fetch-site': 'cross-site' }],
+          ]
         : [
             ['no token', as(mine)],
             ['a foreign token', as(mine, { 'x-csrf-token': other.csrfToken })],
@@ -42,12 +47,18 @@ test('CSRF: every state-changing route refuses no token, a foreign token and a c
           ];
     for (const [name, headers] of cases) {
       const res = await http<{ error: string }>(route.method, url, body, headers);
-      if (res.status !== 403 || res.json?.error !== 'auth/csrf') problems.push(`${route.method} ${route.url} with ${name}: ${res.status} ${res.text.slice(0, 100)}`);
+      if (res.status !== 403 || res.json?.error !== 'auth/csrf')
+        problems.push(`${route.method} ${route.url} with ${name}: ${res.status} ${res.text.slice(0, 100)}`);
     }
   }
   assert.deepEqual(problems, []);
   // The same request with the session's own token and origin goes through.
-  const ok = await http('POST', `${app.url}/api/providers/${demoId}/presets`, { name: 'csrf-ok', params: {} }, as(mine, { 'x-csrf-token': mine.csrfToken, origin: app.url, 'sec-fetch-site': 'same-origin' }));
+  const ok = await http(
+    'POST',
+    `${app.url}/api/providers/${demoId}/presets`,
+    { name: 'csrf-ok', params: {} },
+    as(mine, { 'x-csrf-token': mine.csrfToken, origin: app.url, 'sec-fetch-site': 'same-origin' }),
+  );
   assert.equal(ok.status, 201, ok.text);
 });
 
@@ -55,7 +66,11 @@ test('the session and device cookies are HttpOnly and SameSite=Strict, with a ne
   const res = await http('POST', `${app.url}/api/session`, OWNER, { cookie: '' });
   const [cookie = '', device = ''] = res.headers.getSetCookie();
   assert.match(cookie, /^sat_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
-  assert.match(device, /^sat_device=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=7776000$/, 'the browser is trusted for 90 days');
+  assert.match(
+    device,
+    /^sat_device=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=7776000$/,
+    'the browser is trusted for 90 days',
+  );
   const again = await http('POST', `${app.url}/api/session`, OWNER, { cookie: cookie.split(';')[0]! });
   assert.notEqual(again.headers.getSetCookie()[0]?.split(';')[0], cookie.split(';')[0]);
   const old = await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: cookie.split(';')[0]! });
@@ -89,7 +104,8 @@ test('sessions end after 30 idle minutes and after 12 hours however active', asy
 
 test('5 failures from one address lock the account there for 15 minutes, audited; unknown emails answer the same', async () => {
   const user = await newUser('viewer');
-  const attempt = (email: string, password: string) => http<{ error: string; message: string }>('POST', `${app.url}/api/session`, { email, password }, { cookie: '' });
+  const attempt = (email: string, password: string) =>
+    http<{ error: string; message: string }>('POST', `${app.url}/api/session`, { email, password }, { cookie: '' });
   const unknown = `nobody-${randomUUID().slice(0, 8)}@example.test`;
   for (let i = 0; i < 4; i++) {
     const a = await attempt(user.email, 'wrong password here');
@@ -134,15 +150,24 @@ test('disabling a user ends their sessions at once; enabling does not bring them
   assert.equal((await http('GET', `${app.url}/api/providers`, undefined, as(s))).status, 200);
   assert.equal((await http('PATCH', `${app.url}/api/users/${user.id}`, { disabled: true })).status, 200);
   assert.equal((await http('GET', `${app.url}/api/providers`, undefined, as(s))).status, 401);
-  assert.equal((await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: '' })).status, 401, 'a disabled user cannot sign in');
+  assert.equal(
+    (await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: '' })).status,
+    401,
+    'a disabled user cannot sign in',
+  );
   assert.equal((await http('PATCH', `${app.url}/api/users/${user.id}`, { disabled: false })).status, 200);
   assert.equal((await http('GET', `${app.url}/api/providers`, undefined, as(s))).status, 401);
 });
 
 test('a revoked API key is refused on its very next request; scope, expiry and rate limit hold', async () => {
-  const created = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, { name: 'script', providerIds: [demoId], rateLimitPerMinute: 3 });
+  const created = await http<{ key: string; apiKey: { id: string } }>('POST', `${app.url}/api/api-keys`, {
+    name: 'script',
+    providerIds: [demoId],
+    rateLimitPerMinute: 3,
+  });
   assert.equal(created.status, 201);
-  const mint = (key: string, id = demoId) => http<string>('POST', `${app.url}/api/v1/providers/${id}/tokens`, { first_name: 'Ada' }, { cookie: '', authorization: `Bearer ${key}` });
+  const mint = (key: string, id = demoId) =>
+    http<string>('POST', `${app.url}/api/v1/providers/${id}/tokens`, { first_name: 'Ada' }, { cookie: '', authorization: `Bearer ${key}` });
   const first = await mint(created.json.key);
   assert.equal(first.status, 200);
   assert.match(first.json, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'the JWT as a JSON string, like Frame');
@@ -152,7 +177,11 @@ test('a revoked API key is refused on its very next request; scope, expiry and r
   assert.equal(limited.status, 429);
   assert.ok(Number(limited.headers.get('retry-after')) >= 1);
   const refusals = await http<{ outcome: string; actor: string }[]>('GET', `${app.url}/api/audit?action=apikey.refused&actor=key:script`);
-  assert.deepEqual(refusals.json.map((r) => r.outcome).sort(), ['auth/key_rate_limited', 'auth/not_granted'], 'refused uses are on record too');
+  assert.deepEqual(
+    refusals.json.map((r) => r.outcome).sort(),
+    ['auth/key_rate_limited', 'auth/not_granted'],
+    'refused uses are on record too',
+  );
   assert.equal((await http('POST', `${app.url}/api/api-keys/${created.json.apiKey.id}/revoke`, {})).status, 200);
   assert.equal((await mint(created.json.key)).status, 401);
   const listed = await http<{ id: string; state: string; prefix: string }[]>('GET', `${app.url}/api/api-keys`);
@@ -160,7 +189,11 @@ test('a revoked API key is refused on its very next request; scope, expiry and r
   assert.equal(view.state, 'revoked');
   assert.equal(listed.text.includes(created.json.key), false, 'the key is never shown again');
 
-  const expiring = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'short', providerIds: [demoId], expiresAt: new Date(Date.now() + offsetMs + 60_000).toISOString() });
+  const expiring = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, {
+    name: 'short',
+    providerIds: [demoId],
+    expiresAt: new Date(Date.now() + offsetMs + 60_000).toISOString(),
+  });
   assert.equal((await mint(expiring.json.key)).status, 200);
   offsetMs += 2 * 60_000;
   assert.equal((await mint(expiring.json.key)).status, 401, 'expired');
@@ -169,7 +202,10 @@ test('a revoked API key is refused on its very next request; scope, expiry and r
 test('passwords: too short, common, and the current one required to change it', async () => {
   const weak = ['short-pw', 'Password2024!', 'qwertyuiop123', 'aaaaaaaaaaaaaa', '123456789012'];
   for (const password of weak) {
-    const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: `w-${randomUUID().slice(0, 6)}@example.test`, role: 'viewer' });
+    const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, {
+      email: `w-${randomUUID().slice(0, 6)}@example.test`,
+      role: 'viewer',
+    });
     const res = await http<{ error: string }>('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password }, { cookie: '' });
     assert.equal(res.status, 400, password);
     assert.equal(res.json.error, 'auth/weak_password', password);
@@ -177,21 +213,39 @@ test('passwords: too short, common, and the current one required to change it', 
   const user = await newUser('viewer');
   const s = await signIn(app.url, user.email, user.password);
   const other = await signIn(app.url, user.email, user.password);
-  const change = (current: string, next: string) => http<{ error: string }>('PUT', `${app.url}/api/session/password`, { currentPassword: current, newPassword: next }, as(s, { 'x-csrf-token': s.csrfToken }));
+  const change = (current: string, next: string) =>
+    http<{ error: string }>(
+      'PUT',
+      `${app.url}/api/session/password`,
+      { currentPassword: current, newPassword: next },
+      as(s, { 'x-csrf-token': s.csrfToken }),
+    );
   assert.equal((await change('not it at all', 'a brand new long passphrase')).json.error, 'auth/wrong_password');
   assert.equal((await change(user.password, 'password12345')).json.error, 'auth/weak_password');
   assert.equal((await change(user.password, 'a brand new long passphrase')).status, 204);
   assert.equal((await http('GET', `${app.url}/api/providers`, undefined, as(s))).status, 200, 'this session stays');
   assert.equal((await http('GET', `${app.url}/api/providers`, undefined, as(other))).status, 401, 'other sessions end');
-  assert.equal((await http('POST', `${app.url}/api/session`, { email: user.email, password: 'a brand new long passphrase' }, { cookie: '' })).status, 200);
+  assert.equal(
+    (await http('POST', `${app.url}/api/session`, { email: user.email, password: 'a brand new long passphrase' }, { cookie: '' })).status,
+    200,
+  );
 });
 
 test('the owner set-up is refused once an owner exists, and an invitation works once', async () => {
-  const setup = await http<{ error: string }>('POST', `${app.url}/api/setup`, { email: 'late@example.test', password: 'another long passphrase' }, { cookie: '' });
+  const setup = await http<{ error: string }>(
+    'POST',
+    `${app.url}/api/setup`,
+    { email: 'late@example.test', password: 'another long passphrase' },
+    { cookie: '' },
+  );
   assert.equal(setup.status, 409);
   assert.equal(setup.json.error, 'auth/setup_done');
-  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: `once-${randomUUID().slice(0, 6)}@example.test`, role: 'viewer' });
-  const accept = () => http('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password: 'a long enough passphrase' }, { cookie: '' });
+  const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, {
+    email: `once-${randomUUID().slice(0, 6)}@example.test`,
+    role: 'viewer',
+  });
+  const accept = () =>
+    http('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password: 'a long enough passphrase' }, { cookie: '' });
   assert.equal((await accept()).status, 200);
   assert.equal((await accept()).status, 410);
   assert.equal((await http('POST', `${app.url}/api/invites/lookup`, { token: inv.json.token }, { cookie: '' })).status, 410);
@@ -201,8 +255,21 @@ test('a password is found in no response, no log line and no database file', asy
   const password = `PASSWORD-CANARY-${randomUUID()}`;
   const user = await newUser('viewer');
   const s = await signIn(app.url, user.email, user.password);
-  assert.equal((await http('PUT', `${app.url}/api/session/password`, { currentPassword: user.password, newPassword: password }, as(s, { 'x-csrf-token': s.csrfToken }))).status, 204);
-  assert.equal((await http('POST', `${app.url}/api/session`, { email: user.email, password: 'wrong wrong wrong' }, { cookie: '' })).status, 401);
+  assert.equal(
+    (
+      await http(
+        'PUT',
+        `${app.url}/api/session/password`,
+        { currentPassword: user.password, newPassword: password },
+        as(s, { 'x-csrf-token': s.csrfToken }),
+      )
+    ).status,
+    204,
+  );
+  assert.equal(
+    (await http('POST', `${app.url}/api/session`, { email: user.email, password: 'wrong wrong wrong' }, { cookie: '' })).status,
+    401,
+  );
   const ok = await http('POST', `${app.url}/api/session`, { email: user.email, password }, { cookie: '' });
   assert.equal(ok.status, 200);
   assert.equal(ok.text.includes(password), false);
@@ -217,19 +284,47 @@ test('a password is found in no response, no log line and no database file', asy
 test('a console with no user asks for the set-up code from its log before it creates the owner', async () => {
   const fresh = await startTestConsole({ SAT_OWNER_EMAIL: '', SAT_OWNER_PASSWORD: '', SEED_DEMO: 'false' });
   try {
-    assert.deepEqual((await http<{ signedIn: boolean; needsSetup: boolean }>('GET', `${fresh.url}/api/session`, undefined, { cookie: '' })).json, { signedIn: false, needsSetup: true });
-    const line = fresh.logs().split('\n').find((l) => l.includes('set-up code')) ?? '';
+    assert.deepEqual(
+      (await http<{ signedIn: boolean; needsSetup: boolean }>('GET', `${fresh.url}/api/session`, undefined, { cookie: '' })).json,
+      { signedIn: false, needsSetup: true },
+    );
+    const line =
+      fresh
+        .logs()
+        .split('\n')
+        .find((l) => l.includes('set-up code')) ?? '';
     assert.match(line, /"level":40/, 'printed as a warning, so LOG_LEVEL=warn still shows it');
     const code = /set-up code ([0-9a-f-]{19})/.exec(line)![1]!;
     const owner = { email: 'first@example.test', password: 'the first owner passphrase' };
     const without = await http<{ error: string }>('POST', `${fresh.url}/api/setup`, owner, { cookie: '' });
     assert.deepEqual([without.status, without.json.error], [403, 'auth/setup_code']);
-    const wrong = await http<{ error: string }>('POST', `${fresh.url}/api/setup`, { ...owner, setupCode: code.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }, { cookie: '' });
+    const wrong = await http<{ error: string }>(
+      'POST',
+      `${fresh.url}/api/setup`,
+      { ...owner, setupCode: code.replace(/.$/, (c) => (c === '0' ? '1' : '0')) },
+      { cookie: '' },
+    );
     assert.equal(wrong.status, 403);
-    const ok = await http<{ signedIn: boolean; user: { role: string } }>('POST', `${fresh.url}/api/setup`, { ...owner, setupCode: code.toUpperCase() }, { cookie: '' });
+    const ok = await http<{ signedIn: boolean; user: { role: string } }>(
+      'POST',
+      `${fresh.url}/api/setup`,
+      { ...owner, setupCode: code.toUpperCase() },
+      { cookie: '' },
+    );
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual([ok.json.signedIn, ok.json.user.role], [true, 'owner']);
-    assert.equal((await http('POST', `${fresh.url}/api/setup`, { email: 'second@example.test', password: 'the second owner passphrase', setupCode: code }, { cookie: '' })).status, 409, 'one owner set-up, once');
+    assert.equal(
+      (
+        await http(
+          'POST',
+          `${fresh.url}/api/setup`,
+          { email: 'second@example.test', password: 'the second owner passphrase', setupCode: code },
+          { cookie: '' },
+        )
+      ).status,
+      409,
+      'one owner set-up, once',
+    );
   } finally {
     await fresh.stop();
   }

@@ -38,7 +38,9 @@ function attempt(email: string, password: string, address: string): Promise<Json
 async function flood(count: number): Promise<void> {
   if (process.env.SAT_TEST_HTTP_FLOOD === '1') {
     for (let i = 0; i < count; i += 16) {
-      await Promise.all(Array.from({ length: Math.min(16, count - i) }, () => attempt(unknownEmail('flood'), 'wrong password here', nextAddress())));
+      await Promise.all(
+        Array.from({ length: Math.min(16, count - i) }, () => attempt(unknownEmail('flood'), 'wrong password here', nextAddress())),
+      );
     }
     return;
   }
@@ -57,32 +59,57 @@ test('a real and an unknown email, both locked, are still both locked after 10,0
     await attempt(user.email, 'wrong password here', nextAddress());
     await attempt(unknown, 'wrong password here', nextAddress());
   }
-  const before = [await attempt(user.email, 'wrong password here', nextAddress()), await attempt(unknown, 'wrong password here', nextAddress())];
-  assert.deepEqual(before.map((r) => r.json.error), ['auth/locked', 'auth/locked']);
+  const before = [
+    await attempt(user.email, 'wrong password here', nextAddress()),
+    await attempt(unknown, 'wrong password here', nextAddress()),
+  ];
+  assert.deepEqual(
+    before.map((r) => r.json.error),
+    ['auth/locked', 'auth/locked'],
+  );
 
   await flood(10_050);
 
   const real = await attempt(user.email, 'wrong password here', nextAddress());
   const ghost = await attempt(unknown, 'wrong password here', nextAddress());
   assert.deepEqual([real.status, real.json.error], [429, 'auth/locked'], 'the real account is still locked');
-  assert.deepEqual([ghost.status, ghost.json.error], [429, 'auth/locked'], 'the unknown email is still locked: the answers do not tell them apart');
+  assert.deepEqual(
+    [ghost.status, ghost.json.error],
+    [429, 'auth/locked'],
+    'the unknown email is still locked: the answers do not tell them apart',
+  );
   assert.equal(ghost.json.message, real.json.message);
-  assert.ok(Math.abs(Number(ghost.headers.get('retry-after')) - Number(real.headers.get('retry-after'))) <= 2, 'the same wait, to the second or two between the two locks');
+  assert.ok(
+    Math.abs(Number(ghost.headers.get('retry-after')) - Number(real.headers.get('retry-after'))) <= 2,
+    'the same wait, to the second or two between the two locks',
+  );
 });
 
 test('200 concurrent failed sign-ins from one address write at most 31 audit rows, and one more that sums up the refused ones', async (t) => {
   offsetMs += 60 * 60_000;
   const address = '127.200.0.1';
   const auditRows = () => app.db.auditEvent.count();
-  const syncedCommits = async () => Number(/sat_audit_commit_seconds_count\{synced="true"\} (\d+)/.exec((await http<string>('GET', `${app.url}/api/metrics`)).text)?.[1] ?? 0);
+  const syncedCommits = async () =>
+    Number(
+      /sat_audit_commit_seconds_count\{synced="true"\} (\d+)/.exec((await http<string>('GET', `${app.url}/api/metrics`)).text)?.[1] ?? 0,
+    );
   const rowsBefore = await auditRows();
   const commitsBefore = await syncedCommits();
 
-  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => attempt(unknownEmail(`burst${i}`), 'wrong password here', address)));
-  const codes = answers.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.json.error ?? a.status]: (acc[a.json.error ?? a.status] ?? 0) + 1 }), {});
+  const answers = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => attempt(unknownEmail(`burst${i}`), 'wrong password here', address)),
+  );
+  const codes = answers.reduce<Record<string, number>>(
+    (acc, a) => ({ ...acc, [a.json.error ?? a.status]: (acc[a.json.error ?? a.status] ?? 0) + 1 }),
+    {},
+  );
   // 30 let in per 5 minutes; of those, what the argon2 line cannot hold is refused as busy (one row a spell).
   const { 'auth/busy': busy = 0, ...rest } = codes;
-  assert.deepEqual({ ...rest, admitted: (rest['auth/invalid_credentials'] ?? 0) + busy }, { 'auth/invalid_credentials': 30 - busy, 'auth/throttled': 170, admitted: 30 }, '30 attempts per 5 minutes per address');
+  assert.deepEqual(
+    { ...rest, admitted: (rest['auth/invalid_credentials'] ?? 0) + busy },
+    { 'auth/invalid_credentials': 30 - busy, 'auth/throttled': 170, admitted: 30 },
+    '30 attempts per 5 minutes per address',
+  );
   const written = (await auditRows()) - rowsBefore;
   const commits = (await syncedCommits()) - commitsBefore;
   t.diagnostic(`200 attempts from one address: ${written} audit rows, ${commits} synced audit commits (${busy} refused as busy)`);
@@ -94,23 +121,51 @@ test('200 concurrent failed sign-ins from one address write at most 31 audit row
   // After the window, the next sign-in from anywhere writes the sum of the refused attempts.
   offsetMs += 6 * 60_000;
   await attempt(unknownEmail('later'), 'wrong password here', nextAddress());
-  const summaries = (await app.db.auditEvent.findMany({ where: { action: 'auth.refused' } })).map((r) => JSON.parse(r.detail) as { scope: string; address?: string; refused: number });
-  assert.deepEqual(summaries.filter((s) => s.address === address).map((s) => [s.scope, s.refused]), [['address', 170]]);
+  const summaries = (await app.db.auditEvent.findMany({ where: { action: 'auth.refused' } })).map(
+    (r) => JSON.parse(r.detail) as { scope: string; address?: string; refused: number },
+  );
+  assert.deepEqual(
+    summaries.filter((s) => s.address === address).map((s) => [s.scope, s.refused]),
+    [['address', 170]],
+  );
 });
 
 test('the address counter takes an IPv6 /64 as one address (one host has them all) and an IPv4-mapped IPv6 address as its IPv4 one', async () => {
   offsetMs += 60 * 60_000;
-  const inOneSlash64 = Array.from({ length: 31 }, (_, i) => `2001:db8:77:${i % 2 ? '0' : '0000'}:${(i * 7919) & 0xffff ? ((i * 7919) & 0xffff).toString(16) : '0'}::${(i + 1).toString(16)}`);
+  const inOneSlash64 = Array.from(
+    { length: 31 },
+    (_, i) =>
+      `2001:db8:77:${i % 2 ? '0' : '0000'}:${(i * 7919) & 0xffff ? ((i * 7919) & 0xffff).toString(16) : '0'}::${(i + 1).toString(16)}`,
+  );
   const answers = [];
   for (const address of inOneSlash64) answers.push((await attempt(unknownEmail('v6'), 'wrong password here', address)).json.error);
-  assert.deepEqual(answers.slice(0, 30).filter((e) => e !== 'auth/invalid_credentials'), [], '30 attempts per 5 minutes');
+  assert.deepEqual(
+    answers.slice(0, 30).filter((e) => e !== 'auth/invalid_credentials'),
+    [],
+    '30 attempts per 5 minutes',
+  );
   assert.equal(answers[30], 'auth/throttled', 'the 31st address of the same /64 is the same client');
-  assert.equal((await attempt(unknownEmail('v6'), 'wrong password here', '2001:db8:77:1::1')).json.error, 'auth/invalid_credentials', 'the next /64 is another client');
+  assert.equal(
+    (await attempt(unknownEmail('v6'), 'wrong password here', '2001:db8:77:1::1')).json.error,
+    'auth/invalid_credentials',
+    'the next /64 is another client',
+  );
 
   const mapped = [];
-  for (let i = 0; i < 31; i++) mapped.push((await attempt(unknownEmail('mapped'), 'wrong password here', i % 2 ? '198.51.100.77' : '::ffff:198.51.100.77')).json.error);
+  for (let i = 0; i < 31; i++)
+    mapped.push(
+      (await attempt(unknownEmail('mapped'), 'wrong password here', i % 2 ? '198.51.100.77' : '::ffff:198.51.100.77')).json.error,
+    );
   assert.equal(mapped[30], 'auth/throttled', '::ffff:198.51.100.77 and 198.51.100.77 are one address');
-  const counted = (await app.db.signInThrottle.findMany({ where: { scope: 'address' } })).map((r) => (JSON.parse(r.subject) as { address: string }).address);
-  assert.ok(counted.includes('2001:db8:77:0::/64') && counted.includes('198.51.100.77'), 'counted under the /64 and under the IPv4 address');
-  assert.equal(counted.some((a) => a.includes('::ffff:') || a.startsWith('2001:db8:77:0::1')), false);
+  const counted = (await app.db.signInThrottle.findMany({ where: { scope: 'address' } })).map(
+    (r) => (JSON.parse(r.subject) as { address: string }).address,
+  );
+  assert.ok(
+    counted.includes('2001:db8:77:0::/64') && counted.includes('198.51.100.77'),
+    'counted under the /64 and under the IPv4 address',
+  );
+  assert.equal(
+    counted.some((a) => a.includes('::ffff:') || a.startsWith('2001:db8:77:0::1')),
+    false,
+  );
 });

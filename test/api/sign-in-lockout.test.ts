@@ -71,7 +71,11 @@ test("a stranger's 50 wrong passwords from 50 addresses do not stop the owner of
   assert.equal(again.status, 200, 'from another address too: the browser is trusted, not the address');
 
   const newBrowser = await attempt(user.email, user.password, freshAddress());
-  assert.deepEqual([newBrowser.status, newBrowser.json.error], [429, 'auth/locked'], 'a browser never seen before waits: the stranger could be anywhere');
+  assert.deepEqual(
+    [newBrowser.status, newBrowser.json.error],
+    [429, 'auth/locked'],
+    'a browser never seen before waits: the stranger could be anywhere',
+  );
   assert.match(newBrowser.json.message ?? '', /browser you signed in with before/);
 });
 
@@ -106,10 +110,18 @@ test('a browser stops being trusted after 5 wrong passwords, and its cookie chan
 
   for (let i = 0; i < 5; i++) {
     const res = await attempt(user.email, `guess-${i}`, '192.0.2.20', second);
-    assert.deepEqual([res.status, res.json.error], [401, 'auth/invalid_credentials'], 'a trusted browser is not locked by its own few failures');
+    assert.deepEqual(
+      [res.status, res.json.error],
+      [401, 'auth/invalid_credentials'],
+      'a trusted browser is not locked by its own few failures',
+    );
   }
   const after5 = await attempt(user.email, user.password, '192.0.2.20', second);
-  assert.deepEqual([after5.status, after5.json.error], [429, 'auth/locked'], 'after 5 failures the browser is an untrusted one, and the account is locked for those');
+  assert.deepEqual(
+    [after5.status, after5.json.error],
+    [429, 'auth/locked'],
+    'after 5 failures the browser is an untrusted one, and the account is locked for those',
+  );
   const audit = await http<{ action: string; detail: { email?: string } }[]>('GET', `${app.url}/api/audit?action=auth.device_distrusted`);
   assert.equal(audit.json.filter((r) => r.detail.email === user.email).length, 1, 'on record once');
 });
@@ -131,7 +143,10 @@ async function simulate(email: string, hours: number, stepMinutes: number, addre
     }
   }
   offsetMs = start + hours * 60 * MINUTE;
-  const rows = await app.db.auditEvent.findMany({ where: { action: 'auth.sign_in', detail: { contains: `"${email}"` } }, select: { at: true, outcome: true } });
+  const rows = await app.db.auditEvent.findMany({
+    where: { action: 'auth.sign_in', detail: { contains: `"${email}"` } },
+    select: { at: true, outcome: true },
+  });
   assert.ok(rows.every((r) => r.outcome === 'auth/invalid_credentials' || r.outcome === 'auth/locked'));
   return rows.map((r) => Math.floor((r.at.getTime() - startedAt) / MINUTE));
 }
@@ -141,7 +156,12 @@ const within = (guesses: number[], fromHour: number, toHour: number) => guesses.
 test('guesses per account: 30 in the first hour, 70 in the first day, then 10 a day, with as many addresses as wanted', async (t) => {
   const user = await addUser(app, 'owner');
   const guesses = await simulate(user.email, 72, 5, freshAddress);
-  const figures = { firstHour: within(guesses, 0, 1), firstDay: within(guesses, 0, 24), secondDay: within(guesses, 24, 48), thirdDay: within(guesses, 48, 72) };
+  const figures = {
+    firstHour: within(guesses, 0, 1),
+    firstDay: within(guesses, 0, 24),
+    secondDay: within(guesses, 24, 48),
+    thirdDay: within(guesses, 48, 72),
+  };
   t.diagnostic(`guesses with any number of addresses: ${JSON.stringify(figures)}`);
   assert.deepEqual(figures, { firstHour: 30, firstDay: 70, secondDay: 10, thirdDay: 10 });
 });
@@ -150,7 +170,12 @@ test('guesses per account from one address: 20 in the first hour, then no more t
   const user = await addUser(app, 'owner');
   const address = freshAddress();
   const guesses = await simulate(user.email, 72, 5, () => address);
-  const figures = { firstHour: within(guesses, 0, 1), firstDay: within(guesses, 0, 24), secondDay: within(guesses, 24, 48), thirdDay: within(guesses, 48, 72) };
+  const figures = {
+    firstHour: within(guesses, 0, 1),
+    firstDay: within(guesses, 0, 24),
+    secondDay: within(guesses, 24, 48),
+    thirdDay: within(guesses, 48, 72),
+  };
   t.diagnostic(`guesses from one address: ${JSON.stringify(figures)}`);
   assert.deepEqual(figures, { firstHour: 20, firstDay: 70, secondDay: 10, thirdDay: 10 });
 });
@@ -170,31 +195,51 @@ test('an owner sees a locked user and unlocks them (audited); an admin cannot un
   const admin = await addUser(app, 'admin');
   const adminSession = await signIn(app.url, admin.email, admin.password);
   await strangerFails(target.email, 10);
-  const listed = (await http<{ id: string; lockedUntil: string | null }[]>('GET', `${app.url}/api/users`)).json.find((u) => u.id === target.id)!;
+  const listed = (await http<{ id: string; lockedUntil: string | null }[]>('GET', `${app.url}/api/users`)).json.find(
+    (u) => u.id === target.id,
+  )!;
   assert.ok(listed.lockedUntil && Date.parse(listed.lockedUntil) > Date.now() + offsetMs, 'the users list shows the lock');
   assert.equal((await attempt(target.email, target.password, freshAddress())).status, 429);
 
-  const refused = await http<{ error: string }>('POST', `${app.url}/api/users/${target.id}/unlock`, {}, { cookie: adminSession.cookie, 'x-csrf-token': adminSession.csrfToken });
+  const refused = await http<{ error: string }>(
+    'POST',
+    `${app.url}/api/users/${target.id}/unlock`,
+    {},
+    { cookie: adminSession.cookie, 'x-csrf-token': adminSession.csrfToken },
+  );
   assert.deepEqual([refused.status, refused.json.error], [403, 'auth/forbidden']);
   const unlocked = await http<{ lockedUntil: string | null }>('POST', `${app.url}/api/users/${target.id}/unlock`, {});
   assert.equal(unlocked.status, 200, unlocked.text);
   assert.equal(unlocked.json.lockedUntil, null);
   assert.equal((await attempt(target.email, target.password, freshAddress())).status, 200, 'the unlock ends the lock');
-  const audit = await http<{ actor: string; target: string; outcome: string; detail: { email: string } }[]>('GET', `${app.url}/api/audit?action=user.unlocked`);
-  assert.deepEqual(audit.json.filter((r) => r.target === target.id).map((r) => [r.actor, r.outcome]), [[OWNER.email, 'ok']]);
+  const audit = await http<{ actor: string; target: string; outcome: string; detail: { email: string } }[]>(
+    'GET',
+    `${app.url}/api/audit?action=user.unlocked`,
+  );
+  assert.deepEqual(
+    audit.json.filter((r) => r.target === target.id).map((r) => [r.actor, r.outcome]),
+    [[OWNER.email, 'ok']],
+  );
 });
 
 test('npm run unlock -- <email> unlocks a locked account while the console runs, audited as system', async () => {
   const user = await addUser(app, 'owner');
   await strangerFails(user.email, 10);
   assert.equal((await attempt(user.email, user.password, freshAddress())).status, 429);
-  const cli = (email: string) => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/unlock.ts', email], { env: { ...process.env, DATA_DIR: app.dataDir }, encoding: 'utf8' });
+  const cli = (email: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/unlock.ts', email], {
+      env: { ...process.env, DATA_DIR: app.dataDir },
+      encoding: 'utf8',
+    });
   const run = cli(` ${user.email.toUpperCase()} `);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /unlocked/);
   assert.equal((await attempt(user.email, user.password, freshAddress())).status, 200, 'the running console sees the unlock at once');
   const audit = await http<{ actor: string; detail: { email: string; via: string } }[]>('GET', `${app.url}/api/audit?action=user.unlocked`);
-  assert.deepEqual(audit.json.filter((r) => r.detail.email === user.email).map((r) => [r.actor, r.detail.via]), [['system', 'cli']]);
+  assert.deepEqual(
+    audit.json.filter((r) => r.detail.email === user.email).map((r) => [r.actor, r.detail.via]),
+    [['system', 'cli']],
+  );
   const unknown = cli(`nobody-${randomUUID().slice(0, 6)}@example.test`);
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /no account/);
@@ -203,12 +248,22 @@ test('npm run unlock -- <email> unlocks a locked account while the console runs,
 test('behind a TLS proxy the device cookie is Secure with the __Host- prefix, and is trusted as such', async () => {
   const user = await addUser(app, 'viewer');
   const tls = { 'x-forwarded-proto': 'https' };
-  const first = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: '', 'x-forwarded-for': '192.0.2.30', ...tls });
+  const first = await http(
+    'POST',
+    `${app.url}/api/session`,
+    { email: user.email, password: user.password },
+    { cookie: '', 'x-forwarded-for': '192.0.2.30', ...tls },
+  );
   assert.equal(first.status, 200, first.text);
   const device = first.headers.getSetCookie().find((c) => c.startsWith('__Host-sat_device='))!;
   assert.match(device, /^__Host-sat_device=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=7776000; Secure$/);
   await strangerFails(user.email, 12);
-  const owner = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: device.split(';')[0]!, 'x-forwarded-for': '192.0.2.30', ...tls });
+  const owner = await http(
+    'POST',
+    `${app.url}/api/session`,
+    { email: user.email, password: user.password },
+    { cookie: device.split(';')[0]!, 'x-forwarded-for': '192.0.2.30', ...tls },
+  );
   assert.equal(owner.status, 200, owner.text);
 });
 
@@ -217,19 +272,46 @@ test('behind a TLS proxy the plain sat_session and sat_device cookies are not re
   const tls = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '192.0.2.40' };
   const first = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: '', ...tls });
   assert.equal(first.status, 200, first.text);
-  const value = (name: string) => first.headers.getSetCookie().find((c) => c.startsWith(`__Host-${name}=`))!.split(';')[0]!.split('=')[1]!;
+  const value = (name: string) =>
+    first.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`__Host-${name}=`))!
+      .split(';')[0]!
+      .split('=')[1]!;
   const [session, device] = [value('sat_session'), value('sat_device')];
 
   // A session cookie under the plain name (which any sibling subdomain can set) opens no session over https.
-  const tossed = await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: `sat_session=${session}`, ...tls });
+  const tossed = await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, {
+    cookie: `sat_session=${session}`,
+    ...tls,
+  });
   assert.equal(tossed.json.signedIn, false, 'the plain sat_session cookie is ignored over https');
   assert.equal((await http('GET', `${app.url}/api/providers`, undefined, { cookie: `sat_session=${session}`, ...tls })).status, 401);
-  assert.equal((await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: `__Host-sat_session=${session}`, ...tls })).json.signedIn, true, 'the __Host- one is');
+  assert.equal(
+    (await http<{ signedIn: boolean }>('GET', `${app.url}/api/session`, undefined, { cookie: `__Host-sat_session=${session}`, ...tls }))
+      .json.signedIn,
+    true,
+    'the __Host- one is',
+  );
 
   // Nor does a device cookie under the plain name make a browser trusted.
   await strangerFails(user.email, 12);
-  const plainDevice = await http<{ error: string }>('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: `sat_device=${device}`, ...tls });
-  assert.deepEqual([plainDevice.status, plainDevice.json.error], [429, 'auth/locked'], 'the plain sat_device cookie is not trusted over https');
-  const hostDevice = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: `__Host-sat_device=${device}`, ...tls });
+  const plainDevice = await http<{ error: string }>(
+    'POST',
+    `${app.url}/api/session`,
+    { email: user.email, password: user.password },
+    { cookie: `sat_device=${device}`, ...tls },
+  );
+  assert.deepEqual(
+    [plainDevice.status, plainDevice.json.error],
+    [429, 'auth/locked'],
+    'the plain sat_device cookie is not trusted over https',
+  );
+  const hostDevice = await http(
+    'POST',
+    `${app.url}/api/session`,
+    { email: user.email, password: user.password },
+    { cookie: `__Host-sat_device=${device}`, ...tls },
+  );
   assert.equal(hostDevice.status, 200, hostDevice.text);
 });

@@ -44,10 +44,21 @@ function liftHeaders(value: unknown, found: Record<string, string> = {}): Record
 
 before(async () => {
   app = await startTestConsole({ LOG_LEVEL: 'trace' });
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: 'Exposure', clientId, clientSecret: secret, upstreamUrl: 'builtin:emulator' });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: 'Exposure',
+    clientId,
+    clientSecret: secret,
+    upstreamUrl: 'builtin:emulator',
+  });
   assert.equal(cred.status, 201, cred.text);
   const add = async () => {
-    const res = await http<{ id: string; name: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: accountId, credentialSetId: cred.json.id });
+    const res = await http<{ id: string; name: string }>('POST', `${app.url}/api/providers`, {
+      name: providerName(),
+      tokenDurationMin: 30,
+      entityLevel: 'account',
+      entityId: accountId,
+      credentialSetId: cred.json.id,
+    });
     assert.equal(res.status, 201, res.text);
     return res.json;
   };
@@ -76,7 +87,12 @@ test('a support user granted provider A finds no signed headers in its answers t
   }
   // What the lifted headers would have done: the real signature of the moment mints for provider B.
   const timestamp = Math.floor(Date.now() / 1000);
-  const replay = await http('POST', emulatorTokenUrl(providerB.name), {}, { cookie: '', 'x-frame-clientid': clientId, 'x-frame-timestamp': String(timestamp), 'x-frame-signature': sign(timestamp) });
+  const replay = await http(
+    'POST',
+    emulatorTokenUrl(providerB.name),
+    {},
+    { cookie: '', 'x-frame-clientid': clientId, 'x-frame-timestamp': String(timestamp), 'x-frame-signature': sign(timestamp) },
+  );
   assert.equal(replay.status, 200, 'a signature is a bearer credential for every provider of the key, which is why none may leave');
 });
 
@@ -94,7 +110,11 @@ test('the signature debugger shows the string to sign and the first 8 hex charac
 test('compare with mine: match, and on a mismatch which input differs', async () => {
   const url = `${app.url}/api/providers/${providerA.id}/signature-compare`;
   const now = Math.floor(Date.now() / 1000);
-  type Answer = { match: boolean; problems: { input: string; message: string }[]; expected: { clientId: string; stringToSign: string; signaturePrefix: string } };
+  type Answer = {
+    match: boolean;
+    problems: { input: string; message: string }[];
+    expected: { clientId: string; stringToSign: string; signaturePrefix: string };
+  };
   const compare = (body: Record<string, unknown>) => http<Answer>('POST', url, body);
 
   const good = await compare({ timestamp: String(now), signature: sign(now) });
@@ -117,7 +137,11 @@ test('compare with mine: match, and on a mismatch which input differs', async ()
   const withOtherClient = createHmac('sha256', secret).update(`${now}${otherClient}`).digest('hex');
   assert.deepEqual(await inputs({ timestamp: String(now), signature: withOtherClient, clientId: otherClient }), ['clientId']);
   const reversed = createHmac('sha256', secret).update(`${clientId}${now}`).digest('hex');
-  assert.deepEqual(await inputs({ timestamp: String(now), signature: reversed }), ['stringToSign'], 'client id + timestamp is the wrong order');
+  assert.deepEqual(
+    await inputs({ timestamp: String(now), signature: reversed }),
+    ['stringToSign'],
+    'client id + timestamp is the wrong order',
+  );
   assert.deepEqual(await inputs({ timestamp: String(now), signature: sign(now), stringToSign: `${now}:${clientId}` }), ['stringToSign']);
   const wrongSecret = createHmac('sha256', 'not-the-secret').update(`${now}${clientId}`).digest('hex');
   assert.deepEqual(await inputs({ timestamp: String(now), signature: wrongSecret }), ['signature']);
@@ -132,7 +156,12 @@ test('compare with mine: match, and on a mismatch which input differs', async ()
   // A support user without a grant on the provider may not use its key, even to compare.
   const stranger = await addUser(app, 'support', [providerB.id]);
   const session = await signIn(app.url, stranger.email, stranger.password);
-  const refused = await http('POST', url, { timestamp: String(now), signature: sign(now) }, { cookie: session.cookie, 'x-csrf-token': session.csrfToken });
+  const refused = await http(
+    'POST',
+    url,
+    { timestamp: String(now), signature: sign(now) },
+    { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+  );
   assert.equal(refused.status, 403);
 });
 
@@ -152,13 +181,24 @@ test('no answer to any role or key, and no log line, carries a real signature of
     assert.equal((await http('POST', `${app.url}/api/providers/${providerA.id}/tokens`, {}, headers)).status, 422);
     app.emulator!.faults.clear();
   }
-  assert.equal((await http('POST', `${app.url}/api/v1/providers/${providerA.id}/tokens`, {}, { cookie: '', authorization: `Bearer ${key.json.key}` })).status, 200);
+  assert.equal(
+    (await http('POST', `${app.url}/api/v1/providers/${providerA.id}/tokens`, {}, { cookie: '', authorization: `Bearer ${key.json.key}` }))
+      .status,
+    200,
+  );
   app.emulator!.faults.set({ forceStatus: 503 });
-  assert.equal((await http('POST', `${app.url}/api/v1/providers/${providerA.id}/tokens`, {}, { cookie: '', authorization: `Bearer ${key.json.key}` })).status, 502);
+  assert.equal(
+    (await http('POST', `${app.url}/api/v1/providers/${providerA.id}/tokens`, {}, { cookie: '', authorization: `Bearer ${key.json.key}` }))
+      .status,
+    502,
+  );
   app.emulator!.faults.clear();
-  const cred = (await http<{ id: string }[]>('GET', `${app.url}/api/credential-sets`)).json.find((c) => (c as { name?: string }).name === 'Exposure')!;
+  const cred = (await http<{ id: string }[]>('GET', `${app.url}/api/credential-sets`)).json.find(
+    (c) => (c as { name?: string }).name === 'Exposure',
+  )!;
   assert.equal((await http('POST', `${app.url}/api/credential-sets/${cred.id}/verify`, { providerId: providerA.id })).status, 200);
-  for (const path of ['/api/audit?limit=500', '/api/audit.csv', '/api/history', '/api/export', '/docs/json']) assert.equal((await http('GET', `${app.url}${path}`)).status, 200, path);
+  for (const path of ['/api/audit?limit=500', '/api/audit.csv', '/api/history', '/api/export', '/docs/json'])
+    assert.equal((await http('GET', `${app.url}${path}`)).status, 200, path);
 
   const real = possibleSignatures();
   const leaks = seenBodies.flatMap((body) => signaturesIn(body, real));

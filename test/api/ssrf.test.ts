@@ -32,38 +32,85 @@ after(async () => {
 });
 
 const credential = (upstreamUrl: string) =>
-  http<{ id: string; error: string; message: string; fields: { field: string; message: string }[] }>('POST', `${app.url}/api/credential-sets`, {
-    name: `ssrf ${randomUUID().slice(0, 8)}`,
-    clientId: `${randomUUID()}.img.frame.nutanix.com`,
-    clientSecret: randomBytes(20).toString('hex'),
-    upstreamUrl,
-  });
+  http<{ id: string; error: string; message: string; fields: { field: string; message: string }[] }>(
+    'POST',
+    `${app.url}/api/credential-sets`,
+    {
+      name: `ssrf ${randomUUID().slice(0, 8)}`,
+      clientId: `${randomUUID()}.img.frame.nutanix.com`,
+      clientSecret: randomBytes(20).toString('hex'),
+      upstreamUrl,
+    },
+  );
 
 const provider = async (credentialSetId: string) => {
-  const res = await http<{ id: string }>('POST', `${app.url}/api/providers`, { name: providerName(), tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId });
+  const res = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    name: providerName(),
+    tokenDurationMin: 30,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId,
+  });
   assert.equal(res.status, 201, res.text);
   return res.json.id;
 };
 
 test('custom upstreams on loopback, private, link-local, CGNAT, multicast or unspecified addresses are refused when saved', async () => {
   const refused = [
-    'http://127.0.0.1:9', 'https://127.0.0.1', 'https://127.1', 'https://2130706433', 'https://0x7f.0.0.1', 'http://[::1]:8090', 'https://[::1]',
-    'https://localhost', 'https://localhost.', 'https://api.localhost', 'https://169.254.169.254', 'https://10.1.2.3', 'https://172.16.0.1',
-    'https://192.168.1.1', 'https://100.64.0.1', 'https://[fe80::1]', 'https://[fc00::1]', 'https://[::ffff:127.0.0.1]', 'https://[::ffff:a9fe:a9fe]',
-    'https://[64:ff9b::a00:1]', 'https://224.0.0.1', 'https://0.0.0.0', 'https://[::]',
+    'http://127.0.0.1:9',
+    'https://127.0.0.1',
+    'https://127.1',
+    'https://2130706433',
+    'https://0x7f.0.0.1',
+    'http://[::1]:8090',
+    'https://[::1]',
+    'https://localhost',
+    'https://localhost.',
+    'https://api.localhost',
+    'https://169.254.169.254',
+    'https://10.1.2.3',
+    'https://172.16.0.1',
+    'https://192.168.1.1',
+    'https://100.64.0.1',
+    'https://[fe80::1]',
+    'https://[fc00::1]',
+    'https://[::ffff:127.0.0.1]',
+    'https://[::ffff:a9fe:a9fe]',
+    'https://[64:ff9b::a00:1]',
+    'https://224.0.0.1',
+    'https://0.0.0.0',
+    'https://[::]',
   ];
   const problems: string[] = [];
   for (const url of refused) {
     const res = await credential(url);
-    if (res.status !== 400 || res.json.fields?.[0]?.field !== 'upstreamUrl' || !/UPSTREAM_ALLOW_HOSTS=/.test(res.json.message)) problems.push(`${url}: ${res.status} ${res.text.slice(0, 160)}`);
+    if (res.status !== 400 || res.json.fields?.[0]?.field !== 'upstreamUrl' || !/UPSTREAM_ALLOW_HOSTS=/.test(res.json.message))
+      problems.push(`${url}: ${res.status} ${res.text.slice(0, 160)}`);
   }
   assert.deepEqual(problems, []);
   // Also on edit (with the secret) and in an import.
   const ok = await credential('https://frame.example.com');
   assert.equal(ok.status, 201, ok.text);
-  assert.equal((await http('PATCH', `${app.url}/api/credential-sets/${ok.json.id}`, { upstreamUrl: 'https://169.254.169.254', clientSecret: 'x'.repeat(20) })).status, 400);
-  const file = { format: 'sat-playground/export', version: 1, exportedAt: new Date().toISOString(), credentialSets: [{ name: 'meta', clientId: 'c', upstreamUrl: 'https://[fd00::1]', entityLevel: null, entityId: null, notes: '' }], providers: [] };
-  const imported = await http<{ report: { rows: { reason?: string }[] } }>('POST', `${app.url}/api/import`, { file, secrets: { meta: 'y'.repeat(20) } });
+  assert.equal(
+    (
+      await http('PATCH', `${app.url}/api/credential-sets/${ok.json.id}`, {
+        upstreamUrl: 'https://169.254.169.254',
+        clientSecret: 'x'.repeat(20),
+      })
+    ).status,
+    400,
+  );
+  const file = {
+    format: 'sat-playground/export',
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    credentialSets: [{ name: 'meta', clientId: 'c', upstreamUrl: 'https://[fd00::1]', entityLevel: null, entityId: null, notes: '' }],
+    providers: [],
+  };
+  const imported = await http<{ report: { rows: { reason?: string }[] } }>('POST', `${app.url}/api/import`, {
+    file,
+    secrets: { meta: 'y'.repeat(20) },
+  });
   assert.equal(imported.status, 422);
   assert.match(imported.json.report.rows[0]!.reason!, /private/);
 });
@@ -81,7 +128,11 @@ test('an allow-listed host is reached; every other loopback port is not, even wh
   const oldProvider = await provider(old.json.id);
   const db = new Database(app.dbFile);
   const row = db.prepare('SELECT "clientId" FROM "CredentialSet" WHERE "id" = ?').get(old.json.id) as { clientId: string };
-  const sealed = seal('s'.repeat(40), loadKeyRing({}, app.dataDir).current, aadFor('credential_set', old.json.id, 'secret', { clientId: row.clientId, upstreamUrl: fake.url }));
+  const sealed = seal(
+    's'.repeat(40),
+    loadKeyRing({}, app.dataDir).current,
+    aadFor('credential_set', old.json.id, 'secret', { clientId: row.clientId, upstreamUrl: fake.url }),
+  );
   db.prepare('UPDATE "CredentialSet" SET "upstreamUrl" = ?, "secretCiphertext" = ? WHERE "id" = ?').run(fake.url, sealed, old.json.id);
   db.close();
   app.services.providers.invalidate();
@@ -94,9 +145,27 @@ test('an allow-listed host is reached; every other loopback port is not, even wh
 
 test('a name that resolves to loopback at connect time (DNS rebinding) is refused; allow-listed, it goes through', async (t) => {
   const port = new URL(fake.url).port;
-  const rebinding = (hostname: string, _o: unknown, cb: (err: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void) =>
-    cb(null, hostname === 'rebind.test' ? [{ address: '93.184.215.14', family: 4 }, { address: '127.0.0.1', family: 4 }] : []);
-  const request = { baseUrl: `http://rebind.test:${port}`, target: { level: 'account' as const, entityId: randomUUID(), providerName: providerName() }, clientId: 'c.img.frame.nutanix.com', secret: new Secret('s'.repeat(40)), body: {} };
+  const rebinding = (
+    hostname: string,
+    _o: unknown,
+    cb: (err: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void,
+  ) =>
+    cb(
+      null,
+      hostname === 'rebind.test'
+        ? [
+            { address: '93.184.215.14', family: 4 },
+            { address: '127.0.0.1', family: 4 },
+          ]
+        : [],
+    );
+  const request = {
+    baseUrl: `http://rebind.test:${port}`,
+    target: { level: 'account' as const, entityId: randomUUID(), providerName: providerName() },
+    clientId: 'c.img.frame.nutanix.com',
+    secret: new Secret('s'.repeat(40)),
+    body: {},
+  };
   const guarded = new UpstreamClient({ resolve: rebinding, timeouts: { totalMs: 1500 } });
   t.after(() => guarded.close());
   const before = fake.seen.length;
@@ -107,17 +176,43 @@ test('a name that resolves to loopback at connect time (DNS rebinding) is refuse
   const json = await guarded.getJson(`http://rebind.test:${port}/.well-known/jwks.json`);
   assert.equal(json.ok, false);
 
-  const trusting = new UpstreamClient({ resolve: (h, o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]), allowHosts: [`rebind.test:${port}`], timeouts: { totalMs: 1500 } });
+  const trusting = new UpstreamClient({
+    resolve: (h, o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]),
+    allowHosts: [`rebind.test:${port}`],
+    timeouts: { totalMs: 1500 },
+  });
   t.after(() => trusting.close());
   assert.equal((await trusting.mintToken(request)).kind, 'ok');
   assert.equal(fake.seen.length, before + 1);
 });
 
 test('the address classes, v4 and v6', () => {
-  for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.127.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.251', '255.255.255.255', '::1', '::', 'fe80::1', 'fd12:3456::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:7f00:1', '64:ff9b::7f00:1', '64:ff9b:1::7f00:1', '::ffff:0:7f00:1', '2002:7f00:1::']) {
+  for (const ip of [
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.31.255.255',
+    '192.168.0.1',
+    '100.127.0.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '224.0.0.251',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd12:3456::1',
+    'ff02::1',
+    '::ffff:10.0.0.1',
+    '::ffff:7f00:1',
+    '64:ff9b::7f00:1',
+    '64:ff9b:1::7f00:1',
+    '::ffff:0:7f00:1',
+    '2002:7f00:1::',
+  ]) {
     assert.notEqual(addressProblem(ip), null, ip);
   }
-  for (const ip of ['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) assert.equal(addressProblem(ip), null, ip);
+  for (const ip of ['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+    assert.equal(addressProblem(ip), null, ip);
 });
 
 test('an upstream error body is quoted only when Frame-shaped; anything else gives status, content type and size', async () => {
@@ -136,13 +231,19 @@ test('an upstream error body is quoted only when Frame-shaped; anything else giv
   assert.equal(res.text.includes('secret-page'), false);
   assert.match(res.json.message, /text\/html, 47 bytes/);
 
-  allowed.answer(() => ({ status: 403, body: JSON.stringify({ error: 'forbidden', message: 'This API credential may not generate tokens\u0000 for that entity.' }) }));
+  allowed.answer(() => ({
+    status: 403,
+    body: JSON.stringify({ error: 'forbidden', message: 'This API credential may not generate tokens\u0000 for that entity.' }),
+  }));
   res = await mint();
   assert.equal(res.status, 422);
   assert.match(res.json.message, /Upstream said: This API credential may not generate tokens for that entity\./);
 
   // A gateway that echoes the request's headers in a Frame-shaped error: the signature is not passed on.
-  allowed.answer((req) => ({ status: 401, body: JSON.stringify({ error: 'invalid_signature', message: `headers: ${JSON.stringify(req.headers)}` }) }));
+  allowed.answer((req) => ({
+    status: 401,
+    body: JSON.stringify({ error: 'invalid_signature', message: `headers: ${JSON.stringify(req.headers)}` }),
+  }));
   res = await mint();
   const sent = String(allowed.seen.at(-1)!.headers['x-frame-signature']);
   assert.match(sent, /^[0-9a-f]{64}$/);
@@ -151,7 +252,9 @@ test('an upstream error body is quoted only when Frame-shaped; anything else giv
 
   // Check token reads /me/assertions: a refusal's body is quoted only when Frame-shaped too.
   allowed.answer(() => ({ status: 401, body: JSON.stringify({ detail: 'internal-only', message: 'leaky' }) }));
-  const check = await http<{ message: string }>('POST', `${app.url}/api/providers/${id}/assertions`, { token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln' });
+  const check = await http<{ message: string }>('POST', `${app.url}/api/providers/${id}/assertions`, {
+    token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln',
+  });
   assert.equal(check.status, 200, check.text);
   assert.equal(check.text.includes('leaky'), false);
   allowed.answer(() => ({ status: 200, body: '"a.b.c"' }));

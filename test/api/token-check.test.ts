@@ -43,8 +43,22 @@ test('a tampered token fails both checks, and bad inputs get 4xx', async () => {
 });
 
 test('upstreams without published keys say so instead of guessing', async () => {
-  const cred = (await http<any>('POST', `${app.url}/api/credential-sets`, { name: 'prod', clientId: 'prod-client', clientSecret: 'prod-secret-1', upstreamUrl: 'https://api.console.nutanix.com' })).json;
-  const prov = (await http<any>('POST', `${app.url}/api/providers`, { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.id })).json;
+  const cred = (
+    await http<any>('POST', `${app.url}/api/credential-sets`, {
+      name: 'prod',
+      clientId: 'prod-client',
+      clientSecret: 'prod-secret-1',
+      upstreamUrl: 'https://api.console.nutanix.com',
+    })
+  ).json;
+  const prov = (
+    await http<any>('POST', `${app.url}/api/providers`, {
+      tokenDurationMin: 60,
+      entityLevel: 'account',
+      entityId: randomUUID(),
+      credentialSetId: cred.id,
+    })
+  ).json;
   assert.equal(prov.environment, 'production');
   const { token } = (await http<any>('POST', `${app.url}/api/providers/${demo.id}/tokens`, {})).json;
   const sig = await http<any>('POST', `${app.url}/api/providers/${prov.id}/signature-check`, { token });
@@ -64,17 +78,34 @@ describe("an upstream's broken key set or a token of the wrong kind is answered,
     const input = `${b64({ alg: 'ES256', typ: 'JWT', kid })}.${b64(claims())}`;
     return `${input}.${sign('sha256', Buffer.from(input), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
   };
-  const keySet = (...keys: object[]) => () => ({ status: 200, body: JSON.stringify({ keys }) });
+  const keySet =
+    (...keys: object[]) =>
+    () => ({ status: 200, body: JSON.stringify({ keys }) });
   const rsaJwk = { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1', use: 'sig' };
   const ecJwk = { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1', alg: 'ES256', use: 'sig' };
-  const check = (token: string) => http<{ status: string; message: string }>('POST', `${checked.url}/api/providers/${providerId}/signature-check`, { token });
+  const check = (token: string) =>
+    http<{ status: string; message: string }>('POST', `${checked.url}/api/providers/${providerId}/signature-check`, { token });
 
   before(async () => {
     upstream = await startFakeUpstream();
     upstream.answer((req) => (req.url === '/.well-known/jwks.json' ? jwks() : { status: 404, body: '{}' }));
     checked = await startTestConsole({ LOG_LEVEL: 'warn', UPSTREAM_ALLOW_HOSTS: upstream.host });
-    const cred = (await http<any>('POST', `${checked.url}/api/credential-sets`, { name: 'fake', clientId: 'c', clientSecret: 'fake-secret-1', upstreamUrl: upstream.url })).json;
-    providerId = (await http<any>('POST', `${checked.url}/api/providers`, { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.id })).json.id;
+    const cred = (
+      await http<any>('POST', `${checked.url}/api/credential-sets`, {
+        name: 'fake',
+        clientId: 'c',
+        clientSecret: 'fake-secret-1',
+        upstreamUrl: upstream.url,
+      })
+    ).json;
+    providerId = (
+      await http<any>('POST', `${checked.url}/api/providers`, {
+        tokenDurationMin: 60,
+        entityLevel: 'account',
+        entityId: randomUUID(),
+        credentialSetId: cred.id,
+      })
+    ).json.id;
   });
   after(async () => {
     await checked?.stop();
@@ -98,7 +129,11 @@ describe("an upstream's broken key set or a token of the wrong kind is answered,
       assert.match(res.json.message, /key set could not be read/);
     }
     jwks = () => ({ status: 404, body: '{"error":"not_found"}' });
-    assert.deepEqual((await check(es256('ec-1'))).json, { status: 'unavailable', message: 'The upstream answered 404 for its key set.', jwksUrl: `${upstream.url}/.well-known/jwks.json` });
+    assert.deepEqual((await check(es256('ec-1'))).json, {
+      status: 'unavailable',
+      message: 'The upstream answered 404 for its key set.',
+      jwksUrl: `${upstream.url}/.well-known/jwks.json`,
+    });
   });
 
   test('the good key verifies; alg none, HS256 signed with the public key, and a key of another type do not', async () => {

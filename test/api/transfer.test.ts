@@ -9,8 +9,26 @@ import { providerName } from '../helpers/fixtures.js';
 test('export → import into a fresh database with the secret → mint', async (t) => {
   const source = await startTestConsole();
   t.after(() => source.stop());
-  const cred = (await http<any>('POST', `${source.url}/api/credential-sets`, { name: 'Kiosk API', clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: 'kiosk-secret-123', upstreamUrl: 'builtin:emulator', notes: 'lobby' })).json;
-  const prov = (await http<any>('POST', `${source.url}/api/providers`, { name: providerName(), description: 'Lobby kiosks', tokenDurationMin: 120, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.id, tags: ['kiosk'] })).json;
+  const cred = (
+    await http<any>('POST', `${source.url}/api/credential-sets`, {
+      name: 'Kiosk API',
+      clientId: `${randomUUID()}.img.frame.nutanix.com`,
+      clientSecret: 'kiosk-secret-123',
+      upstreamUrl: 'builtin:emulator',
+      notes: 'lobby',
+    })
+  ).json;
+  const prov = (
+    await http<any>('POST', `${source.url}/api/providers`, {
+      name: providerName(),
+      description: 'Lobby kiosks',
+      tokenDurationMin: 120,
+      entityLevel: 'account',
+      entityId: randomUUID(),
+      credentialSetId: cred.id,
+      tags: ['kiosk'],
+    })
+  ).json;
 
   const exported = await http<any>('GET', `${source.url}/api/export`);
   assert.equal(exported.status, 200);
@@ -26,7 +44,13 @@ test('export → import into a fresh database with the secret → mint', async (
   assert.equal(missing.status, 422);
   assert.equal(missing.json.error, 'import/rejected');
   const rows = missing.json.report.rows;
-  assert.deepEqual(rows.filter((r: any) => r.kind === 'credentialSet' && r.action === 'rejected').map((r: any) => r.key).sort(), ['Demo (built-in emulator)', 'Kiosk API']);
+  assert.deepEqual(
+    rows
+      .filter((r: any) => r.kind === 'credentialSet' && r.action === 'rejected')
+      .map((r: any) => r.key)
+      .sort(),
+    ['Demo (built-in emulator)', 'Kiosk API'],
+  );
   assert.ok(rows.filter((r: any) => r.kind === 'provider').every((r: any) => /its credential set ".*" is rejected/.test(r.reason)));
   assert.match(rows.find((r: any) => r.key === 'Kiosk API').reason, /client secret is required/);
   assert.deepEqual((await http<any[]>('GET', `${target.url}/api/providers`)).json, [], 'nothing applied');
@@ -76,7 +100,10 @@ test('import reports each bad row and applies nothing', async (t) => {
       { name: providerName(), description: '', tokenDurationMin: 60, entityLevel: 'account', entityId, tags: [], credentialSet: 'ghost' },
     ],
   };
-  const res = await http<any>('POST', `${app.url}/api/import`, { file, secrets: { ok: 'long-enough-secret', http: 'x', 'half-scope': 'long-enough-secret' } });
+  const res = await http<any>('POST', `${app.url}/api/import`, {
+    file,
+    secrets: { ok: 'long-enough-secret', http: 'x', 'half-scope': 'long-enough-secret' },
+  });
   assert.equal(res.status, 422);
   const reasons = res.json.report.rows.map((r: any) => `${r.kind}:${r.key}:${r.action}:${r.reason ?? ''}`);
   assert.match(reasons[0], /^credentialSet:ok:added:$/);
@@ -99,8 +126,24 @@ test('a large export (3,000 providers) imports in one request', async (t) => {
   const app = await startTestConsole({ SEED_DEMO: 'false' });
   t.after(() => app.stop());
   const entityId = randomUUID();
-  const providers = Array.from({ length: 3000 }, (_, i) => ({ name: providerName(), description: `Kiosk ${i}`, tokenDurationMin: 60, entityLevel: 'account', entityId, tags: ['bulk'], credentialSet: 'bulk' }));
-  const file = { format: 'sat-playground/export', version: 1, exportedAt: new Date().toISOString(), credentialSets: [{ name: 'bulk', clientId: 'bulk-client', upstreamUrl: 'builtin:emulator', entityLevel: null, entityId: null, notes: '' }], providers };
+  const providers = Array.from({ length: 3000 }, (_, i) => ({
+    name: providerName(),
+    description: `Kiosk ${i}`,
+    tokenDurationMin: 60,
+    entityLevel: 'account',
+    entityId,
+    tags: ['bulk'],
+    credentialSet: 'bulk',
+  }));
+  const file = {
+    format: 'sat-playground/export',
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    credentialSets: [
+      { name: 'bulk', clientId: 'bulk-client', upstreamUrl: 'builtin:emulator', entityLevel: null, entityId: null, notes: '' },
+    ],
+    providers,
+  };
   const body = JSON.stringify({ file, secrets: { bulk: 'bulk-secret-1' } });
   assert.ok(body.length > 64 * 1024);
   const res = await http<any>('POST', `${app.url}/api/import`, body);

@@ -44,22 +44,81 @@ test('ok: the JWT parsed from its JSON string, with latency, offset and what was
   assert.equal(JSON.stringify(out).includes(s.admin.clientSecret), false);
 });
 
-const cases: { name: string; kind: string; setup?: () => void; request?: () => MintRequest; message: RegExp; check?: (o: any) => void }[] = [
-  { name: 'wrong secret', kind: 'bad_signature', request: () => req({ secret: new Secret('wrong-secret') }), message: /rejected the signature/ },
-  // A skewed clock recovers by itself: the offset is learned from the rejection's Date header and the one retry is signed with it.
-  { name: 'clock ten minutes behind', kind: 'ok', setup: () => emu.faults.set({ clockOffsetSeconds: 600 }), message: /./, check: (o) => assert.ok(Math.abs(o.clockOffsetSeconds - 600) <= 1 && Math.abs(o.request.timestamp - (Date.now() / 1000 + 600)) <= 2) },
-  { name: 'clock ten minutes ahead', kind: 'ok', setup: () => emu.faults.set({ clockOffsetSeconds: -600 }), message: /./, check: (o) => assert.ok(Math.abs(o.clockOffsetSeconds + 600) <= 1) },
-  { name: 'credential not allowed', kind: 'forbidden', request: () => req({ clientId: s.narrow.clientId, secret: new Secret(s.narrow.clientSecret) }), message: /may not generate tokens/ },
-  { name: 'unknown provider', kind: 'unknown_provider', request: () => req({ target: { level: 'account', entityId: s.accountId, providerName: providerName() } }), message: /does not know this provider/ },
-  { name: 'body refused upstream', kind: 'bad_request', request: () => req({ body: { metadata: [] as unknown as Record<string, unknown> } }), message: /rejected the request body.*metadata must be a JSON object/ },
-  { name: 'upstream 503', kind: 'upstream_error', setup: () => emu.faults.set({ forceStatus: 503 }), message: /failed with 503/ },
-  { name: 'upstream 429', kind: 'rate_limited', setup: () => emu.faults.set({ forceStatus: 429, retryAfterSeconds: 3 }), message: /retry after 3 s/, check: (o) => assert.equal(o.retryAfterSeconds, 3) },
-  { name: 'upstream 418', kind: 'unexpected_status', setup: () => emu.faults.set({ forceStatus: 418 }), message: /unexpected status 418/ },
-  { name: 'garbage body', kind: 'unexpected_body', setup: () => emu.faults.set({ garbageBody: true }), message: /not a JWT as a JSON string \(text\/html/ },
-  { name: 'slow beyond the headers timeout', kind: 'timeout', setup: () => emu.faults.set({ latencyMs: 1000 }), message: /did not answer within 400 ms/ },
-  { name: 'hang', kind: 'timeout', setup: () => emu.faults.set({ hang: true }), message: /within 400 ms/ },
-  { name: 'connection reset', kind: 'network_error', setup: () => emu.faults.set({ reset: true }), message: /closed the connection|could not be reached/ },
-];
+const cases: { name: string; kind: string; setup?: () => void; request?: () => MintRequest; message: RegExp; check?: (o: any) => void }[] =
+  [
+    {
+      name: 'wrong secret',
+      kind: 'bad_signature',
+      request: () => req({ secret: new Secret('wrong-secret') }),
+      message: /rejected the signature/,
+    },
+    // A skewed clock recovers by itself: the offset is learned from the rejection's Date header and the one retry is signed with it.
+    {
+      name: 'clock ten minutes behind',
+      kind: 'ok',
+      setup: () => emu.faults.set({ clockOffsetSeconds: 600 }),
+      message: /./,
+      check: (o) => assert.ok(Math.abs(o.clockOffsetSeconds - 600) <= 1 && Math.abs(o.request.timestamp - (Date.now() / 1000 + 600)) <= 2),
+    },
+    {
+      name: 'clock ten minutes ahead',
+      kind: 'ok',
+      setup: () => emu.faults.set({ clockOffsetSeconds: -600 }),
+      message: /./,
+      check: (o) => assert.ok(Math.abs(o.clockOffsetSeconds + 600) <= 1),
+    },
+    {
+      name: 'credential not allowed',
+      kind: 'forbidden',
+      request: () => req({ clientId: s.narrow.clientId, secret: new Secret(s.narrow.clientSecret) }),
+      message: /may not generate tokens/,
+    },
+    {
+      name: 'unknown provider',
+      kind: 'unknown_provider',
+      request: () => req({ target: { level: 'account', entityId: s.accountId, providerName: providerName() } }),
+      message: /does not know this provider/,
+    },
+    {
+      name: 'body refused upstream',
+      kind: 'bad_request',
+      request: () => req({ body: { metadata: [] as unknown as Record<string, unknown> } }),
+      message: /rejected the request body.*metadata must be a JSON object/,
+    },
+    { name: 'upstream 503', kind: 'upstream_error', setup: () => emu.faults.set({ forceStatus: 503 }), message: /failed with 503/ },
+    {
+      name: 'upstream 429',
+      kind: 'rate_limited',
+      setup: () => emu.faults.set({ forceStatus: 429, retryAfterSeconds: 3 }),
+      message: /retry after 3 s/,
+      check: (o) => assert.equal(o.retryAfterSeconds, 3),
+    },
+    {
+      name: 'upstream 418',
+      kind: 'unexpected_status',
+      setup: () => emu.faults.set({ forceStatus: 418 }),
+      message: /unexpected status 418/,
+    },
+    {
+      name: 'garbage body',
+      kind: 'unexpected_body',
+      setup: () => emu.faults.set({ garbageBody: true }),
+      message: /not a JWT as a JSON string \(text\/html/,
+    },
+    {
+      name: 'slow beyond the headers timeout',
+      kind: 'timeout',
+      setup: () => emu.faults.set({ latencyMs: 1000 }),
+      message: /did not answer within 400 ms/,
+    },
+    { name: 'hang', kind: 'timeout', setup: () => emu.faults.set({ hang: true }), message: /within 400 ms/ },
+    {
+      name: 'connection reset',
+      kind: 'network_error',
+      setup: () => emu.faults.set({ reset: true }),
+      message: /closed the connection|could not be reached/,
+    },
+  ];
 
 for (const c of cases) {
   test(`${c.name} → ${c.kind}`, async (t) => {
@@ -92,7 +151,10 @@ test('our own clock ten minutes slow: the offset is learned from the Date header
   const out = await skewed.mintToken(req());
   assert.equal(out.kind, 'ok', JSON.stringify(out));
   assert.ok(Math.abs((out.clockOffsetSeconds ?? 0) - 600) <= 1);
-  assert.deepEqual(skewed.clockOffsets().map((o) => Math.abs(o.offsetSeconds - 600) <= 1), [true]);
+  assert.deepEqual(
+    skewed.clockOffsets().map((o) => Math.abs(o.offsetSeconds - 600) <= 1),
+    [true],
+  );
 });
 
 /** Counts the requests the emulator receives from now until the test ends. */

@@ -23,20 +23,35 @@ after(async () => {
 const api = (path: string) => `${app.url}${path}`;
 
 async function credential(over: Record<string, unknown> = {}) {
-  const res = await http<any>('POST', api('/api/credential-sets'), { name: `c-${randomUUID()}`, clientId: `${randomUUID()}.img.frame.nutanix.com`, clientSecret: 'builtin-secret-1', upstreamUrl: 'builtin:emulator', ...over });
+  const res = await http<any>('POST', api('/api/credential-sets'), {
+    name: `c-${randomUUID()}`,
+    clientId: `${randomUUID()}.img.frame.nutanix.com`,
+    clientSecret: 'builtin-secret-1',
+    upstreamUrl: 'builtin:emulator',
+    ...over,
+  });
   assert.equal(res.status, 201, res.text);
   return res.json;
 }
 
 async function provider(credentialSetId: string, over: Record<string, unknown> = {}) {
-  const res = await http<any>('POST', api('/api/providers'), { tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId, ...over });
+  const res = await http<any>('POST', api('/api/providers'), {
+    tokenDurationMin: 60,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId,
+    ...over,
+  });
   assert.equal(res.status, 201, res.text);
   return res.json;
 }
 
 test('meta lists the upstream presets, levels and duration limits', async () => {
   const meta = (await http<any>('GET', api('/api/meta'))).json;
-  assert.deepEqual(meta.upstreams.map((u: any) => u.url), ['https://api.console.nutanix.com', 'https://api.staging.frame.nutanix.com', 'builtin:emulator']);
+  assert.deepEqual(
+    meta.upstreams.map((u: any) => u.url),
+    ['https://api.console.nutanix.com', 'https://api.staging.frame.nutanix.com', 'builtin:emulator'],
+  );
   assert.deepEqual(meta.entityLevels, ['account', 'organization', 'customer']);
   assert.deepEqual(meta.tokenDuration, { min: 5, max: 480 });
   assert.equal(meta.builtinEmulatorUrl, `${app.url}/emulator`);
@@ -45,7 +60,12 @@ test('meta lists the upstream presets, levels and duration limits', async () => 
 test('PATCH changes a credential set but never its secret; rotation changes only the secret', async () => {
   const c = await credential();
   const p = await provider(c.id);
-  const patched = await http<any>('PATCH', api(`/api/credential-sets/${c.id}`), { name: 'Renamed', notes: 'ops team', entityLevel: 'account', entityId: p.entityId });
+  const patched = await http<any>('PATCH', api(`/api/credential-sets/${c.id}`), {
+    name: 'Renamed',
+    notes: 'ops team',
+    entityLevel: 'account',
+    entityId: p.entityId,
+  });
   assert.equal(patched.status, 200);
   assert.equal(patched.json.name, 'Renamed');
   assert.equal(patched.json.secretFingerprint, c.secretFingerprint);
@@ -55,7 +75,8 @@ test('PATCH changes a credential set but never its secret; rotation changes only
   assert.equal(rotated.status, 200);
   assert.notEqual(rotated.json.secretFingerprint, c.secretFingerprint);
   assert.ok(Date.parse(rotated.json.secretSetAt) >= Date.parse(c.secretSetAt));
-  for (const k of ['name', 'clientId', 'upstreamUrl', 'notes', 'entityLevel', 'entityId']) assert.deepEqual(rotated.json[k], patched.json[k], k);
+  for (const k of ['name', 'clientId', 'upstreamUrl', 'notes', 'entityLevel', 'entityId'])
+    assert.deepEqual(rotated.json[k], patched.json[k], k);
   assert.equal((await http('POST', api(`/api/providers/${p.id}/tokens`), {})).status, 200, 'the built-in emulator learnt the new secret');
 
   const bad: [string, string, unknown, number, RegExp][] = [
@@ -87,13 +108,20 @@ test('delete: 409 with the providers that use it, or move them, or delete them, 
   assert.equal(refused.status, 409);
   assert.deepEqual(refused.json.providers.map((p: any) => p.id).sort(), [p1.id, p2.id].sort());
   assert.equal((await http<any>('DELETE', api(`/api/credential-sets/${a.id}?providers=move`))).status, 400);
-  assert.match((await http<any>('DELETE', api(`/api/credential-sets/${a.id}?providers=move&moveTo=${a.id}`))).json.message, /different credential set/);
+  assert.match(
+    (await http<any>('DELETE', api(`/api/credential-sets/${a.id}?providers=move&moveTo=${a.id}`))).json.message,
+    /different credential set/,
+  );
   assert.equal((await http<any>('DELETE', api(`/api/credential-sets/${a.id}?providers=move&moveTo=${randomUUID()}`))).status, 400);
   assert.equal((await http<any>('DELETE', api(`/api/credential-sets/${a.id}?providers=burn`))).status, 400);
   const moved = await http<any>('DELETE', api(`/api/credential-sets/${a.id}?providers=move&moveTo=${b.id}`));
   assert.deepEqual(moved.json, { deletedProviders: 0, movedProviders: 2 });
   assert.equal((await http<any>('GET', api(`/api/providers/${p1.id}`))).json.credentialSetId, b.id);
-  assert.equal((await http('POST', api(`/api/providers/${p1.id}/tokens`), {})).status, 200, 'moved providers mint with their new credential set');
+  assert.equal(
+    (await http('POST', api(`/api/providers/${p1.id}/tokens`), {})).status,
+    200,
+    'moved providers mint with their new credential set',
+  );
   const deleted = await http<any>('DELETE', api(`/api/credential-sets/${b.id}?providers=delete`));
   assert.deepEqual(deleted.json, { deletedProviders: 2, movedProviders: 0 });
   assert.equal((await http('GET', api(`/api/providers/${p2.id}`))).status, 404);
@@ -112,7 +140,11 @@ test('verify: accepted, rejected (with the clock offset), and a clear 400 withou
   assert.ok(ok.json.latencyMs > 0);
   assert.ok(Math.abs(ok.json.clockOffsetSeconds) <= 1);
 
-  const wrong = await credential({ clientId: s.admin.clientId, clientSecret: 'not-the-secret', upstreamUrl: emu.url.replace('127.0.0.1', 'localhost') });
+  const wrong = await credential({
+    clientId: s.admin.clientId,
+    clientSecret: 'not-the-secret',
+    upstreamUrl: emu.url.replace('127.0.0.1', 'localhost'),
+  });
   const rejected = await http<any>('POST', api(`/api/credential-sets/${wrong.id}/verify`), { providerId: target.id });
   assert.equal(rejected.json.signature, 'rejected');
   assert.equal(rejected.json.outcome, 'bad_signature');
@@ -165,7 +197,13 @@ test('providers: edit, tags, search, sort and filter', async () => {
     ['PATCH', `/api/providers/${k.id}`, { credentialSetId: randomUUID() }, 400, /No credential set/],
     ['PATCH', `/api/providers/${k.id}`, { name: t2.name }, 409, /already in the console/],
     ['PATCH', `/api/providers/${randomUUID()}`, { description: 'x' }, 404, /No provider/],
-    ['POST', '/api/providers', { name: k.name, tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: c.id }, 409, /already in the console/],
+    [
+      'POST',
+      '/api/providers',
+      { name: k.name, tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: c.id },
+      409,
+      /already in the console/,
+    ],
     ['DELETE', `/api/providers/${randomUUID()}`, undefined, 404, /No provider/],
   ];
   for (const [method, path, body, status, message] of bad) {

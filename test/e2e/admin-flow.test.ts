@@ -55,7 +55,9 @@ test('credential set → provider from a pasted URL → edit → export → impo
   await nav(page, 'Providers').click();
   await page.getByRole('button', { name: 'Add Provider' }).click();
   const addDialog = page.getByRole('dialog', { name: 'Add Anonymous Access Provider' });
-  await addDialog.getByLabel(/Token URL/).fill(`${source.url}/emulator/v1/organisations/${entityId}/secure-anonymous/${providerName}/tokens`);
+  await addDialog
+    .getByLabel(/Token URL/)
+    .fill(`${source.url}/emulator/v1/organisations/${entityId}/secure-anonymous/${providerName}/tokens`);
   await addDialog.getByText(/credential set "Kiosk API" uses/).waitFor();
   assert.equal(await addDialog.getByLabel('Name', { exact: true }).inputValue(), providerName);
   assert.equal(await addDialog.getByLabel('Entity ID').inputValue(), entityId);
@@ -64,7 +66,10 @@ test('credential set → provider from a pasted URL → edit → export → impo
   await addDialog.getByText('12/200').waitFor();
   await addDialog.getByLabel('Token Duration (min)').fill('120');
   await addDialog.getByLabel('Tags').fill('kiosk, lobby');
-  assert.match((await addDialog.getByTestId('uri-preview').textContent()) ?? '', new RegExp(`/emulator/v1/organizations/${entityId}/secure-anonymous/${providerName}/tokens$`));
+  assert.match(
+    (await addDialog.getByTestId('uri-preview').textContent()) ?? '',
+    new RegExp(`/emulator/v1/organizations/${entityId}/secure-anonymous/${providerName}/tokens$`),
+  );
   await addDialog.getByRole('button', { name: 'Add' }).click();
   await page.getByRole('cell', { name: 'Lobby kiosks', exact: true }).waitFor();
   await page.getByRole('cell', { name: '2 hours' }).waitFor();
@@ -125,7 +130,10 @@ test('credential set → provider from a pasted URL → edit → export → impo
   await page.getByRole('link', { name: /Anonymous Access Providers/ }).click();
   await page.getByRole('button', { name: 'Actions for Lobby kiosks (hall)' }).click();
   await page.getByRole('menuitem', { name: 'Delete' }).click();
-  await page.getByRole('dialog', { name: /Delete Lobby kiosks/ }).getByRole('button', { name: 'Delete' }).click();
+  await page
+    .getByRole('dialog', { name: /Delete Lobby kiosks/ })
+    .getByRole('button', { name: 'Delete' })
+    .click();
   await page.getByRole('status').filter({ hasText: 'Deleted provider' }).waitFor();
   await page.getByText('No providers yet.').waitFor();
   assert.equal((await renderedText(page)).includes(canary), false);

@@ -34,7 +34,10 @@ test('a support user sees the quota, a refusal that says why, and a job revoked 
 
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('1001');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
-  await bulk.getByRole('alert').filter({ hasText: 'This needs 1,001 tokens, more than the 1,000 a support user may mint in a day' }).waitFor();
+  await bulk
+    .getByRole('alert')
+    .filter({ hasText: 'This needs 1,001 tokens, more than the 1,000 a support user may mint in a day' })
+    .waitFor();
 
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('5');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
@@ -47,12 +50,22 @@ test('a support user sees the quota, a refusal that says why, and a job revoked 
     await bulk.getByLabel('Number of tokens (1–10,000)').fill('995');
     await bulk.getByLabel('Concurrency (1–32)').fill('1');
     await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
-    await bulk.getByRole('status').filter({ hasText: /running: [1-9]\d* \/ 995/ }).waitFor();
+    await bulk
+      .getByRole('status')
+      .filter({ hasText: /running: [1-9]\d* \/ 995/ })
+      .waitFor();
     await bulk.getByText(/^Today \d+ of 1,000 tokens \(\d+ held by running jobs\) · 1 of 2 jobs running$/).waitFor();
     assert.equal((await http('PUT', `${app.url}/api/users/${user.id}/grants`, { providerIds: [] })).status, 200);
-    await bulk.getByRole('status').filter({ hasText: /^revoked: \d+ \/ 995/ }).waitFor();
+    await bulk
+      .getByRole('status')
+      .filter({ hasText: /^revoked: \d+ \/ 995/ })
+      .waitFor();
     await bulk.getByText(`Stopped: ${user.email} no longer has a grant on this provider.`).waitFor();
-    assert.equal(await bulk.getByRole('link', { name: 'Download CSV' }).count(), 0, 'no download link for tokens the user may no longer have');
+    assert.equal(
+      await bulk.getByRole('link', { name: 'Download CSV' }).count(),
+      0,
+      'no download link for tokens the user may no longer have',
+    );
   } finally {
     app.emulator!.faults.clear();
   }

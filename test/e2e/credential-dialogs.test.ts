@@ -40,7 +40,14 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   const page = await context.newPage();
   const errors = watchErrors(page, { allow4xx: true });
   const bodies: string[] = [];
-  page.on('response', (r) => void r.text().then((t) => bodies.push(t)).catch(() => undefined));
+  page.on(
+    'response',
+    (r) =>
+      void r
+        .text()
+        .then((t) => bodies.push(t))
+        .catch(() => undefined),
+  );
   const canary = `CANARY-${randomBytes(12).toString('hex')}`;
 
   // Replace secret: a refused value is explained at the field, then a good one is taken.
@@ -51,7 +58,10 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   assert.equal(await dialog.getByLabel('New client secret').getAttribute('aria-invalid'), 'true');
   await dialog.getByLabel('New client secret').fill(canary);
   await dialog.getByRole('button', { name: 'Replace secret' }).click();
-  await page.getByRole('status').filter({ hasText: `Replaced the secret of ${credentialName}.` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Replaced the secret of ${credentialName}.` })
+    .waitFor();
   assert.equal((await renderedText(page)).includes(canary), false, 'the replaced secret is not shown again');
 
   // Verify mints through the built-in emulator, which took the new secret too.
@@ -89,8 +99,15 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
   dialog = await openCredentialAction(page, 'Delete', new RegExp(`^Delete ${credentialName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   await dialog.getByLabel('Delete them too').check();
   await dialog.getByRole('button', { name: 'Delete' }).click();
-  await page.getByRole('status').filter({ hasText: `Deleted credential set ${credentialName}; 1 provider(s) deleted.` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Deleted credential set ${credentialName}; 1 provider(s) deleted.` })
+    .waitFor();
   assert.deepEqual((await http('GET', `${app.url}/api/providers`)).json, []);
-  assert.equal(bodies.some((b) => b.includes(canary)), false, 'no answer the browser received holds the secret');
+  assert.equal(
+    bodies.some((b) => b.includes(canary)),
+    false,
+    'no answer the browser received holds the secret',
+  );
   assert.deepEqual(errors, []);
 });

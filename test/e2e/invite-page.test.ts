@@ -33,9 +33,20 @@ test('the invitation page accepts an invitation and neither the requested URLs n
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar once used');
 
-  assert.deepEqual(requested.filter((u) => u.includes(token)), [], 'no requested URL carries the token (the fragment is never sent)');
+  assert.deepEqual(
+    requested.filter((u) => u.includes(token)),
+    [],
+    'no requested URL carries the token (the fragment is never sent)',
+  );
   assert.ok(app.logs().includes('/api/invites/accept'), 'the request log is on');
-  assert.deepEqual(app.logs().split('\n').filter((l) => l.includes(token)), [], 'the token is in no log line');
+  assert.deepEqual(
+    app
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes(token)),
+    [],
+    'the token is in no log line',
+  );
   assert.ok(requested.some((u) => u.endsWith('/api/invites/lookup')) && requested.some((u) => u.endsWith('/api/invites/accept')));
   assert.deepEqual(errors, []);
 });

@@ -43,7 +43,10 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   await page.getByRole('menuitem', { name: 'Playground' }).click();
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
   assert.match(page.url(), /\/providers\/[0-9a-f-]{36}\/playground$/, 'the Playground has its own URL');
-  assert.match((await page.getByTestId('token-uri').textContent()) ?? '', /\/emulator\/v1\/accounts\/[0-9a-f-]{36}\/secure-anonymous\/secure-anon-[0-9a-f-]{36}\/tokens$/);
+  assert.match(
+    (await page.getByTestId('token-uri').textContent()) ?? '',
+    /\/emulator\/v1\/accounts\/[0-9a-f-]{36}\/secure-anonymous\/secure-anon-[0-9a-f-]{36}\/tokens$/,
+  );
 
   await page.getByLabel(/First name/).fill('Ann');
   await page.getByLabel(/Last name/).fill('Smith');
@@ -79,11 +82,17 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   await page.getByLabel('Your X-Frame-Timestamp').fill(signed.slice(0, 10));
   await page.getByLabel('Your X-Frame-Signature').fill('0'.repeat(64));
   await page.getByRole('button', { name: 'Compare' }).click();
-  await page.getByTestId('compare-verdict').filter({ hasText: /Mismatch.*Signature: Timestamp, client id and string are right/s }).waitFor();
+  await page
+    .getByTestId('compare-verdict')
+    .filter({ hasText: /Mismatch.*Signature: Timestamp, client id and string are right/s })
+    .waitFor();
 
   // Snippets follow the form, in Frame's tab order, and never hold the secret.
   const tabs = await page.getByRole('tab').allTextContents();
-  assert.deepEqual(tabs.map((t) => t.trim()), ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript']);
+  assert.deepEqual(
+    tabs.map((t) => t.trim()),
+    ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript'],
+  );
   const snippet = page.getByTestId('snippet');
   assert.match((await snippet.textContent()) ?? '', /"first_name": "Ann"/);
   await page.getByLabel(/First name/).fill('Bea');
@@ -99,7 +108,10 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   assert.match((await snippet.textContent()) ?? '', /FRAME_CLIENT_ID/);
   await page.getByRole('button', { name: 'Copy', exact: true }).last().click();
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /FRAME_CLIENT_ID/);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download frame-token.sh' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download frame-token.sh' }).click(),
+  ]);
   assert.equal(download.suggestedFilename(), 'frame-token.sh');
   assert.deepEqual(errors, []);
 });
@@ -111,7 +123,9 @@ test('a metadata syntax error is shown next to the field and nothing is sent', a
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{\n  "a": 1,\n  b: 2\n}');
-  await page.getByText('Metadata is not valid JSON: unexpected "b", expected a property name in double quotes at line 3, column 3').waitFor();
+  await page
+    .getByText('Metadata is not valid JSON: unexpected "b", expected a property name in double quotes at line 3, column 3')
+    .waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate token' }).isDisabled(), true);
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('["not", "an", "object"]');
   await page.getByText(/Metadata must be a JSON object/).waitFor();
@@ -140,7 +154,10 @@ test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled mi
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('10000');
   await bulk.getByLabel('Concurrency (1–32)').fill('2');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
-  await bulk.getByRole('status').filter({ hasText: /running: [1-9]\d* \/ 10000/ }).waitFor();
+  await bulk
+    .getByRole('status')
+    .filter({ hasText: /running: [1-9]\d* \/ 10000/ })
+    .waitFor();
   await bulk.getByRole('button', { name: 'Cancel' }).click();
   const status = bulk.getByRole('status').filter({ hasText: /^cancelled: / });
   await status.waitFor();
@@ -189,11 +206,17 @@ test('presets, key/value metadata, history: save, load back, keep a token', asyn
 
   await page.getByLabel(/^Email \(email\)/).fill('');
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('');
-  await history.getByRole('button', { name: /Load parameters of lobby@example.com/ }).first().click();
+  await history
+    .getByRole('button', { name: /Load parameters of lobby@example.com/ })
+    .first()
+    .click();
   assert.equal(await page.getByLabel(/^Email \(email\)/).inputValue(), 'lobby@example.com');
   assert.match(await page.getByRole('textbox', { name: /^Metadata/ }).inputValue(), /"seat": 12/);
   const presets = (await http<{ name: string }[]>('GET', `${app.url}/api/providers/${demo!.id}/presets`)).json;
-  assert.ok(presets.some((p) => p.name === 'Lobby kiosk'), 'the preset is shared through the server');
+  assert.ok(
+    presets.some((p) => p.name === 'Lobby kiosk'),
+    'the preset is shared through the server',
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -202,7 +225,8 @@ test('the console and the API docs load under their Content-Security-Policy with
   const errors = watchErrors(page);
   const response = await page.goto(app.url);
   const csp = response?.headers()['content-security-policy'] ?? '';
-  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"]) assert.ok(csp.includes(directive), directive);
+  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"])
+    assert.ok(csp.includes(directive), directive);
   assert.equal(/unsafe-/.test(csp), false, 'no unsafe-* in the policy');
   await page.getByRole('heading', { name: 'Anonymous Access Providers' }).waitFor();
   await page.goto(`${app.url}/docs`);

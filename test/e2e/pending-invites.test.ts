@@ -15,11 +15,16 @@ after(async () => {
   await app?.stop();
 });
 
-test('the owner sees pending invitations with who sent them, revokes one, and a disabled admin\'s invitation leaves the list', async () => {
+test("the owner sees pending invitations with who sent them, revokes one, and a disabled admin's invitation leaves the list", async () => {
   app = await startTestConsole({ SEED_DEMO: 'false' });
   const admin = await addUser(app, 'admin');
   const adminSession = await signIn(app.url, admin.email, admin.password);
-  const fromAdmin = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email: 'sent-by-admin@team.example', role: 'viewer' }, { cookie: adminSession.cookie, 'x-csrf-token': adminSession.csrfToken });
+  const fromAdmin = await http<{ token: string }>(
+    'POST',
+    `${app.url}/api/users/invites`,
+    { email: 'sent-by-admin@team.example', role: 'viewer' },
+    { cookie: adminSession.cookie, 'x-csrf-token': adminSession.csrfToken },
+  );
   assert.equal(fromAdmin.status, 201);
 
   const { browser, close } = await launchBrowser();

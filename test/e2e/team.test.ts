@@ -19,7 +19,10 @@ const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 /** The API as the signed-in page would call it: same cookies, its CSRF token. */
 async function pageApi(page: Page, method: 'post' | 'get', path: string, data?: unknown) {
   const session = (await (await page.request.get(`${app!.url}/api/session`)).json()) as { csrfToken: string };
-  const res = await page.request[method](`${app!.url}${path}`, { ...(data ? { data } : {}), headers: { 'x-csrf-token': session.csrfToken, origin: app!.url } });
+  const res = await page.request[method](`${app!.url}${path}`, {
+    ...(data ? { data } : {}),
+    headers: { 'x-csrf-token': session.csrfToken, origin: app!.url },
+  });
   return { status: res.status(), json: (await res.json().catch(() => null)) as any };
 }
 
@@ -42,12 +45,18 @@ test('owner set-up → invite a support user → they mint on the granted provid
   await ownerPage.getByLabel('Password', { exact: true }).fill('correct staple battery horse');
   await ownerPage.getByLabel('Password again').fill('correct staple battery horse');
   await ownerPage.getByRole('button', { name: 'Create owner and sign in' }).click();
-  await ownerPage.getByText(/The set-up code is wrong/).first().waitFor();
+  await ownerPage
+    .getByText(/The set-up code is wrong/)
+    .first()
+    .waitFor();
   await ownerPage.getByLabel('Set-up code').fill(code);
   await ownerPage.getByLabel('Password', { exact: true }).fill('password1234');
   await ownerPage.getByLabel('Password again').fill('password1234');
   await ownerPage.getByRole('button', { name: 'Create owner and sign in' }).click();
-  await ownerPage.getByText(/list of common passwords/).first().waitFor();
+  await ownerPage
+    .getByText(/list of common passwords/)
+    .first()
+    .waitFor();
   await ownerPage.getByLabel('Password', { exact: true }).fill('correct staple battery horse');
   await ownerPage.getByLabel('Password again').fill('correct staple battery horse');
   await ownerPage.getByRole('button', { name: 'Create owner and sign in' }).click();
@@ -55,9 +64,21 @@ test('owner set-up → invite a support user → they mint on the granted provid
 
   // A second provider, on a credential set whose secret is a canary, that the support user is not granted.
   const [demo] = (await pageApi(ownerPage, 'get', '/api/providers')).json as { id: string; description: string }[];
-  const cred = await pageApi(ownerPage, 'post', '/api/credential-sets', { name: 'Secret set', clientId: `${randomUUID()}.team`, clientSecret: canary, upstreamUrl: 'builtin:emulator' });
+  const cred = await pageApi(ownerPage, 'post', '/api/credential-sets', {
+    name: 'Secret set',
+    clientId: `${randomUUID()}.team`,
+    clientSecret: canary,
+    upstreamUrl: 'builtin:emulator',
+  });
   assert.equal(cred.status, 201);
-  const other = await pageApi(ownerPage, 'post', '/api/providers', { name: `secure-anon-${randomUUID()}`, description: 'Not for support', tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id });
+  const other = await pageApi(ownerPage, 'post', '/api/providers', {
+    name: `secure-anon-${randomUUID()}`,
+    description: 'Not for support',
+    tokenDurationMin: 30,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId: cred.json.id,
+  });
   assert.equal(other.status, 201);
 
   // 2. Invite a support user with the demo provider granted.
@@ -77,7 +98,14 @@ test('owner set-up → invite a support user → they mint on the granted provid
   const page = await supportContext.newPage();
   const errors = watchErrors(page, { allow4xx: true });
   const bodies: string[] = [];
-  page.on('response', (r) => void r.text().then((t) => bodies.push(t)).catch(() => undefined));
+  page.on(
+    'response',
+    (r) =>
+      void r
+        .text()
+        .then((t) => bodies.push(t))
+        .catch(() => undefined),
+  );
   await page.goto(link);
   await page.getByText('You are invited as support with the email sam@team.example.').waitFor();
   await page.getByLabel('Choose a password').fill('sams own long passphrase');
@@ -115,7 +143,10 @@ test('owner set-up → invite a support user → they mint on the granted provid
   // Nothing the support user's browser received or rendered holds the secret.
   const rendered = await page.evaluate(() => document.documentElement.outerHTML);
   assert.equal(rendered.includes(canary), false);
-  assert.equal(bodies.some((b) => b.includes(canary)), false);
+  assert.equal(
+    bodies.some((b) => b.includes(canary)),
+    false,
+  );
   assert.deepEqual(errors, []);
 
   // 7. The owner finds the support user's mint and the refusal-free record in the audit log.
@@ -131,6 +162,9 @@ test('owner set-up → invite a support user → they mint on the granted provid
   await auditRows.first().filter({ hasText: 'sam@team.example' }).waitFor();
   assert.equal(await auditRows.count(), 1);
   await ownerPage.getByRole('button', { name: 'Verify chain' }).click();
-  await ownerPage.getByRole('status').filter({ hasText: /Chain intact: \d+ rows checked/ }).waitFor();
+  await ownerPage
+    .getByRole('status')
+    .filter({ hasText: /Chain intact: \d+ rows checked/ })
+    .waitFor();
   assert.deepEqual(ownerErrors, []);
 });

@@ -29,7 +29,13 @@ test('a locked user is shown as locked with Unlock; their trusted browser signs 
   await userContext.clearCookies({ name: 'sat_session' });
 
   // A stranger fails 12 times from 12 addresses.
-  for (let i = 0; i < 12; i++) await http('POST', `${app.url}/api/session`, { email: user.email, password: `guess ${i}` }, { cookie: '', 'x-forwarded-for': `203.0.113.${i + 1}` });
+  for (let i = 0; i < 12; i++)
+    await http(
+      'POST',
+      `${app.url}/api/session`,
+      { email: user.email, password: `guess ${i}` },
+      { cookie: '', 'x-forwarded-for': `203.0.113.${i + 1}` },
+    );
 
   // A browser never used with the account is refused, and told what still works.
   const strangerPage = await (await browser.newContext()).newPage();

@@ -30,14 +30,31 @@ test('stored payloads in every user-controlled field render as text: 0 dialogs, 
   ({ app, demo } = await startWithDemo());
   const p = (i: number) => PAYLOADS[i % PAYLOADS.length]!;
   // Credential set, provider, tags, preset, API key, invited user: each field a payload.
-  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, { name: p(0), clientId: `${randomUUID()}.x`, clientSecret: 'a-secret-value', upstreamUrl: 'builtin:emulator', notes: `${p(1)} ${LONG.slice(0, 900)}` });
+  const cred = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+    name: p(0),
+    clientId: `${randomUUID()}.x`,
+    clientSecret: 'a-secret-value',
+    upstreamUrl: 'builtin:emulator',
+    notes: `${p(1)} ${LONG.slice(0, 900)}`,
+  });
   assert.equal(cred.status, 201, cred.text);
-  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, { description: p(2), tokenDurationMin: 60, entityLevel: 'account', entityId: randomUUID(), credentialSetId: cred.json.id, tags: [p(3), p(4).slice(0, 40)] });
+  const prov = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+    description: p(2),
+    tokenDurationMin: 60,
+    entityLevel: 'account',
+    entityId: randomUUID(),
+    credentialSetId: cred.json.id,
+    tags: [p(3), p(4).slice(0, 40)],
+  });
   assert.equal(prov.status, 201, prov.text);
   assert.equal((await http('PATCH', `${app.url}/api/providers/${demo.id}`, { description: p(5) })).status, 200);
   const body = { first_name: p(0), last_name: p(1), email: 'x@example.com', metadata: { note: p(2), long: LONG, [p(3)]: p(6) } };
   assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/presets`, { name: p(6).slice(0, 60), params: body })).status, 201);
-  assert.equal((await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, body)).status, 200, 'a mint whose claims carry the payloads');
+  assert.equal(
+    (await http('POST', `${app.url}/api/providers/${demo.id}/tokens`, body)).status,
+    200,
+    'a mint whose claims carry the payloads',
+  );
   assert.equal((await http('POST', `${app.url}/api/api-keys`, { name: p(1), providerIds: [demo.id] })).status, 201);
   assert.equal((await http('POST', `${app.url}/api/users/invites`, { email: 'x@evil.example', role: 'viewer' })).status, 201);
 
@@ -48,7 +65,9 @@ test('stored payloads in every user-controlled field render as text: 0 dialogs, 
   // Count CSP violations as the page sees them, not only as console messages.
   await context.addInitScript(() => {
     (window as unknown as { __violations: string[] }).__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __violations: string[] }).__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __violations: string[] }).__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   const page = await context.newPage();
   const errors = watchErrors(page, { allow4xx: true });
@@ -58,7 +77,10 @@ test('stored payloads in every user-controlled field render as text: 0 dialogs, 
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await page.waitForLoadState('networkidle');
     if (path.includes('playground')) {
-      await page.getByRole('button', { name: 'Generate token' }).click().catch(() => undefined);
+      await page
+        .getByRole('button', { name: 'Generate token' })
+        .click()
+        .catch(() => undefined);
       await page.getByLabel(/^First name/).fill(p(0));
       await page.getByRole('button', { name: 'Generate token' }).click();
       await page.getByTestId('jwt').waitFor();
@@ -77,7 +99,10 @@ test('stored payloads in every user-controlled field render as text: 0 dialogs, 
   await page.goto(`${app.url}/providers/${demo.id}/playground`);
   await page.getByLabel(/^First name/).fill(p(0));
   await page.getByRole('button', { name: 'Generate token' }).click();
-  await page.getByRole('cell', { name: p(0), exact: true }).first().waitFor();
+  await page
+    .getByRole('cell', { name: p(0), exact: true })
+    .first()
+    .waitFor();
   assert.equal(await page.evaluate(() => document.title.includes('<')), false);
   assert.deepEqual(errors, []);
 });

@@ -44,11 +44,41 @@ after(async () => {
   await app?.stop();
 });
 
-const oddStrings = fc.constantFrom('', ' ', '../../etc/passwd', '%00', '\u0000', '\u202e', '<script>alert(1)</script>', "' OR 1=1 --", '__proto__', 'constructor', '😀'.repeat(50), 'x'.repeat(5000), '-1', '1e309', 'NaN', 'null', 'true');
-const idLike = fc.oneof(fc.constantFrom(...[randomUUID(), randomUUID().toUpperCase()]), oddStrings, fc.string({ maxLength: 40 }), fc.uuid());
+const oddStrings = fc.constantFrom(
+  '',
+  ' ',
+  '../../etc/passwd',
+  '%00',
+  '\u0000',
+  '\u202e',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '__proto__',
+  'constructor',
+  '😀'.repeat(50),
+  'x'.repeat(5000),
+  '-1',
+  '1e309',
+  'NaN',
+  'null',
+  'true',
+);
+const idLike = fc.oneof(
+  fc.constantFrom(...[randomUUID(), randomUUID().toUpperCase()]),
+  oddStrings,
+  fc.string({ maxLength: 40 }),
+  fc.uuid(),
+);
 const scalar = fc.oneof(fc.string({ maxLength: 60 }), oddStrings, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
 const hostileObject = fc.oneof(
-  fc.dictionary(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'email', 'name', 'metadata', 'clientSecret')), fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 4 })), { maxKeys: 8 }),
+  fc.dictionary(
+    fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'email', 'name', 'metadata', 'clientSecret'),
+    ),
+    fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 4 })),
+    { maxKeys: 8 },
+  ),
   fc.constant({ __proto__: { admin: true } }),
 );
 
@@ -75,7 +105,15 @@ function fromSchema(schema: Shape | undefined, depth = 0): fc.Arbitrary<unknown>
   if (type === 'array') return fc.oneof(fc.array(fromSchema(schema.items, depth + 1), { maxLength: 5 }), scalar);
   if (type === 'integer' || type === 'number') return fc.oneof(fc.integer({ min: -5, max: 200 }), scalar);
   if (type === 'boolean') return fc.oneof(fc.boolean(), scalar);
-  if (type === 'string') return fc.oneof(fc.string({ maxLength: 40 }), fc.uuid(), fc.constantFrom(...known), oddStrings, fc.emailAddress(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+  if (type === 'string')
+    return fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.uuid(),
+      fc.constantFrom(...known),
+      oddStrings,
+      fc.emailAddress(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    );
   return scalar;
 }
 
@@ -93,7 +131,21 @@ function bodyFor(schema: Shape | undefined): fc.Arbitrary<Body> {
   return fc.oneof(
     { weight: 4, arbitrary: fromSchema(schema).map((value) => ({ kind: 'json' as const, value })) },
     { weight: 1, arbitrary: fc.json().map((text) => ({ kind: 'raw' as const, text, type: 'application/json' })) },
-    { weight: 1, arbitrary: fc.constantFrom('{"a":', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}', '[', 'null', '"str"', '{"metadata":{"__proto__":{}}}', '\u0000').map((text) => ({ kind: 'raw' as const, text, type: 'application/json' })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          '{"a":',
+          '{"__proto__":{"x":1}}',
+          '{"constructor":{"prototype":{"x":1}}}',
+          '[',
+          'null',
+          '"str"',
+          '{"metadata":{"__proto__":{}}}',
+          '\u0000',
+        )
+        .map((text) => ({ kind: 'raw' as const, text, type: 'application/json' })),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 50 }).map((text) => ({ kind: 'raw' as const, text, type: 'text/plain' })) },
     { weight: 1, arbitrary: fc.constant(OVERSIZED) },
     { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
@@ -101,7 +153,19 @@ function bodyFor(schema: Shape | undefined): fc.Arbitrary<Body> {
 }
 
 /** Names that are keys of every JavaScript object, or otherwise odd: an import's secrets are keyed by name. */
-const objectKeyNames = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'Demo (built-in emulator)', 'x'.repeat(100), '\u202e', '😀');
+const objectKeyNames = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'Demo (built-in emulator)',
+  'x'.repeat(100),
+  '\u202e',
+  '😀',
+);
 /**
  * Import files shaped like real exports (most rows valid) with hostile names and secrets maps: a secrets map
  * keyed by those names, sent as raw JSON text so a "__proto__" key really is in the body.
@@ -116,9 +180,30 @@ const importBody: fc.Arbitrary<Body> = fc
     upstream: fc.constantFrom('builtin:emulator', 'https://api.console.nutanix.com', 'http://127.0.0.1:9', 'https://169.254.169.254'),
   })
   .map(({ names, secretKeys, secretValue, dryRun, secretsByName, upstream }) => {
-    const credentialSets = names.map((name) => ({ name, clientId: `${randomUUID()}.img.frame.nutanix.com`, upstreamUrl: upstream, entityLevel: null, entityId: null, notes: '' }));
-    const providers = names.map((name) => ({ name: `secure-anon-${randomUUID()}`, description: '', tokenDurationMin: 30, entityLevel: 'account', entityId: randomUUID(), tags: [], credentialSet: name }));
-    const file = JSON.stringify({ format: 'sat-playground/export', version: 1, exportedAt: new Date(0).toISOString(), credentialSets, providers });
+    const credentialSets = names.map((name) => ({
+      name,
+      clientId: `${randomUUID()}.img.frame.nutanix.com`,
+      upstreamUrl: upstream,
+      entityLevel: null,
+      entityId: null,
+      notes: '',
+    }));
+    const providers = names.map((name) => ({
+      name: `secure-anon-${randomUUID()}`,
+      description: '',
+      tokenDurationMin: 30,
+      entityLevel: 'account',
+      entityId: randomUUID(),
+      tags: [],
+      credentialSet: name,
+    }));
+    const file = JSON.stringify({
+      format: 'sat-playground/export',
+      version: 1,
+      exportedAt: new Date(0).toISOString(),
+      credentialSets,
+      providers,
+    });
     const secrets = `{${[...(secretsByName ? names : []), ...secretKeys].map((k) => `${JSON.stringify(k)}:${JSON.stringify(secretValue) ?? 'null'}`).join(',')}}`;
     return { kind: 'raw' as const, text: `{"file":${file},"secrets":${secrets},"dryRun":${dryRun}}`, type: 'application/json' };
   });
@@ -133,7 +218,10 @@ test(`fuzz: ${TOTAL} requests over every /api route, no 5xx, no stack or SQL in 
       return fc.record({
         route: fc.constant(route),
         params: fc.tuple(...names.map(() => fc.oneof(fc.constantFrom(...known), idLike))),
-        query: fc.oneof(fromSchema(schema?.querystring), fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 })),
+        query: fc.oneof(
+          fromSchema(schema?.querystring),
+          fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+        ),
         body: route.url === '/api/import' ? fc.oneof(bodyFor(schema?.body), importBody) : bodyFor(schema?.body),
         asKey: fc.boolean(),
       });
@@ -150,15 +238,23 @@ test(`fuzz: ${TOTAL} requests over every /api route, no 5xx, no stack or SQL in 
       const c = cases[next++]!;
       let i = 0;
       const path = c.route.url.replace(/:(\w+)/g, () => encodeURIComponent(text(c.params[i++] ?? '')));
-      const query = c.query && typeof c.query === 'object' && !Array.isArray(c.query) ? new URLSearchParams(Object.entries(c.query as Record<string, unknown>).map(([k, v]) => [k, text(v)])).toString() : '';
+      const query =
+        c.query && typeof c.query === 'object' && !Array.isArray(c.query)
+          ? new URLSearchParams(Object.entries(c.query as Record<string, unknown>).map(([k, v]) => [k, text(v)])).toString()
+          : '';
       const headers: Record<string, string> = { cookie: app.owner.cookie, 'x-csrf-token': app.owner.csrfToken };
       let body: string | undefined;
       if (c.route.method !== 'GET' && c.body.kind !== 'none') {
-        body = c.body.kind === 'json' ? JSON.stringify(c.body.value) ?? 'null' : c.body.text;
+        body = c.body.kind === 'json' ? (JSON.stringify(c.body.value) ?? 'null') : c.body.text;
         headers['content-type'] = c.body.kind === 'json' ? 'application/json' : c.body.type;
       }
       if (c.asKey) headers.authorization = `Bearer satk_${'0'.repeat(12)}_fuzz`;
-      const res = await request(`${app.url}${path}${query ? `?${query}` : ''}`, { method: c.route.method as 'GET', headers, body, dispatcher: agent });
+      const res = await request(`${app.url}${path}${query ? `?${query}` : ''}`, {
+        method: c.route.method as 'GET',
+        headers,
+        body,
+        dispatcher: agent,
+      });
       const answer = await res.body.text();
       done++;
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
@@ -176,6 +272,9 @@ test(`fuzz: ${TOTAL} requests over every /api route, no 5xx, no stack or SQL in 
   assert.deepEqual(failures.slice(0, 20), [], `${failures.length} problem(s)`);
   assert.equal(done, TOTAL);
   assert.ok(growthMb < 50, `memory grew ${growthMb.toFixed(1)} MB`);
-  const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ');
+  const summary = [...statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}: ${n}`)
+    .join(', ');
   console.log(`fuzz: ${done} requests over ${routes.length} routes; statuses ${summary}; retained memory growth ${growthMb.toFixed(1)} MB`);
 });

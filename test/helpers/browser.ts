@@ -5,10 +5,20 @@ import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium), as .ci/run does`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium), as .ci/run does`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   return { browser, close: () => browser.close() };
 }
@@ -35,7 +45,9 @@ export function watchErrors(page: Page, opts: { allow4xx?: boolean } = {}): stri
 /** Gives a browser context the session of a console the test signed in to (see startTestConsole). */
 export async function addSession(context: BrowserContext, app: { url: string; owner: { cookie: string } }): Promise<void> {
   const eq = app.owner.cookie.indexOf('=');
-  await context.addCookies([{ name: app.owner.cookie.slice(0, eq), value: app.owner.cookie.slice(eq + 1), url: app.url, httpOnly: true, sameSite: 'Strict' }]);
+  await context.addCookies([
+    { name: app.owner.cookie.slice(0, eq), value: app.owner.cookie.slice(eq + 1), url: app.url, httpOnly: true, sameSite: 'Strict' },
+  ]);
 }
 
 /** Everything the page shows or keeps: its HTML, the values of its inputs and its localStorage (secret scans). */

@@ -10,14 +10,25 @@ import { OWNER } from './console.js';
 
 export async function startBuiltConsole(opts: { port: number; dataDir: string; attempts: number }): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/console.js')], {
-    env: { ...process.env, ...CONSOLE_RUNTIME_ENV, PORT: String(opts.port), DATA_DIR: opts.dataDir, LOG_LEVEL: 'warn', SAT_OWNER_EMAIL: OWNER.email, SAT_OWNER_PASSWORD: OWNER.password },
+    env: {
+      ...process.env,
+      ...CONSOLE_RUNTIME_ENV,
+      PORT: String(opts.port),
+      DATA_DIR: opts.dataDir,
+      LOG_LEVEL: 'warn',
+      SAT_OWNER_EMAIL: OWNER.email,
+      SAT_OWNER_PASSWORD: OWNER.password,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   for (let i = 0; i < opts.attempts; i++) {
     if (proc.exitCode !== null) throw new Error(`the console exited with ${proc.exitCode}: ${stderr}`);
-    const up = await fetch(`http://127.0.0.1:${opts.port}/api/ready`).then((r) => r.status === 200, () => false);
+    const up = await fetch(`http://127.0.0.1:${opts.port}/api/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (up) return proc;
     await new Promise((r) => setTimeout(r, 50)); // the child process is still starting: ask /api/ready again
   }

@@ -9,10 +9,14 @@ const read = async (origin: string, jobId: string, headers: Record<string, strin
 
 /** Polls a bulk job (as `headers` say, the default session otherwise) until it is no longer running, 30 s at most. */
 export async function finishedJob(origin: string, jobId: string, headers: Record<string, string> = {}): Promise<any> {
-  return pollUntil(`bulk job ${jobId} to stop`, async () => {
-    const job = await read(origin, jobId, headers);
-    return job.state !== 'running' && job;
-  }, { everyMs: 25 });
+  return pollUntil(
+    `bulk job ${jobId} to stop`,
+    async () => {
+      const job = await read(origin, jobId, headers);
+      return job.state !== 'running' && job;
+    },
+    { everyMs: 25 },
+  );
 }
 
 /** Polls a bulk job until it has done at least `rows` rows (it may have stopped by then), 30 s at most. */

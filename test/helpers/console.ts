@@ -18,11 +18,26 @@ export interface TestConsole extends RunningConsole {
   stop(): Promise<void>;
 }
 
-export async function startTestConsole(env: Record<string, string> = {}, opts: { dataDir?: string; webRoot?: string; now?: () => number } = {}): Promise<TestConsole> {
+export async function startTestConsole(
+  env: Record<string, string> = {},
+  opts: { dataDir?: string; webRoot?: string; now?: () => number } = {},
+): Promise<TestConsole> {
   const dir = opts.dataDir ? { path: opts.dataDir, cleanup: () => {} } : tempDir('sat-console-');
   const capture = logCapture();
-  const config = loadConfig({ DATA_DIR: dir.path, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SAT_OWNER_EMAIL: OWNER.email, SAT_OWNER_PASSWORD: OWNER.password, ...env });
-  const running = await startConsole(config, { logStream: capture.stream, ...(opts.webRoot ? { webRoot: opts.webRoot } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  const config = loadConfig({
+    DATA_DIR: dir.path,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SAT_OWNER_EMAIL: OWNER.email,
+    SAT_OWNER_PASSWORD: OWNER.password,
+    ...env,
+  });
+  const running = await startConsole(config, {
+    logStream: capture.stream,
+    ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   let owner: SessionCredentials = { cookie: '', csrfToken: '' };
   if (config.owner) {
     owner = await signIn(running.url, config.owner.email, config.owner.password);
@@ -46,12 +61,21 @@ export async function startTestConsole(env: Record<string, string> = {}, opts: {
  * A new user of this role, who joined as people do: the signed-in owner invites, the invitee accepts the
  * one-time link with a password. Not signed in (signIn with the email and password).
  */
-export async function addUser(app: TestConsole, role: string, providerIds: string[] = []): Promise<{ email: string; password: string; id: string }> {
+export async function addUser(
+  app: TestConsole,
+  role: string,
+  providerIds: string[] = [],
+): Promise<{ email: string; password: string; id: string }> {
   const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
   const password = `pw-${randomUUID()}`;
   const inv = await http<{ token: string }>('POST', `${app.url}/api/users/invites`, { email, role, providerIds });
   if (inv.status !== 201) throw new Error(`invite ${role}: ${inv.status} ${inv.text}`);
-  const accepted = await http<{ user: { id: string } }>('POST', `${app.url}/api/invites/accept`, { token: inv.json.token, password }, { cookie: '' });
+  const accepted = await http<{ user: { id: string } }>(
+    'POST',
+    `${app.url}/api/invites/accept`,
+    { token: inv.json.token, password },
+    { cookie: '' },
+  );
   if (accepted.status !== 200) throw new Error(`accept ${role}: ${accepted.status} ${accepted.text}`);
   return { email, password, id: accepted.json.user.id };
 }

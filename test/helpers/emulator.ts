@@ -37,7 +37,12 @@ export function scenario() {
  * For the tests of the current describe: a standalone emulator with a scenario() started before them and
  * closed after, the scenario's token URI, and headers signed now with its all-granted credential.
  */
-export function scenarioEmulator(): { s: ReturnType<typeof scenario>; readonly emu: TestEmulator; readonly uri: string; signed: () => Record<string, string> } {
+export function scenarioEmulator(): {
+  s: ReturnType<typeof scenario>;
+  readonly emu: TestEmulator;
+  readonly uri: string;
+  signed: () => Record<string, string>;
+} {
   const s = scenario();
   let emu: TestEmulator | undefined;
   let uri = '';

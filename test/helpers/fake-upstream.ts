@@ -31,7 +31,9 @@ export interface FakeUpstream {
 }
 
 /** A JWT-shaped string, as Frame answers it (a JSON string literal). */
-export const FAKE_JWT = JSON.stringify(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"fake"}').toString('base64url')}.c2ln`);
+export const FAKE_JWT = JSON.stringify(
+  `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"fake"}').toString('base64url')}.c2ln`,
+);
 
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const seen: SeenRequest[] = [];
@@ -40,7 +42,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const request = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       seen.push(request);
       const a = respond(request);
       const offset = a.dateOffsetSeconds === undefined ? 0 : a.dateOffsetSeconds;

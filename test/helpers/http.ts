@@ -23,7 +23,12 @@ export function useSession(origin: string, session: SessionCredentials | null): 
   else sessions.delete(new URL(origin).origin);
 }
 
-export async function http<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+export async function http<T = any>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
   const h = init.headers as Record<string, string>;
   const session = sessions.get(new URL(url).origin);

@@ -2,7 +2,8 @@
 // bytes in and no newline translation, so a \r inside a quoted cell survives.
 import { spawnSync } from 'node:child_process';
 
-const READER = 'import csv, io, json, sys; print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8"), newline="")))))';
+const READER =
+  'import csv, io, json, sys; print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8"), newline="")))))';
 
 export function readCsvWithPython(text: string): string[][] {
   const r = spawnSync('python3', ['-c', READER], { input: Buffer.from(text, 'utf8'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -18,7 +18,11 @@ const work = tempDir('sat-broker-snippets-');
 
 before(async () => {
   ({ app, demo } = await startWithDemo());
-  const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'snippets', providerIds: [demo.id], rateLimitPerMinute: 1000 });
+  const created = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, {
+    name: 'snippets',
+    providerIds: [demo.id],
+    rateLimitPerMinute: 1000,
+  });
   assert.equal(created.status, 201);
   apiKey = created.json.key;
 });
@@ -48,12 +52,17 @@ for (const target of BROKER_SNIPPET_TARGETS.filter((t) => t.runnable)) {
   });
 }
 
-test('a broker snippet run with a wrong key fails with the console\'s reason, and PowerShell sends the same request', async () => {
+test("a broker snippet run with a wrong key fails with the console's reason, and PowerShell sends the same request", async () => {
   const curl = BROKER_SNIPPET_TARGETS.find((t) => t.id === 'curl')!;
-  const result = await runSnippet('curl', curl.render({ uri: brokerUri(app.url, demo.id), body: {} }), join(work.path, 'wrong'), { [API_KEY_ENV]: 'satk_000000000000_wrong' });
+  const result = await runSnippet('curl', curl.render({ uri: brokerUri(app.url, demo.id), body: {} }), join(work.path, 'wrong'), {
+    [API_KEY_ENV]: 'satk_000000000000_wrong',
+  });
   assert.notEqual(result.code, 0);
   assert.match(result.stdout + result.stderr, /auth\/invalid_key/);
-  const ps = BROKER_SNIPPET_TARGETS.find((t) => t.id === 'powershell')!.render({ uri: brokerUri(app.url, demo.id), body: { first_name: "O'Brien" } });
+  const ps = BROKER_SNIPPET_TARGETS.find((t) => t.id === 'powershell')!.render({
+    uri: brokerUri(app.url, demo.id),
+    body: { first_name: "O'Brien" },
+  });
   assert.match(ps, /Authorization = "Bearer \$env:SAT_API_KEY"/);
   assert.match(ps, /'\{"first_name":"O''Brien"\}'/);
   assert.ok(ps.includes(`'${app.url}/api/v1/providers/${demo.id}/tokens'`));

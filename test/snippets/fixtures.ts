@@ -30,7 +30,7 @@ export const SNIPPET_BODIES: { id: string; body: TokenRequestBody }[] = [
     id: 'injection',
     body: {
       last_name: '$(touch /tmp/pwned) `id` ${HOME} #{1+1} %s %d {0}',
-      metadata: { "key with 'quotes' and \"dq\"": '$env:PATH @\' \'@', dollar: '$HOME', percent: '100%' },
+      metadata: { 'key with \'quotes\' and "dq"': "$env:PATH @' '@", dollar: '$HOME', percent: '100%' },
     },
   },
   {

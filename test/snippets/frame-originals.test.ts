@@ -68,7 +68,12 @@ describe("the seed's Python3 snippet (requests.post(..., data=body))", () => {
     {
       id: 'filled, metadata as a JSON string',
       body: `body = {"first_name": "John", "last_name": "Smith", "email": "john@example.com", "metadata": '{"language": "EN", "seat": 7, "should_accept_tos": false}'}`,
-      claims: { first_name: 'John', last_name: 'Smith', email: 'john@example.com', metadata: { language: 'EN', seat: 7, should_accept_tos: false } },
+      claims: {
+        first_name: 'John',
+        last_name: 'Smith',
+        email: 'john@example.com',
+        metadata: { language: 'EN', seat: 7, should_accept_tos: false },
+      },
     },
     {
       id: 'filled, metadata as metadata[key] fields',

@@ -9,11 +9,25 @@ class LexError extends Error {}
 export function decodeCSharp(literal: string): string {
   if (!literal.startsWith('"') || !literal.endsWith('"') || literal.length < 2) throw new LexError(`not a C# string literal: ${literal}`);
   const body = literal.slice(1, -1);
-  const simple: Record<string, string> = { "'": "'", '"': '"', '\\': '\\', '0': '\0', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', e: '\x1b' };
+  const simple: Record<string, string> = {
+    "'": "'",
+    '"': '"',
+    '\\': '\\',
+    '0': '\0',
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    e: '\x1b',
+  };
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
-    if ('\r\n\u0085\u2028\u2029'.includes(c)) throw new LexError(`C#: new-line character U+${c.charCodeAt(0).toString(16).padStart(4, '0')} inside a string literal (CS1010)`);
+    if ('\r\n\u0085\u2028\u2029'.includes(c))
+      throw new LexError(`C#: new-line character U+${c.charCodeAt(0).toString(16).padStart(4, '0')} inside a string literal (CS1010)`);
     if (c === '"') throw new LexError('C#: unescaped quote ends the literal early');
     if (c !== '\\') {
       out += c;
@@ -55,7 +69,8 @@ export function decodeJava(literal: string): string {
     }
     translated += c;
   }
-  if (!translated.startsWith('"') || !translated.endsWith('"') || translated.length < 2) throw new LexError(`not a Java string literal: ${literal}`);
+  if (!translated.startsWith('"') || !translated.endsWith('"') || translated.length < 2)
+    throw new LexError(`not a Java string literal: ${literal}`);
   const body = translated.slice(1, -1);
   const simple: Record<string, string> = { b: '\b', s: ' ', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', "'": "'", '\\': '\\' };
   let out = '';
@@ -85,7 +100,10 @@ export function decodeJava(literal: string): string {
  */
 export function decodePowerShell(expression: string): string {
   const nonAscii = /[^\x20-\x7e]/.exec(expression);
-  if (nonAscii) throw new LexError(`PowerShell: U+${nonAscii[0].charCodeAt(0).toString(16).padStart(4, '0')} outside ASCII would be misread by Windows PowerShell 5.1`);
+  if (nonAscii)
+    throw new LexError(
+      `PowerShell: U+${nonAscii[0].charCodeAt(0).toString(16).padStart(4, '0')} outside ASCII would be misread by Windows PowerShell 5.1`,
+    );
   const inner = expression.startsWith('(') && expression.endsWith(')') ? expression.slice(1, -1) : expression;
   let out = '';
   let i = 0;

@@ -29,7 +29,13 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runSnippet(target: string, source: string, dir: string, env: Record<string, string>, timeoutMs = 120_000): Promise<RunResult> {
+export function runSnippet(
+  target: string,
+  source: string,
+  dir: string,
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<RunResult> {
   const runner = RUNNERS[target];
   if (!runner) throw new Error(`no runner for ${target}`);
   mkdirSync(dir, { recursive: true });

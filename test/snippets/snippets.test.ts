@@ -55,7 +55,10 @@ for (const target of SNIPPET_TARGETS.filter((t) => t.runnable)) {
         const source = target.render({ uri, clientId, body: fixture.body });
         assert.equal(source.includes(clientSecret), false, 'the secret is never in a snippet');
         assert.match(source, /FRAME_CLIENT_SECRET/);
-        const result = await runSnippet(target.id, source, join(work.path, target.id, fixture.id), { FRAME_CLIENT_SECRET: clientSecret, ...shared });
+        const result = await runSnippet(target.id, source, join(work.path, target.id, fixture.id), {
+          FRAME_CLIENT_SECRET: clientSecret,
+          ...shared,
+        });
         assert.equal(result.code, 0, `${target.id} exited ${result.code}\n${result.stderr}\n--- source ---\n${source}`);
         const token = result.stdout.trim();
         assert.match(token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, `stdout: ${result.stdout}`);
@@ -65,13 +68,20 @@ for (const target of SNIPPET_TARGETS.filter((t) => t.runnable)) {
     test('reads the client id from FRAME_CLIENT_ID when it is not inlined', async () => {
       const source = target.render({ uri, clientId: null, body: {} });
       assert.equal(source.includes(clientId), false);
-      const result = await runSnippet(target.id, source, join(work.path, target.id, 'env'), { FRAME_CLIENT_SECRET: clientSecret, FRAME_CLIENT_ID: clientId, ...shared });
+      const result = await runSnippet(target.id, source, join(work.path, target.id, 'env'), {
+        FRAME_CLIENT_SECRET: clientSecret,
+        FRAME_CLIENT_ID: clientId,
+        ...shared,
+      });
       assert.equal(result.code, 0, result.stderr);
       await checkClaims(result.stdout.trim(), {});
     });
     test('a wrong secret exits non-zero and says what Frame answered', async () => {
       const source = target.render({ uri, clientId, body: {} });
-      const result = await runSnippet(target.id, source, join(work.path, target.id, 'wrong'), { FRAME_CLIENT_SECRET: 'wrong-secret', ...shared });
+      const result = await runSnippet(target.id, source, join(work.path, target.id, 'wrong'), {
+        FRAME_CLIENT_SECRET: 'wrong-secret',
+        ...shared,
+      });
       assert.notEqual(result.code, 0);
       assert.match(`${result.stdout}${result.stderr}`, /401|invalid_signature/);
     });
@@ -128,5 +138,8 @@ describe('snippets without a runtime here: golden files', () => {
 
 test('every runnable language has a runner', () => {
   for (const t of SNIPPET_TARGETS.filter((x) => x.runnable)) assert.ok(RUNNERS[t.id], t.id);
-  assert.deepEqual(SNIPPET_TARGETS.map((t) => t.title), ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript']);
+  assert.deepEqual(
+    SNIPPET_TARGETS.map((t) => t.title),
+    ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript'],
+  );
 });

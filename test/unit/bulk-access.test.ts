@@ -6,11 +6,31 @@ import { bindingChange, bindingOf, type MintBinding } from '../../server/service
 import type { ProviderRow } from '../../server/services/providers.js';
 
 const row = {
-  id: 'p1', name: 'secure-anon-1', description: 'd', tokenDurationMin: 30, entityLevel: 'account', entityId: 'e1', tags: '[]', credentialSetId: 'c1',
-  createdAt: new Date(0), updatedAt: new Date(0),
+  id: 'p1',
+  name: 'secure-anon-1',
+  description: 'd',
+  tokenDurationMin: 30,
+  entityLevel: 'account',
+  entityId: 'e1',
+  tags: '[]',
+  credentialSetId: 'c1',
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
   credentialSet: {
-    id: 'c1', name: 'n', clientId: 'client', secretCiphertext: 'x', secretKeyId: 'k', secretFingerprint: 'fp1', secretSetAt: new Date(1000), secretSetBy: 'console',
-    upstreamUrl: 'builtin:emulator', entityLevel: null, entityId: null, notes: '', createdAt: new Date(0), updatedAt: new Date(0),
+    id: 'c1',
+    name: 'n',
+    clientId: 'client',
+    secretCiphertext: 'x',
+    secretKeyId: 'k',
+    secretFingerprint: 'fp1',
+    secretSetAt: new Date(1000),
+    secretSetBy: 'console',
+    upstreamUrl: 'builtin:emulator',
+    entityLevel: null,
+    entityId: null,
+    notes: '',
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
   },
 } as ProviderRow;
 
@@ -18,7 +38,13 @@ const started = bindingOf(row);
 const changed = (patch: Partial<MintBinding>) => bindingChange(started, { ...started, ...patch });
 
 test('nothing changed, or only what the job does not sign with: it goes on', () => {
-  assert.equal(bindingChange(started, bindingOf({ ...row, description: 'other', tags: '["x"]', credentialSet: { ...row.credentialSet, name: 'renamed', notes: 'a note' } })), null);
+  assert.equal(
+    bindingChange(
+      started,
+      bindingOf({ ...row, description: 'other', tags: '["x"]', credentialSet: { ...row.credentialSet, name: 'renamed', notes: 'a note' } }),
+    ),
+    null,
+  );
 });
 
 test('each change that matters stops it, with its reason', () => {

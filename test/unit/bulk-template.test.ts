@@ -4,11 +4,17 @@ import { bodyFromTemplate } from '../../server/frame/bulk-template.js';
 import { bodiesFromCsv, readCsv } from '../../server/services/bulk-csv.js';
 
 test('{n} is replaced everywhere in the template, metadata included', () => {
-  assert.deepEqual(bodyFromTemplate({ email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}', metadata: { seat: 'S{n}', list: ['{n}'], flag: true } }, 42), {
-    email: 'kiosk-42@example.com',
-    first_name: 'Kiosk 42',
-    metadata: { seat: 'S42', list: ['42'], flag: true },
-  });
+  assert.deepEqual(
+    bodyFromTemplate(
+      { email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}', metadata: { seat: 'S{n}', list: ['{n}'], flag: true } },
+      42,
+    ),
+    {
+      email: 'kiosk-42@example.com',
+      first_name: 'Kiosk 42',
+      metadata: { seat: 'S42', list: ['42'], flag: true },
+    },
+  );
 });
 
 test('CSV parsing handles quotes, doubled quotes, commas, CRLF and blank lines', () => {
@@ -24,11 +30,17 @@ test('CSV parsing handles quotes, doubled quotes, commas, CRLF and blank lines',
 
 test('CSV rows become bodies; metadata cells are JSON; problems name their line', () => {
   const ok = bodiesFromCsv('first_name,email,metadata\nAnn,ann@example.com,"{""seat"": 1}"\nBob,,\n');
-  assert.deepEqual(ok, { ok: true, bodies: [{ first_name: 'Ann', email: 'ann@example.com', metadata: { seat: 1 } }, { first_name: 'Bob' }] });
+  assert.deepEqual(ok, {
+    ok: true,
+    bodies: [{ first_name: 'Ann', email: 'ann@example.com', metadata: { seat: 1 } }, { first_name: 'Bob' }],
+  });
   const bad = bodiesFromCsv('first_name,email,metadata\nAnn,not-an-email,[1]\nBob,,{oops\n');
   assert.equal(bad.ok, false);
   if (!bad.ok) {
-    assert.deepEqual(bad.issues.map((i) => i.field), ['line 2', 'line 2', 'line 3']);
+    assert.deepEqual(
+      bad.issues.map((i) => i.field),
+      ['line 2', 'line 2', 'line 3'],
+    );
     assert.match(bad.issues[0]!.message, /line 2: email must look like/);
     assert.match(bad.issues[2]!.message, /line 3: metadata is not valid JSON/);
   }
@@ -42,7 +54,13 @@ test('a metadata cell nested too deeply is refused on its line, however deep (no
   for (const depth of [33, 1_000, 10_000, 100_000]) {
     const r = bodiesFromCsv(`first_name,metadata\nAnn,{}\nBob,${cell(depth)}\n`);
     assert.equal(r.ok, false, `depth ${depth}`);
-    if (!r.ok) assert.deepEqual(r.issues.map((i) => i.message), ['line 3: metadata is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first']);
+    if (!r.ok)
+      assert.deepEqual(
+        r.issues.map((i) => i.message),
+        [
+          'line 3: metadata is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first',
+        ],
+      );
   }
 });
 
@@ -52,10 +70,18 @@ const issuesOf = (text: string) => {
 };
 
 test('a problem is reported on its line of the file, counting blank lines and line breaks inside quotes', () => {
-  assert.deepEqual(issuesOf('first_name,email\n\nAnn,not-an-email\n'), ['line 3: email must look like name@example.com (got "not-an-email")']);
-  assert.deepEqual(issuesOf('first_name,email\r\nAnn,ann@example.com\r\n\r\n\r\nBob,bob@\r\n'), ['line 5: email must look like name@example.com (got "bob@")']);
+  assert.deepEqual(issuesOf('first_name,email\n\nAnn,not-an-email\n'), [
+    'line 3: email must look like name@example.com (got "not-an-email")',
+  ]);
+  assert.deepEqual(issuesOf('first_name,email\r\nAnn,ann@example.com\r\n\r\n\r\nBob,bob@\r\n'), [
+    'line 5: email must look like name@example.com (got "bob@")',
+  ]);
   assert.deepEqual(issuesOf('first_name,metadata\n"Ann\nMarie","{\n""seat"": 1\n}"\nBob,{oops\n'), ['line 6: metadata is not valid JSON']);
-  assert.deepEqual(issuesOf('first_name,metadata\r\n"Ann\r\nMarie",{}\r\nBob,{oops\r\n'), ['line 4: metadata is not valid JSON'], 'a CRLF in a cell is one line');
+  assert.deepEqual(
+    issuesOf('first_name,metadata\r\n"Ann\r\nMarie",{}\r\nBob,{oops\r\n'),
+    ['line 4: metadata is not valid JSON'],
+    'a CRLF in a cell is one line',
+  );
 });
 
 test('an unterminated quote is an error on the line it opens, not the rest of the file read as one cell', () => {

@@ -8,10 +8,11 @@ test('at most capacity slots are out; a freed slot goes to the jobs in turn', as
   const limiter = new CallLimiter(2);
   const order: string[] = [];
   const held: Release[] = [];
-  const take = (key: string) => limiter.acquire(key).then((release) => {
-    order.push(key);
-    held.push(release!);
-  });
+  const take = (key: string) =>
+    limiter.acquire(key).then((release) => {
+      order.push(key);
+      held.push(release!);
+    });
   await Promise.all([take('big'), take('big')]);
   assert.equal(limiter.inFlight, 2);
   // The big job queues five more workers before the small job asks for one.

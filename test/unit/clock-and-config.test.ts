@@ -38,8 +38,14 @@ test('configuration defaults and clear messages for bad values', () => {
 
 test('upstreams must be https, except loopback http for a local emulator', () => {
   assert.deepEqual(normaliseUpstream('https://api.console.nutanix.com/'), { ok: true, url: 'https://api.console.nutanix.com' });
-  assert.match((normaliseUpstream('http://127.0.0.1:8090') as { message: string }).message, /loopback.*UPSTREAM_ALLOW_HOSTS=127\.0\.0\.1:8090/);
-  assert.deepEqual(normaliseUpstream('http://127.0.0.1:8090', new AllowedHosts(['127.0.0.1:8090'])), { ok: true, url: 'http://127.0.0.1:8090' });
+  assert.match(
+    (normaliseUpstream('http://127.0.0.1:8090') as { message: string }).message,
+    /loopback.*UPSTREAM_ALLOW_HOSTS=127\.0\.0\.1:8090/,
+  );
+  assert.deepEqual(normaliseUpstream('http://127.0.0.1:8090', new AllowedHosts(['127.0.0.1:8090'])), {
+    ok: true,
+    url: 'http://127.0.0.1:8090',
+  });
   assert.equal(normaliseUpstream('builtin:emulator').ok, true);
   assert.match((normaliseUpstream('http://example.com') as { message: string }).message, /must use https/);
   assert.match((normaliseUpstream('https://u:p@example.com') as { message: string }).message, /user name or password/);

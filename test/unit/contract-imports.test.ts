@@ -12,7 +12,9 @@ const SPECIFIER = /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+'([^']+)'|\bimpo
 /** What a file imports, each as a path from the repository root or a package name. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(SPECIFIER)].map((m) => m[1] ?? m[2]!).map((s) => (s.startsWith('.') ? relative(root, resolve(dirname(file), s)) : s));
+  return [...text.matchAll(SPECIFIER)]
+    .map((m) => m[1] ?? m[2]!)
+    .map((s) => (s.startsWith('.') ? relative(root, resolve(dirname(file), s)) : s));
 }
 
 function allowed(specifier: string): boolean {
@@ -21,7 +23,9 @@ function allowed(specifier: string): boolean {
 
 test('contract files, and the frame files they reach, import only typebox, the contract and frame/', () => {
   const seen = new Set<string>();
-  const queue = readdirSync(join(root, 'server/contract')).filter((f) => f.endsWith('.ts')).map((f) => `server/contract/${f}`);
+  const queue = readdirSync(join(root, 'server/contract'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `server/contract/${f}`);
   const strays: string[] = [];
   while (queue.length > 0) {
     const file = queue.pop()!;

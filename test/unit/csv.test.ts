@@ -30,17 +30,47 @@ test('cells that would run as a formula get a leading apostrophe; numbers, boole
     ['eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln-_', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln-_'],
     ['05fab26f-cc8e-55ee-8621-eff517edb6c8', '05fab26f-cc8e-55ee-8621-eff517edb6c8'],
   ];
-  const written = csvText(ONE, cells.map(([v]) => v));
+  const written = csvText(
+    ONE,
+    cells.map(([v]) => v),
+  );
   assert.match(written, /^value\r\n/);
   assert.ok(written.endsWith('\r\n'));
-  const back = readCsvWithPython(written).slice(1).map((r) => r[0] ?? '');
-  assert.deepEqual(back, cells.map(([, want]) => want));
+  const back = readCsvWithPython(written)
+    .slice(1)
+    .map((r) => r[0] ?? '');
+  assert.deepEqual(
+    back,
+    cells.map(([, want]) => want),
+  );
 });
 
 test('any string round-trips through Python csv: unchanged, or with one apostrophe in front of a formula', async () => {
-  const special = fc.constantFrom(',', '"', '""', '\r', '\n', '\r\n', '=', '+', '-', '@', '\t', ' ', "'", '\uFF1D', '\uFF20', '\u2028', 'é', '😀');
+  const special = fc.constantFrom(
+    ',',
+    '"',
+    '""',
+    '\r',
+    '\n',
+    '\r\n',
+    '=',
+    '+',
+    '-',
+    '@',
+    '\t',
+    ' ',
+    "'",
+    '\uFF1D',
+    '\uFF20',
+    '\u2028',
+    'é',
+    '😀',
+  );
   const piece = fc.oneof(special, fc.string({ unit: 'grapheme', maxLength: 6 }));
-  const values = fc.sample(fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')), { numRuns: 500, seed: 13 });
+  const values = fc.sample(
+    fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')),
+    { numRuns: 500, seed: 13 },
+  );
   const columns: readonly CsvColumn<[string, number]>[] = [
     { header: 'text', cell: ([s]) => s },
     { header: 'n', cell: ([, n]) => n },

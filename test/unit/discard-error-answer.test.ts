@@ -17,7 +17,10 @@ function runHook(raw: ReturnType<typeof fakeRequest>, statusCode: number): Promi
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, payload?: unknown) => (err ? reject(err) : resolve(payload));
     (discardBeforeErrorAnswer as unknown as (req: unknown, reply: unknown, payload: unknown, done: unknown) => void)(
-      { raw } as unknown as FastifyRequest, { statusCode } as unknown as FastifyReply, 'the answer', done,
+      { raw } as unknown as FastifyRequest,
+      { statusCode } as unknown as FastifyReply,
+      'the answer',
+      done,
     );
   });
 }

@@ -26,10 +26,14 @@ test('a durable commit runs under synchronous=FULL and leaves the connection on 
   assert.equal(inside, FULL);
   assert.equal(db.pragma('synchronous', { simple: true }), NORMAL);
 
-  assert.throws(() => commitDurably(db, () => {
-    db.prepare('INSERT INTO t VALUES (2)').run();
-    throw new Error('refused');
-  }), /refused/);
+  assert.throws(
+    () =>
+      commitDurably(db, () => {
+        db.prepare('INSERT INTO t VALUES (2)').run();
+        throw new Error('refused');
+      }),
+    /refused/,
+  );
   assert.equal(db.pragma('synchronous', { simple: true }), NORMAL, 'back on NORMAL after a rollback too');
   assert.deepEqual(db.prepare('SELECT x FROM t').all(), [{ x: 1 }], 'the failed transaction left nothing');
 });

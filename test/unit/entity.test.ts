@@ -7,14 +7,31 @@ const providerName = 'secure-anon-64930212-2062-48a4-971b-7998672a9d2e';
 
 test('token URIs for account, organization and customer providers', () => {
   const base = 'https://api.console.nutanix.com';
-  assert.equal(tokenUri(base, { level: 'account', entityId, providerName }), `${base}/v1/accounts/${entityId}/secure-anonymous/${providerName}/tokens`);
-  assert.equal(tokenUri(base, { level: 'organization', entityId, providerName }), `${base}/v1/organizations/${entityId}/secure-anonymous/${providerName}/tokens`);
-  assert.equal(tokenUri(base, { level: 'customer', entityId, providerName }), `${base}/v1/customers/${entityId}/secure-anonymous/${providerName}/tokens`);
+  assert.equal(
+    tokenUri(base, { level: 'account', entityId, providerName }),
+    `${base}/v1/accounts/${entityId}/secure-anonymous/${providerName}/tokens`,
+  );
+  assert.equal(
+    tokenUri(base, { level: 'organization', entityId, providerName }),
+    `${base}/v1/organizations/${entityId}/secure-anonymous/${providerName}/tokens`,
+  );
+  assert.equal(
+    tokenUri(base, { level: 'customer', entityId, providerName }),
+    `${base}/v1/customers/${entityId}/secure-anonymous/${providerName}/tokens`,
+  );
 });
 
 test('a trailing slash or a path prefix on the base URL is handled', () => {
-  assert.equal(tokenUri('https://x.example/', { level: 'account', entityId, providerName }), `https://x.example/v1/accounts/${entityId}/secure-anonymous/${providerName}/tokens`);
-  assert.equal(tokenUri('http://127.0.0.1:8080/emulator', { level: 'account', entityId, providerName }).startsWith('http://127.0.0.1:8080/emulator/v1/accounts/'), true);
+  assert.equal(
+    tokenUri('https://x.example/', { level: 'account', entityId, providerName }),
+    `https://x.example/v1/accounts/${entityId}/secure-anonymous/${providerName}/tokens`,
+  );
+  assert.equal(
+    tokenUri('http://127.0.0.1:8080/emulator', { level: 'account', entityId, providerName }).startsWith(
+      'http://127.0.0.1:8080/emulator/v1/accounts/',
+    ),
+    true,
+  );
   assert.equal(tokenPath({ level: 'account', entityId: 'a/b', providerName }).includes('a%2Fb'), true);
 });
 

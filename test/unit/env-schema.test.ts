@@ -13,9 +13,15 @@ function readmeRows(): { names: string[]; dflt: string }[] {
   const start = readme.indexOf('\n## Configuration\n');
   assert.ok(start >= 0, 'README.md has a "## Configuration" section');
   const end = readme.indexOf('\n## ', start + 1);
-  const rows = readme.slice(start, end === -1 ? undefined : end).split('\n').filter((line) => line.startsWith('|'));
+  const rows = readme
+    .slice(start, end === -1 ? undefined : end)
+    .split('\n')
+    .filter((line) => line.startsWith('|'));
   return rows.slice(2).map((row) => {
-    const [first = '', second = ''] = row.split('|').slice(1).map((cell) => cell.trim());
+    const [first = '', second = ''] = row
+      .split('|')
+      .slice(1)
+      .map((cell) => cell.trim());
     return { names: [...first.matchAll(/`([^`]+)`/g)].map((m) => m[1]!), dflt: second };
   });
 }
@@ -50,9 +56,21 @@ test('integers are checked against the bounds in the schema, booleans and levels
   for (const bad of ['65536', '-1', '80.5', 'eighty', '0x50 ']) {
     assert.throws(() => readEnv({ PORT: bad }), { message: `PORT must be an integer from 0 to 65535, got "${bad}"` });
   }
-  assert.throws(() => readEnv({ UPSTREAM_TOTAL_TIMEOUT_MS: '49' }), { message: 'UPSTREAM_TOTAL_TIMEOUT_MS must be an integer from 50 to 300000, got "49"' });
-  assert.throws(() => readEnv({ BULK_MAX_CONCURRENT_CALLS: '1001' }), { message: 'BULK_MAX_CONCURRENT_CALLS must be an integer from 1 to 1000, got "1001"' });
-  for (const [raw, want] of [['yes', true], ['OFF', false], ['1', true], ['0', false]] as const) assert.equal(readEnv({ SEED_DEMO: raw }).SEED_DEMO, want);
+  assert.throws(() => readEnv({ UPSTREAM_TOTAL_TIMEOUT_MS: '49' }), {
+    message: 'UPSTREAM_TOTAL_TIMEOUT_MS must be an integer from 50 to 300000, got "49"',
+  });
+  assert.throws(() => readEnv({ BULK_MAX_CONCURRENT_CALLS: '1001' }), {
+    message: 'BULK_MAX_CONCURRENT_CALLS must be an integer from 1 to 1000, got "1001"',
+  });
+  for (const [raw, want] of [
+    ['yes', true],
+    ['OFF', false],
+    ['1', true],
+    ['0', false],
+  ] as const)
+    assert.equal(readEnv({ SEED_DEMO: raw }).SEED_DEMO, want);
   assert.throws(() => readEnv({ SEED_DEMO: 'maybe' }), { message: 'SEED_DEMO must be true or false, got "maybe"' });
-  assert.throws(() => readEnv({ LOG_LEVEL: 'loud' }), { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"' });
+  assert.throws(() => readEnv({ LOG_LEVEL: 'loud' }), {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+  });
 });

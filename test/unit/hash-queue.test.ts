@@ -8,7 +8,14 @@ import { HashQueue, type HashPriority, type HashTicket } from '../../server/auth
 function job(log: string[], name: string) {
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
-  return { work: async () => { log.push(name); await done; return name; }, finish };
+  return {
+    work: async () => {
+      log.push(name);
+      await done;
+      return name;
+    },
+    finish,
+  };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -59,8 +66,16 @@ test('a trusted ticket runs before every untrusted one that waited before it', a
 test('a ticket runs once; releasing after it ran changes nothing; a failing job frees its slot', async () => {
   const q = new HashQueue(1, 1);
   const t = q.reserve('untrusted')!;
-  await assert.rejects(t.run(async () => { throw new Error('argon2 failed'); }), /argon2 failed/);
-  await assert.rejects(t.run(async () => 1), /runs once/);
+  await assert.rejects(
+    t.run(async () => {
+      throw new Error('argon2 failed');
+    }),
+    /argon2 failed/,
+  );
+  await assert.rejects(
+    t.run(async () => 1),
+    /runs once/,
+  );
   t.release();
   assert.deepEqual(q.stats(), { running: 0, waiting: { trusted: 0, untrusted: 0 } });
   assert.equal(await q.reserve('untrusted')!.run(async () => 2), 2);

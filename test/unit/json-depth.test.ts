@@ -28,7 +28,14 @@ test('a million levels are answered, not a stack overflow', () => {
 
 test('the JSON parser refuses past the same limit, with a 400 that says so', () => {
   assert.doesNotThrow(() => parseJsonBody(JSON.stringify(arrays(MAX_JSON_DEPTH))));
-  for (const text of [`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`]) {
-    assert.throws(() => parseJsonBody(text), (err: Error & { code?: string }) => err.code === 'request/invalid' && HTTP_STATUS['request/invalid'] === 400 && /nesting deeper than 32 levels/.test(err.message));
+  for (const text of [
+    `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`,
+    `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+  ]) {
+    assert.throws(
+      () => parseJsonBody(text),
+      (err: Error & { code?: string }) =>
+        err.code === 'request/invalid' && HTTP_STATUS['request/invalid'] === 400 && /nesting deeper than 32 levels/.test(err.message),
+    );
   }
 });

@@ -15,13 +15,17 @@ const reasonOf = async (token: string, jwks: unknown, nowMs: number) => {
 
 test('an ES256 token verifies against the published JWKS and decodes to its claims', async () => {
   const signer = JwtSigner.generate();
-  const token = signer.sign({ sub: 'x', iat: 100, exp: 200, metadata: { 'é': '"\\' } });
+  const token = signer.sign({ sub: 'x', iat: 100, exp: 200, metadata: { é: '"\\' } });
   const decoded = decodeJwt(token);
   assert.equal(decoded?.header.alg, 'ES256');
   assert.equal(decoded?.header.kid, signer.kid);
-  assert.deepEqual(decoded?.claims.metadata, { 'é': '"\\' });
+  assert.deepEqual(decoded?.claims.metadata, { é: '"\\' });
   const jwks = JSON.parse(JSON.stringify(signer.jwks())) as { keys: object[] };
-  assert.deepEqual(Object.keys(jwks.keys[0]!).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'], 'the published key: public members only');
+  assert.deepEqual(
+    Object.keys(jwks.keys[0]!).sort(),
+    ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'],
+    'the published key: public members only',
+  );
   assert.deepEqual(await verifyWithJwks(token, jwks, 150_000), { ok: true, claims: decoded?.claims });
 });
 
@@ -30,7 +34,7 @@ test('expiry, tampering, other keys and garbage are each reported', async () => 
   const token = signer.sign({ iat: 100, exp: 200 });
   assert.equal((await signer.verify(token, 199_999)).ok, true);
   assert.deepEqual(await signer.verify(token, 200_000), { ok: false, reason: 'expired', message: 'the token has expired' });
-  assert.equal((await signer.verify(signer.sign({ nbf: 300 }), 299_000).then((r) => (r.ok ? 'ok' : r.reason))), 'not_yet_valid');
+  assert.equal(await signer.verify(signer.sign({ nbf: 300 }), 299_000).then((r) => (r.ok ? 'ok' : r.reason)), 'not_yet_valid');
   const [h, , s] = token.split('.');
   const forged = `${h}.${b64({ iat: 100, exp: 999 })}.${s}`;
   assert.equal(await reasonOf(forged, signer.jwks(), 150_000), 'bad_signature');
@@ -70,7 +74,14 @@ test('a key set that is not one, and a key in it that cannot be imported, are to
   assert.ok(broken.ok);
   const r = await verifyJwt(token, broken.keys, 0);
   assert.equal(r.ok ? 'ok' : r.reason, 'unusable_key');
-  const priv = readKeySet({ keys: [{ ...JSON.parse(JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }))), kid: signer.kid }] });
+  const priv = readKeySet({
+    keys: [
+      {
+        ...JSON.parse(JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }))),
+        kid: signer.kid,
+      },
+    ],
+  });
   assert.ok(priv.ok);
   const p = await verifyJwt(token, priv.keys, 0);
   assert.equal(p.ok ? 'ok' : p.reason, 'unusable_key', 'a private key has no place in a published set');

@@ -15,7 +15,10 @@ test('token-shaped path segments are redacted; ids, provider names and route wor
   assert.equal(redactUrl(`/api/invites/${t}`), `/api/invites/${REDACTED}`);
   assert.equal(redactUrl(`/api/invites/${t}/accept`), `/api/invites/${REDACTED}/accept`);
   assert.equal(redactUrl(`/api/providers/${id}/tokens`), `/api/providers/${id}/tokens`);
-  assert.equal(redactUrl(`/emulator/v1/accounts/${id}/secure-anonymous/${provider}/tokens`), `/emulator/v1/accounts/${id}/secure-anonymous/${provider}/tokens`);
+  assert.equal(
+    redactUrl(`/emulator/v1/accounts/${id}/secure-anonymous/${provider}/tokens`),
+    `/emulator/v1/accounts/${id}/secure-anonymous/${provider}/tokens`,
+  );
   assert.equal(redactUrl('/api/credential-sets/verify'), '/api/credential-sets/verify');
   assert.equal(redactUrl('/assets/AcceptInviteView-CkQ3r8Zp.js'), '/assets/AcceptInviteView-CkQ3r8Zp.js');
   assert.equal(redactUrl('/a/extraordinarily-long-route-words'), '/a/extraordinarily-long-route-words');
@@ -46,9 +49,17 @@ test('query values: known credential names always, other values when token-shape
 test('no token the console issues survives redaction, wherever in a URL it is put (property)', () => {
   const issued = fc.oneof(
     fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64url')),
-    fc.tuple(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.uint8Array({ minLength: 32, maxLength: 32 })).map(([p, b]) => `satk_${Buffer.from(p).toString('hex')}_${Buffer.from(b).toString('base64url')}`),
+    fc
+      .tuple(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+      .map(([p, b]) => `satk_${Buffer.from(p).toString('hex')}_${Buffer.from(b).toString('base64url')}`),
   );
-  const place = fc.constantFrom((t: string) => `/api/invites/${t}`, (t: string) => `/api/invites/${t}/accept`, (t: string) => `/api/x?token=${t}`, (t: string) => `/api/x?a=1&b=${encodeURIComponent(t)}`, (t: string) => `/${t}?x=1`);
+  const place = fc.constantFrom(
+    (t: string) => `/api/invites/${t}`,
+    (t: string) => `/api/invites/${t}/accept`,
+    (t: string) => `/api/x?token=${t}`,
+    (t: string) => `/api/x?a=1&b=${encodeURIComponent(t)}`,
+    (t: string) => `/${t}?x=1`,
+  );
   fc.assert(fc.property(issued, place, (t, at) => !redactUrl(at(t)).includes(t) && looksLikeToken(t)));
 });
 
@@ -66,7 +77,12 @@ test('a token anywhere in a URL goes: inside segments and values, after ; , : ~ 
     if (!logged.includes(REDACTED)) leaks.push(`nothing redacted in ${logged}`);
   }
   assert.deepEqual(leaks, []);
-  assert.ok(redactUrl(`/api/v1/providers/${secrets.providerId}/tokens?key=${secrets.key}`).startsWith(`/api/v1/providers/${secrets.providerId}/tokens?key=`), 'the provider id stays');
+  assert.ok(
+    redactUrl(`/api/v1/providers/${secrets.providerId}/tokens?key=${secrets.key}`).startsWith(
+      `/api/v1/providers/${secrets.providerId}/tokens?key=`,
+    ),
+    'the provider id stays',
+  );
 });
 
 test('what is left keeps its shape and its encoding: the route, ids, words and the other parameters', () => {
@@ -87,23 +103,64 @@ test('what is left keeps its shape and its encoding: the route, ids, words and t
     '/docs/static/swagger-ui-standalone-preset.js',
     `/x?upstream=https%3A%2F%2F${id}.img.frame.nutanix.com%2Fv1`,
     '/a/extraordinarily_long_route_words.and.more',
-  ]) assert.equal(redactUrl(kept), kept, kept);
+  ])
+    assert.equal(redactUrl(kept), kept, kept);
 });
 
 test('no token survives redaction, percent-encoded in part or in whole, between any delimiters (property)', () => {
-  const delimiter = fc.constantFrom('/', '?', '&', '=', ';', ',', ':', '.', '~', '@', '!', '$', "'", '(', ')', '*', '+', '%20', '%00', '%22', '%23', '%2F', '%252F', '%3D', '[', ']', '|', '');
+  const delimiter = fc.constantFrom(
+    '/',
+    '?',
+    '&',
+    '=',
+    ';',
+    ',',
+    ':',
+    '.',
+    '~',
+    '@',
+    '!',
+    '$',
+    "'",
+    '(',
+    ')',
+    '*',
+    '+',
+    '%20',
+    '%00',
+    '%22',
+    '%23',
+    '%2F',
+    '%252F',
+    '%3D',
+    '[',
+    ']',
+    '|',
+    '',
+  );
   const issued = fc.oneof(
     fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64url')),
-    fc.tuple(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.uint8Array({ minLength: 32, maxLength: 32 })).map(([p, b]) => `satk_${Buffer.from(p).toString('hex')}_${Buffer.from(b).toString('base64url')}`),
+    fc
+      .tuple(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+      .map(([p, b]) => `satk_${Buffer.from(p).toString('hex')}_${Buffer.from(b).toString('base64url')}`),
   );
-  const encode = (t: string, mask: number[]) => [...t].map((c, i) => (mask[i % mask.length]! % 4 === 0 ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
+  const encode = (t: string, mask: number[]) =>
+    [...t].map((c, i) => (mask[i % mask.length]! % 4 === 0 ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
   fc.assert(
-    fc.property(issued, delimiter, delimiter, fc.constantFrom('/x/', '/x?a=', '/x?', '/'), fc.array(fc.nat(7), { minLength: 1, maxLength: 8 }), fc.boolean(), (t, before, after, prefix, mask, enc) => {
-      const placed = `${prefix}${before}${enc ? encode(t, mask) : t}${after}`;
-      const logged = redactUrl(placed);
-      const decodedLog = logged.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-      return !logged.includes(t) && !decodedLog.includes(t);
-    }),
+    fc.property(
+      issued,
+      delimiter,
+      delimiter,
+      fc.constantFrom('/x/', '/x?a=', '/x?', '/'),
+      fc.array(fc.nat(7), { minLength: 1, maxLength: 8 }),
+      fc.boolean(),
+      (t, before, after, prefix, mask, enc) => {
+        const placed = `${prefix}${before}${enc ? encode(t, mask) : t}${after}`;
+        const logged = redactUrl(placed);
+        const decodedLog = logged.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+        return !logged.includes(t) && !decodedLog.includes(t);
+      },
+    ),
     { numRuns: 2000 },
   );
 });

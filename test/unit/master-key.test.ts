@@ -42,13 +42,29 @@ test('previous keys come from SAT_PREVIOUS_MASTER_KEYS or the key file, after th
   const dir = tempDir();
   t.after(dir.cleanup);
   const old = randomBytes(32);
-  const ring = loadKeyRing({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'new', SAT_PREVIOUS_MASTER_KEYS: `old:${old.toString('base64')}` }, dir.path);
-  assert.deepEqual(ring.keys.map((k) => k.id), ['new', 'old']);
+  const ring = loadKeyRing(
+    {
+      SAT_MASTER_KEY: randomBytes(32).toString('hex'),
+      SAT_MASTER_KEY_ID: 'new',
+      SAT_PREVIOUS_MASTER_KEYS: `old:${old.toString('base64')}`,
+    },
+    dir.path,
+  );
+  assert.deepEqual(
+    ring.keys.map((k) => k.id),
+    ['new', 'old'],
+  );
   assert.ok(ring.keys[1]!.key.equals(old));
-  assert.throws(() => loadKeyRing({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_PREVIOUS_MASTER_KEYS: 'no-colon' }, dir.path), /must be "<key id>:<key>"/);
+  assert.throws(
+    () => loadKeyRing({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_PREVIOUS_MASTER_KEYS: 'no-colon' }, dir.path),
+    /must be "<key id>:<key>"/,
+  );
   const a = generateMasterKey();
   const b = generateMasterKey();
   writeKeyFile(dir.path, [a, b]);
   assert.equal(statSync(join(dir.path, MASTER_KEY_FILE)).mode & 0o777, 0o600);
-  assert.deepEqual(loadKeyRing({}, dir.path).keys.map((k) => k.id), [a.id, b.id]);
+  assert.deepEqual(
+    loadKeyRing({}, dir.path).keys.map((k) => k.id),
+    [a.id, b.id],
+  );
 });

@@ -19,7 +19,10 @@ test('seal then open gives the plaintext back, and the ciphertext names its key'
 
 test('a ciphertext moved to another row fails to open with a clear error', () => {
   const sealed = seal('s3cret-value', key, aad);
-  assert.throws(() => open(sealed, [key], aadFor('credential_set', 'row-2', 'secret')), (err: Error) => err instanceof SecretBoxError && /moved from another row/.test(err.message));
+  assert.throws(
+    () => open(sealed, [key], aadFor('credential_set', 'row-2', 'secret')),
+    (err: Error) => err instanceof SecretBoxError && /moved from another row/.test(err.message),
+  );
 });
 
 test('a flipped bit fails authentication', () => {

@@ -49,10 +49,19 @@ const HOSTILE_ID = `id-${SPECIALS}-${TRICKY}`;
 const HOSTILE_BODY: TokenRequestBody = {
   first_name: `first ${SPECIALS}`,
   last_name: TRICKY,
-  metadata: { [`key ${SPECIALS}`]: `value ${SPECIALS} ${TRICKY}`, lone: 'lone \ud800 surrogate', nested: { list: [SPECIALS, 1, true, null] } },
+  metadata: {
+    [`key ${SPECIALS}`]: `value ${SPECIALS} ${TRICKY}`,
+    lone: 'lone \ud800 surrogate',
+    nested: { list: [SPECIALS, 1, true, null] },
+  },
 };
-const PLAIN_BODY: TokenRequestBody = { first_name: 'first', last_name: 'last', metadata: { key: 'value', lone: 'lone', nested: { list: ['x', 1, true, null] } } };
-const URI = 'https://api.console.nutanix.com/v1/accounts/3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b/secure-anonymous/secure-anon-64930212-2062-48a4-971b-7998672a9d2e/tokens';
+const PLAIN_BODY: TokenRequestBody = {
+  first_name: 'first',
+  last_name: 'last',
+  metadata: { key: 'value', lone: 'lone', nested: { list: ['x', 1, true, null] } },
+};
+const URI =
+  'https://api.console.nutanix.com/v1/accounts/3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b/secure-anonymous/secure-anon-64930212-2062-48a4-971b-7998672a9d2e/tokens';
 const hostile: SnippetRequest = { uri: URI, clientId: HOSTILE_ID, body: HOSTILE_BODY };
 const plain: SnippetRequest = { uri: URI, clientId: 'plain-id', body: PLAIN_BODY };
 
@@ -62,13 +71,21 @@ const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\ud
 function assertNoRawSpecials(id: string, withHostile: string, withPlain: string): void {
   const count = (text: string, c: string) => text.split(c).length - 1;
   for (const { char, why } of SPECIAL) {
-    assert.equal(count(withHostile, char), count(withPlain, char), `${id}: raw U+${char.charCodeAt(0).toString(16).padStart(4, '0')} (${why}) in the snippet`);
+    assert.equal(
+      count(withHostile, char),
+      count(withPlain, char),
+      `${id}: raw U+${char.charCodeAt(0).toString(16).padStart(4, '0')} (${why}) in the snippet`,
+    );
   }
   assert.equal(withHostile.split('\n').length, withPlain.split('\n').length, `${id}: user text added a line`);
   assert.doesNotMatch(withHostile, LONE, `${id}: a lone surrogate in the snippet`);
   if (id === 'powershell') {
     const nonAscii = (text: string) => text.replace(/[\x00-\x7f]/g, '').length;
-    assert.equal(nonAscii(withHostile), nonAscii(withPlain), 'PowerShell: a character outside ASCII in a literal (Windows PowerShell 5.1 reads the file in the ANSI code page)');
+    assert.equal(
+      nonAscii(withHostile),
+      nonAscii(withPlain),
+      'PowerShell: a character outside ASCII in a literal (Windows PowerShell 5.1 reads the file in the ANSI code page)',
+    );
   }
 }
 
@@ -101,7 +118,11 @@ function withFile<T>(name: string, text: string, fn: (path: string) => T): T {
 function tsParse(source: string, file: string): ts.SourceFile {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const diagnostics = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
-  assert.deepEqual(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), [], `${file} does not parse`);
+  assert.deepEqual(
+    diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    [],
+    `${file} does not parse`,
+  );
   return sf;
 }
 
@@ -121,10 +142,12 @@ function tsStringOf(sf: ts.SourceFile, variable: string): unknown {
     if (n.kind === ts.SyntaxKind.NullKeyword) return null;
     if (ts.isArrayLiteralExpression(n)) return n.elements.map((e) => evalLiteral(e));
     if (ts.isObjectLiteralExpression(n)) {
-      return Object.fromEntries(n.properties.map((p) => {
-        assert.ok(ts.isPropertyAssignment(p) && ts.isStringLiteral(p.name));
-        return [p.name.text, evalLiteral(p.initializer)];
-      }));
+      return Object.fromEntries(
+        n.properties.map((p) => {
+          assert.ok(ts.isPropertyAssignment(p) && ts.isStringLiteral(p.name));
+          return [p.name.text, evalLiteral(p.initializer)];
+        }),
+      );
     }
     throw new Error(`unexpected ${ts.SyntaxKind[n.kind]}`);
   };
@@ -137,10 +160,15 @@ const utf8 = (s: string) => Buffer.from(s, 'utf8');
 /** Per language: check the whole snippet with a real lexer where one exists, and return [client id, body] as the language reads them. */
 const READERS: Record<string, (source: string) => { clientId: Buffer; body: unknown }> = {
   python3: (source) => {
-    withFile('snippet.py', source, (p) => run('python3', ['-c', 'import sys; compile(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1], "exec")', p], ''));
-    const read = (lit: string) => run('python3', ['-c', 'import ast, sys; sys.stdout.buffer.write(ast.literal_eval(sys.stdin.read()).encode("utf-8"))'], lit);
+    withFile('snippet.py', source, (p) =>
+      run('python3', ['-c', 'import sys; compile(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1], "exec")', p], ''),
+    );
+    const read = (lit: string) =>
+      run('python3', ['-c', 'import ast, sys; sys.stdout.buffer.write(ast.literal_eval(sys.stdin.read()).encode("utf-8"))'], lit);
     const bodyText = source.slice(source.indexOf('body = ') + 'body = '.length, source.indexOf('\n}\n', source.indexOf('body = ')) + 2);
-    const body = JSON.parse(run('python3', ['-c', 'import ast, json, sys; print(json.dumps(ast.literal_eval(sys.stdin.read())))'], bodyText).toString('utf8'));
+    const body = JSON.parse(
+      run('python3', ['-c', 'import ast, json, sys; print(json.dumps(ast.literal_eval(sys.stdin.read())))'], bodyText).toString('utf8'),
+    );
     return { clientId: read(line(source, /^client_id = (.*)$/)), body };
   },
   node: (source) => {
@@ -160,7 +188,10 @@ const READERS: Record<string, (source: string) => { clientId: Buffer; body: unkn
   php: (source) => {
     withFile('snippet.php', source, (p) => run('php', ['-l', p], ''));
     const read = (lit: string) => run('php', ['-r', 'echo eval("return " . file_get_contents("php://stdin") . ";");'], lit);
-    return { clientId: read(line(source, /^\$clientId = (.*);$/)), body: JSON.parse(read(line(source, /^\$body = (.*);$/)).toString('utf8')) };
+    return {
+      clientId: read(line(source, /^\$clientId = (.*);$/)),
+      body: JSON.parse(read(line(source, /^\$body = (.*);$/)).toString('utf8')),
+    };
   },
   ruby: (source) => {
     withFile('snippet.rb', source, (p) => run('ruby', ['-c', p], ''));
@@ -204,24 +235,47 @@ describe('Frame snippets: literals hold no raw character a lexer breaks on, and 
 });
 
 describe('token-broker snippets: the same checks on their body literal', () => {
-  const bodyLine: Record<string, RegExp> = { python3: /^body = (.*)$/, node: /^const body = (.*)$/, curl: /^data=(.*)$/, powershell: /^\$body = (.*)$/, php: /^\$body = (.*);$/ };
+  const bodyLine: Record<string, RegExp> = {
+    python3: /^body = (.*)$/,
+    node: /^const body = (.*)$/,
+    curl: /^data=(.*)$/,
+    powershell: /^\$body = (.*)$/,
+    php: /^\$body = (.*);$/,
+  };
   for (const target of BROKER_SNIPPET_TARGETS) {
     test(`${target.title}`, () => {
       const withHostile = target.render({ uri: 'http://127.0.0.1:8080/api/v1/providers/p1/tokens', body: HOSTILE_BODY });
-      assertNoRawSpecials(target.id, withHostile, target.render({ uri: 'http://127.0.0.1:8080/api/v1/providers/p1/tokens', body: PLAIN_BODY }));
+      assertNoRawSpecials(
+        target.id,
+        withHostile,
+        target.render({ uri: 'http://127.0.0.1:8080/api/v1/providers/p1/tokens', body: PLAIN_BODY }),
+      );
       assert.ok(line(withHostile, bodyLine[target.id]!));
       if (target.id === 'powershell') assert.deepEqual(JSON.parse(decodePowerShell(line(withHostile, /^\$body = (.*)$/))), HOSTILE_BODY);
       if (target.id === 'node') assert.deepEqual(tsStringOf(tsParse(withHostile, 'broker.mjs'), 'body'), HOSTILE_BODY);
       if (target.id === 'curl') withFile('broker.sh', withHostile, (p) => run('bash', ['-n', p], ''));
       if (target.id === 'php') withFile('broker.php', withHostile, (p) => run('php', ['-l', p], ''));
-      if (target.id === 'python3') withFile('broker.py', withHostile, (p) => run('python3', ['-c', 'import sys; compile(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1], "exec")', p], ''));
+      if (target.id === 'python3')
+        withFile('broker.py', withHostile, (p) =>
+          run('python3', ['-c', 'import sys; compile(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1], "exec")', p], ''),
+        );
     });
   }
 });
 
 test('no comment line in any snippet carries user text', () => {
   const marker = 'USERTEXT';
-  const request: SnippetRequest = { uri: `https://${marker}.example/v1/accounts/${marker}/tokens`, clientId: `${marker}-id`, body: { first_name: marker, last_name: marker, email: `${marker}@example.com`, email_domain: `${marker}.example`, metadata: { [marker]: marker } } };
+  const request: SnippetRequest = {
+    uri: `https://${marker}.example/v1/accounts/${marker}/tokens`,
+    clientId: `${marker}-id`,
+    body: {
+      first_name: marker,
+      last_name: marker,
+      email: `${marker}@example.com`,
+      email_domain: `${marker}.example`,
+      metadata: { [marker]: marker },
+    },
+  };
   const sources = [
     ...SNIPPET_TARGETS.map((t) => [t.id, t.render(request)] as const),
     ...BROKER_SNIPPET_TARGETS.map((t) => [`broker ${t.id}`, t.render({ uri: request.uri, body: request.body })] as const),
@@ -248,7 +302,11 @@ describe('each escaper on its own', () => {
   test('C# and Java literals from cStyle read back as typed', () => {
     assert.equal(decodeCSharp(cStyle(every)), every);
     assert.equal(decodeJava(cStyle(every)), every);
-    assert.throws(() => decodeCSharp(JSON.stringify('a\u2028b')), /new-line character U\+2028/, 'the reader itself refuses what broke (F14)');
+    assert.throws(
+      () => decodeCSharp(JSON.stringify('a\u2028b')),
+      /new-line character U\+2028/,
+      'the reader itself refuses what broke (F14)',
+    );
   });
   test('Go refuses a \\ud800 escape, so goString writes a lone surrogate as U+FFFD', () => {
     assert.equal(goString('a\ud800b'), '"a\ufffdb"');
@@ -260,7 +318,7 @@ describe('each escaper on its own', () => {
     assert.equal(phpString('a\u2028$b'), '"a\\u{2028}\\$b"');
     assert.equal(rubyString('a\u2028#{b}'), '"a\\u{2028}\\#{b}"');
   });
-  test('shell words splice special characters as $\'\\xHH\' bytes', () => {
+  test("shell words splice special characters as $'\\xHH' bytes", () => {
     assert.equal(shellSingle("it's"), "'it'\\''s'");
     assert.equal(shellSingle('a\u2028b'), "'a'$'\\xe2\\x80\\xa8''b'");
     assert.equal(run('bash', [], `printf '%s' ${shellSingle(every)}`).toString('utf8'), every.replace(/\0/g, ''));

@@ -1,7 +1,19 @@
 // The sign-in throttling rules as pure functions of a counter and the time, and what an address counter counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, PAIR_POLICY, PASSWORD_POLICY, admit, afterFailure, afterSuccess, effectiveLevel, expiresAt, released, type CounterState } from '../../server/auth/throttle.js';
+import {
+  ACCOUNT_POLICY,
+  ADDRESS_POLICY,
+  PAIR_POLICY,
+  PASSWORD_POLICY,
+  admit,
+  afterFailure,
+  afterSuccess,
+  effectiveLevel,
+  expiresAt,
+  released,
+  type CounterState,
+} from '../../server/auth/throttle.js';
 import { addressCounter, pairCounter } from '../../server/auth/throttle-store.js';
 import { addressGroup } from '../../server/auth/address-group.js';
 
@@ -33,7 +45,11 @@ test('the account lock: 10 failures, then 15 min, doubling at each lock up to 24
     now = state.lockedUntil!;
   }
   assert.deepEqual(locks, [15, 30, 60, 120, 240, 480, 960, 1440, 1440]);
-  assert.equal(state!.refused, 1, 'only the attempt refused after the last lock is still to be put on record: each lock took those before it');
+  assert.equal(
+    state!.refused,
+    1,
+    'only the attempt refused after the last lock is still to be put on record: each lock took those before it',
+  );
 });
 
 test('a day without a lock forgives one doubling', () => {

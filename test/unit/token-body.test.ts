@@ -10,7 +10,13 @@ function issues(input: unknown): string[] {
 test('an empty body, a missing body and every field filled are valid', () => {
   assert.deepEqual(validateTokenBody({}), { ok: true, value: {} });
   assert.deepEqual(validateTokenBody(undefined), { ok: true, value: {} });
-  const full = { first_name: 'Ann', last_name: "O'Neil", email: 'ann@example.com', email_domain: 'example.com', metadata: { nested: { a: [1, 'é'] } } };
+  const full = {
+    first_name: 'Ann',
+    last_name: "O'Neil",
+    email: 'ann@example.com',
+    email_domain: 'example.com',
+    metadata: { nested: { a: [1, 'é'] } },
+  };
   assert.deepEqual(validateTokenBody(full), { ok: true, value: full });
 });
 
@@ -31,7 +37,9 @@ test('metadata must be a JSON object', () => {
 });
 
 test('unknown fields are refused with the list of allowed ones', () => {
-  assert.deepEqual(issues({ firstName: 'x' }), ['firstName: unknown field "firstName"; allowed fields are first_name, last_name, email, email_domain, metadata']);
+  assert.deepEqual(issues({ firstName: 'x' }), [
+    'firstName: unknown field "firstName"; allowed fields are first_name, last_name, email, email_domain, metadata',
+  ]);
 });
 
 test('email and email_domain shapes and length limits', () => {
@@ -42,7 +50,10 @@ test('email and email_domain shapes and length limits', () => {
 });
 
 test('compactTokenBody drops blank strings and keeps the rest', () => {
-  assert.deepEqual(compactTokenBody({ first_name: '', last_name: 'Smith', metadata: { a: 1 } }), { last_name: 'Smith', metadata: { a: 1 } });
+  assert.deepEqual(compactTokenBody({ first_name: '', last_name: 'Smith', metadata: { a: 1 } }), {
+    last_name: 'Smith',
+    metadata: { a: 1 },
+  });
 });
 
 /** A body `depth` levels deep: the body, metadata, then arrays. */
@@ -55,7 +66,9 @@ function nestedBody(depth: number): unknown {
 test('a body nested deeper than 32 levels is refused before its metadata is measured, however deep', () => {
   assert.equal(validateTokenBody(nestedBody(32)).ok, true);
   for (const depth of [33, 10_000, 200_000]) {
-    assert.deepEqual(issues(nestedBody(depth)), ['metadata: metadata is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first']);
+    assert.deepEqual(issues(nestedBody(depth)), [
+      'metadata: metadata is nested too deeply: a token body may have at most 32 levels of objects and arrays, the body itself being the first',
+    ]);
   }
   // Other fields are still checked; an unknown field nested too deeply is named as unknown and as too deep.
   assert.deepEqual(issues({ email: 'nope', extra: nestedBody(40) }), [

@@ -25,15 +25,28 @@ test('the sources are found (a wrong path would make every check below pass)', (
 const withoutSpecifiers = (text: string) => text.replace(/\bfrom\s*'[^']*'/g, '').replace(/\bimport\s*\(\s*'[^']*'\s*\)/g, '');
 
 test("no file outside web/src/api/ contains '/api/': URLs are built by the resource modules", () => {
-  assert.deepEqual(outside('api/').filter((f) => withoutSpecifiers(f.text).includes('/api/')).map((f) => f.name), []);
+  assert.deepEqual(
+    outside('api/')
+      .filter((f) => withoutSpecifiers(f.text).includes('/api/'))
+      .map((f) => f.name),
+    [],
+  );
   const sample = "import { x } from '../api/client';\nconst u = `/api/providers`;";
   assert.ok(withoutSpecifiers(sample).includes('/api/'), 'the check still sees a URL');
 });
 
 test('only web/src/api/client.ts calls fetch, and only the resource modules use its call()', () => {
-  assert.deepEqual(FILES.filter((f) => f.name !== 'api/client.ts' && /\bfetch\s*\(/.test(f.text)).map((f) => f.name), []);
+  assert.deepEqual(
+    FILES.filter((f) => f.name !== 'api/client.ts' && /\bfetch\s*\(/.test(f.text)).map((f) => f.name),
+    [],
+  );
   const importsCall = /import\s*\{[^}]*\bcall\b[^}]*\}\s*from\s*'[./]*(?:api\/)?client'/;
-  assert.deepEqual(outside('api/').filter((f) => importsCall.test(f.text)).map((f) => f.name), []);
+  assert.deepEqual(
+    outside('api/')
+      .filter((f) => importsCall.test(f.text))
+      .map((f) => f.name),
+    [],
+  );
 });
 
 test('the contract and TypeBox are imported with `import type` only', () => {

@@ -79,10 +79,19 @@ test('useToasts: one list for the whole app; a success goes after 4 s, an error 
   const b = useToasts();
   a.success('Saved.');
   b.error('Refused.');
-  assert.deepEqual(a.toasts.map((t) => [t.kind, t.text]), [['success', 'Saved.'], ['error', 'Refused.']]);
+  assert.deepEqual(
+    a.toasts.map((t) => [t.kind, t.text]),
+    [
+      ['success', 'Saved.'],
+      ['error', 'Refused.'],
+    ],
+  );
   assert.equal(a.toasts, b.toasts);
   mock.timers.tick(4000);
-  assert.deepEqual(a.toasts.map((t) => t.text), ['Refused.']);
+  assert.deepEqual(
+    a.toasts.map((t) => t.text),
+    ['Refused.'],
+  );
   mock.timers.tick(3999);
   assert.equal(a.toasts.length, 1);
   mock.timers.tick(1);
@@ -91,7 +100,10 @@ test('useToasts: one list for the whole app; a success goes after 4 s, an error 
   a.success('One.');
   a.success('Two.');
   a.dismiss(a.toasts[0]!.id);
-  assert.deepEqual(a.toasts.map((t) => t.text), ['Two.']);
+  assert.deepEqual(
+    a.toasts.map((t) => t.text),
+    ['Two.'],
+  );
   a.dismiss(-1);
   assert.equal(a.toasts.length, 1, 'dismissing an unknown id changes nothing');
 });
@@ -120,7 +132,10 @@ test('useClipboard: copied for 1.5 s after a copy; a refused copy resolves false
   refuse = true;
   assert.equal(await copy('secret'), false);
   assert.equal(copied.value, false);
-  assert.deepEqual(useToasts().toasts.map((x) => x.kind), ['error']);
+  assert.deepEqual(
+    useToasts().toasts.map((x) => x.kind),
+    ['error'],
+  );
 
   // A plain-http page has no navigator.clipboard at all.
   Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true });

@@ -18,7 +18,10 @@ test('formatDuration: hours and minutes as a Frame admin reads them', () => {
     [480, '8 hours'],
     [481, '8 hours 1 min'],
   ];
-  assert.deepEqual(cases.map(([m]) => formatDuration(m)), cases.map(([, text]) => text));
+  assert.deepEqual(
+    cases.map(([m]) => formatDuration(m)),
+    cases.map(([, text]) => text),
+  );
 });
 
 test('formatRelative: "in …" before the target, "… ago" after it; seconds only under an hour', () => {
@@ -49,7 +52,10 @@ test('ageInDays: whole days since an ISO time; the future and the same day are "
 test('providerLabel: the description, else the Frame name; providerLabelOf falls back to the id', () => {
   assert.equal(providerLabel({ description: 'Kiosk fleet', name: 'secure-anon-1' }), 'Kiosk fleet');
   assert.equal(providerLabel({ description: '', name: 'secure-anon-1' }), 'secure-anon-1');
-  const providers = [{ id: 'p1', description: 'Kiosk fleet', name: 'secure-anon-1' }, { id: 'p2', description: '', name: 'secure-anon-2' }];
+  const providers = [
+    { id: 'p1', description: 'Kiosk fleet', name: 'secure-anon-1' },
+    { id: 'p2', description: '', name: 'secure-anon-2' },
+  ];
   assert.equal(providerLabelOf(providers as never, 'p2'), 'secure-anon-2');
   assert.equal(providerLabelOf(providers as never, 'gone'), 'gone');
 });

@@ -30,7 +30,10 @@ test('a failed load is told and not kept: the next useMeta() asks the server aga
   await second.ready;
   assert.deepEqual(second.meta.value, META);
   assert.equal(http.requests.length, 2);
-  assert.deepEqual(http.requests.map((r) => `${r.method} ${r.url}`), ['GET /api/meta', 'GET /api/meta']);
+  assert.deepEqual(
+    http.requests.map((r) => `${r.method} ${r.url}`),
+    ['GET /api/meta', 'GET /api/meta'],
+  );
 
   await useMeta().ready;
   assert.equal(http.requests.length, 2, 'a loaded meta is not asked for again');

@@ -15,13 +15,26 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: '/providers' },
     { path: '/providers', component: ProvidersView, meta: { title: 'Providers' } },
-    { path: '/providers/:id/playground', component: () => import('./views/PlaygroundView.vue'), props: true, meta: { title: 'Playground' } },
-    { path: '/credentials', component: () => import('./views/CredentialsView.vue'), meta: { permission: 'credential:read', title: 'Credentials' } },
+    {
+      path: '/providers/:id/playground',
+      component: () => import('./views/PlaygroundView.vue'),
+      props: true,
+      meta: { title: 'Playground' },
+    },
+    {
+      path: '/credentials',
+      component: () => import('./views/CredentialsView.vue'),
+      meta: { permission: 'credential:read', title: 'Credentials' },
+    },
     { path: '/users', component: () => import('./views/UsersView.vue'), meta: { permission: 'user:read', title: 'Users' } },
     { path: '/api-keys', component: () => import('./views/ApiKeysView.vue'), meta: { permission: 'apikey:manage', title: 'API keys' } },
     { path: '/audit', component: () => import('./views/AuditView.vue'), meta: { permission: 'audit:read', title: 'Audit log' } },
     { path: '/invite', component: { render: () => null }, meta: { title: 'Invitation' } },
-    { path: '/transfer', component: () => import('./views/TransferView.vue'), meta: { permission: 'config:export', title: 'Import / export' } },
+    {
+      path: '/transfer',
+      component: () => import('./views/TransferView.vue'),
+      meta: { permission: 'config:export', title: 'Import / export' },
+    },
     { path: '/:rest(.*)*', redirect: '/providers' },
   ],
 });

@@ -1,5 +1,14 @@
 import { cStyle } from '../escape.js';
-import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+import {
+  bodyJson,
+  CLIENT_ID_ENV,
+  clientIdComment,
+  lines,
+  OPTIONAL_FIELDS_COMMENT,
+  SECRET_COMMENT,
+  SECRET_ENV,
+  type SnippetTarget,
+} from '../request.js';
 
 export const csharp: SnippetTarget = {
   id: 'csharp',
@@ -14,7 +23,9 @@ export const csharp: SnippetTarget = {
       'using System.Text.Json;',
       '',
       `// ${clientIdComment(r)}`,
-      r.clientId === null ? `var clientId = Environment.GetEnvironmentVariable("${CLIENT_ID_ENV}")!;` : `var clientId = ${cStyle(r.clientId)};`,
+      r.clientId === null
+        ? `var clientId = Environment.GetEnvironmentVariable("${CLIENT_ID_ENV}")!;`
+        : `var clientId = ${cStyle(r.clientId)};`,
       `// ${SECRET_COMMENT}`,
       `var clientSecret = Environment.GetEnvironmentVariable("${SECRET_ENV}")!;`,
       '',

@@ -1,5 +1,14 @@
 import { shellSingle } from '../escape.js';
-import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+import {
+  bodyJson,
+  CLIENT_ID_ENV,
+  clientIdComment,
+  lines,
+  OPTIONAL_FIELDS_COMMENT,
+  SECRET_COMMENT,
+  SECRET_ENV,
+  type SnippetTarget,
+} from '../request.js';
 
 export const curl: SnippetTarget = {
   id: 'curl',

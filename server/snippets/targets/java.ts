@@ -1,5 +1,14 @@
 import { cStyle } from '../escape.js';
-import { bodyJson, CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+import {
+  bodyJson,
+  CLIENT_ID_ENV,
+  clientIdComment,
+  lines,
+  OPTIONAL_FIELDS_COMMENT,
+  SECRET_COMMENT,
+  SECRET_ENV,
+  type SnippetTarget,
+} from '../request.js';
 
 export const java: SnippetTarget = {
   id: 'java',
@@ -22,7 +31,9 @@ export const java: SnippetTarget = {
       'public class FrameToken {',
       '    public static void main(String[] args) throws Exception {',
       `        // ${clientIdComment(r)}`,
-      r.clientId === null ? `        String clientId = System.getenv("${CLIENT_ID_ENV}");` : `        String clientId = ${cStyle(r.clientId)};`,
+      r.clientId === null
+        ? `        String clientId = System.getenv("${CLIENT_ID_ENV}");`
+        : `        String clientId = ${cStyle(r.clientId)};`,
       `        // ${SECRET_COMMENT}`,
       `        String clientSecret = System.getenv("${SECRET_ENV}");`,
       '',

@@ -1,5 +1,13 @@
 import { jsonText, powershellSingle } from '../escape.js';
-import { CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+import {
+  CLIENT_ID_ENV,
+  clientIdComment,
+  lines,
+  OPTIONAL_FIELDS_COMMENT,
+  SECRET_COMMENT,
+  SECRET_ENV,
+  type SnippetTarget,
+} from '../request.js';
 
 export const powershell: SnippetTarget = {
   id: 'powershell',

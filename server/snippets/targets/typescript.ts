@@ -1,5 +1,13 @@
 import { cStyle, jsonText } from '../escape.js';
-import { CLIENT_ID_ENV, clientIdComment, lines, OPTIONAL_FIELDS_COMMENT, SECRET_COMMENT, SECRET_ENV, type SnippetTarget } from '../request.js';
+import {
+  CLIENT_ID_ENV,
+  clientIdComment,
+  lines,
+  OPTIONAL_FIELDS_COMMENT,
+  SECRET_COMMENT,
+  SECRET_ENV,
+  type SnippetTarget,
+} from '../request.js';
 
 export const typescript: SnippetTarget = {
   id: 'typescript',
