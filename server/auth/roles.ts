@@ -1,51 +1,20 @@
 // The one table of who may do what. The server checks every route's declared permission against it;
 // the SPA receives the same list to hide what a role cannot do (hiding is never the protection).
-import { ROLES, type Permission, type Role } from '../contract/permissions.js';
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../contract/permissions.js';
+
+/** Permissions no role holds: 'public' and 'session' need no role, 'broker:mint' is for API keys only. */
+const NOT_A_ROLE_PERMISSION: ReadonlySet<Permission> = new Set(['public', 'session', 'broker:mint']);
+
+/** The owner holds every permission a person can hold, so a new permission reaches the owner and no one else. */
+const OWNER: readonly Permission[] = PERMISSIONS.filter((p) => !NOT_A_ROLE_PERMISSION.has(p));
 
 /**
- * Support's permissions apply only on the providers they are granted (routes marked providerScoped, and
- * lists filtered by the grants).
+ * Admins hold the owner's permissions except changing the audit log's retention. Support's permissions apply
+ * only on the providers they are granted (routes marked providerScoped, and lists filtered by the grants).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: [
-    'credential:read',
-    'credential:write',
-    'credential:verify',
-    'provider:read',
-    'provider:write',
-    'token:mint',
-    'token:check',
-    'history:read',
-    'preset:read',
-    'preset:write',
-    'config:export',
-    'config:import',
-    'user:read',
-    'user:manage',
-    'audit:read',
-    'audit:manage',
-    'apikey:manage',
-    'ops:read',
-  ],
-  admin: [
-    'credential:read',
-    'credential:write',
-    'credential:verify',
-    'provider:read',
-    'provider:write',
-    'token:mint',
-    'token:check',
-    'history:read',
-    'preset:read',
-    'preset:write',
-    'config:export',
-    'config:import',
-    'user:read',
-    'user:manage',
-    'audit:read',
-    'apikey:manage',
-    'ops:read',
-  ],
+  owner: OWNER,
+  admin: OWNER.filter((p) => p !== 'audit:manage'),
   support: ['provider:read', 'token:mint', 'token:check', 'history:read', 'preset:read'],
   viewer: ['provider:read', 'preset:read'],
 };
