@@ -1,41 +1,54 @@
-// `npm test` on a fresh machine: the Debian packages the tests run (a browser, the snippet interpreters) are
-// checked first. Missing ones are installed when this process may (root, or sudo without a password);
-// otherwise the run stops at once with the one command that installs them. One dpkg-query call when all
-// are present, so it costs nothing on a set-up machine.
+// `npm test` on a fresh machine: the tools the selected tests run (a browser, the snippet interpreters) are
+// checked first, by running them, not by asking dpkg (a Chromium at CHROMIUM_PATH or another JDK counts).
+// Missing ones are installed from Debian when this process may (root, or sudo without a password); otherwise
+// the run stops at once with the one command that installs them. Nothing is probed for tests that need none.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /**
- * What the tests need, and why. `.ci/run` relies on this list too.
- * @type {ReadonlyArray<{ name: string, why: string }>}
+ * What the tests need: the Debian package, the group of tests that run it, and how to see it is there.
+ * `.ci/run` relies on this list too.
+ * @type {ReadonlyArray<{ name: string, group: 'browser' | 'interpreters', why: string, probe: readonly string[] | 'chromium' }>}
  */
 export const TEST_PACKAGES = [
-  { name: 'chromium', why: 'browser tests (test/helpers/browser.ts)' },
-  { name: 'python3', why: 'Python snippet' },
-  { name: 'python3-requests', why: 'Python snippet' },
-  { name: 'php-cli', why: 'PHP snippet' },
-  { name: 'php-curl', why: 'PHP snippet' },
-  { name: 'golang-go', why: 'Go snippet' },
-  { name: 'ruby', why: 'Ruby snippet' },
-  { name: 'openjdk-17-jdk-headless', why: 'Java snippet' },
-  { name: 'curl', why: 'curl snippet' },
-  { name: 'openssl', why: 'curl snippet (HMAC)' },
+  { name: 'chromium', group: 'browser', why: 'browser tests (test/helpers/browser.ts)', probe: 'chromium' },
+  { name: 'python3', group: 'interpreters', why: 'Python snippet, CSV cross-checks', probe: ['python3', '--version'] },
+  { name: 'python3-requests', group: 'interpreters', why: 'Python snippet', probe: ['python3', '-c', 'import requests'] },
+  { name: 'php-cli', group: 'interpreters', why: 'PHP snippet', probe: ['php', '-v'] },
+  { name: 'php-curl', group: 'interpreters', why: 'PHP snippet', probe: ['php', '-r', "exit(function_exists('curl_init') ? 0 : 1);"] },
+  { name: 'golang-go', group: 'interpreters', why: 'Go snippet', probe: ['go', 'version'] },
+  { name: 'ruby', group: 'interpreters', why: 'Ruby snippet', probe: ['ruby', '-v'] },
+  { name: 'openjdk-17-jdk-headless', group: 'interpreters', why: 'Java snippet (javac)', probe: ['javac', '-version'] },
+  { name: 'curl', group: 'interpreters', why: 'curl snippet', probe: ['curl', '--version'] },
+  { name: 'openssl', group: 'interpreters', why: 'curl snippet (HMAC)', probe: ['openssl', 'version'] },
 ];
 
+/** Source text that shows a test file runs an interpreter (the snippet runner, the Python CSV reader, a lexer). */
+const RUNS_INTERPRETER = /python3|python-csv|run-snippet|\bphp\b|\bruby\b|gofmt|javac/;
+
 /**
- * The packages dpkg does not report as installed. `dpkgOutput` is what
- * `dpkg-query -W -f='${Package} ${db:Status-Status}\n' NAME...` printed (names dpkg never heard of are absent).
- * @param {string} dpkgOutput
- * @param {readonly string[]} wanted
+ * Which groups of tools the selected test files need.
+ * @param {ReadonlyArray<{ path: string, source: string }>} files
+ * @returns {Set<'browser' | 'interpreters'>}
+ */
+export function groupsNeeded(files) {
+  /** @type {Set<'browser' | 'interpreters'>} */
+  const groups = new Set();
+  for (const { path, source } of files) {
+    if (source.includes('helpers/browser')) groups.add('browser');
+    if (path.replaceAll('\\', '/').includes('test/snippets/') || RUNS_INTERPRETER.test(source)) groups.add('interpreters');
+  }
+  return groups;
+}
+
+/**
+ * The packages of the needed groups whose tool is not there.
+ * @param {ReadonlySet<string>} groups
+ * @param {(pkg: (typeof TEST_PACKAGES)[number]) => boolean} present
  * @returns {string[]}
  */
-export function missingPackages(dpkgOutput, wanted) {
-  const installed = new Set();
-  for (const line of dpkgOutput.split('\n')) {
-    const [name, status] = line.trim().split(/\s+/);
-    // Multi-arch packages print as name:arch.
-    if (name && status === 'installed') installed.add(name.split(':')[0]);
-  }
-  return wanted.filter((name) => !installed.has(name));
+export function missingPackages(groups, present) {
+  return TEST_PACKAGES.filter((p) => groups.has(p.group) && !present(p)).map((p) => p.name);
 }
 
 /**
@@ -60,8 +73,9 @@ export function setupPlan(missing, can) {
     return {
       kind: 'install',
       commands: [
-        ['sudo', '-n', ...update],
-        ['sudo', '-n', ...install],
+        // sudo resets the environment: DEBIAN_FRONTEND must be on its command line, or debconf may ask.
+        ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', ...update],
+        ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', ...install],
       ],
     };
   return {
@@ -70,23 +84,31 @@ export function setupPlan(missing, can) {
   };
 }
 
-/** @returns {string[] | null} the missing packages, or null where there is no dpkg (not Debian) */
-function probe() {
-  const names = TEST_PACKAGES.map((p) => p.name);
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...names], { encoding: 'utf8' });
-  if (r.error) return null;
-  return missingPackages(r.stdout, names);
+/**
+ * Whether a package's tool answers.
+ * @param {(typeof TEST_PACKAGES)[number]} pkg
+ */
+function present(pkg) {
+  if (pkg.probe === 'chromium') return existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+  const [cmd, ...args] = pkg.probe;
+  return spawnSync(/** @type {string} */ (cmd), args, { stdio: 'ignore', timeout: 30_000 }).status === 0;
 }
 
-/** Returns when every package is there; otherwise installs them or exits the process. */
-export function ensureTestPackages() {
-  const missing = probe();
-  if (missing === null) {
-    console.warn('test set-up: no dpkg-query (not Debian?): not checking the packages the tests need');
-    return;
-  }
+/**
+ * Returns when every tool the selected tests need is there; otherwise installs the packages or exits.
+ * @param {ReadonlyArray<{ path: string, source: string }>} files the selected test files
+ */
+export function ensureTestPackages(files) {
+  const groups = groupsNeeded(files);
+  const missing = missingPackages(groups, present);
+  if (missing.length === 0) return;
   const root = process.getuid?.() === 0;
-  const sudo = !root && missing.length > 0 && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  const canApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!canApt) {
+    console.error(`npm test needs ${missing.join(', ')} (or the same tools from elsewhere), and this is not a Debian machine`);
+    process.exit(1);
+  }
+  const sudo = !root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
   const plan = setupPlan(missing, { root, sudo });
   if (plan.kind === 'ready') return;
   if (plan.kind === 'stop') {
@@ -104,7 +126,7 @@ export function ensureTestPackages() {
       process.exit(r.status ?? 1);
     }
   }
-  const still = probe() ?? [];
+  const still = missingPackages(groups, present);
   if (still.length > 0) {
     console.error(`test set-up: still missing after install: ${still.join(', ')}`);
     process.exit(1);

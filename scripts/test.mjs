@@ -1,9 +1,9 @@
 // `npm test`: every test file under test/ through node's test runner (TypeScript via tsx).
 // Extra arguments narrow the run: `npm test -- unit` runs files whose path contains "unit".
-// It first sees to the Debian packages the tests run (scripts/test-setup.mjs), then builds dist/ when the
+// It first sees to the tools the selected tests run (scripts/test-setup.mjs), then builds dist/ when the
 // sources changed (the e2e tests run the built console), so on a fresh machine it is the only command.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureTestPackages } from './test-setup.mjs';
 
@@ -28,7 +28,7 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-ensureTestPackages();
+ensureTestPackages(files.map((path) => ({ path, source: readFileSync(path, 'utf8') })));
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 

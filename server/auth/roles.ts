@@ -5,16 +5,16 @@ import { PERMISSIONS, ROLES, type Permission, type Role } from '../contract/perm
 /** Permissions no role holds: 'public' and 'session' need no role, 'broker:mint' is for API keys only. */
 const NOT_A_ROLE_PERMISSION: ReadonlySet<Permission> = new Set(['public', 'session', 'broker:mint']);
 
-/** The owner holds every permission a person can hold, so a new permission reaches the owner and no one else. */
+/** The owner holds every permission a person can hold. */
 const OWNER: readonly Permission[] = PERMISSIONS.filter((p) => !NOT_A_ROLE_PERMISSION.has(p));
 
-/**
- * Admins hold the owner's permissions except changing the audit log's retention. Support's permissions apply
- * only on the providers they are granted (routes marked providerScoped, and lists filtered by the grants).
- */
+/** What only an owner may do. A new permission reaches owners and admins unless it is listed here. */
+const OWNER_ONLY: ReadonlySet<Permission> = new Set(['audit:manage']);
+
+/** Support's permissions apply only on the providers they are granted (routes marked providerScoped, and lists filtered by the grants). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: OWNER,
-  admin: OWNER.filter((p) => p !== 'audit:manage'),
+  admin: OWNER.filter((p) => !OWNER_ONLY.has(p)),
   support: ['provider:read', 'token:mint', 'token:check', 'history:read', 'preset:read'],
   viewer: ['provider:read', 'preset:read'],
 };

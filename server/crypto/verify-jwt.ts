@@ -63,8 +63,10 @@ export async function verifyJwt(token: string, keys: JWTVerifyGetKey, nowMs: num
     return { ok: true, claims: payload };
   } catch (err) {
     if (err instanceof UnusableKey) return failure('unusable_key', `the upstream's key for this token cannot be used (${err.message})`);
-    if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported)
+    if (err instanceof errors.JOSEAlgNotAllowed)
       return failure('algorithm_not_allowed', `its algorithm is not accepted (only ${JWT_ALGORITHMS.join(', ')})`);
+    if (err instanceof errors.JOSENotSupported)
+      return failure('algorithm_not_allowed', `its header asks for what is not supported (${err.message})`);
     if (err instanceof errors.JWKSNoMatchingKey) return failure('unknown_key', "no key in the upstream's set fits its kid and algorithm");
     if (err instanceof errors.JWKSMultipleMatchingKeys)
       return failure('ambiguous_key', "several keys in the upstream's set fit its header (no kid?)");
@@ -76,6 +78,9 @@ export async function verifyJwt(token: string, keys: JWTVerifyGetKey, nowMs: num
         : failure('bad_claims', `its ${err.claim} claim is invalid`);
     }
     if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return failure('malformed', 'malformed token');
+    // jose refuses some keys only when it uses them, with a TypeError (an RSA modulus under 2048 bits, a key
+    // not meant for verifying): the set's fault, like a key that cannot be imported.
+    if (err instanceof TypeError) return failure('unusable_key', `the upstream's key for this token cannot be used (${err.message})`);
     throw err;
   }
 }

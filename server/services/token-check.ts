@@ -39,8 +39,9 @@ export class TokenCheckService {
     if (!keySet.ok) return { status: 'unavailable', message: `The upstream's key set could not be read: ${keySet.message}.`, jwksUrl: url };
     const result = await verifyJwt(token, keySet.keys, this.now());
     if (result.ok) return { status: 'valid', message: "The signature verifies against the upstream's published key.", jwksUrl: url };
-    if (result.reason === 'expired')
-      return { status: 'valid', message: 'The signature verifies, but the token has expired.', jwksUrl: url };
+    // jose checks the claims only after the signature: these tokens were signed by the upstream's key.
+    if (result.reason === 'expired' || result.reason === 'not_yet_valid' || result.reason === 'bad_claims')
+      return { status: 'valid', message: `The signature verifies, but ${result.message}.`, jwksUrl: url };
     // A key that cannot be imported says nothing of the token: the check could not be made.
     if (result.reason === 'unusable_key')
       return { status: 'unavailable', message: `The signature cannot be checked: ${result.message}.`, jwksUrl: url };

@@ -120,6 +120,26 @@ describe("an upstream's broken key set or a token of the wrong kind is answered,
     assert.match(res.json.message, /^The signature cannot be checked: the upstream's key for this token cannot be used/);
   });
 
+  test('a key jose refuses to use (RSA under 2048 bits): the check could not be made, not a 500', async () => {
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    jwks = keySet({ ...small.publicKey.export({ format: 'jwk' }), kid: 'rsa-small', alg: 'RS256', use: 'sig' });
+    const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'rsa-small' })}.${b64(claims())}`;
+    const res = await check(`${input}.${sign('sha256', Buffer.from(input), small.privateKey).toString('base64url')}`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.status, 'unavailable');
+    assert.match(res.json.message, /cannot be checked: .*2048/);
+  });
+
+  test('a signature that verifies with a claim out of shape says the signature verifies', async () => {
+    jwks = keySet(ecJwk);
+    const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: 'ec-1' })}.${b64({ sub: 'u1', exp: 'tomorrow' })}`;
+    const token = `${input}.${sign('sha256', Buffer.from(input), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    const res = await check(token);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.status, 'valid');
+    assert.match(res.json.message, /^The signature verifies, but its exp claim is invalid/);
+  });
+
   test('a key set that is not JSON, not an object, or without a keys array', async () => {
     for (const body of ['<html>', 'null', '[]', '"keys"', '{}', '{"keys":{}}', '{"keys":[null,7,"x"]}']) {
       jwks = () => ({ status: 200, body });

@@ -2,20 +2,34 @@
 // them: nothing, install them (root or sudo), or stop with the one command that does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { missingPackages, setupPlan, TEST_PACKAGES } from '../../scripts/test-setup.mjs';
+import { groupsNeeded, missingPackages, setupPlan, TEST_PACKAGES } from '../../scripts/test-setup.mjs';
 
 const names = TEST_PACKAGES.map((p) => p.name);
-const dpkg = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
 
-test('every package dpkg reports installed counts; removed, half-installed or unknown ones are missing', () => {
-  const out = dpkg(['chromium installed', 'python3 installed', 'php-cli config-files', 'ruby half-installed', 'openssl:amd64 installed']);
-  assert.deepEqual(missingPackages(out, ['chromium', 'python3', 'php-cli', 'ruby', 'openssl', 'golang-go']), [
-    'php-cli',
-    'ruby',
-    'golang-go',
-  ]);
-  assert.deepEqual(missingPackages(dpkg(names.map((n) => `${n} installed`)), names), []);
-  assert.deepEqual(missingPackages('', names), names);
+test('only the tools the selected tests run are needed: a browser for browser tests, interpreters for snippets', () => {
+  const file = (path: string, source = '') => ({ path, source });
+  assert.deepEqual([...groupsNeeded([file('test/unit/jwt.test.ts', "import { test } from 'node:test';")])], []);
+  assert.deepEqual([...groupsNeeded([file('test/e2e/mint.test.ts', "import { launch } from '../helpers/browser.js';")])], ['browser']);
+  assert.deepEqual([...groupsNeeded([file('test/snippets/snippets.test.ts')])], ['interpreters']);
+  assert.deepEqual(
+    [...groupsNeeded([file('test/unit/csv.test.ts', "import { readCsvWithPython } from '../helpers/python-csv.js';")])],
+    ['interpreters'],
+  );
+});
+
+test('a package is missing when its tool does not answer, and only in the groups needed', () => {
+  const absent = new Set(['ruby', 'chromium']);
+  const present = (p: { name: string }) => !absent.has(p.name);
+  assert.deepEqual(missingPackages(new Set(['interpreters']), present), ['ruby']);
+  assert.deepEqual(missingPackages(new Set(['browser', 'interpreters']), present), ['chromium', 'ruby']);
+  assert.deepEqual(
+    missingPackages(new Set(), () => false),
+    [],
+  );
+  assert.deepEqual(
+    missingPackages(new Set(['browser', 'interpreters']), () => false),
+    names,
+  );
 });
 
 test('nothing missing: nothing to do (no apt call)', () => {
@@ -37,8 +51,8 @@ test('with password-less sudo it does the same through sudo -n (never prompts)',
   assert.deepEqual(setupPlan(['golang-go'], { root: false, sudo: true }), {
     kind: 'install',
     commands: [
-      ['sudo', '-n', 'apt-get', 'update'],
-      ['sudo', '-n', 'apt-get', 'install', '-y', '--no-install-recommends', 'golang-go'],
+      ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update'],
+      ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '--no-install-recommends', 'golang-go'],
     ],
   });
 });
