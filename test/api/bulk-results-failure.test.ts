@@ -15,6 +15,7 @@ import { BulkService } from '../../server/services/bulk.js';
 import { readUserStatus } from '../../server/services/user-status.js';
 import type { ServiceLog } from '../../server/services/service-log.js';
 import type { Writable } from 'node:stream';
+import { pollUntil } from '../helpers/poll.js';
 
 let app: TestConsole;
 let demo: { id: string };
@@ -58,13 +59,11 @@ async function runAsOwner(bulk: BulkService, count: number) {
     grants: 'all' as const,
   };
   const started = await runInContext({ principal, requestId: null, ip: null }, () => bulk.start(demo.id, { count, concurrency: 4 }));
-  for (let i = 0; i < 1200; i++) {
+  // The job's workers call the built-in emulator over HTTP: a real system, polled.
+  return pollUntil('the bulk job to stop', () => {
     const job = bulk.get(started.id, principal);
-    if (job.state !== 'running') return job;
-    // A real wait: the job's workers call the built-in emulator over HTTP.
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the bulk job did not stop');
+    return job.state !== 'running' && job;
+  });
 }
 
 test('a full disk (ENOSPC) under the results file: the job ends failed, says why, is logged; the console lives on', async () => {
