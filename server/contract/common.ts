@@ -24,3 +24,6 @@ export const RoleSchema = Type.Enum([...ROLES]);
 
 /** Providers granted to a support user, an invitation or an API key. */
 export const ProviderIdsSchema = Type.Array(Uuid('Provider id'), { maxItems: 1000, uniqueItems: true });
+
+/** True when two types are the same shape (a hand-written frame/ type and its contract schema): else `never`. */
+export type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : never;

@@ -1,8 +1,8 @@
 // The Playground's calls on a provider: mint a test token, and the signature debugger ("compare with mine").
 import { Type, type Static } from 'typebox';
 import { SIGNATURE_PREFIX_LENGTH } from '../frame/signing-rules.js';
-import { SIGNATURE_INPUTS } from '../frame/signature-diagnosis.js';
-import { JsonObject } from './common.js';
+import { SIGNATURE_INPUTS, type SignatureComparison as FrameSignatureComparison } from '../frame/signature-diagnosis.js';
+import { JsonObject, type SameShape } from './common.js';
 
 export const MintQuerySchema = Type.Object(
   { keepToken: Type.Optional(Type.Enum(['true', 'false'], { description: 'Keep the token in the history until it expires' })) },
@@ -58,3 +58,6 @@ export const SignatureComparisonSchema = Type.Object({
   expected: Type.Object({ clientId: Type.String(), stringToSign: Type.String(), signaturePrefix: Type.String() }),
 });
 export type SignatureComparison = Static<typeof SignatureComparisonSchema>;
+// frame/signature-diagnosis.ts builds this answer (pure, shared with the SPA): a drift in either does not compile.
+const _sameAsFrame: SameShape<SignatureComparison, FrameSignatureComparison> = true;
+void _sameAsFrame;

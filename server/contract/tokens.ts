@@ -2,7 +2,7 @@
 // checks of a minted token: its signature against the upstream's JWKS, and the upstream's /me/assertions.
 import { Type, type Static } from 'typebox';
 import { TOKEN_FIELD_RULES, type TokenRequestBody as FrameTokenRequestBody } from '../frame/token-body.js';
-import { JsonObject } from './common.js';
+import { JsonObject, type SameShape } from './common.js';
 
 // The field rules themselves are frame/token-body.ts's (shared with the emulator); this is their TypeBox form.
 export const TokenRequestBodySchema = Type.Object(
@@ -33,8 +33,7 @@ export const TokenRequestBodySchema = Type.Object(
 );
 export type TokenRequestBody = Static<typeof TokenRequestBodySchema>;
 // frame/token-body.ts writes the same shape by hand for the emulator's checks: a drift in either does not compile.
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : never;
-const _sameAsFrame: Same<Required<TokenRequestBody>, Required<FrameTokenRequestBody>> = true;
+const _sameAsFrame: SameShape<Required<TokenRequestBody>, Required<FrameTokenRequestBody>> = true;
 void _sameAsFrame;
 
 /** A bulk template: the same fields, but strings may hold {n}, so shapes are checked per row once filled. */

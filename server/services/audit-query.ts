@@ -1,5 +1,6 @@
 // Reading the audit log: filtered pages (newest first), every matching row for the CSV export, and the
 // chain's verification. Reads only; the writer is audit-writer.ts.
+import type { AuditVerification } from '../contract/audit.js';
 import type { Connection } from '../db/client.js';
 import { GENESIS_HASH, normalise, rowHash, storedDate, type AuditRow } from './audit-rows.js';
 
@@ -15,15 +16,8 @@ export interface AuditQuery {
   limit?: number | undefined;
 }
 
-export interface ChainReport {
-  ok: boolean;
-  checked: number;
-  pending: number;
-  /** chainIndex of the first row after retention removed older ones (its prevHash is taken as given). */
-  anchoredAt: number | null;
-  brokenAt: number | null;
-  problem: string | null;
-}
+/** What verifying the chain found; `anchoredAt` is the chainIndex of the first row after retention removed older ones. */
+export type ChainReport = AuditVerification;
 
 function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
   const where: string[] = [];

@@ -2,14 +2,10 @@
 // clocks looked like at the last call. Liveness (/api/health) asks nothing of the database.
 import { connectionOf, type Db } from '../db/client.js';
 import { readMigrations, recordedMigrations } from '../db/migrator.js';
-import type { ClockReport, UpstreamClient } from '../upstream/client.js';
+import type { UpstreamClient } from '../upstream/client.js';
+import type { Readiness } from '../contract/health.js';
 
-export interface Readiness {
-  ready: boolean;
-  database: { ok: boolean; message: string };
-  migrations: { ok: boolean; applied: number; expected: number; missing: string[] };
-  upstreams: ClockReport[];
-}
+export type { Readiness };
 
 /** The migrations this build ships: read once, they cannot change while the console runs. */
 export function shippedMigrations(migrationsDir: string): readonly string[] {
