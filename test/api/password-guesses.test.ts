@@ -4,6 +4,7 @@
 // Now a per-user counter (kept in the database with the sign-in counters) lets 5 wrong guesses through in
 // 15 minutes: the 5th locks password changes for 15 minutes and ends the session that tried, refused
 // attempts end their session too and are never compared. The clock moves; nothing sleeps.
+// test-runner: alone (it compares timings taken in one run; scripts/test.mjs runs it after the others, by itself)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';

@@ -1,6 +1,7 @@
 // Sessions and sign-in hardening: CSRF on every state-changing route, idle and absolute expiry, the lock
 // after 5 failures from one address, the same answer for unknown users, disable ends sessions at once, key
 // revocation. The locks strangers cannot use as a weapon: sign-in-lockout.test.ts.
+// test-runner: alone (it compares timings taken in one run; scripts/test.mjs runs it after the others, by itself)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

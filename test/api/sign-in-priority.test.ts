@@ -5,6 +5,7 @@
 // without an audit row each) and a browser that signed in before is served before any of them.
 // Latencies are compared as a ratio taken in one run: the owner's sign-in during the flood against the
 // same sign-in on the idle console. Client addresses come from X-Forwarded-For (TRUST_PROXY).
+// test-runner: alone (it compares timings taken in one run; scripts/test.mjs runs it after the others, by itself)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
