@@ -124,7 +124,7 @@ export async function startConsole(
   try {
     // The emulator knows every credential and provider before the first request can arrive.
     // A missing or wrong master key stops here, before anything is served or written.
-    await services.credentials.checkAllSecrets();
+    await services.credentials.secrets.checkAllSecrets();
     if (emulator) await services.credentials.syncBuiltinEmulator();
     if (config.owner && (await services.users.count()) === 0) {
       await services.users.createOwner(config.owner, { fromEnv: true });

@@ -12,8 +12,7 @@ import { generateMasterKey, loadKeyRing, usesKeyFile, writeKeyFile } from '../cr
 import { applyMigrations } from '../db/migrator.js';
 import { openDatabase } from '../db/client.js';
 import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../paths.js';
-import { CredentialService } from '../services/credentials.js';
-import { linkBuiltinEmulator } from '../services/builtin-emulator.js';
+import { CredentialSecrets } from '../services/credential-secrets.js';
 import type { MasterKey } from '../crypto/secret-box.js';
 
 export interface RotationReport {
@@ -27,11 +26,7 @@ async function reseal(config: ConsoleConfig, keys: MasterKey[]): Promise<{ resea
   await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
   const db = await openDatabase(config.dbFile);
   try {
-    return await new CredentialService(
-      db,
-      keys,
-      linkBuiltinEmulator(undefined, () => undefined),
-    ).resealAll();
+    return await new CredentialSecrets(db, keys).resealAll();
   } finally {
     await db.$disconnect();
   }

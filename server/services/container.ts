@@ -8,6 +8,7 @@ import { FaultSwitch } from '../emulator/faults.js';
 import type { JwtSigner } from '../emulator/jwt-signer.js';
 import { linkBuiltinEmulator } from './builtin-emulator.js';
 import { CredentialService } from './credentials.js';
+import { CredentialSecrets } from './credential-secrets.js';
 import { ProviderService } from './providers.js';
 import { MintService } from './mint.js';
 import { TransferService } from './transfer.js';
@@ -89,7 +90,8 @@ export function createServices(deps: {
     allowHosts: deps.allowHosts ?? [],
   });
   const providers = new ProviderService(deps.db, link);
-  const credentials = new CredentialService(deps.db, deps.keys, link, () => providers.invalidate(), upstream.allowed);
+  const secrets = new CredentialSecrets(deps.db, deps.keys, () => providers.invalidate());
+  const credentials = new CredentialService(deps.db, secrets, link, () => providers.invalidate(), upstream.allowed);
   const history = new HistoryService(deps.db, deps.keys, now, deps.onBackgroundError);
   const metrics = new Metrics();
   const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds), deps.log);

@@ -1,10 +1,10 @@
-// Credential sets: the only place a client secret is sealed or opened.
+// Credential sets: create, read, change and delete them, and keep the built-in emulator in step.
+// Their client secrets are sealed and opened by credential-secrets.ts only.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
 import type { CredentialSet } from '../db/generated/client.js';
 import { Secret } from '../crypto/secret.js';
-import { aadFor, fingerprint, open, seal, SecretBoxError, type MasterKey } from '../crypto/secret-box.js';
 import { DomainError } from '../errors.js';
 import type { EntityLevel } from '../frame/entity.js';
 import type { CredentialView } from '../contract/credential-sets.js';
@@ -13,6 +13,7 @@ import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
 import { RESERVED_NAMES } from '../contract/fields.js';
 import { AllowedHosts } from '../upstream/address-policy.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
+import type { CredentialSecrets } from './credential-secrets.js';
 
 export interface CredentialInput {
   name: string;
@@ -30,24 +31,6 @@ export type CredentialPatch = Partial<Omit<CredentialInput, 'entityLevel' | 'ent
 };
 
 export type ProviderDisposition = { providers?: 'refuse' } | { providers: 'delete' } | { providers: 'move'; moveTo: string };
-
-const SECRET_FIELD = 'secret';
-const TABLE = 'credential_set';
-/** Set once every stored secret is bound to its client id and upstream; from then on no unbound one opens. */
-const BINDING_SETTING = 'credential.secretBinding';
-const BINDING_VERSION = 'client-id-and-upstream';
-
-/** What a secret is sealed for: its row, and the client id and upstream it may be sent with. */
-type Binding = Pick<CredentialSet, 'id' | 'clientId' | 'upstreamUrl'>;
-
-function secretAad(row: Binding): string {
-  return aadFor(TABLE, row.id, SECRET_FIELD, { clientId: row.clientId, upstreamUrl: row.upstreamUrl });
-}
-
-/** Before secrets were bound (up to 2026-12): bound to the row only. Opened once, to re-seal. */
-function legacyAad(row: Pick<CredentialSet, 'id'>): string {
-  return aadFor(TABLE, row.id, SECRET_FIELD);
-}
 
 export const SECRET_REQUIRED_MESSAGE =
   'Changing the client id or the upstream needs the client secret again: the secret is bound to both, so that sending it to another host or using it for another key takes someone who holds it.';
@@ -95,8 +78,8 @@ function upstreamOrThrow(url: string, allowed: AllowedHosts): string {
 export class CredentialService {
   constructor(
     private readonly db: Db,
-    /** The current master key first; older ones after it, for opening only. */
-    private readonly keys: readonly MasterKey[],
+    /** Seals and opens the client secrets (and keeps the stored ones readable). */
+    readonly secrets: CredentialSecrets,
     private readonly emulator: BuiltinEmulatorLink,
     /** Told after every write, so cached provider rows never carry an old credential. */
     private readonly changed: () => void = () => {},
@@ -121,16 +104,6 @@ export class CredentialService {
     return toCredentialView(row);
   }
 
-  /** Seals a secret for a row and the client id and upstream it is for: ciphertext, key id, fingerprint. */
-  sealFor(binding: Binding, secret: string) {
-    const key = this.keys[0]!;
-    return {
-      secretCiphertext: seal(secret, key, secretAad(binding)),
-      secretKeyId: key.id,
-      secretFingerprint: fingerprint(secret, key),
-    };
-  }
-
   /** The data of a new row, for create and import alike. */
   newRowData(input: CredentialInput, setBy: string, id: string = randomUUID()) {
     checkScope(input.entityLevel, input.entityId);
@@ -141,7 +114,7 @@ export class CredentialService {
       id,
       name: input.name.trim(),
       clientId,
-      ...this.sealFor({ id, clientId, upstreamUrl }, input.clientSecret),
+      ...this.secrets.sealFor({ id, clientId, upstreamUrl }, input.clientSecret),
       secretSetAt: new Date(),
       secretSetBy: setBy,
       upstreamUrl,
@@ -186,7 +159,7 @@ export class CredentialService {
       entityLevel: level ?? null,
       entityId: entityId?.toLowerCase() ?? null,
       ...(patch.clientSecret !== undefined
-        ? { ...this.sealFor({ id, clientId, upstreamUrl }, patch.clientSecret), secretSetAt: new Date(), secretSetBy: 'console' }
+        ? { ...this.secrets.sealFor({ id, clientId, upstreamUrl }, patch.clientSecret), secretSetAt: new Date(), secretSetBy: 'console' }
         : {}),
     };
     const row = await this.uniqueOrThrow(data.name ?? before.name, () =>
@@ -195,7 +168,7 @@ export class CredentialService {
     nowAndAtEnd(this.changed);
     await afterCommit(async () => {
       if (before.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeCredential(before.clientId);
-      this.syncEmulator(row, this.openSecret(row));
+      this.syncEmulator(row, this.secrets.openSecret(row));
       if (before.upstreamUrl === BUILTIN_EMULATOR || row.upstreamUrl === BUILTIN_EMULATOR) await this.syncProvidersOf(id);
     });
     return toCredentialView(row);
@@ -206,7 +179,7 @@ export class CredentialService {
     const before = await this.getRow(id);
     const row = await this.db.credentialSet.update({
       where: { id },
-      data: { ...this.sealFor(before, secret), secretSetAt: new Date(), secretSetBy: 'console' },
+      data: { ...this.secrets.sealFor(before, secret), secretSetAt: new Date(), secretSetBy: 'console' },
       include: withCount,
     });
     nowAndAtEnd(this.changed);
@@ -265,112 +238,11 @@ export class CredentialService {
     return { deletedProviders: how.providers === 'delete' ? count : 0, movedProviders: how.providers === 'move' ? count : 0 };
   }
 
-  /**
-   * The one place a secret is opened: only for the client id and upstream it was sealed for. A row whose
-   * client id or upstream was changed without the secret (in the database) does not open.
-   */
-  openSecret(row: Binding & Pick<CredentialSet, 'secretCiphertext' | 'name'>): Secret {
-    try {
-      return this.openBound(row);
-    } catch (err) {
-      if (!(err instanceof SecretBoxError)) throw err;
-      throw new DomainError(
-        'credential/secret_unusable',
-        `The stored secret of credential set "${row.name}" cannot be used: ${err.message}. Enter its client secret again (Replace secret).`,
-      );
-    }
-  }
-
-  private openBound(row: Binding & Pick<CredentialSet, 'secretCiphertext'>): Secret {
-    try {
-      return new Secret(open(row.secretCiphertext, this.keys, secretAad(row)));
-    } catch (err) {
-      if (err instanceof SecretBoxError && /failed authentication/.test(err.message)) {
-        throw new SecretBoxError(`${err.message}, or its client id or upstream was changed without re-entering the secret`);
-      }
-      throw err;
-    }
-  }
-
-  /**
-   * Secrets stored before they were bound to their client id and upstream are re-sealed with the binding, once,
-   * in one transaction; then a setting records it, and no unbound secret opens again (an old ciphertext put
-   * back into a row cannot be re-bound to a client id or upstream someone changed).
-   */
-  async bindLegacySecrets(): Promise<number> {
-    if ((await this.db.setting.findUnique({ where: { key: BINDING_SETTING } }))?.value === BINDING_VERSION) return 0;
-    const rows = await this.db.credentialSet.findMany();
-    const legacy = rows.flatMap((row) => {
-      try {
-        this.openBound(row);
-        return [];
-      } catch {
-        try {
-          return [{ row, secret: open(row.secretCiphertext, this.keys, legacyAad(row)) }];
-        } catch {
-          return []; // opens neither way: checkAllSecrets names it
-        }
-      }
-    });
-    await this.db.$transaction([
-      ...legacy.map(({ row, secret }) =>
-        this.db.credentialSet.update({
-          where: { id: row.id },
-          data: { secretCiphertext: seal(secret, this.keys[0]!, secretAad(row)), secretKeyId: this.keys[0]!.id },
-        }),
-      ),
-      this.db.setting.upsert({
-        where: { key: BINDING_SETTING },
-        create: { key: BINDING_SETTING, value: BINDING_VERSION },
-        update: { value: BINDING_VERSION },
-      }),
-    ]);
-    if (legacy.length) this.changed();
-    return legacy.length;
-  }
-
-  /** Opens every stored secret once, so a missing or wrong master key stops the start with a clear message. */
-  async checkAllSecrets(): Promise<number> {
-    await this.bindLegacySecrets();
-    const rows = await this.db.credentialSet.findMany({
-      select: { id: true, name: true, clientId: true, upstreamUrl: true, secretCiphertext: true },
-    });
-    for (const row of rows) {
-      try {
-        this.openBound(row);
-      } catch (err) {
-        if (err instanceof SecretBoxError) throw new SecretBoxError(`credential set "${row.name}": ${err.message}`);
-        throw err;
-      }
-    }
-    return rows.length;
-  }
-
-  /** Re-seals every secret not under the current key (master key rotation), all or nothing. */
-  async resealAll(): Promise<{ resealed: number; total: number }> {
-    await this.bindLegacySecrets();
-    const current = this.keys[0]!;
-    const rows = await this.db.credentialSet.findMany();
-    const stale = rows.filter((r) => r.secretKeyId !== current.id);
-    // Open everything first: a single unreadable row stops the rotation before anything is written.
-    const opened = stale.map((row) => ({ row, secret: this.openBound(row) }));
-    await this.db.$transaction(
-      opened.map(({ row, secret }) =>
-        this.db.credentialSet.update({
-          where: { id: row.id },
-          data: { secretCiphertext: seal(secret.reveal(), current, secretAad(row)), secretKeyId: current.id },
-        }),
-      ),
-    );
-    this.changed();
-    return { resealed: stale.length, total: rows.length };
-  }
-
   /** Registers every built-in-emulator credential set and provider with the in-process emulator. */
   async syncBuiltinEmulator(): Promise<number> {
     const rows = await this.db.credentialSet.findMany({ where: { upstreamUrl: BUILTIN_EMULATOR }, include: { providers: true } });
     for (const row of rows) {
-      this.emulator.syncCredential(row, this.openSecret(row));
+      this.emulator.syncCredential(row, this.secrets.openSecret(row));
       for (const p of row.providers) this.emulator.syncProvider(p);
     }
     return rows.length;

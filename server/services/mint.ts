@@ -52,7 +52,7 @@ export class MintService {
   ) {}
 
   openSecretOf(credential: CredentialSet): Secret {
-    return this.credentials.openSecret(credential);
+    return this.credentials.secrets.openSecret(credential);
   }
 
   /** One signed call for a provider row already loaded (bulk jobs load it once). */
@@ -60,7 +60,7 @@ export class MintService {
     credential: CredentialSet,
     provider: Provider,
     body: TokenRequestBody,
-    secret: Secret = this.credentials.openSecret(credential),
+    secret: Secret = this.credentials.secrets.openSecret(credential),
     via = 'console',
   ): Promise<MintOutcome> {
     const baseUrl = this.providers.resolveBaseUrl(credential.upstreamUrl);

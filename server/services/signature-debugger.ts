@@ -21,7 +21,7 @@ export class SignatureDebugger {
     const row = await this.providers.getRow(providerId);
     const baseUrl = this.providers.resolveBaseUrl(row.credentialSet.upstreamUrl);
     if (!baseUrl) throw new DomainError('upstream/not_available', 'The built-in emulator is not running (EMULATOR_ENABLED=false).');
-    const secret = this.credentials.openSecret(row.credentialSet).reveal();
+    const secret = this.credentials.secrets.openSecret(row.credentialSet).reveal();
     const hmac = (message: string, key = secret) => createHmac('sha256', key).update(message, 'utf8');
     return compareSignature({
       clientId: row.credentialSet.clientId,

@@ -191,7 +191,7 @@ export class TransferService {
             secret === undefined
               ? {}
               : {
-                  ...this.credentials.sealFor({ id: existingId, clientId: meta.clientId, upstreamUrl: meta.upstreamUrl }, secret),
+                  ...this.credentials.secrets.sealFor({ id: existingId, clientId: meta.clientId, upstreamUrl: meta.upstreamUrl }, secret),
                   secretSetAt: new Date(),
                   secretSetBy: 'import',
                 };
