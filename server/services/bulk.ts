@@ -1,8 +1,8 @@
 // Bulk minting: N tokens from a template or CSV rows, with progress, cancel and downloadable results.
 // Limits (issue 13): a user runs at most a few jobs at once and mints within a daily quota; all jobs
 // together make at most BULK_MAX_CONCURRENT_CALLS upstream calls at a time, so interactive mints and the
-// console itself keep their latency; a running job answers to its owner's current rights, and stops when
-// its provider is deleted or its credential set changes (it never signs with a replaced secret for long).
+// console itself keep their latency. This is the API and the job table; a running job is kept to its
+// owner's current rights and its provider's credential by bulk-supervisor.ts.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,15 +17,18 @@ import { DEFAULT_BULK_CONCURRENCY, type BulkJobView, type QuotaView } from '../c
 import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
-import type { ProviderRow, ProviderService } from './providers.js';
+import type { ProviderService } from './providers.js';
 import type { QuotaService } from './quota.js';
-import { actorLabel, currentContext, runInContext, type Principal } from '../auth/context.js';
+import { actorLabel, currentContext, type Principal } from '../auth/context.js';
 import { CallLimiter } from './call-limiter.js';
 import { DEFAULT_BULK_LIMITS, type BulkLimits } from './bulk-limits.js';
-import { bindingChange, bindingOf, isStarter, mintRefusal, seesEveryJob, type MinterStatus } from './bulk-access.js';
-import { Job, runJob, type StopKind } from './bulk-job.js';
-import { openResultFile, resultsFailed, resultSink, resultStream, type ResultSink } from './bulk-results.js';
+import { bindingOf, isStarter, mintRefusal, seesEveryJob, type MinterStatus } from './bulk-access.js';
+import { Job, runJob } from './bulk-job.js';
+import { openResultFile, resultSink, resultStream } from './bulk-results.js';
+import { BulkSupervisor } from './bulk-supervisor.js';
 import { NO_LOG, type ServiceLog } from './service-log.js';
+
+export { RECHECK_MS } from './bulk-supervisor.js';
 
 export interface BulkRequest {
   count?: number | undefined;
@@ -37,10 +40,6 @@ export interface BulkRequest {
 }
 
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
-/** A running job looks at its owner's rights and its provider's credential again when the last look is this old (service clock). */
-export const RECHECK_MS = 1000;
-
-const SYSTEM: Principal = { kind: 'system', name: 'system' };
 
 export interface BulkDeps {
   providers: ProviderService;
@@ -65,12 +64,23 @@ export class BulkService {
   private readonly limiter: CallLimiter;
   private readonly limits: BulkLimits;
   private readonly now: () => number;
+  private readonly supervisor: BulkSupervisor;
 
   constructor(private readonly deps: BulkDeps) {
     this.dir = join(deps.dataDir, 'bulk');
     this.limits = deps.limits ?? DEFAULT_BULK_LIMITS;
     this.limiter = new CallLimiter(this.limits.maxConcurrentCalls);
     this.now = deps.now ?? Date.now;
+    const { providers, audit, metrics, userStatus } = deps;
+    this.supervisor = new BulkSupervisor({
+      providers,
+      audit,
+      metrics,
+      userStatus,
+      limiter: this.limiter,
+      now: this.now,
+      log: deps.log ?? NO_LOG,
+    });
     // Results of an earlier run hold tokens; they are not kept across restarts.
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -123,19 +133,17 @@ export class BulkService {
     // Each token has its audit row, written before its upstream call like any other mint.
     const call = (body: TokenRequestBody) =>
       this.deps.mint.auditedCall(provider, body, { via: 'bulk', secret, detail: { jobId: id }, durable: false });
-    void this.run(
-      job,
-      runJob(job, {
-        out,
-        bodyAt: rows.body,
-        call,
-        limiter: this.limiter,
-        mayGoOn: () => this.mayGoOn(job),
-        launchLinkBase: req.launchLink?.trim(),
-        quitAndLogout: req.quitAndLogout ?? false,
-      }),
+    const workers = runJob(job, {
       out,
-    );
+      bodyAt: rows.body,
+      call,
+      limiter: this.limiter,
+      mayGoOn: () => this.supervisor.mayGoOn(job),
+      launchLinkBase: req.launchLink?.trim(),
+      quitAndLogout: req.quitAndLogout ?? false,
+    });
+    // A finished job stays in the table (progress, results) for an hour, then its file goes with it.
+    void this.supervisor.run(job, workers, out).then(() => setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref());
     return job.view(this.now());
   }
 
@@ -166,146 +174,6 @@ export class BulkService {
     return { total: count, body: (i) => bodyFromTemplate(template, i + 1) };
   }
 
-  /** Waits for the workers, then closes the job: its file, its audit rows made durable, its quota settled. */
-  private async run(job: Job, workers: Promise<Exclude<BulkJobView['state'], 'running'>>, out: ResultSink): Promise<void> {
-    // Even a job that mints nothing for a while (its workers waiting for slots) looks at its owner's rights
-    // and its provider's credential.
-    const watch = setInterval(() => void this.mayGoOn(job), RECHECK_MS).unref();
-    let final: Exclude<BulkJobView['state'], 'running'> = 'failed';
-    let unexpected: unknown;
-    try {
-      final = await workers;
-    } catch (err) {
-      unexpected = err;
-      job.noteFailure(0, 'internal/error', err instanceof Error ? err.message : String(err));
-    } finally {
-      job.closing = true;
-      clearInterval(watch);
-      // The job is finished, for its viewers and its results download, only once its file is complete.
-      await out.close();
-      if (out.error && final !== 'failed') {
-        // Its last lines (or the file's end) did not reach the disk: what can be downloaded is not all there is.
-        final = 'failed';
-        job.stopping = { kind: 'failed', reason: `Stopped: ${resultsFailed(out.error)}.` };
-      }
-      // Its tokens reach anyone only through the results download, which opens now: their audit rows,
-      // committed without a sync of their own, are made durable first (one WAL sync for the whole job).
-      try {
-        await this.deps.audit.syncNow();
-      } catch (err) {
-        final = 'failed';
-        job.noteFailure(
-          0,
-          'audit/unavailable',
-          `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      job.reservation.release();
-      job.finishedAt = this.now();
-      job.state = final;
-      this.deps.metrics.bulkFinished(final);
-      if (final === 'failed') this.logFailure(job, unexpected);
-      setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref();
-    }
-  }
-
-  /** One line per failed job: its id, provider, counts and why (job-level reasons only, never a row's token). */
-  private logFailure(job: Job, err: unknown): void {
-    const reasons = job.failures.filter((f) => f.row === 0).map((f) => `${f.error}: ${f.message}`);
-    (this.deps.log ?? NO_LOG).error(
-      {
-        ...(err !== undefined ? { err } : {}),
-        jobId: job.id,
-        providerId: job.provider.id,
-        total: job.total,
-        done: job.done,
-        ok: job.ok,
-        stopReason: job.stopping?.reason ?? null,
-        reasons,
-      },
-      'bulk job failed',
-    );
-  }
-
-  private stopJob(job: Job, kind: StopKind, reason: string): boolean {
-    const stopped = job.stop(kind, reason);
-    // Workers waiting for a slot leave now instead of when their turn comes.
-    if (stopped) this.limiter.drop(job.id);
-    return stopped;
-  }
-
-  /**
-   * Whether the job may make its next call. Its owner's status, role and grant, and its provider with its
-   * credential set, are looked at again when the last look is RECHECK_MS old; every worker waits for the
-   * same look, and none calls after one that found a right gone or the credential changed. A look that
-   * fails stops the job too (fail closed).
-   */
-  private async mayGoOn(job: Job): Promise<boolean> {
-    if (job.stopping || job.closing) return false;
-    if (this.now() - job.checkedAt < RECHECK_MS) return true;
-    job.checking ??= this.recheck(job).finally(() => (job.checking = null));
-    await job.checking;
-    return !job.stopping;
-  }
-
-  private async recheck(job: Job): Promise<void> {
-    const at = this.now();
-    let reason: string | null;
-    try {
-      reason = await this.stopReason(job);
-    } catch (err) {
-      this.stopJob(
-        job,
-        'failed',
-        `Stopped: its owner's rights and its provider's credential could not be checked (${err instanceof Error ? err.message : String(err)}).`,
-      );
-      return;
-    }
-    if (!reason) {
-      job.checkedAt = at;
-      return;
-    }
-    if (!this.stopJob(job, 'revoked', `Stopped: ${reason}.`)) return;
-    // The console stopped it, not a person: the row is the system's. The tokens minted so far keep theirs.
-    await runInContext({ principal: SYSTEM, requestId: null, ip: null }, () =>
-      this.deps.audit.record({
-        action: 'bulk.revoked',
-        providerId: job.provider.id,
-        target: job.provider.name,
-        outcome: 'ok',
-        detail: { jobId: job.id, startedBy: job.owner.email, reason, done: job.done },
-      }),
-    ).catch((err: unknown) =>
-      job.noteFailure(
-        0,
-        'audit/unavailable',
-        `The stop could not be written to the audit log: ${err instanceof Error ? err.message : String(err)}`,
-      ),
-    );
-  }
-
-  /**
-   * Why the job may not make another call, or null: its provider gone or its credential changed since the
-   * job opened the secret (it signs with that secret, for that URI), then its owner's rights.
-   */
-  private async stopReason(job: Job): Promise<string | null> {
-    const [row, user] = await Promise.all([this.currentRow(job.provider.id), this.deps.userStatus(job.owner.id)]);
-    const changed = bindingChange(job.binding, row && bindingOf(row));
-    if (changed) return changed;
-    const refusal = mintRefusal(user, job.provider.id);
-    return refusal && `${job.owner.email} ${refusal.reason}`;
-  }
-
-  /** The provider as it is now (cached until the next write to providers or credential sets), or null if deleted. */
-  private async currentRow(providerId: string): Promise<ProviderRow | null> {
-    try {
-      return await this.deps.providers.getRow(providerId);
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'provider/not_found') return null;
-      throw err;
-    }
-  }
-
   /** A job, if the principal may see it: its starter, or an audit reader. */
   private visible(id: string, principal: Principal): Job {
     const job = this.jobs.get(id);
@@ -332,7 +200,7 @@ export class BulkService {
       // Stopped once its row is committed: a cancel that cannot be audited does not happen.
       () =>
         afterCommit(() => {
-          if (wasRunning) this.stopJob(job, 'cancelled', `Cancelled by ${actorLabel(principal)}.`);
+          if (wasRunning) this.supervisor.stop(job, 'cancelled', `Cancelled by ${actorLabel(principal)}.`);
         }),
       () => ({ done: job.done }),
     );
@@ -387,6 +255,6 @@ export class BulkService {
 
   /** Stops running jobs (shutdown). */
   cancelAll(): void {
-    for (const job of this.jobs.values()) this.stopJob(job, 'cancelled', 'Cancelled: the console is shutting down.');
+    for (const job of this.jobs.values()) this.supervisor.stop(job, 'cancelled', 'Cancelled: the console is shutting down.');
   }
 }
