@@ -10,7 +10,7 @@ import { useToasts } from '../../web/src/composables/useToasts';
 import { useClipboard } from '../../web/src/composables/useClipboard';
 import { useNow } from '../../web/src/composables/useNow';
 
-beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 }));
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 })); // node's mock timers: these tests move time, nothing waits
 afterEach(() => {
   mock.timers.reset();
   const { toasts, dismiss } = useToasts();

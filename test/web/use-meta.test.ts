@@ -14,7 +14,7 @@ const META = {
 };
 const http = installFakeFetch();
 
-beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] })); // node's mock timers: nothing waits
 afterEach(() => mock.timers.reset());
 
 test('a failed load is told and not kept: the next useMeta() asks the server again; a good load is kept', async () => {
