@@ -5,10 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+/** @typedef {'browser' | 'interpreters' | 'qr-decoder'} Group */
+
 /**
  * What the tests need: the Debian package, the group of tests that run it, and how to see it is there.
  * `.ci/run` relies on this list too.
- * @type {ReadonlyArray<{ name: string, group: 'browser' | 'interpreters', why: string, probe: readonly string[] | 'chromium' }>}
+ * @type {ReadonlyArray<{ name: string, group: Group, why: string, probe: readonly string[] | 'chromium' }>}
  */
 export const TEST_PACKAGES = [
   { name: 'chromium', group: 'browser', why: 'browser tests (test/helpers/browser.ts)', probe: 'chromium' },
@@ -21,7 +23,16 @@ export const TEST_PACKAGES = [
   { name: 'openjdk-17-jdk-headless', group: 'interpreters', why: 'Java snippet (javac)', probe: ['javac', '-version'] },
   { name: 'curl', group: 'interpreters', why: 'curl snippet', probe: ['curl', '--version'] },
   { name: 'openssl', group: 'interpreters', why: 'curl snippet (HMAC)', probe: ['openssl', 'version'] },
+  {
+    name: 'zbar-tools',
+    group: 'qr-decoder',
+    why: 'QR codes decoded from screenshots (test/helpers/zbar.ts)',
+    probe: ['zbarimg', '--version'],
+  },
 ];
+
+/** Source text that shows a test file decodes QR codes with zbarimg. */
+const DECODES_QR = /helpers\/zbar|zbarimg/;
 
 /** Source text that shows a test file runs an interpreter (the snippet runner, the Python CSV reader, a lexer). */
 const RUNS_INTERPRETER = /python3|python-csv|run-snippet|\bphp\b|\bruby\b|gofmt|javac/;
@@ -29,14 +40,15 @@ const RUNS_INTERPRETER = /python3|python-csv|run-snippet|\bphp\b|\bruby\b|gofmt|
 /**
  * Which groups of tools the selected test files need.
  * @param {ReadonlyArray<{ path: string, source: string }>} files
- * @returns {Set<'browser' | 'interpreters'>}
+ * @returns {Set<Group>}
  */
 export function groupsNeeded(files) {
-  /** @type {Set<'browser' | 'interpreters'>} */
+  /** @type {Set<Group>} */
   const groups = new Set();
   for (const { path, source } of files) {
     if (source.includes('helpers/browser')) groups.add('browser');
     if (path.replaceAll('\\', '/').includes('test/snippets/') || RUNS_INTERPRETER.test(source)) groups.add('interpreters');
+    if (DECODES_QR.test(source)) groups.add('qr-decoder');
   }
   return groups;
 }

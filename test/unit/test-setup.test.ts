@@ -6,7 +6,7 @@ import { groupsNeeded, missingPackages, setupPlan, TEST_PACKAGES } from '../../s
 
 const names = TEST_PACKAGES.map((p) => p.name);
 
-test('only the tools the selected tests run are needed: a browser for browser tests, interpreters for snippets', () => {
+test('only the tools the selected tests run are needed: a browser for browser tests, interpreters for snippets, zbarimg for QR codes', () => {
   const file = (path: string, source = '') => ({ path, source });
   assert.deepEqual([...groupsNeeded([file('test/unit/jwt.test.ts', "import { test } from 'node:test';")])], []);
   assert.deepEqual([...groupsNeeded([file('test/e2e/mint.test.ts', "import { launch } from '../helpers/browser.js';")])], ['browser']);
@@ -14,6 +14,17 @@ test('only the tools the selected tests run are needed: a browser for browser te
   assert.deepEqual(
     [...groupsNeeded([file('test/unit/csv.test.ts', "import { readCsvWithPython } from '../helpers/python-csv.js';")])],
     ['interpreters'],
+  );
+  assert.deepEqual(
+    [
+      ...groupsNeeded([
+        file(
+          'test/e2e/launch-qr.test.ts',
+          "import { launchBrowser } from '../helpers/browser.js';\nimport { decodeQr } from '../helpers/zbar.js';",
+        ),
+      ]),
+    ],
+    ['browser', 'qr-decoder'],
   );
 });
 
@@ -27,7 +38,7 @@ test('a package is missing when its tool does not answer, and only in the groups
     [],
   );
   assert.deepEqual(
-    missingPackages(new Set(['browser', 'interpreters']), () => false),
+    missingPackages(new Set(['browser', 'interpreters', 'qr-decoder']), () => false),
     names,
   );
 });
