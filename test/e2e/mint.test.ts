@@ -179,6 +179,26 @@ test('invalid metadata: the code panel names the problem, keeps the other fields
   assert.deepEqual(errors, []);
 });
 
+test('the bulk template and the form word a bad metadata field alike', async () => {
+  const page = await newSignedInPage();
+  const errors = watchErrors(page);
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  for (const bad of ['{"seat": S{n}}', '["S{n}"]']) {
+    await page.getByRole('textbox', { name: /^Metadata/ }).fill(bad);
+    const formError = page.locator('#e-metadata');
+    await formError.waitFor();
+    await bulk.getByLabel(/^metadata/).fill(bad);
+    await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
+    const bulkError = bulk.locator('#bulk-metadata-error');
+    await bulkError.waitFor();
+    assert.equal((await bulkError.textContent())?.trim(), (await formError.textContent())?.trim(), bad);
+    assert.equal(await bulk.getByRole('progressbar').count(), 0, 'no job was started');
+  }
+  assert.deepEqual(errors, []);
+});
+
 test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   await addSession(context, app);
