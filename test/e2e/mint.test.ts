@@ -199,6 +199,29 @@ test('the bulk template and the form word a bad metadata field alike', async () 
   assert.deepEqual(errors, []);
 });
 
+test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
+  const page = await newSignedInPage();
+  const errors = watchErrors(page);
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  await page.getByRole('region', { name: 'Bulk mint' }).waitFor();
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    // A label cut short (an ellipsis or a hidden overflow) is wider inside than the box that shows it.
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.mint-form label')]
+        .filter((label) => label.offsetParent !== null && label.scrollWidth > label.clientWidth)
+        .map((label) => label.textContent?.trim()),
+    );
+    assert.deepEqual(cut, [], `at ${width} px`);
+    for (const name of ['Email domain (email_domain)', 'Number of tokens (1–10,000)']) {
+      const label = page.locator('label', { hasText: name });
+      assert.ok(await label.evaluate((el) => el.scrollWidth <= el.clientWidth && el.clientWidth > 0), `${name} at ${width} px`);
+    }
+  }
+  assert.deepEqual(errors, []);
+});
+
 test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   await addSession(context, app);
