@@ -5,6 +5,12 @@ import { ProviderFields as Fields } from './fields.js';
 
 export const PROVIDER_SORT_KEYS = ['name', 'description', 'tokenDurationMin', 'createdAt', 'updatedAt'] as const;
 export type ProviderSortKey = (typeof PROVIDER_SORT_KEYS)[number];
+/**
+ * Frame's console lists providers by name; so does ours unless asked otherwise. The type lets the SPA,
+ * which imports the contract for its types only, name the same default (`'name' satisfies ...`).
+ */
+export type ProviderDefaultSort = Extract<ProviderSortKey, 'name'>;
+export const PROVIDER_DEFAULT_SORT: ProviderDefaultSort = 'name';
 
 export const ProviderViewSchema = Type.Object({
   id: Type.String(),
@@ -63,7 +69,7 @@ export type UpdateProviderBody = Static<typeof UpdateProviderBodySchema>;
 export const ProviderListQuerySchema = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name, description, entity id and tags' })),
-    sort: Type.Optional(Type.Enum(PROVIDER_SORT_KEYS)),
+    sort: Type.Optional(Type.Enum(PROVIDER_SORT_KEYS, { description: `Default ${PROVIDER_DEFAULT_SORT}, as in Frame's console` })),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     upstream: Type.Optional(Type.String({ maxLength: 500, description: 'Only providers whose credential set uses this upstream' })),
     credentialSetId: Type.Optional(Uuid()),

@@ -2,7 +2,8 @@
 // Pure and browser-safe.
 
 export type JsonObjectCheck =
-  { ok: true; value: Record<string, unknown> | undefined } | { ok: false; message: string; line: number | null; column: number | null };
+  | { ok: true; value: Record<string, unknown> | undefined }
+  | { ok: false; reason: 'syntax' | 'not-object'; message: string; line: number | null; column: number | null };
 
 /** Line and column (1-based) of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -121,14 +122,29 @@ export function parseJsonObject(text: string): JsonObjectCheck {
     value = JSON.parse(text);
   } catch (err) {
     const found = firstSyntaxError(text);
-    if (!found) return { ok: false, message: (err as Error).message, line: null, column: null };
+    if (!found) return { ok: false, reason: 'syntax', message: (err as Error).message, line: null, column: null };
     const at = lineColumn(text, found.offset);
-    return { ok: false, message: `${found.message} at line ${at.line}, column ${at.column}`, line: at.line, column: at.column };
+    return {
+      ok: false,
+      reason: 'syntax',
+      message: `${found.message} at line ${at.line}, column ${at.column}`,
+      line: at.line,
+      column: at.column,
+    };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, message: 'must be a JSON object such as {"language": "EN"}', line: 1, column: 1 };
+    return { ok: false, reason: 'not-object', message: 'must be a JSON object such as {"language": "EN"}', line: 1, column: 1 };
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * What a person is told about a JSON object field that does not parse, e.g. "Metadata is not valid JSON:
+ * unexpected "S", expected a value at line 1, column 10". One wording wherever such text is typed (the
+ * Playground form, the bulk template).
+ */
+export function jsonObjectError(label: string, check: Extract<JsonObjectCheck, { ok: false }>): string {
+  return check.reason === 'not-object' ? `${label} ${check.message}` : `${label} is not valid JSON: ${check.message}`;
 }
 
 export interface KeyValue {

@@ -7,7 +7,7 @@ import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { DomainError } from '../errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
-import type { ProviderSortKey, ProviderView } from '../contract/providers.js';
+import { PROVIDER_DEFAULT_SORT, type ProviderSortKey, type ProviderView } from '../contract/providers.js';
 import { BUILTIN_EMULATOR, environmentOf, upstreamLabel } from './upstreams.js';
 
 export interface ProviderInput {
@@ -126,7 +126,7 @@ export class ProviderService {
         (!query.upstream || r.credentialSet.upstreamUrl === query.upstream) &&
         (!q || [r.name, r.description, r.entityId, r.tags].some((field) => field.toLowerCase().includes(q))),
     );
-    const key = query.sort ?? 'description';
+    const key = query.sort ?? PROVIDER_DEFAULT_SORT;
     const direction = query.order === 'desc' ? -1 : 1;
     const value = (r: ProviderRow) => {
       const v = r[key];

@@ -164,6 +164,18 @@ test('verify: accepted, rejected (with the clock offset), and a clear 400 withou
   assert.equal((await http('POST', api(`/api/credential-sets/${lonely.id}/verify`), { providerId: randomUUID() })).status, 404);
 });
 
+test("the provider list is sorted by name unless asked otherwise, as in Frame's console", async () => {
+  const c = await credential();
+  // Names and descriptions in opposite orders, so the two sorts cannot agree by chance.
+  const first = await provider(c.id, { name: `secure-anon-0${randomUUID().slice(1)}`, description: 'Zulu' });
+  const last = await provider(c.id, { name: `secure-anon-f${randomUUID().slice(1)}`, description: 'Alpha' });
+  const ids = async (query: string) =>
+    (await http<any>('GET', api(`/api/providers?credentialSetId=${c.id}${query}`))).json.map((p: any) => p.id);
+  assert.deepEqual(await ids(''), [first.id, last.id]);
+  assert.deepEqual(await ids('&order=desc'), [last.id, first.id]);
+  assert.deepEqual(await ids('&sort=description'), [last.id, first.id]);
+});
+
 test('providers: edit, tags, search, sort and filter', async () => {
   const c = await credential();
   const k = await provider(c.id, { description: 'Kiosk lobby', tokenDurationMin: 30, tags: ['Kiosk', ' lobby ', 'kiosk'] });

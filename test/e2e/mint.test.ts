@@ -123,15 +123,102 @@ test('a metadata syntax error is shown next to the field and nothing is sent', a
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{\n  "a": 1,\n  b: 2\n}');
+  // Exact: the code panel says it too, in a longer sentence.
   await page
-    .getByText('Metadata is not valid JSON: unexpected "b", expected a property name in double quotes at line 3, column 3')
+    .getByText('Metadata is not valid JSON: unexpected "b", expected a property name in double quotes at line 3, column 3', { exact: true })
     .waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate token' }).isDisabled(), true);
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('["not", "an", "object"]');
-  await page.getByText(/Metadata must be a JSON object/).waitFor();
+  await page
+    .locator('#e-metadata')
+    .getByText(/Metadata must be a JSON object/)
+    .waitFor();
   await page.getByLabel(/^Email \(email\)/).fill('not-an-email');
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('');
   await page.getByText(/email must look like name@example.com/).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('invalid metadata: the code panel names the problem, keeps the other fields and cannot be copied', async () => {
+  const context = await browser.newContext();
+  await addSession(context, app);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const code = page.getByRole('region', { name: 'Code' });
+  const snippet = code.getByTestId('snippet');
+  await page.getByLabel(/First name/).fill('Ann');
+  await page.getByLabel(/^Email \(email\)/).fill('ann@example.com');
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"language": "EN"}');
+  await snippet.filter({ hasText: '"language": "EN"' }).waitFor();
+  assert.equal(await code.getByRole('button', { name: 'Copy' }).isEnabled(), true);
+
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"language": EN}');
+  await code
+    .getByRole('alert')
+    .filter({ hasText: 'Metadata is not valid JSON: unexpected "E", expected a value at line 1, column 14' })
+    .waitFor();
+  const python = (await snippet.textContent()) ?? '';
+  assert.doesNotMatch(python, /body = \{\}/, 'the other fields stay in the code');
+  assert.match(python, /"first_name": "Ann"/);
+  assert.match(python, /"email": "ann@example.com"/);
+  assert.doesNotMatch(python, /language/, 'no stale metadata is shown as if it were the current one');
+  assert.equal(await code.getByRole('button', { name: 'Copy' }).isDisabled(), true, 'Copy is off while the code is not the request');
+  assert.equal(await code.getByRole('button', { name: /^Download / }).isDisabled(), true);
+  await page.getByRole('tab', { name: 'Curl' }).click();
+  assert.match((await snippet.textContent()) ?? '', /data='\{"first_name":"Ann","email":"ann@example.com"\}'/);
+  assert.equal(await code.getByRole('button', { name: 'Copy' }).isDisabled(), true);
+
+  await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"language": "EN"}');
+  await snippet.filter({ hasText: '"metadata":{"language":"EN"}' }).waitFor();
+  assert.equal(await code.getByRole('alert').count(), 0);
+  await code.getByRole('button', { name: 'Copy' }).click();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /"metadata":\{"language":"EN"\}/);
+  assert.deepEqual(errors, []);
+});
+
+test('the bulk template and the form word a bad metadata field alike', async () => {
+  const page = await newSignedInPage();
+  const errors = watchErrors(page);
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  for (const bad of ['{"seat": S{n}}', '["S{n}"]']) {
+    await page.getByRole('textbox', { name: /^Metadata/ }).fill(bad);
+    const formError = page.locator('#e-metadata');
+    await formError.waitFor();
+    await bulk.getByLabel(/^metadata/).fill(bad);
+    await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
+    const bulkError = bulk.locator('#bulk-metadata-error');
+    await bulkError.waitFor();
+    assert.equal((await bulkError.textContent())?.trim(), (await formError.textContent())?.trim(), bad);
+    assert.equal(await bulk.getByRole('progressbar').count(), 0, 'no job was started');
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
+  const page = await newSignedInPage();
+  const errors = watchErrors(page);
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  await page.getByRole('region', { name: 'Bulk mint' }).waitFor();
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    // A label cut short (an ellipsis or a hidden overflow) is wider inside than the box that shows it.
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.mint-form label')]
+        .filter((label) => label.offsetParent !== null && label.scrollWidth > label.clientWidth)
+        .map((label) => label.textContent?.trim()),
+    );
+    assert.deepEqual(cut, [], `at ${width} px`);
+    for (const name of ['Email domain (email_domain)', 'Number of tokens (1–10,000)']) {
+      const label = page.locator('label', { hasText: name });
+      assert.ok(await label.evaluate((el) => el.scrollWidth <= el.clientWidth && el.clientWidth > 0), `${name} at ${width} px`);
+    }
+  }
   assert.deepEqual(errors, []);
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromKeyValues, lineColumn, parseJsonObject, toKeyValues } from '../../server/frame/json-text.js';
+import { fromKeyValues, jsonObjectError, lineColumn, parseJsonObject, toKeyValues } from '../../server/frame/json-text.js';
 
 test('syntax errors are placed at line and column', () => {
   const r = parseJsonObject('{\n  "a": 1,\n  "b": tru\n}');
@@ -24,6 +24,16 @@ test('empty text is no metadata; a non-object is refused', () => {
   assert.deepEqual(parseJsonObject('  '), { ok: true, value: undefined });
   assert.equal(parseJsonObject('[1]').ok, false);
   assert.deepEqual(parseJsonObject('{"a": {"b": 1}}'), { ok: true, value: { a: { b: 1 } } });
+});
+
+test('one wording for a bad JSON object field: syntax with its place, or the wrong kind of value', () => {
+  const said = (text: string) => {
+    const check = parseJsonObject(text);
+    return check.ok ? null : jsonObjectError('Metadata', check);
+  };
+  assert.equal(said('{"seat": S{n}}'), 'Metadata is not valid JSON: unexpected "S", expected a value at line 1, column 10');
+  assert.equal(said('["S{n}"]'), 'Metadata must be a JSON object such as {"language": "EN"}');
+  assert.equal(said('{"seat": "S{n}"}'), null);
 });
 
 test('flat objects round-trip through key/value rows, keeping JSON scalar types', () => {
