@@ -93,6 +93,36 @@ test('a role change asks first, even to owner: Cancel keeps the role (and the se
   assert.deepEqual(errors, []);
 });
 
+test('Disable asks first: Cancel keeps the account working, Disable user ends its sessions; Enable needs no dialog', async () => {
+  const user = await addUser(app, 'support');
+  const disabled = async () =>
+    (await http<{ id: string; disabled: boolean }[]>('GET', `${app.url}/api/users`)).json.find((u) => u.id === user.id)?.disabled;
+  const { page, errors } = await ownerPage();
+  await page.goto(`${app.url}/users`);
+  const row = page.getByRole('row', { name: new RegExp(user.email.replace(/[.]/g, '\\.')) });
+
+  await row.getByRole('button', { name: 'Disable' }).click();
+  let dialog = await confirmation(page, `Disable ${user.email}?`, /signed out at once.*cannot sign in.*Enable/s);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await disabled(), false);
+
+  await row.getByRole('button', { name: 'Disable' }).click();
+  dialog = await confirmation(page, `Disable ${user.email}?`, /signed out/);
+  await dialog.getByRole('button', { name: 'Disable user' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await disabled(), true);
+
+  // Giving access back is not risky: one click.
+  await row.getByRole('button', { name: 'Enable' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Enabled ${user.email}.` })
+    .waitFor();
+  assert.equal(await disabled(), false);
+  assert.deepEqual(errors, []);
+});
+
 test('preset Delete asks first: Cancel keeps the shared preset, Delete preset deletes it', async () => {
   const saved = await http<{ id: string }>('POST', `${app.url}/api/providers/${demoId}/presets`, {
     name: 'Lobby kiosk',
