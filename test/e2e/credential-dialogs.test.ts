@@ -4,7 +4,7 @@
 // takes its provider along.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { addSession, launchBrowser, renderedText, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
@@ -25,9 +25,9 @@ after(async () => {
   await app?.stop();
 });
 
-async function openCredentialAction(page: Page, action: string, dialogName: RegExp): Promise<Locator> {
+async function openCredentialAction(page: Page, action: string, dialogName: RegExp, name = credentialName): Promise<Locator> {
   await page.goto(`${app.url}/credentials`);
-  await page.getByRole('button', { name: `Actions for ${credentialName}` }).click();
+  await page.getByRole('button', { name: `Actions for ${name}` }).click();
   await page.getByRole('menuitem', { name: action }).click();
   const dialog = page.getByRole('dialog', { name: dialogName });
   await dialog.waitFor();
@@ -110,4 +110,47 @@ test('credential and provider dialogs: errors at their fields, a replaced secret
     'no answer the browser received holds the secret',
   );
   assert.deepEqual(errors, []);
+});
+
+test('Verify offers only the providers of the credential set it verifies, and after a result offers Done and Verify again', async () => {
+  // Two credential sets with a provider each (the first test deleted the demo set): Verify of one must not
+  // offer the other's provider.
+  const addSet = async (name: string, description: string) => {
+    const set = await http<{ id: string }>('POST', `${app.url}/api/credential-sets`, {
+      name,
+      clientId: `${name.replace(/\W/g, '-').toLowerCase()}-client`,
+      clientSecret: randomBytes(16).toString('hex'),
+      upstreamUrl: 'builtin:emulator',
+    });
+    assert.equal(set.status, 201, set.text);
+    const provider = await http<{ id: string }>('POST', `${app.url}/api/providers`, {
+      description,
+      tokenDurationMin: 60,
+      entityLevel: 'account',
+      entityId: randomUUID(),
+      credentialSetId: set.json.id,
+    });
+    assert.equal(provider.status, 201, provider.text);
+  };
+  await addSet('Verified set', 'Belongs to the verified set');
+  await addSet('Other set', 'Belongs to the other set');
+  const context = await browser.newContext();
+  await addSession(context, app);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+
+  const dialog = await openCredentialAction(page, 'Verify', /^Verify /, 'Verified set');
+  const offered = await dialog.getByLabel('Provider to mint against').locator('option').allTextContents();
+  assert.deepEqual(offered, ['Belongs to the verified set'], "only this set's providers are offered");
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  const verdict = dialog.getByTestId('verify-result');
+  await verdict.filter({ hasText: 'Signature accepted' }).waitFor();
+  assert.equal(await verdict.locator('.badge.tone-ok').count(), 1, 'the verdict is a coloured badge with its word');
+  assert.equal(await dialog.getByRole('button', { name: 'Cancel' }).count(), 0, 'after a result there is nothing to cancel');
+  await dialog.getByRole('button', { name: 'Verify again' }).click();
+  await verdict.filter({ hasText: 'Signature accepted' }).waitFor();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
 });
