@@ -59,6 +59,10 @@ test("the owner sees pending invitations with who sent them, revokes one, and a 
 
   // Disabling the admin voids what they sent.
   await page.getByRole('row').filter({ hasText: admin.email }).getByRole('button', { name: 'Disable' }).click();
+  // Disable asks first, and says that pending invitations go with it.
+  const confirm = page.getByRole('dialog', { name: `Disable ${admin.email}?` });
+  await confirm.getByText(/Invitations they sent and nobody accepted are revoked/).waitFor();
+  await confirm.getByRole('button', { name: 'Disable user' }).click();
   await pending.getByRole('row').filter({ hasText: 'sent-by-admin@team.example' }).waitFor({ state: 'detached' });
   await pending.getByText('No pending invitations.').waitFor();
   assert.equal((await http('POST', `${app.url}/api/invites/lookup`, { token: fromAdmin.json.token }, { cookie: '' })).status, 410);
