@@ -15,10 +15,20 @@ let browser: Browser;
 let closeBrowser: () => Promise<void>;
 
 /** A page in a fresh context, signed in as the owner. */
-async function newSignedInPage() {
-  const context = await browser.newContext();
+async function newSignedInPage(opts: { clipboard?: boolean; downloads?: boolean } = {}) {
+  const context = await browser.newContext(opts.downloads ? { acceptDownloads: true } : {});
   await addSession(context, app);
+  if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   return context.newPage();
+}
+
+/** The demo provider's Playground, signed in as the owner, with the page's errors watched. */
+async function openDemoPlayground(opts: { clipboard?: boolean; downloads?: boolean } = {}) {
+  const page = await newSignedInPage(opts);
+  const errors = watchErrors(page);
+  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
+  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  return { page, errors, demoId: demo!.id };
 }
 
 before(async () => {
@@ -117,10 +127,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
 });
 
 test('a metadata syntax error is shown next to the field and nothing is sent', async () => {
-  const page = await newSignedInPage();
-  const errors = watchErrors(page);
-  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
-  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const { page, errors } = await openDemoPlayground();
   await page.getByRole('heading', { name: 'Playground', exact: true }).waitFor();
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{\n  "a": 1,\n  b: 2\n}');
   // Exact: the code panel says it too, in a longer sentence.
@@ -140,13 +147,7 @@ test('a metadata syntax error is shown next to the field and nothing is sent', a
 });
 
 test('invalid metadata: the code panel names the problem, keeps the other fields and cannot be copied', async () => {
-  const context = await browser.newContext();
-  await addSession(context, app);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
-  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const { page, errors } = await openDemoPlayground({ clipboard: true });
   const code = page.getByRole('region', { name: 'Code' });
   const snippet = code.getByTestId('snippet');
   await page.getByLabel(/First name/).fill('Ann');
@@ -180,10 +181,7 @@ test('invalid metadata: the code panel names the problem, keeps the other fields
 });
 
 test('the bulk template and the form word a bad metadata field alike', async () => {
-  const page = await newSignedInPage();
-  const errors = watchErrors(page);
-  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
-  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const { page, errors } = await openDemoPlayground();
   const bulk = page.getByRole('region', { name: 'Bulk mint' });
   for (const bad of ['{"seat": S{n}}', '["S{n}"]']) {
     await page.getByRole('textbox', { name: /^Metadata/ }).fill(bad);
@@ -200,10 +198,7 @@ test('the bulk template and the form word a bad metadata field alike', async () 
 });
 
 test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
-  const page = await newSignedInPage();
-  const errors = watchErrors(page);
-  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
-  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const { page, errors } = await openDemoPlayground();
   await page.getByRole('region', { name: 'Bulk mint' }).waitFor();
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
@@ -223,12 +218,7 @@ test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
 });
 
 test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  await addSession(context, app);
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
-  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const { page, errors } = await openDemoPlayground({ downloads: true });
   const bulk = page.getByRole('region', { name: 'Bulk mint' });
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('200');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
@@ -257,13 +247,7 @@ test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled mi
 });
 
 test('presets, key/value metadata, history: save, load back, keep a token', async () => {
-  const context = await browser.newContext();
-  await addSession(context, app);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
-  await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const { page, errors, demoId } = await openDemoPlayground({ clipboard: true });
 
   // The kiosk suggestion fills the metadata; key/value mode edits it as rows.
   await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Kiosk (suggested)' });
@@ -299,7 +283,7 @@ test('presets, key/value metadata, history: save, load back, keep a token', asyn
     .click();
   assert.equal(await page.getByLabel(/^Email \(email\)/).inputValue(), 'lobby@example.com');
   assert.match(await page.getByRole('textbox', { name: /^Metadata/ }).inputValue(), /"seat": 12/);
-  const presets = (await http<{ name: string }[]>('GET', `${app.url}/api/providers/${demo!.id}/presets`)).json;
+  const presets = (await http<{ name: string }[]>('GET', `${app.url}/api/providers/${demoId}/presets`)).json;
   assert.ok(
     presets.some((p) => p.name === 'Lobby kiosk'),
     'the preset is shared through the server',
