@@ -47,6 +47,9 @@ function declared(block: Block): Set<string> {
   return new Set([...own.matchAll(/(?:^|[;{\s])(--[\w-]+)\s*:/g)].map((m) => m[1]!));
 }
 
+/** The spacing, type and radius scales are the same in both themes: the light :root block alone defines them. */
+const THEME_FREE = /^--(space|text|radius)(-|$)/;
+
 const isDark = (prelude: string) => /^@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)$/.test(prelude.replace(/\s+/g, ' '));
 
 /** What each theme defines and every var(--x) the sheets use, by name with the files that use it. */
@@ -66,8 +69,9 @@ function themeGaps(sheets: { name: string; css: string }[]): { light: string[]; 
     }
     for (const m of css.matchAll(/var\(\s*(--[\w-]+)/g)) if (!used.has(m[1]!)) used.set(m[1]!, name);
   }
-  const missing = (theme: Set<string>) => [...used].filter(([v]) => !theme.has(v)).map(([v, file]) => `${v} (used in ${file})`);
-  return { light: missing(light), dark: missing(dark), darkBlocks };
+  const missing = (theme: Set<string>, needed = (_: string) => true) =>
+    [...used].filter(([v]) => needed(v) && !theme.has(v)).map(([v, file]) => `${v} (used in ${file})`);
+  return { light: missing(light), dark: missing(dark, (v) => !THEME_FREE.test(v)), darkBlocks };
 }
 
 function sheets(): { name: string; css: string }[] {
@@ -90,6 +94,16 @@ test('the checker finds a token the light theme lacks and one the dark theme lac
   assert.deepEqual(themeGaps([{ name: 'x.css', css }]), {
     light: ['--ok (used in x.css)'],
     dark: ['--danger (used in x.css)'],
+    darkBlocks: 1,
+  });
+});
+
+test('a spacing, type or radius token needs the light :root block only; a colour needs both themes', () => {
+  const css = `:root { --space-2: 0.5rem; --accent: blue; } @media (prefers-color-scheme: dark) { :root { } }
+    .a { margin: var(--space-2); color: var(--accent); padding: var(--space-9); }`;
+  assert.deepEqual(themeGaps([{ name: 'x.css', css }]), {
+    light: ['--space-9 (used in x.css)'],
+    dark: ['--accent (used in x.css)'],
     darkBlocks: 1,
   });
 });
