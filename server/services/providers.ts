@@ -242,9 +242,15 @@ export class ProviderService {
       return await write();
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
-        throw new DomainError('provider/duplicate', `A provider named ${name} is already in the console.`, [
-          { field: 'name', message: 'this provider is already in the console' },
-        ]);
+        // Name where the existing one is: a provider added on the wrong credential set (the emulator's, say)
+        // is fixed by editing it, not by adding it again.
+        const existing = await this.db.provider.findUnique({ where: { name }, include: { credentialSet: { select: { name: true } } } });
+        const where = existing ? ` on credential set "${existing.credentialSet.name}"` : '';
+        throw new DomainError(
+          'provider/duplicate',
+          `A provider named ${name} is already in the console${where}: edit that one (its credential set can be changed) instead of adding it again.`,
+          [{ field: 'name', message: `this provider is already in the console${where}` }],
+        );
       }
       throw err;
     }
