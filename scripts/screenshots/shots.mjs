@@ -141,6 +141,22 @@ export const SHOTS = [
     },
   },
   {
+    name: 'providers-edit',
+    path: () => '/providers',
+    prepare: async (page) => {
+      await see(page, 'Lobby kiosks');
+      return rowAction(page, 'Lobby kiosks', /^edit/i);
+    },
+  },
+  {
+    name: 'providers-delete',
+    path: () => '/providers',
+    prepare: async (page) => {
+      await see(page, 'Lobby kiosks');
+      return rowAction(page, 'Lobby kiosks', /^delete/i);
+    },
+  },
+  {
     name: 'playground',
     path: (s) => `/providers/${s.providers.lobby}/playground`,
     prepare: mintInPlayground,
@@ -160,6 +176,14 @@ export const SHOTS = [
     prepare: async (page, s) => {
       await see(page, s.credentialName);
       return rowAction(page, s.credentialName, /^delete/i);
+    },
+  },
+  {
+    name: 'credentials-secret',
+    path: () => '/credentials',
+    prepare: async (page, s) => {
+      await see(page, s.credentialName);
+      return rowAction(page, s.credentialName, /^replace secret/i);
     },
   },
   {
@@ -190,6 +214,22 @@ export const SHOTS = [
     },
   },
   { name: 'api-keys', path: () => '/api-keys', prepare: (page) => see(page, 'CI pipeline') },
+  {
+    name: 'api-keys-add',
+    path: () => '/api-keys',
+    prepare: async (page) => {
+      await see(page, 'CI pipeline');
+      return openDialog(page, /^create api key/i);
+    },
+  },
+  {
+    name: 'api-keys-revoke',
+    path: () => '/api-keys',
+    prepare: async (page) => {
+      await see(page, 'CI pipeline');
+      return openDialog(page, /^revoke/i);
+    },
+  },
   { name: 'audit', path: () => '/audit', prepare: (page) => see(page, /token\.mint|minted/i) },
   {
     name: 'transfer',
