@@ -11,12 +11,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import Database from 'better-sqlite3';
+import { firstLoadGzipKb } from './spa-size.mjs';
 
 const N = Number(process.env.BENCH_MINTS ?? 2000);
 const WARMUP = 500;
@@ -172,16 +172,6 @@ async function coldStart(dir) {
     await new Promise((r) => setTimeout(r, 5));
   }
   return { ms: performance.now() - started, proc };
-}
-
-/** gzip size of what index.html loads before anything else: its scripts, module preloads and styles. */
-function firstLoadGzipKb() {
-  const webRoot = join(root, 'dist', 'web');
-  const html = readFileSync(join(webRoot, 'index.html'), 'utf8');
-  const files = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].flatMap((m) => m[1] ?? []);
-  const js = files.filter((f) => f.endsWith('.js')).reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, f))).length, 0);
-  const css = files.filter((f) => f.endsWith('.css')).reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, f))).length, 0);
-  return { js: js / 1024, css: css / 1024, html: gzipSync(html).length / 1024 };
 }
 
 /**
@@ -407,7 +397,7 @@ try {
   const warm = { ms: pct(warmMs, 0.5), min: Math.min(...warmMs), max: Math.max(...warmMs) };
   const idleRss = pct(idleRssMb, 0.5);
   rmSync(coldDir, { recursive: true, force: true });
-  const spa = firstLoadGzipKb();
+  const spa = firstLoadGzipKb(join(root, 'dist', 'web'));
 
   const d50 = pct(direct, 0.5),
     d99 = pct(direct, 0.99),
