@@ -121,7 +121,7 @@ test('credential set → provider from a pasted URL → edit → export → impo
   await page.getByRole('menuitem', { name: 'Playground' }).click();
   await page.getByLabel(/^Email \(email\)/).fill('kiosk-1@example.com');
   await page.getByRole('button', { name: 'Generate token' }).click();
-  const token = await page.getByTestId('jwt').inputValue();
+  const token = ((await page.getByTestId('jwt').textContent()) ?? '').trim();
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number; provider: string };
   assert.equal(claims.exp - claims.iat, 90 * 60);
   assert.equal(claims.provider, providerName);

@@ -29,6 +29,7 @@ test('a support user sees the quota, a refusal that says why, and a job revoked 
   const page = await context.newPage();
   const errors = watchErrors(page, { allow4xx: true });
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  await page.getByRole('tablist', { name: 'Playground panels' }).getByRole('tab', { name: 'Bulk mint' }).click();
   const bulk = page.getByRole('region', { name: 'Bulk mint' });
   await bulk.getByText('Today 0 of 1,000 tokens · 0 of 2 jobs running').waitFor();
 

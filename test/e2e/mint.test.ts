@@ -8,7 +8,7 @@ import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
 import { WEB_ROOT } from '../../server/paths.js';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 let app: TestConsole;
 let browser: Browser;
@@ -29,6 +29,14 @@ async function openDemoPlayground(opts: { clipboard?: boolean; downloads?: boole
   const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
   return { page, errors, demoId: demo!.id };
+}
+
+/** Bulk mint is a tab of the Playground's secondary panels (History is the one shown first). */
+async function openBulk(page: Page) {
+  await page.getByRole('tablist', { name: 'Playground panels' }).getByRole('tab', { name: 'Bulk mint' }).click();
+  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  await bulk.waitFor();
+  return bulk;
 }
 
 before(async () => {
@@ -67,7 +75,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
 
   const jwt = page.getByTestId('jwt');
   await jwt.waitFor();
-  const token = await jwt.inputValue();
+  const token = ((await jwt.textContent()) ?? '').trim();
   assert.match(token, /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
   assert.equal(claims.first_name, 'Ann');
@@ -98,7 +106,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
     .waitFor();
 
   // Snippets follow the form, in Frame's tab order, and never hold the secret.
-  const tabs = await page.getByRole('tab').allTextContents();
+  const tabs = await page.getByRole('tablist', { name: 'Languages' }).getByRole('tab').allTextContents();
   assert.deepEqual(
     tabs.map((t) => t.trim()),
     ['Python3', 'Node.js', 'Curl', 'PowerShell', 'PHP', 'Go', 'Java', 'C#', 'Ruby', 'TypeScript'],
@@ -116,7 +124,7 @@ test('open the console, mint with the optional parameters, and see the JWT and i
   assert.match(curl, /FRAME_CLIENT_SECRET/);
   await page.getByLabel(/Write the client id into the code/).uncheck();
   assert.match((await snippet.textContent()) ?? '', /FRAME_CLIENT_ID/);
-  await page.getByRole('button', { name: 'Copy', exact: true }).last().click();
+  await page.getByRole('button', { name: 'Copy code' }).click();
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /FRAME_CLIENT_ID/);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -154,7 +162,7 @@ test('invalid metadata: the code panel names the problem, keeps the other fields
   await page.getByLabel(/^Email \(email\)/).fill('ann@example.com');
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"language": "EN"}');
   await snippet.filter({ hasText: '"language": "EN"' }).waitFor();
-  assert.equal(await code.getByRole('button', { name: 'Copy' }).isEnabled(), true);
+  assert.equal(await code.getByRole('button', { name: 'Copy code' }).isEnabled(), true);
 
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"language": EN}');
   await code
@@ -166,23 +174,23 @@ test('invalid metadata: the code panel names the problem, keeps the other fields
   assert.match(python, /"first_name": "Ann"/);
   assert.match(python, /"email": "ann@example.com"/);
   assert.doesNotMatch(python, /language/, 'no stale metadata is shown as if it were the current one');
-  assert.equal(await code.getByRole('button', { name: 'Copy' }).isDisabled(), true, 'Copy is off while the code is not the request');
+  assert.equal(await code.getByRole('button', { name: 'Copy code' }).isDisabled(), true, 'Copy is off while the code is not the request');
   assert.equal(await code.getByRole('button', { name: /^Download / }).isDisabled(), true);
   await page.getByRole('tab', { name: 'Curl' }).click();
   assert.match((await snippet.textContent()) ?? '', /data='\{"first_name":"Ann","email":"ann@example.com"\}'/);
-  assert.equal(await code.getByRole('button', { name: 'Copy' }).isDisabled(), true);
+  assert.equal(await code.getByRole('button', { name: 'Copy code' }).isDisabled(), true);
 
   await page.getByRole('textbox', { name: /^Metadata/ }).fill('{"language": "EN"}');
   await snippet.filter({ hasText: '"metadata":{"language":"EN"}' }).waitFor();
   assert.equal(await code.getByRole('alert').count(), 0);
-  await code.getByRole('button', { name: 'Copy' }).click();
+  await code.getByRole('button', { name: 'Copy code' }).click();
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /"metadata":\{"language":"EN"\}/);
   assert.deepEqual(errors, []);
 });
 
 test('the bulk template and the form word a bad metadata field alike', async () => {
   const { page, errors } = await openDemoPlayground();
-  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  const bulk = await openBulk(page);
   for (const bad of ['{"seat": S{n}}', '["S{n}"]']) {
     await page.getByRole('textbox', { name: /^Metadata/ }).fill(bad);
     const formError = page.locator('#e-metadata');
@@ -199,7 +207,7 @@ test('the bulk template and the form word a bad metadata field alike', async () 
 
 test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
   const { page, errors } = await openDemoPlayground();
-  await page.getByRole('region', { name: 'Bulk mint' }).waitFor();
+  await openBulk(page);
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     // A label cut short (an ellipsis or a hidden overflow) is wider inside than the box that shows it.
@@ -219,7 +227,7 @@ test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
 
 test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
   const { page, errors } = await openDemoPlayground({ downloads: true });
-  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  const bulk = await openBulk(page);
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('200');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
   await bulk.getByRole('progressbar').waitFor();
@@ -268,7 +276,7 @@ test('presets, key/value metadata, history: save, load back, keep a token', asyn
   await page.getByRole('status').filter({ hasText: 'Saved preset Lobby kiosk.' }).waitFor();
   await page.getByLabel(/Keep the token in the history/).check();
   await page.getByRole('button', { name: 'Generate token' }).click();
-  const token = await page.getByTestId('jwt').inputValue();
+  const token = ((await page.getByTestId('jwt').textContent()) ?? '').trim();
   const history = page.getByRole('region', { name: 'History' });
   await history.getByRole('cell', { name: 'lobby@example.com', exact: true }).waitFor();
   await history.getByRole('button', { name: 'Copy token' }).first().click();
