@@ -5,23 +5,14 @@
 // complains.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { axeProblems } from '../helpers/axe.js';
 import { seed } from '../../scripts/screenshots/seed.mjs';
 import { SHOTS } from '../../scripts/screenshots/shots.mjs';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const THEMES = ['light', 'dark'] as const;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
 
 let app: TestConsole;
 let browser: Browser;
@@ -38,18 +29,6 @@ after(async () => {
   await app?.stop();
 });
 
-/** axe-core's serious and critical violations on what the page shows now. page.evaluate is not bound by the CSP. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Violation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-}
-
 test('axe-core finds no serious or critical violation on any page or dialog, light and dark', async () => {
   const eq = seeded.session.cookie.indexOf('=');
   const cookie = { name: seeded.session.cookie.slice(0, eq), value: seeded.session.cookie.slice(eq + 1), url: app.url };
@@ -65,7 +44,7 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
       try {
         await page.goto(`${app.url}${shot.path(seeded)}`);
         await shot.prepare(page, seeded);
-        for (const v of await seriousViolations(page)) problems.push(`${shot.name} (${colorScheme}): ${v}`);
+        for (const v of await axeProblems(page)) problems.push(`${shot.name} (${colorScheme}): ${v}`);
         checked++;
       } catch (err) {
         problems.push(`${shot.name} (${colorScheme}) could not be reached: ${(err as Error).message.split('\n')[0]}`);

@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
-import { createRequire } from 'node:module';
+import { axeProblems } from '../helpers/axe.js';
 
 let app: TestConsole;
 let browser: Browser;
@@ -25,13 +25,11 @@ after(async () => {
 
 async function openPlayground(
   on: TestConsole,
-  opts: { width?: number; height?: number; clipboard?: boolean; colorScheme?: 'light' | 'dark'; axe?: boolean } = {},
+  opts: { width?: number; height?: number; clipboard?: boolean; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 },
     colorScheme: opts.colorScheme ?? 'light',
-    // axe-core is injected as a script tag, which the console's CSP (script-src 'self') would refuse.
-    ...(opts.axe ? { bypassCSP: true } : {}),
   });
   await addSession(context, on);
   if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -179,24 +177,11 @@ test('with the emulator on, neither warning shows', async () => {
   assert.deepEqual(errors, []);
 });
 
-/** Serious and critical axe-core violations on the page as it is now, one line each. */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    type AxeViolation = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const { violations } = await axe.run(document);
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
 test('axe-core finds no serious or critical problem in the workbench, light and dark, minted, bulk tab, emulator off', async () => {
   const off = await startTestConsole({ EMULATOR_ENABLED: 'false' });
   try {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const { page, errors } = await openPlayground(app, { colorScheme, axe: true });
+      const { page, errors } = await openPlayground(app, { colorScheme });
       await page.getByRole('region', { name: 'Result' }).getByText('No token yet').waitFor();
       assert.deepEqual(await axeProblems(page), [], `${colorScheme}, empty`);
       await mint(page);
@@ -208,7 +193,7 @@ test('axe-core finds no serious or critical problem in the workbench, light and 
       assert.deepEqual(errors, []);
       await page.context().close();
 
-      const offPage = await openPlayground(off, { colorScheme, axe: true });
+      const offPage = await openPlayground(off, { colorScheme });
       await offPage.page.getByRole('alert').filter({ hasText: 'built-in emulator is off' }).waitFor();
       assert.deepEqual(await axeProblems(offPage.page), [], `${colorScheme}, emulator off`);
       await offPage.page.goto(`${off.url}/providers`);
