@@ -47,8 +47,8 @@ function declared(block: Block): Set<string> {
   return new Set([...own.matchAll(/(?:^|[;{\s])(--[\w-]+)\s*:/g)].map((m) => m[1]!));
 }
 
-/** The spacing, type and radius scales are the same in both themes: the light :root block alone defines them. */
-const THEME_FREE = /^--(space|text|radius)(-|$)/;
+/** The spacing, type, radius and size (layout) tokens are the same in both themes: the light :root block alone defines them. */
+const THEME_FREE = /^--(space|text|radius|size)(-|$)/;
 
 const isDark = (prelude: string) => /^@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)$/.test(prelude.replace(/\s+/g, ' '));
 

@@ -7,6 +7,8 @@ declare module 'vue-router' {
     title?: string;
     /** The page is for roles with this permission (the server refuses the others' requests anyway). */
     permission?: Permission;
+    /** The page this one sits under, for the breadcrumb (Providers › Demo provider › Playground). */
+    parent?: string;
   }
 }
 
@@ -19,7 +21,7 @@ export const router = createRouter({
       path: '/providers/:id/playground',
       component: () => import('./views/PlaygroundView.vue'),
       props: true,
-      meta: { title: 'Playground' },
+      meta: { title: 'Playground', parent: '/providers' },
     },
     {
       path: '/credentials',
