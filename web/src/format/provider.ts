@@ -1,5 +1,6 @@
 import type { ProviderView } from '@server/contract/providers';
-import { isEntityLevel, tokenUri } from '@frame/entity';
+// Relative, not the @frame alias: test/web runs this module under tsx, which reads the root tsconfig (no aliases).
+import { isEntityLevel, tokenUri } from '../../../server/frame/entity';
 
 /** How a provider is named on screen: its description, else its Frame name. */
 export function providerLabel(provider: Pick<ProviderView, 'description' | 'name'>): string {
