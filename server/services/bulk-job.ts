@@ -34,6 +34,8 @@ export class Job {
   failed = 0;
   readonly failures: BulkJobView['failures'] = [];
   finishedAt: number | null = null;
+  /** False once its results file was deleted (the retention passed): the job stays listed, its tokens are gone. */
+  resultsKept = true;
   /** Why the job is stopping early, once it is. */
   stopping: { kind: StopKind; reason: string } | null = null;
   /** When the owner's rights and the provider's credential were last found good (service clock). */
