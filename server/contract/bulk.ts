@@ -40,7 +40,7 @@ export type BulkJobListQuery = Static<typeof BulkJobListQuerySchema>;
 export const BulkJobSummarySchema = Type.Object({
   id: Type.String(),
   providerId: Type.String(),
-  providerName: Type.String({ description: 'The provider as it was named when the job started' }),
+  providerName: Type.String({ description: "The provider's label (its description, else its Frame name) when the job started" }),
   startedBy: Type.String({ description: 'Email of the user who started it' }),
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

@@ -47,7 +47,8 @@ export class Job {
 
   constructor(
     readonly id: string,
-    readonly provider: { id: string; name: string },
+    /** label: how the console shows it (its description, else its Frame name), for the list of jobs. */
+    readonly provider: { id: string; name: string; label: string },
     readonly total: number,
     readonly concurrency: number,
     readonly file: string,

@@ -31,7 +31,7 @@ export function summaryOf(job: Job, viewer: Principal, retentionMs: number, refu
   return {
     id: job.id,
     providerId: job.provider.id,
-    providerName: job.provider.name,
+    providerName: job.provider.label,
     startedBy: job.owner.email,
     startedAt: new Date(job.startedAt).toISOString(),
     finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),

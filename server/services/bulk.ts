@@ -118,7 +118,7 @@ export class BulkService {
       const reservation = this.deps.quota.reserve(principal, rows.total);
       job = new Job(
         id,
-        { id: provider.id, name: provider.name },
+        { id: provider.id, name: provider.name, label: provider.description || provider.name },
         rows.total,
         concurrency,
         join(this.dir, `${id}.ndjson`),

@@ -11,7 +11,7 @@ import { finishedJob } from '../helpers/bulk.js';
 
 const RETENTION_MIN = 10;
 let app: TestConsole;
-let demo: { id: string; name: string };
+let demo: { id: string; name: string; description?: string };
 let offsetMs = 0;
 before(async () => {
   ({ app, demo } = await startWithDemo(
@@ -51,7 +51,7 @@ test("each user lists their own jobs; audit readers list everyone's with who sta
   );
   const [row] = mine;
   assert.equal(row.providerId, demo.id);
-  assert.equal(row.providerName, demo.name);
+  assert.equal(row.providerName, demo.description || demo.name);
   assert.equal(row.startedBy, support.email);
   assert.equal(row.state, 'done');
   assert.deepEqual([row.total, row.ok, row.failed], [2, 2, 0]);

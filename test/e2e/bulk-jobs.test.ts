@@ -4,13 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
+import { axeSerious } from '../helpers/axe-serious.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let app: TestConsole;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -23,17 +22,6 @@ after(async () => {
   await closeBrowser?.();
   await app?.stop();
 });
-
-/** Serious and critical axe violations on the page as it is (evaluated over CDP, so the CSP stays as it is). */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: any[] }> } }).axe;
-    const result = await axe.run({ resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id as string, impact: v.impact as string, nodes: v.nodes.length as number }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes})`);
-}
 
 test('a bulk job run in the Playground is still listed after a reload, with its CSV', async () => {
   const [demo] = (await http<{ id: string }[]>('GET', `${app.url}/api/providers`)).json;
@@ -91,7 +79,7 @@ test('the Bulk jobs page and the Past bulk jobs list fit 390 px and pass axe, li
         .first()
         .waitFor();
       assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${colorScheme} ${path} fits 390 px`);
-      if (path === '/bulk-jobs') assert.deepEqual(await axeProblems(page), [], `${colorScheme} ${path}`);
+      if (path === '/bulk-jobs') assert.deepEqual(await axeSerious(page), [], `${colorScheme} ${path}`);
     }
     assert.deepEqual(errors, []);
     await context.close();
