@@ -42,8 +42,10 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The job a bulk mint's row belongs to, as SQL (null for every other row). */
-const BULK_JOB = `CASE WHEN "action" = 'token.minted' AND json_extract("detail", '$.via') = 'bulk' THEN json_extract("detail", '$.jobId') END`;
+/** The action of the rows a bulk job's group stands for: its tokens (its start, cancel and downloads stay rows). */
+const GROUPED_ACTION = 'token.minted';
+/** Rows read at a time while a grouped page is filled (a statement cannot stay open while another runs). */
+const CHUNK = 500;
 
 function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
   const where: string[] = [];
@@ -65,7 +67,7 @@ function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
   eq('providerId', query.providerId);
   contains('outcome', query.outcome);
   if (query.jobId) {
-    where.push(`json_extract("detail", '$.jobId') = ?`);
+    where.push('"bulkJobId" = ?');
     args.push(query.jobId);
   }
   if (query.from) {
@@ -91,42 +93,53 @@ export function listRows(c: Connection, query: AuditQuery): ListedRow[] {
   return (c.prepare(sql).all(...args, query.limit ?? 100) as AuditRow[]).map(normalise);
 }
 
-interface GroupedRaw extends AuditRow {
-  bulkJob: string | null;
-  groupRows: number | bigint | null;
-  groupOk: number | bigint | null;
-  groupPending: number | bigint | null;
-  groupFirstAt: string | null;
+interface GroupCounts {
+  top: number | bigint | null;
+  n: number | bigint;
+  ok: number | bigint | null;
+  pending: number | bigint | null;
+  firstAt: string | null;
 }
 
 /**
- * A page where each bulk job's matching token rows are one row: the newest, carrying the job's counts. The
- * groups are counted over every matching row (not the page), so a job is on one page however it is paged.
+ * A page where each bulk job's matching token rows are one row: the newest, carrying the job's counts over
+ * every matching row (found through the bulkJobId index), so a job is on one page however it is paged. The
+ * page is read newest first in chunks and stops once full; a job's other rows are skipped on the way.
  */
 function listGrouped(c: Connection, query: AuditQuery): ListedRow[] {
   const { where, args } = filters(query);
-  const page: string[] = [];
-  const pageArgs: unknown[] = [];
-  if (query.before !== undefined) {
-    page.push('m."seq" < ?');
-    pageArgs.push(query.before);
+  const limit = query.limit ?? 100;
+  const page = c.prepare(`SELECT * FROM "AuditEvent" WHERE ${[...where, '"seq" < ?'].join(' AND ')} ORDER BY "seq" DESC LIMIT ${CHUNK}`);
+  const counts = c.prepare(
+    `SELECT MAX("seq") AS "top", COUNT(*) AS "n", SUM("outcome" = 'ok') AS "ok", SUM("outcome" = 'pending') AS "pending",
+      MIN("at") AS "firstAt" FROM "AuditEvent" WHERE ${[...where, '"bulkJobId" = ?', '"action" = ?'].join(' AND ')}`,
+  );
+  const out: ListedRow[] = [];
+  const seen = new Set<string>();
+  let cursor = query.before ?? Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const chunk = (page.all(...args, cursor) as AuditRow[]).map(normalise);
+    for (const row of chunk) {
+      const job = row.action === GROUPED_ACTION ? row.bulkJobId : null;
+      if (job === null) out.push(row);
+      else if (!seen.has(job)) {
+        seen.add(job);
+        const g = counts.get(...args, job, GROUPED_ACTION) as GroupCounts;
+        // Its newest matching row is above this page's start: the job was on an earlier page.
+        if (Number(g.top) === row.seq) out.push({ ...row, bulkGroup: groupOf(job, g, row.at) });
+      }
+      if (out.length === limit) return out;
+    }
+    if (chunk.length < CHUNK) return out;
+    cursor = chunk[chunk.length - 1]!.seq;
   }
-  const sql = `WITH m AS (SELECT *, ${BULK_JOB} AS "bulkJob" FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
-    g AS (SELECT "bulkJob", MAX("seq") AS "top", COUNT(*) AS "n", SUM("outcome" = 'ok') AS "ok",
-      SUM("outcome" = 'pending') AS "pending", MIN("at") AS "firstAt" FROM m WHERE "bulkJob" IS NOT NULL GROUP BY "bulkJob")
-    SELECT m.*, g."n" AS "groupRows", g."ok" AS "groupOk", g."pending" AS "groupPending", g."firstAt" AS "groupFirstAt"
-    FROM m LEFT JOIN g ON g."bulkJob" = m."bulkJob"
-    WHERE (m."bulkJob" IS NULL OR m."seq" = g."top") ${page.map((p) => `AND ${p}`).join(' ')}
-    ORDER BY m."seq" DESC LIMIT ?`;
-  const raw = c.prepare(sql).all(...args, ...pageArgs, query.limit ?? 100) as GroupedRaw[];
-  return raw.map(({ bulkJob, groupRows, groupOk, groupPending, groupFirstAt, ...row }) => {
-    const listed: ListedRow = normalise(row);
-    if (bulkJob === null || groupRows === null) return listed;
-    const rows = Number(groupRows);
-    const ok = Number(groupOk ?? 0);
-    const pending = Number(groupPending ?? 0);
-    return { ...listed, bulkGroup: { jobId: bulkJob, rows, ok, pending, failed: rows - ok - pending, firstAt: groupFirstAt ?? row.at } };
-  });
+}
+
+function groupOf(jobId: string, g: GroupCounts, at: string): BulkGroup {
+  const rows = Number(g.n);
+  const ok = Number(g.ok ?? 0);
+  const pending = Number(g.pending ?? 0);
+  return { jobId, rows, ok, pending, failed: rows - ok - pending, firstAt: g.firstAt ?? at };
 }
 
 /** Every matching row, oldest first, for CSV export. */

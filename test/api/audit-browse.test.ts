@@ -3,6 +3,12 @@
 // jobId filter; the CSV export keeps every row.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { applyMigrations, readMigrations } from '../../server/db/migrator.js';
+import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../../server/paths.js';
+import { tempDir } from '../helpers/tmp.js';
 import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { finishedJob } from '../helpers/bulk.js';
@@ -122,4 +128,38 @@ test("grouped, a bulk job's token rows are one row with the job's counts; the jo
 test('bad filters get a 400', async () => {
   assert.equal((await http('GET', `${app.url}/api/audit?group=everything`)).status, 400);
   assert.equal((await http('GET', `${app.url}/api/audit?jobId=nope`)).status, 400);
+});
+
+test('rows written before the bulkJobId column get it from their detail when the database is migrated', async (t) => {
+  const dir = tempDir();
+  t.after(dir.cleanup);
+  const migrations = join(dir.path, 'migrations');
+  cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
+  const names = readMigrations(MIGRATIONS_DIR).migrationDirectories.map((d) => d.path);
+  const added = names.find((n) => n.endsWith('_audit_bulk_job_id'))!;
+  assert.ok(added);
+  // The database as the console left it before this migration (those after it set aside too).
+  for (const later of names.slice(names.indexOf(added))) rmSync(join(migrations, later), { recursive: true });
+  const db = join(dir.path, 'old.db');
+  await applyMigrations(db, readFileSync(PRISMA_SCHEMA, 'utf8'), migrations);
+  const old = new Database(db);
+  const insert = old.prepare('INSERT INTO "AuditEvent" ("at", "actor", "action", "outcome", "detail") VALUES (?, ?, ?, ?, ?)');
+  const at = new Date().toISOString();
+  insert.run(at, 'owner@example.test', 'token.minted', 'ok', JSON.stringify({ via: 'bulk', jobId: 'job-1', params: {} }));
+  insert.run(at, 'owner@example.test', 'bulk.started', 'ok', JSON.stringify({ jobId: 'job-1', total: 1 }));
+  insert.run(at, 'owner@example.test', 'token.minted', 'ok', JSON.stringify({ via: 'console', jobId: 7 }));
+  insert.run(at, 'owner@example.test', 'user.invited', 'ok', '{}');
+  old.close();
+
+  cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
+  await applyMigrations(db, readFileSync(PRISMA_SCHEMA, 'utf8'), migrations);
+  const migrated = new Database(db, { readonly: true });
+  const jobs = migrated.prepare('SELECT "action", "bulkJobId" FROM "AuditEvent" ORDER BY "seq"').all();
+  migrated.close();
+  assert.deepEqual(jobs, [
+    { action: 'token.minted', bulkJobId: 'job-1' },
+    { action: 'bulk.started', bulkJobId: 'job-1' },
+    { action: 'token.minted', bulkJobId: null },
+    { action: 'user.invited', bulkJobId: null },
+  ]);
 });
