@@ -80,6 +80,7 @@ export async function startConsole(
     sessionTimeouts: config.sessionTimeouts,
     now: opts.now,
     bulkLimits: config.bulkLimits,
+    bulkResultsRetentionMs: config.bulkResultsRetentionMs,
     dailyTokenLimits: config.dailyTokenLimits,
   });
   app = await buildApp({

@@ -32,6 +32,8 @@ export interface ConsoleConfig {
   /** The owner to create on a database with no user (unattended installs). */
   owner: { email: string; password: string } | null;
   bulkLimits: BulkLimits;
+  /** How long a finished bulk job's results are kept (BULK_RESULTS_RETENTION_MINUTES). */
+  bulkResultsRetentionMs: number;
   dailyTokenLimits: DailyTokenLimits;
 }
 
@@ -91,6 +93,7 @@ export function loadConfig(raw: Env = process.env): ConsoleConfig {
     publicUrls: parsePublicUrls(env.PUBLIC_URL),
     opsToken: opsToken(env.OPS_TOKEN),
     bulkLimits: { maxRunningJobsPerUser: env.BULK_MAX_RUNNING_JOBS, maxConcurrentCalls: env.BULK_MAX_CONCURRENT_CALLS },
+    bulkResultsRetentionMs: env.BULK_RESULTS_RETENTION_MINUTES * 60_000,
     dailyTokenLimits: {
       owner: dailyLimit(env.TOKEN_QUOTA_PER_DAY_OWNER),
       admin: dailyLimit(env.TOKEN_QUOTA_PER_DAY_ADMIN),

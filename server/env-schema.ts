@@ -4,7 +4,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS } from './upstream/defaults.js';
 import { FRAME_TIMESTAMP_WINDOW_SECONDS } from './frame/signing-rules.js';
-import { DEFAULT_BULK_LIMITS, DEFAULT_DAILY_TOKEN_LIMITS } from './services/bulk-limits.js';
+import { DEFAULT_BULK_LIMITS, DEFAULT_BULK_RESULTS_RETENTION_MINUTES, DEFAULT_DAILY_TOKEN_LIMITS } from './services/bulk-limits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -56,6 +56,12 @@ export const ENV_SCHEMA = Type.Object({
     1000,
     DEFAULT_BULK_LIMITS.maxConcurrentCalls,
     'Upstream calls in flight for all bulk jobs together; interactive mints do not wait for these',
+  ),
+  BULK_RESULTS_RETENTION_MINUTES: integer(
+    1,
+    7 * 24 * 60,
+    DEFAULT_BULK_RESULTS_RETENTION_MINUTES,
+    "Minutes a finished bulk job's results (its tokens) stay downloadable; then they are deleted. A restart deletes them too",
   ),
   SAT_OWNER_EMAIL: optional('With SAT_OWNER_PASSWORD: create this owner at start when there is no user (unattended installs)'),
   SAT_OWNER_PASSWORD: optional('Password of that owner (12+ characters, not a common one); there is never a default password'),

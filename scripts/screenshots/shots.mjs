@@ -232,6 +232,20 @@ export const SHOTS = [
   },
   { name: 'audit', path: () => '/audit', prepare: (page) => see(page, /token\.mint|minted/i) },
   {
+    name: 'audit-expanded',
+    path: () => '/audit',
+    prepare: async (page) => {
+      // The seeded bulk job's group row opened, and the first of its rows opened to its details.
+      await see(page, /^Bulk mint: /);
+      const notes = [await press(page.getByRole('button', { name: /^Rows of the bulk job/ }).first(), 'the bulk group toggle')];
+      await see(page, /rows of job/);
+      notes.push(await press(page.getByRole('button', { name: /^Details of token\.minted/ }).first(), 'a row details toggle'));
+      await see(page, 'params');
+      return notes.filter(Boolean).join('; ') || undefined;
+    },
+  },
+  { name: 'bulk-jobs', path: () => '/bulk-jobs', prepare: (page) => see(page, /^Download CSV/) },
+  {
     name: 'transfer',
     path: () => '/transfer',
     prepare: (page) =>

@@ -2,18 +2,23 @@
 import { Type, type Static } from 'typebox';
 import { JsonObject, Uuid } from './common.js';
 
+/** The text filters match a part of the value, in any case ("sam" finds samantha@example.com). */
 const Filters = {
-  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-  action: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Part of the actor, any case' })),
+  action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the action, any case' })),
   providerId: Type.Optional(Uuid('Provider id')),
-  outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the outcome, any case' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
+  jobId: Type.Optional(Uuid("A bulk job's id: the rows of that job (start, tokens, cancel, downloads)")),
 };
 
 export const AuditListQuerySchema = Type.Object(
   {
     ...Filters,
+    group: Type.Optional(
+      Type.Enum(['bulk'], { description: "bulk: each bulk job's token rows as one row (its newest) with the job's counts in bulkGroup" }),
+    ),
     before: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,15}$', description: 'Page: rows with seq below this' })),
     limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]\\d?|[1-4]\\d\\d|500)$', description: '1 to 500 (default 100)' })),
   },
@@ -38,6 +43,17 @@ export const AuditEntrySchema = Type.Object({
   ip: Type.Union([Type.String(), Type.Null()]),
   chainIndex: Type.Union([Type.Integer(), Type.Null()]),
   hash: Type.Union([Type.String(), Type.Null()]),
+  /** With group=bulk, on the row that stands for a bulk job's token rows. */
+  bulkGroup: Type.Optional(
+    Type.Object({
+      jobId: Type.String(),
+      rows: Type.Integer({ description: 'Token rows of the job that match the filters' }),
+      ok: Type.Integer(),
+      failed: Type.Integer(),
+      pending: Type.Integer({ description: 'Mints still waiting for their answer' }),
+      firstAt: Type.String({ description: 'When its first row was written' }),
+    }),
+  ),
 });
 export type AuditEntry = Static<typeof AuditEntrySchema>;
 export const AuditListSchema = Type.Array(AuditEntrySchema);

@@ -32,6 +32,36 @@ export const BulkJobViewSchema = Type.Object({
 });
 export type BulkJobView = Static<typeof BulkJobViewSchema>;
 
+/** GET /api/bulk-jobs: past and running jobs, newest first; optionally of one provider. */
+export const BulkJobListQuerySchema = Type.Object({ providerId: Type.Optional(Uuid('Provider id')) }, { additionalProperties: false });
+export type BulkJobListQuery = Static<typeof BulkJobListQuerySchema>;
+
+/** One job in the list: what it was, how it went, and whether its results can still be downloaded (never a token). */
+export const BulkJobSummarySchema = Type.Object({
+  id: Type.String(),
+  providerId: Type.String(),
+  providerName: Type.String({ description: "The provider's label (its description, else its Frame name) when the job started" }),
+  startedBy: Type.String({ description: 'Email of the user who started it' }),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  state: BulkJobViewSchema.properties.state,
+  total: Type.Integer(),
+  done: Type.Integer(),
+  ok: Type.Integer(),
+  failed: Type.Integer(),
+  results: Type.Object({
+    kept: Type.Boolean({ description: 'The results file still exists (false once the retention has passed)' }),
+    expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the results are deleted (BULK_RESULTS_RETENTION_MINUTES after the job ended); null while it runs',
+    }),
+    downloadable: Type.Boolean({
+      description: 'Whether the caller may download them now: they started the job, it has ended and the results are kept',
+    }),
+  }),
+});
+export type BulkJobSummary = Static<typeof BulkJobSummarySchema>;
+export const BulkJobListSchema = Type.Array(BulkJobSummarySchema);
+
 export const BulkJobParamsSchema = Type.Object({ jobId: Uuid('Bulk job id') }, { additionalProperties: false });
 export type BulkJobParams = Static<typeof BulkJobParamsSchema>;
 

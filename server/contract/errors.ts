@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'bulk/running',
   'bulk/not_owner',
   'bulk/too_many_jobs',
+  'bulk/expired',
   'quota/exceeded',
   'upstream/bad_signature',
   'upstream/clock_skew',

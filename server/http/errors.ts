@@ -26,6 +26,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'bulk/running': 409,
   'bulk/not_owner': 403,
   'bulk/too_many_jobs': 429,
+  'bulk/expired': 410,
   'quota/exceeded': 429,
   'upstream/bad_signature': 422,
   'upstream/clock_skew': 422,

@@ -38,11 +38,11 @@ const CSV_COLUMNS: readonly CsvColumn<AuditRow>[] = CSV_FIELDS.map((field) => ({
   cell: (row: AuditRow) => (field === 'at' ? toDate(row) : row[field]),
 }));
 
-function toDate(row: AuditRow): string {
+function toDate(row: { at: string }): string {
   return new Date(row.at.replace(/\+00:00$/, 'Z')).toISOString();
 }
 
-function toQuery(q: AuditCsvQuery & { before?: string | undefined; limit?: string | undefined }): AuditQuery {
+function toQuery(q: AuditCsvQuery & { group?: 'bulk' | undefined; before?: string | undefined; limit?: string | undefined }): AuditQuery {
   return { ...q, before: q.before ? Number(q.before) : undefined, limit: q.limit ? Number(q.limit) : undefined };
 }
 
@@ -62,10 +62,11 @@ export async function auditRoutes(app: FastifyInstance, opts: { services: Servic
       config: { permission: 'audit:read' },
     },
     async (request) =>
-      (await audit.list(toQuery(request.query))).map((r): AuditEntry => ({
+      (await audit.list(toQuery(request.query))).map(({ bulkGroup, ...r }): AuditEntry => ({
         ...r,
         at: toDate(r),
         detail: JSON.parse(r.detail) as Record<string, unknown>,
+        ...(bulkGroup ? { bulkGroup: { ...bulkGroup, firstAt: toDate({ at: bulkGroup.firstAt }) } } : {}),
       })),
   );
 

@@ -4,6 +4,8 @@ import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { EmptyBodySchema, IdParamsSchema, NoQuerySchema } from '../contract/common.js';
 import {
+  BulkJobListQuerySchema,
+  BulkJobListSchema,
   BulkJobParamsSchema,
   BulkJobViewSchema,
   BulkResultsQuerySchema,
@@ -34,6 +36,20 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
       config: { permission: 'token:mint', providerScoped: true },
     },
     async (request, reply) => reply.status(202).send(await bulk.start(request.params.id, request.body)),
+  );
+
+  api.get(
+    '/api/bulk-jobs',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Bulk jobs, newest first: your own, or everyone's for audit readers; whether their results can still be downloaded",
+        querystring: BulkJobListQuerySchema,
+        response: { 200: BulkJobListSchema, ...errorResponses() },
+      },
+      config: { permission: 'token:mint' },
+    },
+    async (request) => bulk.list(request.principal, request.query.providerId),
   );
 
   api.get(
@@ -75,7 +91,7 @@ export async function bulkRoutes(app: FastifyInstance, opts: { services: Service
         summary: 'Results as CSV or JSON (token, launch link, exp), streamed; for the user who started the job only',
         params: BulkJobParamsSchema,
         querystring: BulkResultsQuerySchema,
-        response: { 200: BulkResultsSchema, ...errorResponses(404, 409) },
+        response: { 200: BulkResultsSchema, ...errorResponses(404, 409, 410) },
       },
       config: { permission: 'token:mint' },
     },

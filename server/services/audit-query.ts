@@ -5,12 +5,17 @@ import type { Connection } from '../db/client.js';
 import { GENESIS_HASH, normalise, rowHash, storedDate, type AuditRow } from './audit-rows.js';
 
 export interface AuditQuery {
+  /** Text filters: a part of the value, in any case. */
   actor?: string | undefined;
   action?: string | undefined;
   providerId?: string | undefined;
   outcome?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** Rows whose detail names this bulk job (its start, tokens, cancel, downloads). */
+  jobId?: string | undefined;
+  /** 'bulk': a bulk job's token rows come as one row, its newest, with the job's counts (listRows only). */
+  group?: 'bulk' | undefined;
   /** Rows with seq below this (paging, newest first). */
   before?: number | undefined;
   limit?: number | undefined;
@@ -18,6 +23,29 @@ export interface AuditQuery {
 
 /** What verifying the chain found; `anchoredAt` is the chainIndex of the first row after retention removed older ones. */
 export type ChainReport = AuditVerification;
+
+/** A bulk job's token rows, as one listed row stands for them (group: 'bulk'). */
+export interface BulkGroup {
+  jobId: string;
+  rows: number;
+  ok: number;
+  failed: number;
+  /** Mints still waiting for their upstream's answer. */
+  pending: number;
+  firstAt: string;
+}
+
+export type ListedRow = AuditRow & { bulkGroup?: BulkGroup };
+
+/** LIKE's own characters taken literally, for a "contains" match (ESCAPE '\'). */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The action of the rows a bulk job's group stands for: its tokens (its start, cancel and downloads stay rows). */
+const GROUPED_ACTION = 'token.minted';
+/** Rows read at a time while a grouped page is filled (a statement cannot stay open while another runs). */
+const CHUNK = 500;
 
 function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
   const where: string[] = [];
@@ -27,10 +55,21 @@ function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
     where.push(`"${column}" = ?`);
     args.push(value);
   };
-  eq('actor', query.actor);
-  eq('action', query.action);
+  // Text is matched as a part, case-insensitively (SQLite's LIKE folds ASCII). No index serves "%x%", but a
+  // page is read newest first along the primary key and stops once it is full, so a common filter is cheap.
+  const contains = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(`"${column}" LIKE ? ESCAPE '\\'`);
+    args.push(likeContains(value));
+  };
+  contains('actor', query.actor);
+  contains('action', query.action);
   eq('providerId', query.providerId);
-  eq('outcome', query.outcome);
+  contains('outcome', query.outcome);
+  if (query.jobId) {
+    where.push('"bulkJobId" = ?');
+    args.push(query.jobId);
+  }
   if (query.from) {
     where.push('"at" >= ?');
     args.push(storedDate(Date.parse(query.from)));
@@ -43,7 +82,8 @@ function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
 }
 
 /** One page of matching rows, newest first. */
-export function listRows(c: Connection, query: AuditQuery): AuditRow[] {
+export function listRows(c: Connection, query: AuditQuery): ListedRow[] {
+  if (query.group === 'bulk') return listGrouped(c, query);
   const { where, args } = filters(query);
   if (query.before !== undefined) {
     where.push('"seq" < ?');
@@ -51,6 +91,55 @@ export function listRows(c: Connection, query: AuditQuery): AuditRow[] {
   }
   const sql = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq" DESC LIMIT ?`;
   return (c.prepare(sql).all(...args, query.limit ?? 100) as AuditRow[]).map(normalise);
+}
+
+interface GroupCounts {
+  top: number | bigint | null;
+  n: number | bigint;
+  ok: number | bigint | null;
+  pending: number | bigint | null;
+  firstAt: string | null;
+}
+
+/**
+ * A page where each bulk job's matching token rows are one row: the newest, carrying the job's counts over
+ * every matching row (found through the bulkJobId index), so a job is on one page however it is paged. The
+ * page is read newest first in chunks and stops once full; a job's other rows are skipped on the way.
+ */
+function listGrouped(c: Connection, query: AuditQuery): ListedRow[] {
+  const { where, args } = filters(query);
+  const limit = query.limit ?? 100;
+  const page = c.prepare(`SELECT * FROM "AuditEvent" WHERE ${[...where, '"seq" < ?'].join(' AND ')} ORDER BY "seq" DESC LIMIT ${CHUNK}`);
+  const counts = c.prepare(
+    `SELECT MAX("seq") AS "top", COUNT(*) AS "n", SUM("outcome" = 'ok') AS "ok", SUM("outcome" = 'pending') AS "pending",
+      MIN("at") AS "firstAt" FROM "AuditEvent" WHERE ${[...where, '"bulkJobId" = ?', '"action" = ?'].join(' AND ')}`,
+  );
+  const out: ListedRow[] = [];
+  const seen = new Set<string>();
+  let cursor = query.before ?? Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const chunk = (page.all(...args, cursor) as AuditRow[]).map(normalise);
+    for (const row of chunk) {
+      const job = row.action === GROUPED_ACTION ? row.bulkJobId : null;
+      if (job === null) out.push(row);
+      else if (!seen.has(job)) {
+        seen.add(job);
+        const g = counts.get(...args, job, GROUPED_ACTION) as GroupCounts;
+        // Its newest matching row is above this page's start: the job was on an earlier page.
+        if (Number(g.top) === row.seq) out.push({ ...row, bulkGroup: groupOf(job, g, row.at) });
+      }
+      if (out.length === limit) return out;
+    }
+    if (chunk.length < CHUNK) return out;
+    cursor = chunk[chunk.length - 1]!.seq;
+  }
+}
+
+function groupOf(jobId: string, g: GroupCounts, at: string): BulkGroup {
+  const rows = Number(g.n);
+  const ok = Number(g.ok ?? 0);
+  const pending = Number(g.pending ?? 0);
+  return { jobId, rows, ok, pending, failed: rows - ok - pending, firstAt: g.firstAt ?? at };
 }
 
 /** Every matching row, oldest first, for CSV export. */

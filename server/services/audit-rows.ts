@@ -26,10 +26,17 @@ export interface AuditRow {
   chainIndex: number | null;
   prevHash: string | null;
   hash: string | null;
+  /** The bulk job the row is about, copied from its detail's jobId to be found by index; not hashed (the detail is). */
+  bulkJobId: string | null;
 }
 
-/** What one completed row's hash covers, in a fixed order. */
-export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash'>): string {
+/** The bulk job a row's detail names (bulk.started, its tokens, its cancel and downloads), or null. */
+export function bulkJobOf(detail: Record<string, unknown> | undefined): string | null {
+  return typeof detail?.jobId === 'string' ? detail.jobId : null;
+}
+
+/** What one completed row's hash covers, in a fixed order (bulkJobId is not in it: it repeats the detail's jobId). */
+export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash' | 'bulkJobId'>): string {
   const fields = [
     row.chainIndex,
     row.seq,

@@ -10,7 +10,7 @@ import { commitDurably, connectionOf, writeOutsideTransactions, type Connection,
 import { inUnitOfWork, unitOfWork } from '../db/unit-of-work.js';
 import { DomainError } from '../errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
-import { GENESIS_HASH, rowHash, storedDate, type AuditInput, type AuditRow } from './audit-rows.js';
+import { bulkJobOf, GENESIS_HASH, rowHash, storedDate, type AuditInput, type AuditRow } from './audit-rows.js';
 import { NO_LOG, type ServiceLog } from './service-log.js';
 
 function reasonOf(err: unknown): string {
@@ -35,7 +35,7 @@ export function doneButUnaudited(done: string, err: unknown): DomainError {
 export class AuditWriter {
   private statements: { insert: Statement; last: Statement; complete: Statement; get: Statement } | undefined;
   /** Rows begun and not yet finished by this process, as written. */
-  private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash'>>();
+  private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash' | 'bulkJobId'>>();
   /** The last completed row of the chain; re-read from the database after any failed write. */
   private chainTail: { chainIndex: number | bigint; hash: string } | undefined;
   private readonly queue: { write: () => unknown; durable: boolean; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] =
@@ -58,7 +58,7 @@ export class AuditWriter {
     const c = this.connection;
     this.statements ??= {
       insert: c.prepare(
-        'INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip", "bulkJobId") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       last: c.prepare('SELECT "chainIndex", "hash" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1'),
       complete: c.prepare(
@@ -97,6 +97,7 @@ export class AuditWriter {
             row.detail,
             row.requestId,
             row.ip,
+            bulkJobOf(input.detail),
           ).lastInsertRowid,
         ),
       // A pending row needs no sync of its own: the durable commit that completes it syncs the whole WAL,

@@ -2,7 +2,7 @@
 // hash chain, group commit) plus reading, verifying (audit-query.ts) and retention (audit-retention.ts).
 import type { Db } from '../db/client.js';
 import { AuditWriter } from './audit-writer.js';
-import { iterateRows, listRows, verifyChain, type AuditQuery, type ChainReport } from './audit-query.js';
+import { iterateRows, listRows, verifyChain, type AuditQuery, type ChainReport, type ListedRow } from './audit-query.js';
 import { AuditRetention } from './audit-retention.js';
 import type { AuditRow } from './audit-rows.js';
 import type { ServiceLog } from './service-log.js';
@@ -10,7 +10,7 @@ import type { ServiceLog } from './service-log.js';
 export { GENESIS_HASH, rowHash, storedDate, type AuditInput, type AuditRow } from './audit-rows.js';
 export { doneButUnaudited } from './audit-writer.js';
 export { DEFAULT_RETENTION_DAYS } from './audit-retention.js';
-export type { AuditQuery, ChainReport } from './audit-query.js';
+export type { AuditQuery, BulkGroup, ChainReport, ListedRow } from './audit-query.js';
 
 export class AuditService extends AuditWriter {
   private readonly retention: AuditRetention;
@@ -20,7 +20,7 @@ export class AuditService extends AuditWriter {
     this.retention = new AuditRetention(db, this, now);
   }
 
-  async list(query: AuditQuery): Promise<AuditRow[]> {
+  async list(query: AuditQuery): Promise<ListedRow[]> {
     return listRows(this.connection, query);
   }
 

@@ -34,6 +34,8 @@ export class Job {
   failed = 0;
   readonly failures: BulkJobView['failures'] = [];
   finishedAt: number | null = null;
+  /** False once its results file was deleted (the retention passed): the job stays listed, its tokens are gone. */
+  resultsKept = true;
   /** Why the job is stopping early, once it is. */
   stopping: { kind: StopKind; reason: string } | null = null;
   /** When the owner's rights and the provider's credential were last found good (service clock). */
@@ -45,7 +47,8 @@ export class Job {
 
   constructor(
     readonly id: string,
-    readonly provider: { id: string; name: string },
+    /** label: how the console shows it (its description, else its Frame name), for the list of jobs. */
+    readonly provider: { id: string; name: string; label: string },
     readonly total: number,
     readonly concurrency: number,
     readonly file: string,

@@ -25,3 +25,9 @@ export interface BulkLimits {
  * writes and (on the built-in emulator) the token signing keep time for interactive requests.
  */
 export const DEFAULT_BULK_LIMITS: BulkLimits = { maxRunningJobsPerUser: 2, maxConcurrentCalls: 16 };
+
+/**
+ * A finished job's results are bearer tokens on disk: kept an hour after the job ends, long enough to
+ * download them again after a reload or on another device, short enough that they do not pile up.
+ */
+export const DEFAULT_BULK_RESULTS_RETENTION_MINUTES = 60;

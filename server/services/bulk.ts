@@ -13,7 +13,7 @@ import { bodiesFromCsv } from './bulk-csv.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
 import { afterCommit } from '../db/unit-of-work.js';
-import { DEFAULT_BULK_CONCURRENCY, type BulkJobView, type QuotaView } from '../contract/bulk.js';
+import { DEFAULT_BULK_CONCURRENCY, type BulkJobSummary, type BulkJobView, type QuotaView } from '../contract/bulk.js';
 import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
 import type { Metrics } from './metrics.js';
@@ -21,7 +21,8 @@ import type { ProviderService } from './providers.js';
 import type { QuotaService } from './quota.js';
 import { actorLabel, currentContext, type Principal } from '../auth/context.js';
 import { CallLimiter } from './call-limiter.js';
-import { DEFAULT_BULK_LIMITS, type BulkLimits } from './bulk-limits.js';
+import { DEFAULT_BULK_LIMITS, DEFAULT_BULK_RESULTS_RETENTION_MINUTES, type BulkLimits } from './bulk-limits.js';
+import { resultsDue, resultsExpireAt, retentionText, summaryOf } from './bulk-retention.js';
 import { bindingOf, isStarter, mintRefusal, seesEveryJob, type MinterStatus } from './bulk-access.js';
 import { Job, runJob } from './bulk-job.js';
 import { openResultFile, resultSink, resultStream } from './bulk-results.js';
@@ -39,7 +40,13 @@ export interface BulkRequest {
   quitAndLogout?: boolean | undefined;
 }
 
-const KEEP_FINISHED_MS = 60 * 60 * 1000;
+/**
+ * Jobs remembered for the list (their counts, not their tokens): the newest ones, so a console that runs for
+ * months keeps a bounded table. A restart forgets them all, as it deletes every results file.
+ */
+const MAX_JOBS_LISTED = 1000;
+/** How often expired results are looked for when no request does it (reads sweep first anyway). */
+const SWEEP_EVERY_MS = 60_000;
 
 export interface BulkDeps {
   providers: ProviderService;
@@ -51,6 +58,8 @@ export interface BulkDeps {
   userStatus: (userId: string) => Promise<MinterStatus | null>;
   dataDir: string;
   limits?: BulkLimits | undefined;
+  /** How long a finished job's results are kept (BULK_RESULTS_RETENTION_MINUTES). */
+  resultsRetentionMs?: number | undefined;
   now?: (() => number) | undefined;
   /** Where a failed job is told of: no request is waiting for it. */
   log?: ServiceLog | undefined;
@@ -65,12 +74,15 @@ export class BulkService {
   private readonly limits: BulkLimits;
   private readonly now: () => number;
   private readonly supervisor: BulkSupervisor;
+  private readonly retentionMs: number;
+  private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(private readonly deps: BulkDeps) {
     this.dir = join(deps.dataDir, 'bulk');
     this.limits = deps.limits ?? DEFAULT_BULK_LIMITS;
     this.limiter = new CallLimiter(this.limits.maxConcurrentCalls);
     this.now = deps.now ?? Date.now;
+    this.retentionMs = deps.resultsRetentionMs ?? DEFAULT_BULK_RESULTS_RETENTION_MINUTES * 60_000;
     const { providers, audit, metrics, userStatus } = deps;
     this.supervisor = new BulkSupervisor({
       providers,
@@ -83,6 +95,8 @@ export class BulkService {
     });
     // Results of an earlier run hold tokens; they are not kept across restarts.
     rmSync(this.dir, { recursive: true, force: true });
+    // Deletes results whose time is up even when nobody asks; on the service's clock, so tests move it.
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
   }
 
   async start(providerId: string, req: BulkRequest): Promise<BulkJobView> {
@@ -104,7 +118,7 @@ export class BulkService {
       const reservation = this.deps.quota.reserve(principal, rows.total);
       job = new Job(
         id,
-        { id: provider.id, name: provider.name },
+        { id: provider.id, name: provider.name, label: provider.description || provider.name },
         rows.total,
         concurrency,
         join(this.dir, `${id}.ndjson`),
@@ -142,8 +156,8 @@ export class BulkService {
       launchLinkBase: req.launchLink?.trim(),
       quitAndLogout: req.quitAndLogout ?? false,
     });
-    // A finished job stays in the table (progress, results) for an hour, then its file goes with it.
-    void this.supervisor.run(job, workers, out).then(() => setTimeout(() => this.forget(job.id), KEEP_FINISHED_MS).unref());
+    // A finished job's results are kept for the retention (sweep), its line in the list longer.
+    void this.supervisor.run(job, workers, out);
     return job.view(this.now());
   }
 
@@ -176,10 +190,25 @@ export class BulkService {
 
   /** A job, if the principal may see it: its starter, or an audit reader. */
   private visible(id: string, principal: Principal): Job {
+    this.sweep();
     const job = this.jobs.get(id);
     if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal)))
-      throw new DomainError('bulk/not_found', `No bulk job has id ${id} (finished jobs are kept for an hour).`);
+      throw new DomainError('bulk/not_found', `No bulk job has id ${id} (jobs are forgotten when the console restarts).`);
     return job;
+  }
+
+  /**
+   * The jobs the principal may see, newest first: their own, or everyone's for an audit reader. Whether
+   * a download is offered follows the download's own rules (the starter only, while they may mint).
+   */
+  async list(principal: Principal, providerId?: string): Promise<BulkJobSummary[]> {
+    this.sweep();
+    const jobs = [...this.jobs.values()]
+      .filter((j) => isStarter(principal, j.owner.id) || seesEveryJob(principal))
+      .filter((j) => providerId === undefined || j.provider.id === providerId)
+      .reverse();
+    const status = principal.kind === 'user' ? await this.deps.userStatus(principal.userId) : null;
+    return jobs.map((j) => summaryOf(j, principal, this.retentionMs, mintRefusal(status, j.provider.id)));
   }
 
   get(id: string, principal: Principal): BulkJobView {
@@ -228,6 +257,7 @@ export class BulkService {
             `Only ${job.owner.email}, who started this job, can download its tokens; you can follow its progress and cancel it.`,
           );
         if (job.state === 'running') throw new DomainError('bulk/running', 'The job is still running: cancel it or wait for it to finish.');
+        if (!job.resultsKept) throw this.expired(job);
         const refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
         if (refusal) throw new DomainError(refusal.code, `These tokens cannot be downloaded: ${job.owner.email} ${refusal.reason}.`);
         return resultStream(job.file, format);
@@ -246,15 +276,37 @@ export class BulkService {
     return { day, resetsAt, tokens: { used, reserved, limit, remaining }, jobs: { running, limit: this.limits.maxRunningJobsPerUser } };
   }
 
-  private forget(id: string): void {
-    const job = this.jobs.get(id);
-    if (!job) return;
-    rmSync(job.file, { force: true });
-    this.jobs.delete(id);
+  private expired(job: Job): DomainError {
+    const at = new Date(resultsExpireAt(job, this.retentionMs) ?? this.now()).toISOString();
+    return new DomainError(
+      'bulk/expired',
+      `The results of this job were deleted at ${at}: they are kept ${retentionText(this.retentionMs)} after a job ends ` +
+        '(BULK_RESULTS_RETENTION_MINUTES). Its tokens were minted and stay valid until they expire; to get tokens again, start a new job.',
+    );
+  }
+
+  /** Deletes results whose retention has passed, and forgets the oldest ended jobs beyond the list's size. */
+  private sweep(): void {
+    const now = this.now();
+    for (const job of this.jobs.values()) {
+      if (!resultsDue(job, this.retentionMs, now)) continue;
+      rmSync(job.file, { force: true });
+      job.resultsKept = false;
+    }
+    let extra = this.jobs.size - MAX_JOBS_LISTED;
+    // The map is in start order: the oldest ended jobs go first; running ones are never forgotten.
+    for (const job of this.jobs.values()) {
+      if (extra <= 0) break;
+      if (job.state === 'running') continue;
+      rmSync(job.file, { force: true });
+      this.jobs.delete(job.id);
+      extra--;
+    }
   }
 
   /** Stops running jobs (shutdown). */
   cancelAll(): void {
+    clearInterval(this.sweeper);
     for (const job of this.jobs.values()) this.supervisor.stop(job, 'cancelled', 'Cancelled: the console is shutting down.');
   }
 }

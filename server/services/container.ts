@@ -78,6 +78,8 @@ export function createServices(deps: {
   /** The clock of sessions, locks, keys, the audit log, quotas, bulk jobs and kept history tokens (tests move it forward). */
   now?: (() => number) | undefined;
   bulkLimits?: BulkLimits | undefined;
+  /** How long a finished bulk job's results are kept (default: an hour). */
+  bulkResultsRetentionMs?: number | undefined;
   dailyTokenLimits?: DailyTokenLimits | undefined;
   /** The app's logger, for failures no answer carries (a failed bulk job, an audit row left pending). */
   log?: ServiceLog | undefined;
@@ -113,6 +115,7 @@ export function createServices(deps: {
     userStatus,
     dataDir: deps.dataDir,
     limits: deps.bulkLimits,
+    resultsRetentionMs: deps.bulkResultsRetentionMs,
     now,
     log: deps.log,
   });

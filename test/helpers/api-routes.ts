@@ -52,6 +52,7 @@ export const API_ROUTES: Record<string, Permission> = {
   'POST /api/import': 'config:import',
   'GET /api/meta': 'provider:read',
   'POST /api/providers/:id/bulk': 'token:mint',
+  'GET /api/bulk-jobs': 'token:mint',
   'GET /api/bulk/:jobId': 'token:mint',
   'POST /api/bulk/:jobId/cancel': 'token:mint',
   'GET /api/bulk/:jobId/results': 'token:mint',

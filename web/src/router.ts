@@ -30,6 +30,11 @@ export const router = createRouter({
     },
     { path: '/users', component: () => import('./views/UsersView.vue'), meta: { permission: 'user:read', title: 'Users' } },
     { path: '/api-keys', component: () => import('./views/ApiKeysView.vue'), meta: { permission: 'apikey:manage', title: 'API keys' } },
+    {
+      path: '/bulk-jobs',
+      component: () => import('./views/BulkJobsView.vue'),
+      meta: { permission: 'token:mint', title: 'Bulk jobs' },
+    },
     { path: '/audit', component: () => import('./views/AuditView.vue'), meta: { permission: 'audit:read', title: 'Audit log' } },
     { path: '/invite', component: { render: () => null }, meta: { title: 'Invitation' } },
     {
