@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
-import { axeSerious } from '../helpers/axe-serious.js';
+import { axeProblems } from '../helpers/axe.js';
 
 let app: TestConsole;
 let browser: Browser;
@@ -79,7 +79,7 @@ test('the Bulk jobs page and the Past bulk jobs list fit 390 px and pass axe, li
         .first()
         .waitFor();
       assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${colorScheme} ${path} fits 390 px`);
-      if (path === '/bulk-jobs') assert.deepEqual(await axeSerious(page), [], `${colorScheme} ${path}`);
+      if (path === '/bulk-jobs') assert.deepEqual(await axeProblems(page), [], `${colorScheme} ${path}`);
     }
     assert.deepEqual(errors, []);
     await context.close();

@@ -5,13 +5,12 @@
 // light and dark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { axeProblems } from '../helpers/axe.js';
 import type { Browser, Page } from 'playwright-core';
 import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { addSession, launchBrowser, signInThroughPage, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WIDE = { width: 1440, height: 900 };
 let app: TestConsole;
 let browser: Browser;
@@ -29,8 +28,7 @@ after(async () => {
 });
 
 async function ownerPage(colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
-  // bypassCSP only so axe-core can be injected; the console's own code runs under its CSP as always.
-  const context = await browser.newContext({ viewport: WIDE, colorScheme, bypassCSP: true });
+  const context = await browser.newContext({ viewport: WIDE, colorScheme });
   await addSession(context, app);
   const page = await context.newPage();
   return { page, errors: watchErrors(page) };
@@ -138,17 +136,7 @@ for (const scheme of ['light', 'dark'] as const)
     if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
     await page.getByRole('button', { name: /^Account / }).click();
     await page.getByRole('menu').waitFor();
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: Array<Record<string, unknown>> }> } }
-      ).axe;
-      // Only the shell: the page itself (the Playground) is its own engineer's to check.
-      const result = await axe.run({ include: [['.topbar'], ['#sidebar'], ['[role=menu]']] }, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${String(v.id)}: ${JSON.stringify((v.nodes as { target: unknown }[]).map((n) => n.target))}`);
-    });
+    const violations = await axeProblems(page);
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);
   });
