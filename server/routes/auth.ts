@@ -1,4 +1,4 @@
-// Sign-in, sign-out, the owner set-up, password changes and invitation acceptance.
+// Sign-in, sign-out, the owner set-up, password changes, invitation acceptance and password-reset links.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../errors.js';

@@ -30,6 +30,7 @@ export const router = createRouter({
     { path: '/api-keys', component: () => import('./views/ApiKeysView.vue'), meta: { permission: 'apikey:manage', title: 'API keys' } },
     { path: '/audit', component: () => import('./views/AuditView.vue'), meta: { permission: 'audit:read', title: 'Audit log' } },
     { path: '/invite', component: { render: () => null }, meta: { title: 'Invitation' } },
+    { path: '/reset-password', component: { render: () => null }, meta: { title: 'Reset password' } },
     {
       path: '/transfer',
       component: () => import('./views/TransferView.vue'),
