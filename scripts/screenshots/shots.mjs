@@ -131,6 +131,12 @@ export const SHOTS = [
     signedIn: false,
     prepare: (page) => see(page, 'alex.chen@example.com'),
   },
+  {
+    name: 'reset-password',
+    path: (s) => `/reset-password#${s.resetToken}`,
+    signedIn: false,
+    prepare: (page) => see(page, 'sam.rivera@example.com'),
+  },
   { name: 'providers', path: () => '/providers', prepare: (page) => see(page, 'Lobby kiosks') },
   {
     name: 'providers-add',
@@ -187,6 +193,46 @@ export const SHOTS = [
     prepare: async (page) => {
       await see(page, 'sam.rivera@example.com');
       return openDialog(page, /^invite/i);
+    },
+  },
+  {
+    name: 'users-reissue',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'alex.chen@example.com');
+      return openDialog(page, /^re-issue the invitation of alex/i);
+    },
+  },
+  {
+    name: 'users-reset-link',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      return rowAction(page, 'sam.rivera@example.com', /password-reset link/i);
+    },
+  },
+  {
+    // The session ends as the invitation is sent: this page's API calls answer 401 (the shared session stays
+    // alive for the other shots), so the dialog shows over the filled-in form.
+    name: 'session-ended',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      const note = await openDialog(page, /^invite/i);
+      await page
+        .getByRole('dialog')
+        .getByLabel(/^email/i)
+        .fill('new.hire@example.com');
+      await page.route('**/api/**', (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: JSON.stringify({ statusCode: 401, error: 'auth/required', message: 'Sign in to continue (no session, or it expired).' }),
+        }),
+      );
+      await press(page.getByRole('button', { name: /create invitation/i }), 'Create invitation');
+      await page.getByRole('dialog', { name: /session ended/i }).waitFor();
+      return note;
     },
   },
   { name: 'api-keys', path: () => '/api-keys', prepare: (page) => see(page, 'CI pipeline') },

@@ -30,7 +30,7 @@ test('the owner issues a reset link from the Users row menu; opened in a fresh b
   const errors = watchErrors(page);
   await page.goto(`${app.url}/users`);
   await signInThroughPage(page, OWNER.email, OWNER.password);
-  await page.getByRole('button', { name: `More actions for ${user.email}` }).click();
+  await page.getByRole('button', { name: `Actions for ${user.email}` }).click();
   await page.getByRole('menuitem', { name: 'Password-reset link…' }).click();
   const confirm = page.getByRole('dialog', { name: `Reset the password of ${user.email}?` });
   await confirm.getByText(/An earlier unused reset link for them stops working/).waitFor();
