@@ -117,12 +117,7 @@ test('reloaded after the session ended, the sign-in page says so and signs in to
 
 test('no crafted URL sends the browser to another origin after sign-in (no open redirect)', async () => {
   const origin = new URL(app.url).origin;
-  for (const target of [
-    '//evil.example/',
-    '/?next=https://evil.example/',
-    '/?redirect=//evil.example',
-    '/\\evil.example/x',
-  ]) {
+  for (const target of ['//evil.example/', '/?next=https://evil.example/', '/?redirect=//evil.example', '/\\evil.example/x']) {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${app.url}${target}`);
     await signInThroughPage(page, OWNER.email, OWNER.password);

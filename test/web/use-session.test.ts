@@ -16,7 +16,7 @@ const http = installFakeFetch();
 const SIGNED_IN = {
   signedIn: true,
   needsSetup: false,
-  user: { id: 'u1', email: 'ana@example.com', role: 'support' },
+  user: { id: 'u1', email: 'ana@example.com', role: 'support' as const },
   permissions: ['session', 'provider:read', 'token:mint'],
   grants: ['p1'],
   csrfToken: 'csrf-1',
