@@ -75,6 +75,18 @@ test('the session ends while a form is filled in: a dialog signs the same user b
   );
 });
 
+test('Sign out in the session-ended dialog leaves for the sign-in page', async () => {
+  const page = await ownerOnUsersPage();
+  await endSession(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  const ended = page.getByRole('dialog', { name: 'Your session ended' });
+  await ended.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await ended.waitFor({ state: 'detached' });
+  await signInThroughPage(page, OWNER.email, OWNER.password);
+  await page.getByRole('heading', { name: 'Audit log' }).first().waitFor();
+});
+
 test("another user signing in from the dialog starts afresh on the start page and never sees the first user's page", async () => {
   const viewer = await addUser(app, 'viewer');
   const secret = await addUser(app, 'support');

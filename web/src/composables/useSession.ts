@@ -54,9 +54,10 @@ export function useSession() {
     resume,
     can: (permission: Permission) => permissions.value.has(permission),
     signOut: async () => {
-      ended.value = null;
-      // Signed out here whatever the server answers: the cookie is gone or will expire.
+      // Signed out here whatever the server answers: the cookie is gone or will expire. A session that had
+      // ended already answers 401, which marks it ended again: signing out on purpose clears that after.
       await endSession().catch(() => undefined);
+      ended.value = null;
       adopt({ signedIn: false, needsSetup: false });
     },
   };
