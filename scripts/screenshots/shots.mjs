@@ -126,6 +126,24 @@ export const SHOTS = [
     prepare: (page) => page.getByRole('button', { name: /sign in/i }).waitFor(),
   },
   {
+    // Reloaded after the session ended: the server says so (its cookie opens no session); answered here for
+    // this page only, so the shared signed-out browser keeps no dead cookie.
+    name: 'sign-in-session-ended',
+    path: () => '/audit',
+    signedIn: false,
+    prepare: async (page) => {
+      await page.route('**/api/session', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ signedIn: false, needsSetup: false, sessionEnded: true }),
+        }),
+      );
+      await page.reload();
+      await see(page, /your session ended/i);
+    },
+  },
+  {
     name: 'invite',
     path: (s) => `/invite#${s.inviteToken}`,
     signedIn: false,
