@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
  *   providers: { lobby: string, trial: string, support: string, partner: string },
  *   credentialName: string,
  *   inviteToken: string,
+ *   resetToken: string,
  * }} Seeded
  */
 
@@ -92,7 +93,13 @@ export async function seed(base, owner) {
     role: 'support',
     providerIds: [providers.lobby, providers.trial],
   });
-  await call(base, null, 'POST', '/api/invites/accept', { token: invited.token, password: `pw-${randomUUID()}`, name: 'Sam Rivera' });
+  const sam = await call(base, null, 'POST', '/api/invites/accept', {
+    token: invited.token,
+    password: `pw-${randomUUID()}`,
+    name: 'Sam Rivera',
+  });
+  // An unused password-reset link for Sam, so the reset page can be shown.
+  const reset = await api('POST', `/api/users/${sam.json.user.id}/password-reset`, {});
   // Left pending, so the Users page lists an open invitation and the invitation page can be shown.
   const pending = await api('POST', '/api/users/invites', { email: 'alex.chen@example.com', role: 'viewer' });
 
@@ -116,5 +123,5 @@ export async function seed(base, owner) {
     await new Promise((r) => setTimeout(r, 50)); // the job runs in the console; ask again
   }
 
-  return { session, providers, credentialName, inviteToken: pending.token };
+  return { session, providers, credentialName, inviteToken: pending.token, resetToken: reset.token };
 }

@@ -126,10 +126,34 @@ export const SHOTS = [
     prepare: (page) => page.getByRole('button', { name: /sign in/i }).waitFor(),
   },
   {
+    // Reloaded after the session ended: the server says so (its cookie opens no session); answered here for
+    // this page only, so the shared signed-out browser keeps no dead cookie.
+    name: 'sign-in-session-ended',
+    path: () => '/audit',
+    signedIn: false,
+    prepare: async (page) => {
+      await page.route('**/api/session', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ signedIn: false, needsSetup: false, sessionEnded: true }),
+        }),
+      );
+      await page.reload();
+      await see(page, /your session ended/i);
+    },
+  },
+  {
     name: 'invite',
     path: (s) => `/invite#${s.inviteToken}`,
     signedIn: false,
     prepare: (page) => see(page, 'alex.chen@example.com'),
+  },
+  {
+    name: 'reset-password',
+    path: (s) => `/reset-password#${s.resetToken}`,
+    signedIn: false,
+    prepare: (page) => see(page, 'sam.rivera@example.com'),
   },
   { name: 'providers', path: () => '/providers', prepare: (page) => see(page, 'Lobby kiosks') },
   {
@@ -211,6 +235,46 @@ export const SHOTS = [
     prepare: async (page) => {
       await see(page, 'sam.rivera@example.com');
       return openDialog(page, /^invite/i);
+    },
+  },
+  {
+    name: 'users-reissue',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'alex.chen@example.com');
+      return openDialog(page, /^re-issue the invitation of alex/i);
+    },
+  },
+  {
+    name: 'users-reset-link',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      return rowAction(page, 'sam.rivera@example.com', /password-reset link/i);
+    },
+  },
+  {
+    // The session ends as the invitation is sent: this page's API calls answer 401 (the shared session stays
+    // alive for the other shots), so the dialog shows over the filled-in form.
+    name: 'session-ended',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      const note = await openDialog(page, /^invite/i);
+      await page
+        .getByRole('dialog')
+        .getByLabel(/^email/i)
+        .fill('new.hire@example.com');
+      await page.route('**/api/**', (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: JSON.stringify({ statusCode: 401, error: 'auth/required', message: 'Sign in to continue (no session, or it expired).' }),
+        }),
+      );
+      await press(page.getByRole('button', { name: /create invitation/i }), 'Create invitation');
+      await page.getByRole('dialog', { name: /session ended/i }).waitFor();
+      return note;
     },
   },
   { name: 'api-keys', path: () => '/api-keys', prepare: (page) => see(page, 'CI pipeline') },

@@ -16,6 +16,11 @@ export const PersonNameSchema = Type.String({ maxLength: 100 });
 export const SessionViewSchema = Type.Object({
   signedIn: Type.Boolean(),
   needsSetup: Type.Boolean({ description: 'No user exists yet: the first one to sign up becomes the owner' }),
+  sessionEnded: Type.Optional(
+    Type.Boolean({
+      description: 'Signed out because the session this browser presented has ended (expired, revoked, signed out elsewhere)',
+    }),
+  ),
   user: Type.Optional(Type.Object({ id: Type.String(), email: Type.String(), role: RoleSchema })),
   permissions: Type.Optional(Type.Array(Type.String())),
   grants: Type.Optional(

@@ -25,5 +25,11 @@ export const RoleSchema = Type.Enum([...ROLES]);
 /** Providers granted to a support user, an invitation or an API key. */
 export const ProviderIdsSchema = Type.Array(Uuid('Provider id'), { maxItems: 1000, uniqueItems: true });
 
+/**
+ * A one-time link token (invitation, password reset). It travels in request bodies, never in a URL: URLs end up
+ * in logs, history and referrers.
+ */
+export const LinkTokenSchema = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+
 /** True when two types are the same shape (a hand-written frame/ type and its contract schema): else `never`. */
 export type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : never;

@@ -1,6 +1,6 @@
 // Invitations: sent by owners and admins (users screen), looked up and accepted through their link.
 import { Type, type Static } from 'typebox';
-import { ProviderIdsSchema, RoleSchema } from './common.js';
+import { LinkTokenSchema, ProviderIdsSchema, RoleSchema } from './common.js';
 import { PasswordSchema, PersonNameSchema } from './auth.js';
 
 /** A pending invitation as owners and admins see it: never its token or the token's hash. */
@@ -39,8 +39,8 @@ export const CreatedInviteSchema = Type.Object({
 });
 export type CreatedInvite = Static<typeof CreatedInviteSchema>;
 
-// The invitation token travels in the body, never in the URL: URLs end up in logs, history and referrers.
-const InviteToken = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+// The invitation token travels in the body, never in the URL (common.ts).
+const InviteToken = LinkTokenSchema;
 
 export const InviteLookupBodySchema = Type.Object({ token: InviteToken }, { additionalProperties: false });
 export type InviteLookupBody = Static<typeof InviteLookupBodySchema>;

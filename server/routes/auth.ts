@@ -1,4 +1,4 @@
-// Sign-in, sign-out, the owner set-up, password changes and invitation acceptance.
+// Sign-in, sign-out, the owner set-up, password changes, invitation acceptance and password-reset links.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../errors.js';
@@ -10,6 +10,7 @@ import type { Services } from '../services/container.js';
 import { sessionIdOf, type ActiveSession } from '../services/sessions.js';
 import { NoContentSchema, NoQuerySchema } from '../contract/common.js';
 import { ChangePasswordBodySchema, SessionViewSchema, SetupBodySchema, SignInBodySchema, type SessionView } from '../contract/auth.js';
+import { PasswordResetInfoSchema, PasswordResetLookupBodySchema, UsePasswordResetBodySchema } from '../contract/password-resets.js';
 import { AcceptInviteBodySchema, InviteInfoSchema, InviteLookupBodySchema } from '../contract/invites.js';
 
 const TAGS = ['session'];
@@ -65,7 +66,8 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
       const token = sessionTokenFrom(request.headers.cookie, request.protocol === 'https');
       const session = token ? await sessions.resolve(token) : null;
       if (session) return sessionView(session, absoluteMs, idleMs);
-      return { signedIn: false, needsSetup: (await users.count()) === 0 };
+      // A cookie that opens no session: the sign-in page says the session ended (an explicit sign-out clears it).
+      return { signedIn: false, needsSetup: (await users.count()) === 0, ...(token ? { sessionEnded: true } : {}) };
     },
   );
 
@@ -178,6 +180,40 @@ export async function authRoutes(app: FastifyInstance, opts: { services: Service
         reply,
         await users.acceptInvite(request.body.token, request.body.password, request.body.name ?? '', meta(request)),
       );
+    },
+  );
+
+  // Like invitations, the reset token travels in the body only (the link keeps it in its fragment).
+  api.post(
+    '/api/password-resets/lookup',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Whose password a reset link resets (the token is not used up)',
+        querystring: NoQuerySchema,
+        body: PasswordResetLookupBodySchema,
+        response: { 200: PasswordResetInfoSchema, ...errorResponses(410, 413, 415) },
+      },
+      config: { permission: 'public' },
+    },
+    async (request) => users.passwordResetInfo(request.body.token),
+  );
+
+  api.post(
+    '/api/password-resets/use',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Use a reset link: set a new password; the user's sessions and sign-in locks end. Sign in afterwards",
+        querystring: NoQuerySchema,
+        body: UsePasswordResetBodySchema,
+        response: { 204: NoContentSchema, ...errorResponses(410, 413, 415) },
+      },
+      config: { permission: 'public' },
+    },
+    async (request, reply) => {
+      await users.usePasswordReset(request.body.token, request.body.password);
+      return reply.status(204).send(null);
     },
   );
 }

@@ -6,6 +6,7 @@ import type { Services } from '../services/container.js';
 import { EmptyBodySchema, IdParamsSchema, NoQuerySchema } from '../contract/common.js';
 import { GrantsBodySchema, UpdateUserBodySchema, UserListSchema, UserViewSchema } from '../contract/users.js';
 import { CreatedInviteSchema, CreateInviteBodySchema, InviteListSchema, InviteViewSchema } from '../contract/invites.js';
+import { CreatedPasswordResetSchema } from '../contract/password-resets.js';
 import { ApiKeyListSchema, ApiKeyViewSchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from '../contract/api-keys.js';
 
 export async function userRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -74,6 +75,23 @@ export async function userRoutes(app: FastifyInstance, opts: { services: Service
     async (request) => users.revokeInvite(request.params.id),
   );
 
+  api.post(
+    '/api/users/invites/:id/reissue',
+    {
+      schema: {
+        tags: ['users'],
+        summary:
+          'Re-issue a pending invitation: its old link stops working and a new one-time link (same email, role and providers, valid 72 hours) is returned once',
+        params: IdParamsSchema,
+        querystring: NoQuerySchema,
+        body: EmptyBodySchema,
+        response: { 201: CreatedInviteSchema, ...errorResponses(404, 409) },
+      },
+      config: { permission: 'user:manage' },
+    },
+    async (request, reply) => reply.status(201).send(await users.reissueInvite(request.params.id)),
+  );
+
   api.patch(
     '/api/users/:id',
     {
@@ -120,6 +138,23 @@ export async function userRoutes(app: FastifyInstance, opts: { services: Service
       config: { permission: 'user:manage' },
     },
     async (request) => users.unlock(request.params.id),
+  );
+
+  api.post(
+    '/api/users/:id/password-reset',
+    {
+      schema: {
+        tags: ['users'],
+        summary:
+          "Issue a one-time password-reset link for a user, valid 24 hours, returned once; it replaces the user's older unused link (owners for anyone, admins for support and viewer users)",
+        params: IdParamsSchema,
+        querystring: NoQuerySchema,
+        body: EmptyBodySchema,
+        response: { 201: CreatedPasswordResetSchema, ...errorResponses(404, 409) },
+      },
+      config: { permission: 'user:manage' },
+    },
+    async (request, reply) => reply.status(201).send(await users.issuePasswordReset(request.params.id)),
   );
 
   api.get(

@@ -59,6 +59,12 @@ export class InviteFlow {
     return this.invites.revoke(actorRole(), id);
   }
 
+  /** A fresh link for a pending invitation; the old link stops working (invites.ts). */
+  reissue(id: string): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
+    const { principal } = currentContext();
+    return this.invites.reissue({ role: actorRole(), userId: principal.kind === 'user' ? principal.userId : null }, id);
+  }
+
   async accept(token: string, password: string, name: string, meta: SignInMeta): Promise<SignInResult> {
     const invite = await this.invites.live(token);
     weak(password, invite.email);

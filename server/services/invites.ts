@@ -4,8 +4,8 @@
 // transaction that accepts it, so a sender disabled or demoted (by any path, even behind the service) gives
 // no one an account. Disabling or re-roling a sender also voids their pending invitations (voidSentBy), in
 // the transaction of that change.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { sha256Hex } from '../crypto/digest.js';
+import { randomUUID } from 'node:crypto';
+import { linkTokenHash, newLinkToken } from '../crypto/link-token.js';
 import type { Db } from '../db/client.js';
 import type { Invite, Prisma, User } from '../db/generated/client.js';
 import { DomainError } from '../errors.js';
@@ -27,10 +27,6 @@ const invalid = () =>
     'invite/invalid',
     'This invitation link is not valid: it was used already, has expired, was revoked, or was mistyped. Ask for a new one.',
   );
-
-function inviteHash(token: string): string {
-  return sha256Hex(token);
-}
 
 /** Whether the sender of an invitation may give its role today (the console itself always may). */
 function senderMayGive(invite: Pick<Invite, 'createdById' | 'role'>, sender: Sender): boolean {
@@ -64,7 +60,7 @@ export class Invitations {
     actor: { role: Role; userId: string | null },
     input: { email: string; role: Role; providerIds: string[] },
   ): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
-    const token = randomBytes(32).toString('base64url');
+    const { token, tokenHash } = newLinkToken();
     const id = randomUUID();
     const expiresAt = new Date(this.now() + INVITE_TTL_MS);
     await this.audit.around(
@@ -82,18 +78,7 @@ export class Invitations {
           );
         if (older.length)
           await this.db.invite.updateMany({ where: { id: { in: older.map((o) => o.id) } }, data: { revokedAt: new Date(this.now()) } });
-        await this.db.invite.create({
-          data: {
-            id,
-            tokenHash: inviteHash(token),
-            email: input.email,
-            role: input.role,
-            providerIds: JSON.stringify(input.providerIds),
-            createdById: actor.userId ?? SYSTEM,
-            createdAt: new Date(this.now()),
-            expiresAt,
-          },
-        });
+        await this.insert({ id, tokenHash, expiresAt, createdById: actor.userId ?? SYSTEM, ...input });
         return older.length;
       },
       (replaced) => ({ replaced }),
@@ -101,9 +86,59 @@ export class Invitations {
     return { id, token, expiresAt: expiresAt.toISOString(), email: input.email, role: input.role };
   }
 
+  /**
+   * Re-issues a pending invitation: its link stops working and a new one, for the same email, role and
+   * providers, is made in the same transaction (audited, never with the token). Whoever re-issues it becomes
+   * its sender, so it follows the same rule as revoking: owners any, admins the roles they may give.
+   */
+  async reissue(
+    actor: { role: Role; userId: string | null },
+    id: string,
+  ): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
+    const old = await this.db.invite.findUnique({ where: { id } });
+    if (!old || !isRole(old.role)) throw new DomainError('invite/not_found', `No invitation has id ${id}.`);
+    if (!assignableRoles(actor.role).includes(old.role))
+      throw new DomainError('auth/forbidden', `An ${actor.role} cannot re-issue an invitation as ${old.role}.`);
+    const role = old.role;
+    const providerIds = JSON.parse(old.providerIds) as string[];
+    const { token, tokenHash } = newLinkToken();
+    const newId = randomUUID();
+    const expiresAt = new Date(this.now() + INVITE_TTL_MS);
+    await this.audit.around(
+      { action: 'user.invite_reissued', target: newId, detail: { email: old.email, role, providerIds, replaces: id } },
+      async () => {
+        const { count } = await this.db.invite.updateMany({
+          where: { id, ...this.pendingWhere() },
+          data: { revokedAt: new Date(this.now()) },
+        });
+        if (count !== 1)
+          throw new DomainError(
+            'invite/not_pending',
+            'This invitation is no longer pending (used, expired or revoked already): invite the person again instead.',
+          );
+        await this.insert({ id: newId, tokenHash, expiresAt, createdById: actor.userId ?? SYSTEM, email: old.email, role, providerIds });
+      },
+    );
+    return { id: newId, token, expiresAt: expiresAt.toISOString(), email: old.email, role };
+  }
+
+  private async insert(row: {
+    id: string;
+    tokenHash: string;
+    expiresAt: Date;
+    createdById: string;
+    email: string;
+    role: Role;
+    providerIds: string[];
+  }): Promise<void> {
+    await this.db.invite.create({
+      data: { ...row, providerIds: JSON.stringify(row.providerIds), createdAt: new Date(this.now()) },
+    });
+  }
+
   /** The pending invitation of a link token, or invite/invalid. `db` is the transaction when accepting. */
   async live(token: string, db: Prisma.TransactionClient | Db = this.db): Promise<Invite & { role: Role }> {
-    const invite = await db.invite.findFirst({ where: { tokenHash: inviteHash(token), ...this.pendingWhere() } });
+    const invite = await db.invite.findFirst({ where: { tokenHash: linkTokenHash(token), ...this.pendingWhere() } });
     if (!invite || !isRole(invite.role)) throw invalid();
     const sender =
       invite.createdById === SYSTEM

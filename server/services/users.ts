@@ -1,6 +1,6 @@
 // Console accounts, as the routes and start-up use them: one entry point over the modules that each do one
 // job. The owner set-up (owner-setup.ts), sign-in and password changes (sign-in.ts), lock-outs and their
-// unlock (auth/sign-in-guard.ts, account-unlock.ts), invitations (invite-flow.ts over invites.ts), and roles,
+// unlock (auth/sign-in-guard.ts, account-unlock.ts), password-reset links (password-resets.ts), invitations (invite-flow.ts over invites.ts), and roles,
 // grants and disabling (user-admin.ts). Every change goes through the audit log first.
 import type { Db } from '../db/client.js';
 import { SignInGuard } from '../auth/sign-in-guard.js';
@@ -14,6 +14,7 @@ import { OwnerSetup } from './owner-setup.js';
 import { AccountUnlock } from './account-unlock.js';
 import { InviteFlow } from './invite-flow.js';
 import { UserAdmin } from './user-admin.js';
+import { PasswordResets, type IssuedReset } from './password-resets.js';
 import type { UserView } from '../contract/users.js';
 
 export type { UserView, SignInMeta, SignInResult };
@@ -27,6 +28,8 @@ export class UserService {
   private readonly unlocks: AccountUnlock;
   private readonly joining: InviteFlow;
   private readonly admin: UserAdmin;
+  /** Admin-issued one-time password-reset links (password-resets.ts). */
+  private readonly resets: PasswordResets;
 
   constructor(
     private readonly db: Db,
@@ -42,6 +45,7 @@ export class UserService {
     this.unlocks = new AccountUnlock(db, audit, this.guard);
     this.joining = new InviteFlow(db, audit, this.invites, this.passwords, sessions, this.guard.devices, now);
     this.admin = new UserAdmin(db, audit, this.guard, this.invites, sessions, now);
+    this.resets = new PasswordResets(db, audit, this.guard, this.passwords, sessions, now);
   }
 
   async count(): Promise<number> {
@@ -85,6 +89,18 @@ export class UserService {
     return this.unlocks.unlockByEmail(email, via);
   }
 
+  issuePasswordReset(userId: string): Promise<IssuedReset> {
+    return this.resets.issue(userId);
+  }
+
+  passwordResetInfo(token: string): Promise<{ email: string; expiresAt: string }> {
+    return this.resets.info(token);
+  }
+
+  usePasswordReset(token: string, password: string): Promise<void> {
+    return this.resets.use(token, password);
+  }
+
   invite(input: {
     email: string;
     role: Role;
@@ -103,6 +119,10 @@ export class UserService {
 
   revokeInvite(id: string): Promise<InviteView> {
     return this.joining.revoke(id);
+  }
+
+  reissueInvite(id: string): Promise<{ id: string; token: string; expiresAt: string; email: string; role: Role }> {
+    return this.joining.reissue(id);
   }
 
   acceptInvite(token: string, password: string, name: string, meta: SignInMeta): Promise<SignInResult> {

@@ -33,6 +33,10 @@ interface Fixture {
   inviteToken: string;
   /** A second pending invitation (viewer), to revoke. */
   revocableInviteId: string;
+  /** A third pending invitation (viewer), to re-issue. */
+  reissuableInviteId: string;
+  /** A password-reset link for the managed user (userId). */
+  resetToken: string;
   jobId: string | null;
   historyId: string | null;
   token: string | null;
@@ -76,6 +80,14 @@ const REQUESTS: Record<string, (f: Fixture, p: Principal) => Call> = {
     body: { token: f.inviteToken, password: `pw-${randomUUID()}` },
     headers: { cookie: '' },
   }),
+  // Looked up and used before the owner's or an admin's request below issues a newer link (which voids it).
+  'POST /api/password-resets/lookup': (f) => ({ method: 'POST', path: '/api/password-resets/lookup', body: { token: f.resetToken } }),
+  'POST /api/password-resets/use': (f) => ({
+    method: 'POST',
+    path: '/api/password-resets/use',
+    body: { token: f.resetToken, password: `pw-${randomUUID()}` },
+    headers: { cookie: '' },
+  }),
   'GET /api/users': () => ({ method: 'GET', path: '/api/users' }),
   'POST /api/users/invites': () => ({
     method: 'POST',
@@ -87,6 +99,8 @@ const REQUESTS: Record<string, (f: Fixture, p: Principal) => Call> = {
   'PATCH /api/users/:id': (f) => ({ method: 'PATCH', path: `/api/users/${f.userId}`, body: { name: 'Swept' } }),
   'PUT /api/users/:id/grants': (f) => ({ method: 'PUT', path: `/api/users/${f.userId}/grants`, body: { providerIds: [] } }),
   'POST /api/users/:id/unlock': (f) => ({ method: 'POST', path: `/api/users/${f.userId}/unlock`, body: {} }),
+  'POST /api/users/:id/password-reset': (f) => ({ method: 'POST', path: `/api/users/${f.userId}/password-reset`, body: {} }),
+  'POST /api/users/invites/:id/reissue': (f) => ({ method: 'POST', path: `/api/users/invites/${f.reissuableInviteId}/reissue`, body: {} }),
   'GET /api/api-keys': () => ({ method: 'GET', path: '/api/api-keys' }),
   'POST /api/api-keys': () => ({
     method: 'POST',
@@ -179,7 +193,9 @@ const REQUESTS: Record<string, (f: Fixture, p: Principal) => Call> = {
 
 /** Routes that read a token, call the upstream or change state: each 2xx answer has its audit row. */
 const AUDITED = new Set([
-  ...Object.keys(REQUESTS).filter((r) => !r.startsWith('GET ') && r !== 'POST /api/invites/lookup'),
+  ...Object.keys(REQUESTS).filter(
+    (r) => !r.startsWith('GET ') && r !== 'POST /api/invites/lookup' && r !== 'POST /api/password-resets/lookup',
+  ),
   'GET /api/history/:id/token',
   'GET /api/bulk/:jobId/results',
   'GET /api/export',
@@ -297,6 +313,13 @@ test(
         role: 'viewer',
       });
       inviteTokens.push({ token: revocable.json.token, createdIn: "the owner's fixtures" });
+      const reissuable = await http<{ id: string; token: string }>('POST', `${app.url}/api/users/invites`, {
+        email: `fixture-${randomUUID().slice(0, 8)}@example.test`,
+        role: 'viewer',
+      });
+      inviteTokens.push({ token: reissuable.json.token, createdIn: "the owner's fixtures" });
+      const reset = await http<{ token: string }>('POST', `${app.url}/api/users/${managed.id}/password-reset`, {});
+      inviteTokens.push({ token: reset.json.token, createdIn: "the owner's fixtures" });
       const f: Fixture = {
         credentialId: fixtureCredential,
         spareProviderId: spare,
@@ -305,6 +328,8 @@ test(
         apiKeyId: apiKey.json.apiKey.id,
         inviteToken: invite.json.token,
         revocableInviteId: revocable.json.id,
+        reissuableInviteId: reissuable.json.id,
+        resetToken: reset.json.token,
         jobId: null,
         historyId: null,
         token: null,
@@ -339,8 +364,10 @@ test(
             f.jobId = res.json.id as string;
             await finishedJob(app.url, f.jobId, { ...p.headers });
           }
-          if (route === 'POST /api/users/invites')
+          if (route === 'POST /api/users/invites' || route === 'POST /api/users/invites/:id/reissue')
             inviteTokens.push({ token: res.json.token as string, createdIn: `${p.name}'s invite answer` });
+          if (route === 'POST /api/users/:id/password-reset')
+            inviteTokens.push({ token: res.json.token as string, createdIn: `${p.name}'s reset answer` });
           if (route === 'POST /api/api-keys') bearers.push(res.json.key as string);
           const cookie = res.headers.get('set-cookie');
           if (cookie)
@@ -397,12 +424,12 @@ test(
     assert.deepEqual(foreign, []);
     assert.ok(mintedBy.size >= 8, `tokens were minted (${mintedBy.size})`);
 
-    // 3. Invitation tokens only in the answer that made them; API keys, session and device cookies in no log or export.
+    // 3. Invitation and password-reset tokens only in the answer that made them; API keys, session and device cookies in no log or export.
     const invites: string[] = [];
     for (const { token, createdIn } of inviteTokens) {
       const holders = texts.filter(([, text]) => text.includes(token)).length;
-      if (holders > (createdIn.endsWith('invite answer') ? 1 : 0))
-        invites.push(`an invitation token (made in ${createdIn}) is in ${holders} texts`);
+      if (holders > (createdIn.endsWith(' answer') ? 1 : 0))
+        invites.push(`an invitation or password-reset token (made in ${createdIn}) is in ${holders} texts`);
     }
     assert.deepEqual(invites, []);
     for (const bearer of bearers)

@@ -1,5 +1,6 @@
 // The signed-in session as the SPA keeps it, and the API client under it: the CSRF token the session carries
-// goes with every change (never with a read), and a 401 auth/required from any call signs the SPA out.
+// goes with every change (never with a read), and a 401 auth/required from any call marks the session ended
+// (the page stays, under the session-ended dialog) until the same user signs in again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installFakeFetch } from './helpers/fake-fetch';
@@ -15,7 +16,7 @@ const http = installFakeFetch();
 const SIGNED_IN = {
   signedIn: true,
   needsSetup: false,
-  user: { id: 'u1', email: 'ana@example.com', role: 'support' },
+  user: { id: 'u1', email: 'ana@example.com', role: 'support' as const },
   permissions: ['session', 'provider:read', 'token:mint'],
   grants: ['p1'],
   csrfToken: 'csrf-1',
@@ -39,23 +40,31 @@ test('load adopts the session; can() answers from its permissions; the CSRF toke
   assert.equal(change?.method, 'DELETE');
 });
 
-test('a 401 auth/required from any call signs the SPA out; other refusals do not', async () => {
-  const { session, load, can } = useSession();
+test('a 401 auth/required from any call marks the session ended and keeps the page; the same user signing in resumes', async () => {
+  const { session, sessionEnded, load, resume, can } = useSession();
   http.answer({ status: 200, body: SIGNED_IN });
   await load();
 
   http.answer({ status: 403, body: { statusCode: 403, error: 'auth/forbidden', message: 'Your role may not do this.', requestId: 'r' } });
   await assert.rejects(listUsers(), (err: unknown) => err instanceof ApiError && err.status === 403 && err.code === 'auth/forbidden');
   assert.equal(session.value?.signedIn, true);
+  assert.equal(sessionEnded.value, null, 'other refusals end nothing');
 
   http.answer({ status: 401, body: { statusCode: 401, error: 'auth/required', message: 'Sign in again.', requestId: 'r' } });
   await assert.rejects(listProviders(), (err: unknown) => err instanceof ApiError && err.code === 'auth/required');
-  assert.deepEqual(session.value, SIGNED_OUT);
-  assert.equal(can('provider:read'), false);
+  assert.deepEqual(sessionEnded.value, { userId: 'u1', email: 'ana@example.com' });
+  assert.equal(session.value?.signedIn, true, 'the page stays mounted under the dialog');
+  assert.equal(can('provider:read'), true);
 
   http.answer({ status: 204 });
   await changePassword({ currentPassword: 'old password 1', newPassword: 'new password 22' });
   assert.equal(http.requests.at(-1)?.headers['x-csrf-token'], undefined, 'the old CSRF token is dropped with the session');
+
+  resume({ ...SIGNED_IN, csrfToken: 'csrf-2' });
+  assert.equal(sessionEnded.value, null);
+  http.answer({ status: 204 });
+  await changePassword({ currentPassword: 'old password 1', newPassword: 'new password 22' });
+  assert.equal(http.requests.at(-1)?.headers['x-csrf-token'], 'csrf-2', "the new session's CSRF token goes with changes");
 });
 
 test('signOut ends the session in the SPA even when the server cannot be reached', async () => {

@@ -37,6 +37,7 @@ export const router = createRouter({
     },
     { path: '/audit', component: () => import('./views/AuditView.vue'), meta: { permission: 'audit:read', title: 'Audit log' } },
     { path: '/invite', component: { render: () => null }, meta: { title: 'Invitation' } },
+    { path: '/reset-password', component: { render: () => null }, meta: { title: 'Reset password' } },
     {
       path: '/transfer',
       component: () => import('./views/TransferView.vue'),

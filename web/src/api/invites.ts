@@ -9,3 +9,5 @@ export const revokeInvite = (id: string) => call<InviteView>('POST', path`/api/u
 export const lookUpInvite = (body: InviteLookupBody) => call<InviteInfo>('POST', '/api/invites/lookup', { body });
 /** Creates the invitee's account and signs them in. */
 export const acceptInvite = (body: AcceptInviteBody) => call<SessionView>('POST', '/api/invites/accept', { body });
+/** Voids a pending invitation's link and returns a new one for the same email, role and providers. */
+export const reissueInvite = (id: string) => call<CreatedInvite>('POST', path`/api/users/invites/${id}/reissue`, { body: {} });
