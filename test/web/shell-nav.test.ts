@@ -10,6 +10,7 @@ import { breadcrumbs } from '../../web/src/shell/breadcrumbs';
 const ROUTES: Record<string, RouteMeta> = {
   '/providers': { title: 'Providers' },
   '/credentials': { title: 'Credentials', permission: 'credential:read' },
+  '/bulk-jobs': { title: 'Bulk jobs', permission: 'token:mint' },
   '/users': { title: 'Users', permission: 'user:read' },
   '/api-keys': { title: 'API keys', permission: 'apikey:manage' },
   '/audit': { title: 'Audit log', permission: 'audit:read' },
@@ -23,7 +24,7 @@ test('the sidebar shows what a role may use, with the route titles, and drops a 
   assert.deepEqual(
     labels(() => true),
     [
-      ['Secure Anonymous', ['Providers', 'Credentials']],
+      ['Secure Anonymous', ['Providers', 'Credentials', 'Bulk jobs']],
       ['Administration', ['Users', 'API keys', 'Audit log', 'Import / export']],
       ['Help', ['API docs']],
     ],

@@ -4,7 +4,7 @@
 import type { Component } from 'vue';
 import type { RouteMeta } from 'vue-router';
 import type { Permission } from '@server/contract/permissions';
-import { ArrowLeftRight, BookOpen, Boxes, KeyRound, KeySquare, ScrollText, Users } from '@lucide/vue';
+import { ArrowLeftRight, BookOpen, Boxes, KeyRound, KeySquare, Layers, ScrollText, Users } from '@lucide/vue';
 
 /** A page of this SPA (label and permission from its route), or a page the server serves (API docs). */
 export type NavEntry = { path: string; icon: Component } | { href: string; label: string; icon: Component };
@@ -20,6 +20,7 @@ export const NAV: readonly NavSection[] = [
     entries: [
       { path: '/providers', icon: Boxes },
       { path: '/credentials', icon: KeyRound },
+      { path: '/bulk-jobs', icon: Layers },
     ],
   },
   {
