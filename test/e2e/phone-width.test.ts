@@ -41,6 +41,7 @@ test('every page fits a 390 px phone in light and dark, with the nav in a drawer
     ['/users', 'text=a.rather.long.address@support.example.com'],
     ['/api-keys', 'main tbody tr'],
     ['/audit', 'main tbody tr'],
+    ['/bulk-jobs', 'main h2'],
     ['/transfer', 'main h2'],
     [`/providers/${first.id}/playground`, 'main h2'],
   ];
