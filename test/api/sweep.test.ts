@@ -141,6 +141,7 @@ const REQUESTS: Record<string, (f: Fixture, p: Principal) => Call> = {
   'GET /api/history': () => ({ method: 'GET', path: '/api/history' }),
   'GET /api/history/:id/token': (f) => ({ method: 'GET', path: `/api/history/${f.historyId ?? randomUUID()}/token` }),
   'POST /api/providers/:id/bulk': () => ({ method: 'POST', path: `/api/providers/${providerA}/bulk`, body: { count: 3, concurrency: 1 } }),
+  'GET /api/bulk-jobs': () => ({ method: 'GET', path: '/api/bulk-jobs' }),
   'GET /api/bulk/:jobId': (f) => ({ method: 'GET', path: `/api/bulk/${f.jobId ?? randomUUID()}` }),
   'GET /api/bulk/:jobId/results': (f) => ({ method: 'GET', path: `/api/bulk/${f.jobId ?? randomUUID()}/results?format=json` }),
   'POST /api/bulk/:jobId/cancel': (f) => ({ method: 'POST', path: `/api/bulk/${f.jobId ?? randomUUID()}/cancel`, body: {} }),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
-import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
+import { addSession, launchBrowser, openBulkTab, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
 import { axeProblems } from '../helpers/axe.js';
 
@@ -30,10 +30,10 @@ test('a bulk job run in the Playground is still listed after a reload, with its 
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
+  const bulk = await openBulkTab(page);
   const past = page.getByRole('region', { name: 'Past bulk jobs' });
   await past.getByText('No bulk jobs yet').waitFor();
 
-  const bulk = page.getByRole('region', { name: 'Bulk mint' });
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('7');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
   await bulk.getByRole('status').filter({ hasText: 'done: 7 / 7 (7 ok, 0 failed)' }).waitFor();
@@ -42,6 +42,7 @@ test('a bulk job run in the Playground is still listed after a reload, with its 
 
   // ...and keeps it after one: the progress is gone, the job is not.
   await page.reload();
+  await openBulkTab(page);
   await past.getByRole('row').filter({ hasText: '7 ok' }).waitFor();
   assert.equal(await bulk.getByRole('progressbar').count(), 0, 'the reload dropped the progress view');
   const row = past.getByRole('row').filter({ hasText: '7 ok' });
@@ -74,6 +75,7 @@ test('the Bulk jobs page and the Past bulk jobs list fit 390 px and pass axe, li
     const errors = watchErrors(page);
     for (const path of ['/bulk-jobs', `/providers/${demo!.id}/playground`]) {
       await page.goto(`${app.url}${path}`);
+      if (path !== '/bulk-jobs') await openBulkTab(page);
       await page
         .getByRole('link', { name: /^Download CSV/ })
         .first()

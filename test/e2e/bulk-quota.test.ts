@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
-import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
+import { addSession, launchBrowser, openBulkTab, watchErrors } from '../helpers/browser.js';
 import { http, signIn } from '../helpers/http.js';
 import type { Browser } from 'playwright-core';
 
@@ -29,8 +29,7 @@ test('a support user sees the quota, a refusal that says why, and a job revoked 
   const page = await context.newPage();
   const errors = watchErrors(page, { allow4xx: true });
   await page.goto(`${app.url}/providers/${demo!.id}/playground`);
-  await page.getByRole('tablist', { name: 'Playground panels' }).getByRole('tab', { name: 'Bulk mint' }).click();
-  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  const bulk = await openBulkTab(page);
   await bulk.getByText('Today 0 of 1,000 tokens · 0 of 2 jobs running').waitFor();
 
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('1001');

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
-import { addSession, launchBrowser, watchErrors } from '../helpers/browser.js';
+import { addSession, launchBrowser, openBulkTab, watchErrors } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
 import { WEB_ROOT } from '../../server/paths.js';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 let app: TestConsole;
 let browser: Browser;
@@ -32,12 +32,6 @@ async function openDemoPlayground(opts: { clipboard?: boolean; downloads?: boole
 }
 
 /** Bulk mint is a tab of the Playground's secondary panels (History is the one shown first). */
-async function openBulk(page: Page) {
-  await page.getByRole('tablist', { name: 'Playground panels' }).getByRole('tab', { name: 'Bulk mint' }).click();
-  const bulk = page.getByRole('region', { name: 'Bulk mint' });
-  await bulk.waitFor();
-  return bulk;
-}
 
 before(async () => {
   assert.ok(existsSync(join(WEB_ROOT, 'index.html')), 'the SPA is built (npm test builds it first)');
@@ -190,7 +184,7 @@ test('invalid metadata: the code panel names the problem, keeps the other fields
 
 test('the bulk template and the form word a bad metadata field alike', async () => {
   const { page, errors } = await openDemoPlayground();
-  const bulk = await openBulk(page);
+  const bulk = await openBulkTab(page);
   for (const bad of ['{"seat": S{n}}', '["S{n}"]']) {
     await page.getByRole('textbox', { name: /^Metadata/ }).fill(bad);
     const formError = page.locator('#e-metadata');
@@ -207,7 +201,7 @@ test('the bulk template and the form word a bad metadata field alike', async () 
 
 test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
   const { page, errors } = await openDemoPlayground();
-  await openBulk(page);
+  await openBulkTab(page);
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     // A label cut short (an ellipsis or a hidden overflow) is wider inside than the box that shows it.
@@ -227,7 +221,7 @@ test('form labels are shown whole, at 1440 and at 390 px wide', async () => {
 
 test('bulk: 200 tokens with visible progress, then a bulk of 10,000 cancelled midway with partial results', async () => {
   const { page, errors } = await openDemoPlayground({ downloads: true });
-  const bulk = await openBulk(page);
+  const bulk = await openBulkTab(page);
   await bulk.getByLabel('Number of tokens (1–10,000)').fill('200');
   await bulk.getByRole('button', { name: 'Start bulk mint' }).click();
   await bulk.getByRole('progressbar').waitFor();

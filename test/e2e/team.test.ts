@@ -112,9 +112,9 @@ test('owner set-up → invite a support user → they mint on the granted provid
   await page.getByRole('button', { name: 'Create my account' }).click();
   await nav(page).waitFor();
 
-  // 4. Only what support may use: the granted provider, no admin screens, no edit controls.
+  // 4. Only what support may use: the granted provider and their own bulk jobs, no admin screens, no edit controls.
   const links = await nav(page).getByRole('link').allInnerTexts();
-  assert.deepEqual(links, ['Providers', 'API docs']);
+  assert.deepEqual(links, ['Providers', 'Bulk jobs', 'API docs']);
   await page.getByRole('cell', { name: demo!.description, exact: true }).waitFor();
   assert.equal(await page.getByRole('cell', { name: 'Not for support' }).count(), 0);
   assert.equal(await page.getByRole('button', { name: 'Add Provider' }).count(), 0);

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core; never a downloaded browser. Playwright gives each launch
 // a fresh temporary profile.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -65,4 +65,12 @@ export async function signInThroughPage(page: Page, email: string, password: str
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** Opens the Playground's Bulk mint tab and gives its panel (History is the tab shown first). */
+export async function openBulkTab(page: Page): Promise<Locator> {
+  await page.getByRole('tablist', { name: 'Playground panels' }).getByRole('tab', { name: 'Bulk mint' }).click();
+  const bulk = page.getByRole('region', { name: 'Bulk mint' });
+  await bulk.waitFor();
+  return bulk;
 }
