@@ -238,6 +238,41 @@ export const SHOTS = [
     },
   },
   {
+    name: 'users-role',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      await page.getByLabel('Role of sam.rivera@example.com').selectOption('viewer');
+      await page.getByRole('dialog').first().waitFor();
+    },
+  },
+  {
+    name: 'users-grants',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      return openDialog(page, /^change$/i);
+    },
+  },
+  {
+    name: 'users-disable',
+    path: () => '/users',
+    prepare: async (page) => {
+      await see(page, 'sam.rivera@example.com');
+      return openDialog(page, /^disable$/i);
+    },
+  },
+  {
+    name: 'account-password',
+    path: () => '/providers',
+    prepare: async (page) => {
+      await see(page, 'Lobby kiosks');
+      await press(page.getByRole('button', { name: /^account /i }), 'the account menu');
+      await press(page.getByRole('menuitem', { name: /change password/i }), 'Change password');
+      await page.getByRole('dialog').first().waitFor();
+    },
+  },
+  {
     name: 'users-reissue',
     path: () => '/users',
     prepare: async (page) => {
