@@ -4,10 +4,7 @@
 // and in the dark @media (prefers-color-scheme: dark) :root block.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-
-const ROOT = join(import.meta.dirname, '../../web/src');
+import { spaStyleSheets } from './spa-styles';
 
 interface Block {
   prelude: string;
@@ -74,18 +71,6 @@ function themeGaps(sheets: { name: string; css: string }[]): { light: string[]; 
   return { light: missing(light), dark: missing(dark, (v) => !THEME_FREE.test(v)), darkBlocks };
 }
 
-function sheets(): { name: string; css: string }[] {
-  const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? files(join(dir, e.name)) : /\.(css|vue)$/.test(e.name) ? [join(dir, e.name)] : [],
-    );
-  return files(ROOT).map((file) => {
-    const text = readFileSync(file, 'utf8');
-    const css = file.endsWith('.vue') ? [...text.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join('\n') : text;
-    return { name: relative(ROOT, file).replaceAll('\\', '/'), css };
-  });
-}
-
 test('the checker finds a token the light theme lacks and one the dark theme lacks', () => {
   const css = `:root { --fg: #000; --danger: red; }
     @media (prefers-color-scheme: dark) { :root { --fg: #fff; --ok: lime; } }
@@ -109,7 +94,7 @@ test('a spacing, type or radius token needs the light :root block only; a colour
 });
 
 test('every var(--x) used in the SPA is defined in both the light and the dark theme', () => {
-  const all = sheets();
+  const all = spaStyleSheets();
   assert.ok(
     all.some((s) => s.name === 'styles.css' && s.css.includes('var(--')),
     'styles.css is found (a wrong path would make this pass)',
