@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { addSession, launchBrowser } from '../helpers/browser.js';
 import { axeProblems } from '../helpers/axe.js';
 import { seed } from '../../scripts/screenshots/seed.mjs';
 import { SHOTS } from '../../scripts/screenshots/shots.mjs';
@@ -30,14 +30,12 @@ after(async () => {
 });
 
 test('axe-core finds no serious or critical violation on any page or dialog, light and dark', async () => {
-  const eq = seeded.session.cookie.indexOf('=');
-  const cookie = { name: seeded.session.cookie.slice(0, eq), value: seeded.session.cookie.slice(eq + 1), url: app.url };
   const problems: string[] = [];
   let checked = 0;
   for (const colorScheme of THEMES) {
     const signedIn = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const signedOut = await browser.newContext({ colorScheme, viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
-    await signedIn.addCookies([cookie]);
+    await addSession(signedIn, { url: app.url, owner: seeded.session });
     for (const shot of SHOTS) {
       const page = await (shot.signedIn === false ? signedOut : signedIn).newPage();
       page.setDefaultTimeout(15_000);
