@@ -7,38 +7,23 @@
 import { randomUUID } from 'node:crypto';
 import { linkTokenHash, newLinkToken } from '../crypto/link-token.js';
 import type { Db } from '../db/client.js';
-import type { Invite, Prisma, User } from '../db/generated/client.js';
+import type { Invite, Prisma } from '../db/generated/client.js';
 import { DomainError } from '../errors.js';
 import { assignableRoles } from '../auth/roles.js';
 import { isRole, type Role } from '../contract/permissions.js';
 import type { AuditService } from './audit.js';
+import { issuerMayStill, SYSTEM_ISSUER } from './link-issuer.js';
 import type { InviteView } from '../contract/invites.js';
 
 export type { InviteView };
 
 export const INVITE_TTL_MS = 72 * 3_600_000;
-/** createdById of an invitation the console made itself (no signed-in user). */
-const SYSTEM = 'system';
-
-type Sender = Pick<User, 'email' | 'role' | 'disabledAt'> | null;
 
 const invalid = () =>
   new DomainError(
     'invite/invalid',
     'This invitation link is not valid: it was used already, has expired, was revoked, or was mistyped. Ask for a new one.',
   );
-
-/** Whether the sender of an invitation may give its role today (the console itself always may). */
-function senderMayGive(invite: Pick<Invite, 'createdById' | 'role'>, sender: Sender): boolean {
-  if (invite.createdById === SYSTEM) return true;
-  return (
-    sender !== null &&
-    sender.disabledAt === null &&
-    isRole(sender.role) &&
-    isRole(invite.role) &&
-    assignableRoles(sender.role).includes(invite.role)
-  );
-}
 
 export class Invitations {
   constructor(
@@ -78,7 +63,7 @@ export class Invitations {
           );
         if (older.length)
           await this.db.invite.updateMany({ where: { id: { in: older.map((o) => o.id) } }, data: { revokedAt: new Date(this.now()) } });
-        await this.insert({ id, tokenHash, expiresAt, createdById: actor.userId ?? SYSTEM, ...input });
+        await this.insert({ id, tokenHash, expiresAt, createdById: actor.userId ?? SYSTEM_ISSUER, ...input });
         return older.length;
       },
       (replaced) => ({ replaced }),
@@ -116,7 +101,15 @@ export class Invitations {
             'invite/not_pending',
             'This invitation is no longer pending (used, expired or revoked already): invite the person again instead.',
           );
-        await this.insert({ id: newId, tokenHash, expiresAt, createdById: actor.userId ?? SYSTEM, email: old.email, role, providerIds });
+        await this.insert({
+          id: newId,
+          tokenHash,
+          expiresAt,
+          createdById: actor.userId ?? SYSTEM_ISSUER,
+          email: old.email,
+          role,
+          providerIds,
+        });
       },
     );
     return { id: newId, token, expiresAt: expiresAt.toISOString(), email: old.email, role };
@@ -141,10 +134,10 @@ export class Invitations {
     const invite = await db.invite.findFirst({ where: { tokenHash: linkTokenHash(token), ...this.pendingWhere() } });
     if (!invite || !isRole(invite.role)) throw invalid();
     const sender =
-      invite.createdById === SYSTEM
+      invite.createdById === SYSTEM_ISSUER
         ? null
         : await db.user.findUnique({ where: { id: invite.createdById }, select: { email: true, role: true, disabledAt: true } });
-    if (!senderMayGive(invite, sender)) throw invalid();
+    if (!issuerMayStill(invite.createdById, sender, invite.role)) throw invalid();
     return invite as Invite & { role: Role };
   }
 
@@ -159,15 +152,15 @@ export class Invitations {
   /** Pending invitations, newest first; `revocable` says which this actor may revoke. Never a token or its hash. */
   async pending(actorRole: Role): Promise<InviteView[]> {
     const rows = await this.db.invite.findMany({ where: this.pendingWhere(), orderBy: { createdAt: 'desc' } });
-    const senderIds = [...new Set(rows.map((r) => r.createdById).filter((id) => id !== SYSTEM))];
+    const senderIds = [...new Set(rows.map((r) => r.createdById).filter((id) => id !== SYSTEM_ISSUER))];
     const senders = new Map(
       (
         await this.db.user.findMany({ where: { id: { in: senderIds } }, select: { id: true, email: true, role: true, disabledAt: true } })
       ).map((u) => [u.id, u]),
     );
     return rows
-      .filter((r) => senderMayGive(r, senders.get(r.createdById) ?? null))
-      .map((r) => this.view(r, senders.get(r.createdById)?.email ?? SYSTEM, actorRole));
+      .filter((r) => issuerMayStill(r.createdById, senders.get(r.createdById) ?? null, r.role))
+      .map((r) => this.view(r, senders.get(r.createdById)?.email ?? SYSTEM_ISSUER, actorRole));
   }
 
   /** Voids a pending invitation (audited); owners revoke any, admins those for the roles they may give. */
@@ -177,8 +170,10 @@ export class Invitations {
     if (!assignableRoles(actorRole).includes(invite.role as Role))
       throw new DomainError('auth/forbidden', `An ${actorRole} cannot revoke an invitation as ${invite.role}.`);
     const sender =
-      invite.createdById === SYSTEM ? null : await this.db.user.findUnique({ where: { id: invite.createdById }, select: { email: true } });
-    const invitedBy = sender?.email ?? SYSTEM;
+      invite.createdById === SYSTEM_ISSUER
+        ? null
+        : await this.db.user.findUnique({ where: { id: invite.createdById }, select: { email: true } });
+    const invitedBy = sender?.email ?? SYSTEM_ISSUER;
     const revokedAt = new Date(this.now());
     await this.audit.around(
       { action: 'user.invite_revoked', target: id, detail: { email: invite.email, role: invite.role, invitedBy } },

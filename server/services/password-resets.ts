@@ -14,13 +14,12 @@ import { linkTokenHash, newLinkToken } from '../crypto/link-token.js';
 import { currentContext } from '../auth/context.js';
 import type { SignInGuard } from '../auth/sign-in-guard.js';
 import type { AuditService } from './audit.js';
+import { issuerMayStill, SYSTEM_ISSUER } from './link-issuer.js';
 import type { SessionService } from './sessions.js';
 import { weak, type PasswordChecks } from './sign-in.js';
 import { actorRole, userRow } from './user-records.js';
 
 export const PASSWORD_RESET_TTL_MS = 24 * 3_600_000;
-/** createdById of a link the console made itself (no signed-in user). */
-const SYSTEM = 'system';
 
 const invalid = () =>
   new DomainError(
@@ -72,7 +71,7 @@ export class PasswordResets {
             id: randomUUID(),
             tokenHash,
             userId,
-            createdById: principal.kind === 'user' ? principal.userId : SYSTEM,
+            createdById: principal.kind === 'user' ? principal.userId : SYSTEM_ISSUER,
             createdAt: new Date(this.now()),
             expiresAt,
           },
@@ -125,11 +124,11 @@ export class PasswordResets {
       include: { user: true },
     });
     if (!reset || reset.user.disabledAt !== null || !isRole(reset.user.role)) throw invalid();
-    if (reset.createdById !== SYSTEM) {
-      const issuer = await this.db.user.findUnique({ where: { id: reset.createdById }, select: { role: true, disabledAt: true } });
-      if (!issuer || issuer.disabledAt !== null || !isRole(issuer.role) || !assignableRoles(issuer.role).includes(reset.user.role))
-        throw invalid();
-    }
+    const issuer =
+      reset.createdById === SYSTEM_ISSUER
+        ? null
+        : await this.db.user.findUnique({ where: { id: reset.createdById }, select: { role: true, disabledAt: true } });
+    if (!issuerMayStill(reset.createdById, issuer, reset.user.role)) throw invalid();
     return reset;
   }
 }
