@@ -2,7 +2,7 @@
 // (esbuild → dist/console.js), SPA (vite → dist/web).
 // With --if-needed it does nothing when dist is newer than every source file, so `npm start` stays fast.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = process.cwd();
@@ -94,11 +94,39 @@ if (process.argv.includes('--if-needed') && existsSync(stamp)) {
 }
 
 const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', name);
-// Prisma's generate runs on WASM; it only insists that a schema engine path exists (see DEVELOPERS notes).
-run('prisma generate', bin('prisma'), ['generate'], {
-  PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'package.json'),
-  PRISMA_HIDE_UPDATE_MESSAGE: '1',
-});
+
+/**
+ * One Prisma client per backend from the shared models (prisma/models.prisma) and the backend's datasource
+ * (prisma/<backend>/datasource.prisma), into server/db/generated/<backend>. The generator block is the
+ * build's: it says where the client goes. Prisma's generate runs on WASM; it only insists that a schema
+ * engine path exists (see DEVELOPERS notes).
+ * @param {'sqlite' | 'postgresql'} backend
+ */
+function generateClient(backend) {
+  const dir = join(root, 'server', 'db', 'generated', 'schema', backend);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'generator.prisma'),
+    `generator client {
+  provider            = "prisma-client"
+  output              = "../../${backend}"
+  moduleFormat        = "esm"
+  importFileExtension = "js"
+  runtime             = "nodejs"
+  compilerBuild       = "small"
+}
+`,
+  );
+  copyFileSync(join(root, 'prisma', backend, 'datasource.prisma'), join(dir, 'datasource.prisma'));
+  copyFileSync(join(root, 'prisma', 'models.prisma'), join(dir, 'models.prisma'));
+  run(`prisma generate (${backend})`, bin('prisma'), ['generate', '--schema', dir], {
+    PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'package.json'),
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  });
+}
+generateClient('sqlite');
+generateClient('postgresql');
 run('server (tsc)', bin('tsc'), ['-p', 'tsconfig.build.json']);
 bundleConsole();
 run('web (vite)', bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);

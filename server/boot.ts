@@ -10,7 +10,7 @@ import { loadKeyRing } from './crypto/master-key.js';
 import { applyMigrations } from './db/migrator.js';
 import { openDatabase, type Db } from './db/client.js';
 import { JwtSigner } from './emulator/jwt-signer.js';
-import { MIGRATIONS_DIR, PRISMA_SCHEMA, WEB_ROOT } from './paths.js';
+import { WEB_ROOT } from './paths.js';
 import { createEmulatorServices, createServices, type EmulatorServices, type Services } from './services/container.js';
 import type { ServiceLog } from './services/service-log.js';
 import { seedDemo } from './services/seed.js';
@@ -53,8 +53,8 @@ export async function startConsole(
 ): Promise<RunningConsole> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const ring = loadKeyRing(config.masterKeyEnv, config.dataDir);
-  await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
-  const db = await openDatabase(config.dbFile);
+  await applyMigrations(config.database);
+  const db = await openDatabase(config.database);
 
   const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
   let baseUrl: string | undefined;

@@ -6,13 +6,16 @@ import type { MasterKeyEnv } from './crypto/master-key.js';
 import { parseAllowHosts } from './upstream/address-policy.js';
 import { parsePublicUrls } from './http/host-check.js';
 import type { BulkLimits, DailyTokenLimits } from './services/bulk-limits.js';
+import { databaseTarget, type DatabaseTarget } from './db/backend.js';
 import { envBoolean, OPS_TOKEN_MIN_LENGTH, readEnv, type Env, type EnvValues } from './env-schema.js';
 
 export interface ConsoleConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** The SQLite file in DATA_DIR, used unless DATABASE_URL names another database. */
   dbFile: string;
+  database: DatabaseTarget;
   logLevel: string;
   upstreamTimeouts: UpstreamTimeouts;
   /** The largest upstream clock offset followed when signing (s). */
@@ -70,11 +73,16 @@ const dailyLimit = (value: number): number | null => (value === 0 ? null : value
 export function loadConfig(raw: Env = process.env): ConsoleConfig {
   const env = readEnv(raw);
   const dataDir = resolve(env.DATA_DIR);
+  const dbFile = join(dataDir, 'sat-playground.db');
   return {
     host: env.HOST,
     port: env.PORT,
     dataDir,
-    dbFile: join(dataDir, 'sat-playground.db'),
+    dbFile,
+    database: databaseTarget(env.DATABASE_URL, dbFile, {
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    }),
     logLevel: env.LOG_LEVEL,
     upstreamTimeouts: {
       connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

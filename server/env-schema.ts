@@ -4,6 +4,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DEFAULT_MAX_SKEW_SECONDS, DEFAULT_TIMEOUTS } from './upstream/defaults.js';
 import { FRAME_TIMESTAMP_WINDOW_SECONDS } from './frame/signing-rules.js';
+import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS } from './db/backend.js';
 import { DEFAULT_BULK_LIMITS, DEFAULT_BULK_RESULTS_RETENTION_MINUTES, DEFAULT_DAILY_TOKEN_LIMITS } from './services/bulk-limits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -22,6 +23,16 @@ export const ENV_SCHEMA = Type.Object({
   PORT: integer(0, 65535, 8080, 'Port of the console'),
   HOST: text('127.0.0.1', 'Address to listen on'),
   DATA_DIR: text('./data', 'Where the SQLite file, master key and emulator key live'),
+  DATABASE_URL: optional(
+    'Unset: the SQLite file in DATA_DIR. postgresql://user:password@host:5432/db runs on PostgreSQL (several replicas may share it); file:<path> names another SQLite file',
+  ),
+  DATABASE_POOL_SIZE: integer(1, 200, DEFAULT_POOL_SIZE, 'PostgreSQL: connections each console process keeps open at most'),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(
+    100,
+    3_600_000,
+    DEFAULT_STATEMENT_TIMEOUT_MS,
+    'PostgreSQL: a statement running longer is cancelled by the server',
+  ),
   SAT_MASTER_KEY: optional('32-byte master key, hex or base64; generated into DATA_DIR/master.key when absent'),
   SAT_MASTER_KEY_ID: optional('Id recorded with every ciphertext (default: derived from the key)'),
   SAT_PREVIOUS_MASTER_KEYS: optional('Keys being rotated out, "id:key,id:key"; they open but never seal'),

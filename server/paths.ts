@@ -14,6 +14,4 @@ function findRoot(start: string): string {
 }
 
 export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-export const PRISMA_SCHEMA = join(PROJECT_ROOT, 'prisma', 'schema.prisma');
-export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
 export const WEB_ROOT = join(PROJECT_ROOT, 'dist', 'web');

@@ -166,7 +166,7 @@ export class SignInGuard {
   }
 
   /** When each of these emails' account lock ends, for those locked now. */
-  locks(emails: string[]): Map<string, number> {
+  locks(emails: string[]): Promise<Map<string, number>> {
     return this.store.locks(emails, this.now());
   }
 

@@ -3,12 +3,12 @@
 // rows only ever go once expired, whatever their number, so no flood can make the console forget one
 // kind of lock and keep the other. In the database rather than in memory so that a restart forgets no
 // lock, `npm run unlock` acts on a running console, and replicas can later share them.
-// Each change is one synchronous read-decide-write on the connection Prisma uses, in an IMMEDIATE
-// transaction: concurrent attempts (in this process or another) never interleave between the read and
-// the write.
-import type { Statement } from 'better-sqlite3';
+// Each change is one read-decide-write transaction that holds its counters' locks (SQLite: the write lock
+// of BEGIN IMMEDIATE; PostgreSQL: an advisory lock per counter), so concurrent attempts, in this process
+// or in another replica, never interleave between the read and the write.
 import { sha256Hex } from '../crypto/digest.js';
-import { connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
+import { sqlOf, type Db } from '../db/client.js';
+import type { Sql } from '../db/sql.js';
 import { addressGroup } from './address-group.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, expiresAt, PAIR_POLICY, PASSWORD_POLICY, type CounterState, type Policy } from './throttle.js';
 
@@ -93,28 +93,24 @@ const toSummary = (r: Row): RefusedSummary => ({
   refused: Number(r.refused),
 });
 
-export class ThrottleStore {
-  private statements: { get: Statement; put: Statement; remove: Statement } | undefined;
+const GET = 'SELECT * FROM "SignInThrottle" WHERE "key" = ?';
+const PUT = `INSERT INTO "SignInThrottle" ("key", "scope", "subject", "account", "failures", "windowStart", "lockedUntil", "level", "refused", "expiresAt")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("key") DO UPDATE SET "failures" = excluded."failures", "windowStart" = excluded."windowStart", "lockedUntil" = excluded."lockedUntil",
+    "level" = excluded."level", "refused" = excluded."refused", "expiresAt" = excluded."expiresAt"`;
+const REMOVE = 'DELETE FROM "SignInThrottle" WHERE "key" = ?';
+/**
+ * Locks (PostgreSQL advisory locks): a change holds the lock of each account its counters belong to (an
+ * unlock holds its account's), and shares the table's lock, which a purge holds alone.
+ */
+const accountLock = (c: CounterKey) => `sign-in-throttle:${c.account ?? c.key}`;
+const TABLE_LOCK = 'sign-in-throttle';
 
+export class ThrottleStore {
   constructor(private readonly db: Db) {}
 
-  private get connection(): Connection {
-    return connectionOf(this.db);
-  }
-
-  private prepared() {
-    const c = this.connection;
-    this.statements ??= {
-      get: c.prepare('SELECT * FROM "SignInThrottle" WHERE "key" = ?'),
-      put: c.prepare(
-        `INSERT INTO "SignInThrottle" ("key", "scope", "subject", "account", "failures", "windowStart", "lockedUntil", "level", "refused", "expiresAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT ("key") DO UPDATE SET "failures" = excluded."failures", "windowStart" = excluded."windowStart", "lockedUntil" = excluded."lockedUntil",
-           "level" = excluded."level", "refused" = excluded."refused", "expiresAt" = excluded."expiresAt"`,
-      ),
-      remove: c.prepare('DELETE FROM "SignInThrottle" WHERE "key" = ?'),
-    };
-    return this.statements;
+  private get sql(): Sql {
+    return sqlOf(this.db);
   }
 
   /**
@@ -125,48 +121,46 @@ export class ThrottleStore {
     counters: CounterKey[],
     decide: (states: (CounterState | undefined)[]) => { states: (CounterState | undefined)[]; result: T },
   ): Promise<T> {
-    return writeOutsideTransactions(this.connection, () =>
-      this.connection
-        .transaction(() => {
-          const s = this.prepared();
-          const current = counters.map((c) => {
-            const row = s.get.get(c.key) as Row | undefined;
-            return row && toState(row);
-          });
-          const { states, result } = decide(current);
-          counters.forEach((c, i) => {
-            const next = states[i];
-            if (!next) s.remove.run(c.key);
-            else
-              s.put.run(
-                c.key,
-                c.scope,
-                JSON.stringify(c.subject),
-                c.account,
-                next.failures,
-                next.windowStart,
-                next.lockedUntil,
-                next.level,
-                next.refused,
-                expiresAt(next, POLICIES[c.scope]),
-              );
-          });
-          return result;
-        })
-        .immediate(),
+    return this.sql.transaction(
+      async (tx) => {
+        const current: (CounterState | undefined)[] = [];
+        for (const c of counters) {
+          const row = await tx.get<Row>(GET, [c.key]);
+          current.push(row && toState(row));
+        }
+        const { states, result } = decide(current);
+        for (const [i, c] of counters.entries()) {
+          const next = states[i];
+          if (!next) await tx.run(REMOVE, [c.key]);
+          else
+            await tx.run(PUT, [
+              c.key,
+              c.scope,
+              JSON.stringify(c.subject),
+              c.account,
+              next.failures,
+              next.windowStart,
+              next.lockedUntil,
+              next.level,
+              next.refused,
+              expiresAt(next, POLICIES[c.scope]),
+            ]);
+        }
+        return result;
+      },
+      { locks: counters.map(accountLock), sharedLocks: [TABLE_LOCK] },
     );
   }
 
   /** The end of the current lock of each email's account counter, for those locked at `now`. */
-  locks(emails: string[], now: number): Map<string, number> {
+  async locks(emails: string[], now: number): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     if (!emails.length) return found;
     const byKey = new Map(emails.map((e) => [accountCounter(e).key, e]));
-    const rows = this.connection
-      .prepare(
-        `SELECT "key", "lockedUntil" FROM "SignInThrottle" WHERE "lockedUntil" > ? AND "key" IN (${emails.map(() => '?').join(', ')})`,
-      )
-      .all(now, ...byKey.keys()) as { key: string; lockedUntil: Int }[];
+    const rows = await this.sql.all<{ key: string; lockedUntil: Int }>(
+      `SELECT "key", "lockedUntil" FROM "SignInThrottle" WHERE "lockedUntil" > ? AND "key" IN (${emails.map(() => '?').join(', ')})`,
+      [now, ...byKey.keys()],
+    );
     for (const r of rows) found.set(byKey.get(r.key)!, Number(r.lockedUntil));
     return found;
   }
@@ -174,29 +168,28 @@ export class ThrottleStore {
   /** Removes an email's account counter and every (email, address) counter: the refused attempts they held, summed. */
   unlock(email: string): Promise<{ refused: number }> {
     const account = accountCounter(email).key;
-    return writeOutsideTransactions(this.connection, () =>
-      this.connection
-        .transaction(() => {
-          const { refused } = this.connection
-            .prepare('SELECT COALESCE(SUM("refused"), 0) AS "refused" FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?')
-            .get(account, account) as { refused: Int };
-          this.connection.prepare('DELETE FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?').run(account, account);
-          return { refused: Number(refused) };
-        })
-        .immediate(),
+    return this.sql.transaction(
+      async (tx) => {
+        const row = await tx.get<{ refused: Int }>(
+          'SELECT COALESCE(SUM("refused"), 0) AS "refused" FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?',
+          [account, account],
+        );
+        await tx.run('DELETE FROM "SignInThrottle" WHERE "key" = ? OR "account" = ?', [account, account]);
+        return { refused: Number(row?.refused ?? 0) };
+      },
+      { locks: [accountLock(accountCounter(email))], sharedLocks: [TABLE_LOCK] },
     );
   }
 
   /** Removes the counters that no longer matter; returns those that held refused attempts not yet on record. */
   purge(now: number): Promise<RefusedSummary[]> {
-    return writeOutsideTransactions(this.connection, () =>
-      this.connection
-        .transaction(() => {
-          const held = this.connection.prepare('SELECT * FROM "SignInThrottle" WHERE "expiresAt" <= ? AND "refused" > 0').all(now) as Row[];
-          this.connection.prepare('DELETE FROM "SignInThrottle" WHERE "expiresAt" <= ?').run(now);
-          return held.map(toSummary);
-        })
-        .immediate(),
+    return this.sql.transaction(
+      async (tx) => {
+        const held = await tx.all<Row>('SELECT * FROM "SignInThrottle" WHERE "expiresAt" <= ? AND "refused" > 0', [now]);
+        await tx.run('DELETE FROM "SignInThrottle" WHERE "expiresAt" <= ?', [now]);
+        return held.map(toSummary);
+      },
+      { locks: [TABLE_LOCK] },
     );
   }
 }

@@ -5,13 +5,11 @@
 //     the secrets are re-sealed, then only the new one.
 // Stop the console first: a running console holds the old key ring. All rows are re-sealed in one
 // transaction; a row that cannot be opened stops the rotation before anything is written.
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type ConsoleConfig } from '../config.js';
 import { generateMasterKey, loadKeyRing, usesKeyFile, writeKeyFile } from '../crypto/master-key.js';
 import { applyMigrations } from '../db/migrator.js';
 import { openDatabase } from '../db/client.js';
-import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../paths.js';
 import { CredentialSecrets } from '../services/credential-secrets.js';
 import type { MasterKey } from '../crypto/secret-box.js';
 
@@ -23,8 +21,8 @@ export interface RotationReport {
 }
 
 async function reseal(config: ConsoleConfig, keys: MasterKey[]): Promise<{ resealed: number; total: number }> {
-  await applyMigrations(config.dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
-  const db = await openDatabase(config.dbFile);
+  await applyMigrations(config.database);
+  const db = await openDatabase(config.database);
   try {
     return await new CredentialSecrets(db, keys).resealAll();
   } finally {

@@ -1,24 +1,26 @@
-// `npm run audit:verify`: recomputes the audit log's hash chain in DATA_DIR's database and says whether
+// `npm run audit:verify`: recomputes the audit log's hash chain in the console's database (DATABASE_URL or DATA_DIR) and says whether
 // any completed row was changed, removed from the middle, or reordered. Exit code 0 when intact, 1 when not.
 // Safe while the console runs (it only reads).
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
+import type { DatabaseTarget } from '../db/backend.js';
 import { openDatabase } from '../db/client.js';
 import { AuditService, type ChainReport } from '../services/audit.js';
 
-export async function verifyAuditChain(dbFile: string): Promise<ChainReport> {
-  if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile} (set DATA_DIR)`);
-  const db = await openDatabase(dbFile);
+export async function verifyAuditChain(target: DatabaseTarget): Promise<ChainReport> {
+  if (target.backend === 'sqlite' && !existsSync(target.file))
+    throw new Error(`no database at ${target.file} (set DATA_DIR or DATABASE_URL)`);
+  const db = await openDatabase(target);
   try {
-    return new AuditService(db).verify();
+    return await new AuditService(db).verify();
   } finally {
     await db.$disconnect();
   }
 }
 
 async function main(): Promise<void> {
-  const report = await verifyAuditChain(loadConfig().dbFile);
+  const report = await verifyAuditChain(loadConfig().database);
   const pending = report.pending ? `; ${report.pending} row(s) of actions still in progress or cut short` : '';
   const anchor = report.anchoredAt ? ` (older rows removed by retention; the chain starts at row ${report.anchoredAt})` : '';
   if (report.ok) {

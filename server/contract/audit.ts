@@ -58,8 +58,8 @@ export const AuditEntrySchema = Type.Object({
 export type AuditEntry = Static<typeof AuditEntrySchema>;
 export const AuditListSchema = Type.Array(AuditEntrySchema);
 
-/** GET /api/audit.csv: every matching row, oldest first. */
-export const AuditCsvSchema = Type.String();
+/** GET /api/audit.csv: every matching row, oldest first, streamed (a failure mid-way cuts the download short). */
+export const AuditCsvSchema = Type.Any({ description: 'CSV (text/csv), streamed' });
 
 /** GET /api/audit/verify. */
 export const AuditVerificationSchema = Type.Object({

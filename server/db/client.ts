@@ -1,27 +1,47 @@
-// The Prisma client on a SQLite file through the better-sqlite3 driver adapter (no engine binary).
+// The Prisma client on the configured backend, through a driver adapter (no engine binary): the SQLite file
+// through better-sqlite3, or PostgreSQL through pg. Services hold a `Db` and reach the console's own SQL
+// (sql.ts) with sqlOf(db).
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type BetterSqlite3 from 'better-sqlite3';
-import { PrismaClient } from './generated/client.js';
-import { inUnitOfWork, isolatingAdapter, transactionalClient } from './unit-of-work.js';
-
-export type Db = PrismaClient;
-export type Connection = BetterSqlite3.Database;
-
-const connections = new WeakMap<Db, Connection>();
+import type { DatabaseTarget, PostgresTarget } from './backend.js';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
+import { PrismaClient as PostgresClient } from './generated/postgresql/client.js';
+import { openPool } from './pg-pool.js';
+import { PostgresSql } from './postgres-sql.js';
+import type { Sql } from './sql.js';
+import { ConnectionLock, isolatingAdapter, SqliteSql, type Connection } from './sqlite-sql.js';
+import { transactionalClient } from './unit-of-work.js';
 
 /**
- * The better-sqlite3 connection under a client, for hot-path appends (history, audit) where Prisma's query
- * planning costs more than the write. One connection for both, so there is never a second writer to wait on.
+ * The client type services are written against: the SQLite client's, the narrower of the two generated
+ * ones (PostgreSQL's adds query modes and isolation levels the console does not use; the model types are
+ * identical, from the one prisma/models.prisma). The PostgreSQL client is used through it.
  */
-export function connectionOf(db: Db): Connection {
-  const connection = connections.get(db);
-  if (!connection) throw new Error('This client was not opened by openDatabase');
-  return connection;
+export type Db = SqliteClient;
+export type { Connection };
+
+const sqls = new WeakMap<object, Sql>();
+
+/** The console's own SQL on the database under a client (sql.ts). */
+export function sqlOf(db: Db): Sql {
+  const sql = sqls.get(db);
+  if (!sql) throw new Error('This client was not opened by openDatabase');
+  return sql;
 }
 
-export async function openDatabase(dbFile: string): Promise<Db> {
+export async function openDatabase(target: DatabaseTarget): Promise<Db> {
+  const { prisma, sql } = target.backend === 'sqlite' ? await openSqlite(target.file) : await openPostgres(target);
+  // Services hold the transactional view: inside a unit of work it is that unit's transaction.
+  const db = transactionalClient(prisma);
+  sqls.set(db, sql);
+  sqls.set(prisma, sql);
+  return db;
+}
+
+async function openSqlite(dbFile: string): Promise<{ prisma: Db; sql: Sql }> {
   const factory = new PrismaBetterSqlite3({ url: `file:${dbFile}`, timeout: 5000 });
+  const lock = new ConnectionLock();
   let connection: Connection | undefined;
   const capturing: SqlDriverAdapterFactory = {
     provider: factory.provider,
@@ -29,10 +49,10 @@ export async function openDatabase(dbFile: string): Promise<Db> {
     async connect(): Promise<SqlDriverAdapter> {
       const adapter = await factory.connect();
       connection = (adapter as unknown as { client: Connection }).client;
-      return isolatingAdapter(adapter, connection);
+      return isolatingAdapter(adapter, lock);
     },
   };
-  const prisma = new PrismaClient({ adapter: capturing });
+  const prisma = new SqliteClient({ adapter: capturing });
   await prisma.$connect();
   if (!connection) throw new Error('The database adapter did not connect');
   // Set on the connection itself (Prisma would plan each statement first). WAL lets readers run beside a
@@ -41,12 +61,16 @@ export async function openDatabase(dbFile: string): Promise<Db> {
   // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, not a process crash.
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  // Services hold the transactional view: inside a unit of work it is that unit's transaction.
-  const db = transactionalClient(prisma);
-  connections.set(db, connection);
-  connections.set(prisma, connection);
   checkpointInBackground(connection);
-  return db;
+  return { prisma, sql: new SqliteSql(connection, lock) };
+}
+
+async function openPostgres(target: PostgresTarget): Promise<{ prisma: Db; sql: Sql }> {
+  const pool = openPool(target);
+  // $disconnect ends the pool, which the console's own SQL shares.
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  await prisma.$connect();
+  return { prisma: prisma as unknown as Db, sql: new PostgresSql(pool) };
 }
 
 /**
@@ -66,32 +90,6 @@ function checkpointInBackground(connection: Connection): void {
       // Busy or closing: the next tick tries again.
     }
   }, 1000).unref();
-}
-
-/**
- * Runs fn in a transaction whose commit survives a power cut: synchronous=FULL syncs the WAL before the
- * commit returns (about one fsync). The rest of the console's writes stay on NORMAL, which a process crash
- * never loses; the audit log, whose rows prove what tokens were handed out, commits this way.
- */
-export function commitDurably<T>(connection: Connection, fn: () => T): T {
-  connection.pragma('synchronous = FULL');
-  try {
-    return connection.transaction(fn)();
-  } finally {
-    connection.pragma('synchronous = NORMAL');
-  }
-}
-
-/**
- * Runs a synchronous write on the connection once no Prisma transaction is open on it: the adapter runs
- * plain queries on the same connection, so a write made during someone else's transaction would join it.
- * Inside a unit of work (server/db/unit-of-work.ts) it joins that unit's transaction.
- */
-export async function writeOutsideTransactions<T>(connection: Connection, write: () => T): Promise<T> {
-  // Inside a unit of work the open transaction is the caller's own: the write joins it.
-  if (inUnitOfWork()) return write();
-  while (connection.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
-  return write();
 }
 
 /** Prisma's error codes we act on, by name. */

@@ -1,24 +1,20 @@
-// Units of work on the console's one SQLite connection: an action's writes and its audit row commit together
-// or not at all (issue 13, F7).
-//
-// Prisma's SQLite adapter runs every query on one connection, and only its transactions take a lock: a plain
-// query from another request made while a transaction is open would join it (and be rolled back with it, or
-// read what is not committed). So:
-//  - the adapter is wrapped (isolatingAdapter): a plain query waits until no transaction is open; its check
-//    and its statement run in one synchronous step, so no BEGIN can slip in between;
+// Units of work: an action's writes and its audit row commit together or not at all (issue 13, F7), on
+// either backend.
+//  - on SQLite, Prisma runs every query on one connection: its adapter is wrapped (sqlite-sql.ts) so a plain
+//    query never joins another request's open transaction;
 //  - the client services hold is a view (transactionalClient) that, inside a unit of work, is the unit's
 //    transaction client: services keep writing `this.db.x…` and their queries run in the transaction (never
-//    batched with another request's), and their own `this.db.$transaction(…)` joins it;
+//    batched with another request's), and their own `this.db.$transaction(…)` joins it; the console's own
+//    SQL (sql.ts) joins it too;
 //  - in-memory side effects (caches, the built-in emulator's registry) run after the commit (afterCommit), or
 //    now and again at the end whatever happened (nowAndAtEnd), never only on a rolled-back change.
 // Inside a `db.$transaction(async (tx) => …)` that is not a unit of work, use `tx`: a query through the
 // client would wait for that very transaction (until Prisma's timeout ends it).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import type { Connection, Db } from './client.js';
-import type { Prisma } from './generated/client.js';
+import type { Db } from './client.js';
+import type { Prisma } from './models.js';
 
-type TxClient = Prisma.TransactionClient;
+export type TxClient = Prisma.TransactionClient;
 
 interface Work {
   tx: TxClient;
@@ -32,6 +28,11 @@ const BASE = Symbol('the client outside any unit of work');
 /** Whether the caller runs inside a unit of work. */
 export function inUnitOfWork(): boolean {
   return scope.getStore() !== undefined;
+}
+
+/** The unit of work's transaction client, inside one. */
+export function currentTransaction(): TxClient | undefined {
+  return scope.getStore()?.tx;
 }
 
 /**
@@ -89,31 +90,4 @@ export function transactionalClient(base: Db): Db {
       return value === undefined ? Reflect.get(target, prop, receiver) : value;
     },
   });
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
-
-/** The adapter as Prisma sees it: a plain query never runs inside an open transaction (see the header). */
-export function isolatingAdapter(inner: SqlDriverAdapter, connection: Connection): SqlDriverAdapter {
-  return {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    // No await between the last check and the statement, which better-sqlite3 runs synchronously: no BEGIN
-    // of another flow can come in between.
-    async queryRaw(query) {
-      while (connection.inTransaction) await tick();
-      return inner.queryRaw(query);
-    },
-    async executeRaw(query) {
-      while (connection.inTransaction) await tick();
-      return inner.executeRaw(query);
-    },
-    async executeScript(script) {
-      while (connection.inTransaction) await tick();
-      return inner.executeScript(script);
-    },
-    startTransaction: (isolationLevel) => inner.startTransaction(isolationLevel),
-    ...(inner.getConnectionInfo ? { getConnectionInfo: () => inner.getConnectionInfo!() } : {}),
-    dispose: () => inner.dispose(),
-  };
 }

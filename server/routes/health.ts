@@ -5,7 +5,6 @@ import { HealthSchema, MetricsTextSchema, ReadinessSchema, ReadyMinimalSchema } 
 import { errorResponses } from '../http/errors.js';
 import type { Services } from '../services/container.js';
 import { readiness, shippedMigrations } from '../services/readiness.js';
-import { MIGRATIONS_DIR } from '../paths.js';
 
 const started = Date.now();
 
@@ -26,7 +25,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
 }
 
 export async function readinessRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
-  const expected = shippedMigrations(MIGRATIONS_DIR);
+  const expected = shippedMigrations(opts.services.db);
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   // For load balancers and probes, unauthenticated: ready or not, nothing about the console's insides.
   api.get(
@@ -41,7 +40,7 @@ export async function readinessRoutes(app: FastifyInstance, opts: { services: Se
       config: { permission: 'public' },
     },
     async (_request, reply) => {
-      const state = readiness(opts.services.db, expected, opts.services.upstream);
+      const state = await readiness(opts.services.db, expected, opts.services.upstream);
       return reply.status(state.ready ? 200 : 503).send({ ready: state.ready });
     },
   );
@@ -60,7 +59,7 @@ export async function readinessRoutes(app: FastifyInstance, opts: { services: Se
       config: { permission: 'ops:read' },
     },
     async (_request, reply) => {
-      const state = readiness(opts.services.db, expected, opts.services.upstream);
+      const state = await readiness(opts.services.db, expected, opts.services.upstream);
       return reply.status(state.ready ? 200 : 503).send(state);
     },
   );

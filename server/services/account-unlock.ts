@@ -22,7 +22,7 @@ export class AccountUnlock {
     const actor = actorRole();
     if (!assignableRoles(actor).includes(user.role as Role))
       throw new DomainError('auth/forbidden', `An ${actor} cannot unlock an ${user.role}.`);
-    const lockedUntil = this.guard.locks([user.email]).get(user.email) ?? null;
+    const lockedUntil = (await this.guard.locks([user.email])).get(user.email) ?? null;
     await this.audit.around(
       {
         action: 'user.unlocked',

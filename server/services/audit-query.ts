@@ -1,7 +1,7 @@
 // Reading the audit log: filtered pages (newest first), every matching row for the CSV export, and the
 // chain's verification. Reads only; the writer is audit-writer.ts.
 import type { AuditVerification } from '../contract/audit.js';
-import type { Connection } from '../db/client.js';
+import type { Sql, SqlValue } from '../db/sql.js';
 import { GENESIS_HASH, normalise, rowHash, storedDate, type AuditRow } from './audit-rows.js';
 
 export interface AuditQuery {
@@ -44,22 +44,22 @@ export function likeContains(text: string): string {
 
 /** The action of the rows a bulk job's group stands for: its tokens (its start, cancel and downloads stay rows). */
 const GROUPED_ACTION = 'token.minted';
-/** Rows read at a time while a grouped page is filled (a statement cannot stay open while another runs). */
+/** Rows read at a time while a grouped page is filled, an export or a verification runs. */
 const CHUNK = 500;
 
-function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
+function filters(sql: Sql, query: AuditQuery): { where: string[]; args: SqlValue[] } {
   const where: string[] = [];
-  const args: unknown[] = [];
+  const args: SqlValue[] = [];
   const eq = (column: string, value: string | undefined) => {
     if (value === undefined) return;
     where.push(`"${column}" = ?`);
     args.push(value);
   };
-  // Text is matched as a part, case-insensitively (SQLite's LIKE folds ASCII). No index serves "%x%", but a
-  // page is read newest first along the primary key and stops once it is full, so a common filter is cheap.
+  // Text is matched as a part, case-insensitively. No index serves "%x%", but a page is read newest first
+  // along the primary key and stops once it is full, so a common filter is cheap.
   const contains = (column: string, value: string | undefined) => {
     if (value === undefined) return;
-    where.push(`"${column}" LIKE ? ESCAPE '\\'`);
+    where.push(`"${column}" ${sql.dialect.likeAnyCase} ? ESCAPE '\\'`);
     args.push(likeContains(value));
   };
   contains('actor', query.actor);
@@ -82,15 +82,15 @@ function filters(query: AuditQuery): { where: string[]; args: unknown[] } {
 }
 
 /** One page of matching rows, newest first. */
-export function listRows(c: Connection, query: AuditQuery): ListedRow[] {
-  if (query.group === 'bulk') return listGrouped(c, query);
-  const { where, args } = filters(query);
+export async function listRows(sql: Sql, query: AuditQuery): Promise<ListedRow[]> {
+  if (query.group === 'bulk') return listGrouped(sql, query);
+  const { where, args } = filters(sql, query);
   if (query.before !== undefined) {
     where.push('"seq" < ?');
     args.push(query.before);
   }
-  const sql = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq" DESC LIMIT ?`;
-  return (c.prepare(sql).all(...args, query.limit ?? 100) as AuditRow[]).map(normalise);
+  const text = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq" DESC LIMIT ?`;
+  return (await sql.all<AuditRow>(text, [...args, query.limit ?? 100])).map(normalise);
 }
 
 interface GroupCounts {
@@ -106,25 +106,24 @@ interface GroupCounts {
  * every matching row (found through the bulkJobId index), so a job is on one page however it is paged. The
  * page is read newest first in chunks and stops once full; a job's other rows are skipped on the way.
  */
-function listGrouped(c: Connection, query: AuditQuery): ListedRow[] {
-  const { where, args } = filters(query);
+async function listGrouped(sql: Sql, query: AuditQuery): Promise<ListedRow[]> {
+  const { where, args } = filters(sql, query);
   const limit = query.limit ?? 100;
-  const page = c.prepare(`SELECT * FROM "AuditEvent" WHERE ${[...where, '"seq" < ?'].join(' AND ')} ORDER BY "seq" DESC LIMIT ${CHUNK}`);
-  const counts = c.prepare(
-    `SELECT MAX("seq") AS "top", COUNT(*) AS "n", SUM("outcome" = 'ok') AS "ok", SUM("outcome" = 'pending') AS "pending",
-      MIN("at") AS "firstAt" FROM "AuditEvent" WHERE ${[...where, '"bulkJobId" = ?', '"action" = ?'].join(' AND ')}`,
-  );
+  const page = `SELECT * FROM "AuditEvent" WHERE ${[...where, '"seq" < ?'].join(' AND ')} ORDER BY "seq" DESC LIMIT ${CHUNK}`;
+  const counts = `SELECT MAX("seq") AS "top", COUNT(*) AS "n", SUM(CASE WHEN "outcome" = 'ok' THEN 1 ELSE 0 END) AS "ok",
+      SUM(CASE WHEN "outcome" = 'pending' THEN 1 ELSE 0 END) AS "pending", MIN("at") AS "firstAt"
+      FROM "AuditEvent" WHERE ${[...where, '"bulkJobId" = ?', '"action" = ?'].join(' AND ')}`;
   const out: ListedRow[] = [];
   const seen = new Set<string>();
   let cursor = query.before ?? Number.MAX_SAFE_INTEGER;
   for (;;) {
-    const chunk = (page.all(...args, cursor) as AuditRow[]).map(normalise);
+    const chunk = (await sql.all<AuditRow>(page, [...args, cursor])).map(normalise);
     for (const row of chunk) {
       const job = row.action === GROUPED_ACTION ? row.bulkJobId : null;
       if (job === null) out.push(row);
       else if (!seen.has(job)) {
         seen.add(job);
-        const g = counts.get(...args, job, GROUPED_ACTION) as GroupCounts;
+        const g = (await sql.get<GroupCounts>(counts, [...args, job, GROUPED_ACTION]))!;
         // Its newest matching row is above this page's start: the job was on an earlier page.
         if (Number(g.top) === row.seq) out.push({ ...row, bulkGroup: groupOf(job, g, row.at) });
       }
@@ -142,16 +141,28 @@ function groupOf(jobId: string, g: GroupCounts, at: string): BulkGroup {
   return { jobId, rows, ok, pending, failed: rows - ok - pending, firstAt: g.firstAt ?? at };
 }
 
+/** Rows in `order` ascending from `after`, CHUNK at a time (keyset paging: no statement stays open). */
+async function* ascending(sql: Sql, order: 'seq' | 'chainIndex', where: string[], args: SqlValue[]): AsyncGenerator<AuditRow> {
+  let after = 0;
+  for (;;) {
+    const chunk = await sql.all<AuditRow>(
+      `SELECT * FROM "AuditEvent" WHERE ${[...where, `"${order}" > ?`].join(' AND ')} ORDER BY "${order}" LIMIT ${CHUNK}`,
+      [...args, after],
+    );
+    for (const raw of chunk) yield normalise(raw);
+    if (chunk.length < CHUNK) return;
+    after = Number(chunk[chunk.length - 1]![order]);
+  }
+}
+
 /** Every matching row, oldest first, for CSV export. */
-export function* iterateRows(c: Connection, query: AuditQuery): Generator<AuditRow> {
-  const { where, args } = filters(query);
-  const sql = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq"`;
-  for (const row of c.prepare(sql).iterate(...args)) yield normalise(row as AuditRow);
+export function iterateRows(sql: Sql, query: AuditQuery): AsyncGenerator<AuditRow> {
+  const { where, args } = filters(sql, query);
+  return ascending(sql, 'seq', where, args);
 }
 
 /** Recomputes the chain over every completed row. */
-export function verifyChain(c: Connection): ChainReport {
-  const rows = c.prepare('SELECT * FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex"').iterate();
+export async function verifyChain(sql: Sql): Promise<ChainReport> {
   let checked = 0;
   let previous: { index: number; hash: string } | null = null;
   let anchoredAt: number | null = null;
@@ -163,9 +174,8 @@ export function verifyChain(c: Connection): ChainReport {
     brokenAt: index,
     problem,
   });
-  const pending = Number((c.prepare('SELECT COUNT(*) AS n FROM "AuditEvent" WHERE "hash" IS NULL').get() as { n: number | bigint }).n);
-  for (const raw of rows) {
-    const row = normalise(raw as AuditRow);
+  const pending = Number((await sql.get<{ n: number | bigint }>('SELECT COUNT(*) AS "n" FROM "AuditEvent" WHERE "hash" IS NULL'))!.n);
+  for await (const row of ascending(sql, 'chainIndex', ['"chainIndex" IS NOT NULL'], [])) {
     const index = row.chainIndex!;
     if (previous === null) {
       if (index !== 1) anchoredAt = index;

@@ -1,9 +1,9 @@
 // How long the audit log keeps completed rows (a setting, changed under its own audit row), and the purge
 // that drops older rows from the start of the chain only, so what is left is still one unbroken chain
 // (verifyChain anchors it at its first row).
-import { writeOutsideTransactions, connectionOf, type Db } from '../db/client.js';
+import { sqlOf, type Db } from '../db/client.js';
 import { storedDate } from './audit-rows.js';
-import type { AuditWriter } from './audit-writer.js';
+import { CHAIN_LOCK, type AuditWriter } from './audit-writer.js';
 
 export const DEFAULT_RETENTION_DAYS = 365;
 const RETENTION_KEY = 'audit.retentionDays';
@@ -36,14 +36,18 @@ export class AuditRetention {
     const days = await this.days();
     if (days <= 0) return 0;
     const cutoff = storedDate(this.now() - days * 86_400_000);
-    const c = connectionOf(this.db);
-    const removed = await writeOutsideTransactions(c, () => {
-      const edge = c.prepare('SELECT MAX("chainIndex") AS i FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL AND "at" < ?').get(cutoff) as {
-        i: number | bigint | null;
-      };
-      if (edge.i === null) return 0;
-      return c.prepare('DELETE FROM "AuditEvent" WHERE "chainIndex" <= ?').run(edge.i).changes;
-    });
+    // Under the chain lock: no row is linked to the start while it goes.
+    const removed = await sqlOf(this.db).transaction(
+      async (tx) => {
+        const edge = await tx.get<{ i: number | bigint | null }>(
+          'SELECT MAX("chainIndex") AS "i" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL AND "at" < ?',
+          [cutoff],
+        );
+        if (edge?.i === null || edge?.i === undefined) return 0;
+        return tx.run('DELETE FROM "AuditEvent" WHERE "chainIndex" <= ?', [edge.i]);
+      },
+      { locks: [CHAIN_LOCK] },
+    );
     if (removed > 0) await this.writer.record({ action: 'audit.purged', outcome: 'ok', detail: { removed, retentionDays: days } });
     return removed;
   }

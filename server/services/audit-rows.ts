@@ -54,10 +54,7 @@ export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
-/** The text Prisma's SQLite adapter stores for a DateTime, so rows read back alike either way (and ranges compare as strings). */
-export function storedDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
-}
+export { storedDate } from '../db/stored-date.js';
 
 /** A row as SQLite returns it (integers may be bigint) with numbers where the type says so. */
 export function normalise(row: AuditRow): AuditRow {

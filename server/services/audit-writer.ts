@@ -1,12 +1,12 @@
 // Writing the audit log: one row per action, written before the action happens (fail closed: if the row
 // cannot be written, the action is refused and nothing else happens) and completed with its outcome
-// afterwards. Completed rows are hash-chained in chainIndex order (audit-rows.ts). Rows are written straight
-// to SQLite on the connection Prisma uses, synchronously, so chaining never interleaves, and completed rows
-// commit with synchronous=FULL (commitDurably), so a power cut cannot lose the row of a token already
-// returned. Reading and verifying is audit-query.ts; retention is audit-retention.ts.
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import type { Statement } from 'better-sqlite3';
-import { commitDurably, connectionOf, writeOutsideTransactions, type Connection, type Db } from '../db/client.js';
+// afterwards. Completed rows are hash-chained in chainIndex order (audit-rows.ts). Rows are written with the
+// console's own SQL (sql.ts) in group commits; a transaction that completes rows holds the chain's lock
+// (across every replica on PostgreSQL) and reads the chain's tail inside it, so two writers never link to
+// the same row. Completed rows commit durably (SQLite: synchronous=FULL), so a power cut cannot lose the row
+// of a token already returned. Reading and verifying is audit-query.ts; retention is audit-retention.ts.
+import { sqlOf, type Db } from '../db/client.js';
+import type { Sql, SqlRunner } from '../db/sql.js';
 import { inUnitOfWork, unitOfWork } from '../db/unit-of-work.js';
 import { DomainError } from '../errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
@@ -32,41 +32,65 @@ export function doneButUnaudited(done: string, err: unknown): DomainError {
   );
 }
 
+/** Held by every transaction that links rows into the chain. */
+export const CHAIN_LOCK = 'audit-chain';
+
+const INSERT = `INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip", "bulkJobId")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "seq"`;
+const TAIL = 'SELECT "chainIndex", "hash" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1';
+const COMPLETE =
+  'UPDATE "AuditEvent" SET "outcome" = ?, "detail" = ?, "chainIndex" = ?, "prevHash" = ?, "hash" = ? WHERE "seq" = ? AND "hash" IS NULL';
+const GET = 'SELECT * FROM "AuditEvent" WHERE "seq" = ?';
+
+type Tail = { chainIndex: number; hash: string };
+
+/** The chain's last row as one transaction sees it: read once (under the chain lock), then advanced by its own completions. */
+class ChainCursor {
+  private tail: Tail | undefined;
+  constructor(private readonly tx: SqlRunner) {}
+
+  async last(): Promise<Tail> {
+    if (!this.tail) {
+      const row = await this.tx.get<{ chainIndex: number | bigint; hash: string }>(TAIL);
+      this.tail = row ? { chainIndex: Number(row.chainIndex), hash: row.hash } : { chainIndex: 0, hash: GENESIS_HASH };
+    }
+    return this.tail;
+  }
+
+  advance(tail: Tail): void {
+    this.tail = tail;
+  }
+}
+
+type Write<T> = (tx: SqlRunner, chain: ChainCursor) => Promise<T>;
+
+interface QueuedWrite {
+  write: Write<unknown>;
+  /** Links a row into the chain: the transaction holds the chain lock. */
+  chained: boolean;
+  /** The commit must survive a power cut (SQLite: synchronous=FULL). */
+  durable: boolean;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class AuditWriter {
-  private statements: { insert: Statement; last: Statement; complete: Statement; get: Statement } | undefined;
   /** Rows begun and not yet finished by this process, as written. */
   private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash' | 'bulkJobId'>>();
-  /** The last completed row of the chain; re-read from the database after any failed write. */
-  private chainTail: { chainIndex: number | bigint; hash: string } | undefined;
-  private readonly queue: { write: () => unknown; durable: boolean; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] =
-    [];
+  private readonly queue: QueuedWrite[] = [];
+  private draining = false;
 
   constructor(
     protected readonly db: Db,
     protected readonly now: () => number = Date.now,
-    /** Told how long each batch's transaction took, and whether its commit synced the WAL (metrics). */
+    /** Told how long each batch's transaction took, and whether its commit synced (metrics). */
     private readonly onCommit: (synced: boolean, seconds: number) => void = () => {},
     /** Where a failure no caller can be told of goes (a row left pending, a sync that failed after the commit). */
     private readonly log: ServiceLog = NO_LOG,
   ) {}
 
-  protected get connection(): Connection {
-    return connectionOf(this.db);
-  }
-
-  private prepared() {
-    const c = this.connection;
-    this.statements ??= {
-      insert: c.prepare(
-        'INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip", "bulkJobId") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      last: c.prepare('SELECT "chainIndex", "hash" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1'),
-      complete: c.prepare(
-        'UPDATE "AuditEvent" SET "outcome" = ?, "detail" = ?, "chainIndex" = ?, "prevHash" = ?, "hash" = ? WHERE "seq" = ? AND "hash" IS NULL',
-      ),
-      get: c.prepare('SELECT * FROM "AuditEvent" WHERE "seq" = ?'),
-    };
-    return this.statements;
+  protected get sql(): Sql {
+    return sqlOf(this.db);
   }
 
   /** Writes the row of an action about to happen, outcome "pending"; throws audit/unavailable (503) if it cannot. */
@@ -83,78 +107,61 @@ export class AuditWriter {
       requestId,
       ip,
     };
+    const values = [row.at, row.actor, row.actorId, row.action, row.target, row.providerId, 'pending', row.detail, row.requestId, row.ip];
     return this.enqueue(
-      () =>
-        Number(
-          this.prepared().insert.run(
-            row.at,
-            row.actor,
-            row.actorId,
-            row.action,
-            row.target,
-            row.providerId,
-            'pending',
-            row.detail,
-            row.requestId,
-            row.ip,
-            bulkJobOf(input.detail),
-          ).lastInsertRowid,
-        ),
+      async (tx) => Number((await tx.get<{ seq: number | bigint }>(INSERT, [...values, bulkJobOf(input.detail)]))!.seq),
       // A pending row needs no sync of its own: the durable commit that completes it syncs the whole WAL,
       // this row included, before the action's result is returned.
-      false,
+      { chained: false, durable: false },
       // Remembered only once committed: a rolled-back id may be given again to another row.
       (seq) => this.inFlight.set(seq, row),
     );
   }
 
   /**
-   * Completes a row with its outcome (and more detail) and links it into the chain. The commit is synced
-   * (synchronous=FULL) unless durable is false: then the caller must call syncNow() before the action's
-   * result reaches anyone.
+   * Completes a row with its outcome (and more detail) and links it into the chain, in a durable commit.
+   * With durable false the commit is not synced on SQLite: then the caller must call syncNow() before the
+   * action's result reaches anyone.
    */
   finish(seq: number, outcome: string, detail?: Record<string, unknown>, opts: { durable?: boolean } = {}): Promise<void> {
-    return this.enqueue(() => this.completeRow(seq, outcome, detail), opts.durable ?? true);
+    return this.enqueue((tx, chain) => this.completeRow(tx, chain, seq, outcome, detail), { chained: true, durable: opts.durable ?? true });
   }
 
-  /** Completes a row on the connection, in whatever transaction is open there; links it into the chain. */
-  private completeRow(seq: number, outcome: string, detail?: Record<string, unknown>): void {
-    const s = this.prepared();
+  /** Completes a row in the transaction of `tx`, which holds the chain lock; links it into the chain. */
+  private async completeRow(
+    tx: SqlRunner,
+    chain: ChainCursor,
+    seq: number,
+    outcome: string,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
     // The row as begin() wrote it; read back only if this process did not write it.
-    const row = this.inFlight.get(seq) ?? (s.get.get(seq) as AuditRow | undefined);
+    const row = this.inFlight.get(seq) ?? (await tx.get<AuditRow>(GET, [seq]));
     if (!row || ('hash' in row && row.hash !== null)) throw new Error(`audit row ${seq} is missing or already complete`);
     const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
-    this.chainTail ??= (s.last.get() as { chainIndex: number | bigint; hash: string } | undefined) ?? { chainIndex: 0, hash: GENESIS_HASH };
-    const chainIndex = Number(this.chainTail.chainIndex) + 1;
-    const prevHash = this.chainTail.hash;
+    const tail = await chain.last();
+    const chainIndex = tail.chainIndex + 1;
+    const prevHash = tail.hash;
     const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
-    if (s.complete.run(outcome, merged, chainIndex, prevHash, hash, seq).changes !== 1)
+    if ((await tx.run(COMPLETE, [outcome, merged, chainIndex, prevHash, hash, seq])) !== 1)
       throw new Error(`audit row ${seq} could not be completed`);
-    this.chainTail = { chainIndex, hash };
+    chain.advance({ chainIndex, hash });
     this.inFlight.delete(seq);
   }
 
-  /**
-   * Makes every audit row committed so far durable: waits for queued writes, then syncs the WAL file,
-   * which is what synchronous=FULL does at a commit.
-   */
+  /** Makes every audit row committed so far durable: waits for queued writes, then syncs (SQLite's WAL). */
   async syncNow(): Promise<void> {
-    await this.enqueue(() => undefined, false);
-    const fd = openSync(`${this.connection.name}-wal`, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    await this.enqueue(() => Promise.resolve(undefined), { chained: false, durable: false });
+    await this.sql.syncCommitted();
   }
 
   /**
    * Group commit: writes asked for in the same turn of the event loop (a bulk job's workers, concurrent
-   * requests) go to SQLite in one transaction. If that transaction fails, each write is retried alone so
-   * one bad write cannot take the others down; a write that fails alone rejects with audit/unavailable.
-   * A batch with a durable write (a completed row) commits with synchronous=FULL: one sync per batch.
+   * requests) go to the database in one transaction. If that transaction fails, each write is retried alone
+   * so one bad write cannot take the others down; a write that fails alone rejects with audit/unavailable.
+   * A batch that completes rows holds the chain lock and commits durably: one sync per batch.
    */
-  private enqueue<T>(write: () => T, durable: boolean, committed?: (result: T) => void): Promise<T> {
+  private enqueue<T>(write: Write<T>, how: { chained: boolean; durable: boolean }, committed?: (result: T) => void): Promise<T> {
     // A batch holds other requests' rows: it must never join one action's transaction (and so never be
     // asked for inside one; a database-only action's own row completes inside it, see around()).
     if (inUnitOfWork()) return Promise.reject(unavailable(new Error('an audit row was queued inside a unit of work')));
@@ -163,42 +170,50 @@ export class AuditWriter {
         committed?.(value as T);
         resolve(value as T);
       };
-      this.queue.push({ write, durable, resolve: done, reject });
-      if (this.queue.length === 1) setImmediate(() => void this.flush());
+      this.queue.push({ write: write as Write<unknown>, ...how, resolve: done, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
+  private commit<T>(ops: QueuedWrite[], run: (tx: SqlRunner, chain: ChainCursor) => Promise<T>): Promise<T> {
+    const durable = ops.some((op) => op.durable);
+    const chained = ops.some((op) => op.chained);
+    return this.sql.transaction((tx) => run(tx, new ChainCursor(tx)), { durable, locks: chained ? [CHAIN_LOCK] : [] });
+  }
+
+  /** One batch at a time: what is queued while a batch commits goes in the next one. */
+  private async drain(): Promise<void> {
+    while (this.queue.length) await this.flush();
+    this.draining = false;
+  }
+
   private async flush(): Promise<void> {
-    const c = this.connection;
-    await writeOutsideTransactions(c, () => {
-      const batch = this.queue.splice(0);
-      const results: unknown[] = [];
-      try {
-        const all = () => {
-          for (const op of batch) results.push(op.write());
-        };
-        const durable = batch.some((op) => op.durable);
-        const started = performance.now();
-        if (durable) commitDurably(c, all);
-        else c.transaction(all)();
-        this.onCommit(durable, (performance.now() - started) / 1000);
-        batch.forEach((op, i) => op.resolve(results[i]));
-      } catch {
-        // The batch rolled back: the chain tail its writes set in memory is not on disk. Each write is
-        // retried alone; one that commits leaves the right tail, one that fails forgets it again.
-        this.chainTail = undefined;
-        for (const op of batch) {
-          try {
-            op.resolve(op.durable ? commitDurably(c, op.write) : c.transaction(op.write)());
-          } catch (err) {
-            this.chainTail = undefined;
-            op.reject(unavailable(err));
-          }
+    const batch = this.queue.splice(0);
+    const started = performance.now();
+    try {
+      const results = await this.commit(batch, async (tx, chain) => {
+        const out: unknown[] = [];
+        for (const op of batch) out.push(await op.write(tx, chain));
+        return out;
+      });
+      this.onCommit(
+        batch.some((op) => op.durable),
+        (performance.now() - started) / 1000,
+      );
+      batch.forEach((op, i) => op.resolve(results[i]));
+    } catch {
+      // The batch rolled back: each write is retried alone, in a transaction of its own.
+      for (const op of batch) {
+        try {
+          op.resolve(await this.commit([op], (tx, chain) => op.write(tx, chain)));
+        } catch (err) {
+          op.reject(unavailable(err));
         }
       }
-    }).catch((err: unknown) => {
-      for (const op of this.queue.splice(0)) op.reject(unavailable(err));
-    });
+    }
   }
 
   /** One complete row for an action already decided (a sign-in, a lock). */
@@ -214,23 +229,20 @@ export class AuditWriter {
    */
   async around<T>(input: AuditInput, act: () => Promise<T>, after?: (result: T) => Record<string, unknown>): Promise<T> {
     const seq = await this.begin(input);
-    let completedInTransaction = false;
     let result: T;
     try {
       result = await unitOfWork(this.db, async () => {
         const value = await act();
         try {
-          this.completeRow(seq, 'ok', after?.(value));
+          // Joins the unit of work's transaction, and takes the chain lock in it until the commit.
+          await this.sql.transaction((tx) => this.completeRow(tx, new ChainCursor(tx), seq, 'ok', after?.(value)), { locks: [CHAIN_LOCK] });
         } catch (err) {
           // The action's writes roll back with it: "nothing was done" is the truth.
           throw unavailable(err);
         }
-        completedInTransaction = true;
         return value;
       });
     } catch (err) {
-      // Rolled back: a completion made in the transaction is not on disk, nor the chain tail it set.
-      if (completedInTransaction) this.chainTail = undefined;
       await this.finishFailed(seq, input, err);
       throw err;
     }

@@ -1,6 +1,6 @@
 // The audit log as the rest of the console uses it: the writer (audit-writer.ts: rows before actions, the
 // hash chain, group commit) plus reading, verifying (audit-query.ts) and retention (audit-retention.ts).
-import type { Db } from '../db/client.js';
+import { sqlOf, type Db } from '../db/client.js';
 import { AuditWriter } from './audit-writer.js';
 import { iterateRows, listRows, verifyChain, type AuditQuery, type ChainReport, type ListedRow } from './audit-query.js';
 import { AuditRetention } from './audit-retention.js';
@@ -20,18 +20,18 @@ export class AuditService extends AuditWriter {
     this.retention = new AuditRetention(db, this, now);
   }
 
-  async list(query: AuditQuery): Promise<ListedRow[]> {
-    return listRows(this.connection, query);
+  list(query: AuditQuery): Promise<ListedRow[]> {
+    return listRows(sqlOf(this.db), query);
   }
 
   /** Every matching row, oldest first, for CSV export. */
-  iterate(query: AuditQuery): Generator<AuditRow> {
-    return iterateRows(this.connection, query);
+  iterate(query: AuditQuery): AsyncGenerator<AuditRow> {
+    return iterateRows(sqlOf(this.db), query);
   }
 
   /** Recomputes the chain over every completed row. */
-  verify(): ChainReport {
-    return verifyChain(this.connection);
+  verify(): Promise<ChainReport> {
+    return verifyChain(sqlOf(this.db));
   }
 
   retentionDays(): Promise<number> {

@@ -110,12 +110,17 @@ export class BulkService {
     const audited = { action: 'bulk.started', providerId, target: provider.name };
     const id = randomUUID();
     const concurrency = req.concurrency ?? DEFAULT_BULK_CONCURRENCY;
-    // The running-job count and the quota are checked and taken in one synchronous step, so two starts at
-    // the same moment cannot both take the last slot.
+    // The quota is taken first; then the running-job count is checked and the job registered in one
+    // synchronous step, so two starts at the same moment cannot both take the last slot.
     let job: Job;
     try {
-      this.checkRunningJobs(principal.userId);
-      const reservation = this.deps.quota.reserve(principal, rows.total);
+      const reservation = await this.deps.quota.reserve(principal, rows.total);
+      try {
+        this.checkRunningJobs(principal.userId);
+      } catch (err) {
+        reservation.release();
+        throw err;
+      }
       job = new Job(
         id,
         { id: provider.id, name: provider.name, label: provider.description || provider.name },
@@ -267,8 +272,8 @@ export class BulkService {
   }
 
   /** Today's tokens and running jobs of the principal. */
-  quota(principal: Principal): QuotaView {
-    const { day, resetsAt, used, reserved, limit, remaining } = this.deps.quota.usage(principal);
+  async quota(principal: Principal): Promise<QuotaView> {
+    const { day, resetsAt, used, reserved, limit, remaining } = await this.deps.quota.usage(principal);
     const running =
       principal.kind === 'user'
         ? [...this.jobs.values()].filter((j) => j.owner.id === principal.userId && j.state === 'running').length

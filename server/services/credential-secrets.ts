@@ -2,7 +2,7 @@
 // its row, client id and upstream, so a ciphertext moved to another row, or a row whose client id or
 // upstream was changed without the secret, does not open.
 import type { Db } from '../db/client.js';
-import type { CredentialSet } from '../db/generated/client.js';
+import type { CredentialSet } from '../db/models.js';
 import { Secret } from '../crypto/secret.js';
 import { aadFor, fingerprint, open, seal, SecretBoxError, type MasterKey } from '../crypto/secret-box.js';
 import { DomainError } from '../errors.js';

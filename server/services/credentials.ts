@@ -2,8 +2,8 @@
 // Their client secrets are sealed and opened by credential-secrets.ts only.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
-import type { CredentialSet } from '../db/generated/client.js';
+import { PRISMA_UNIQUE_VIOLATION, prismaCode, sqlOf } from '../db/client.js';
+import type { CredentialSet } from '../db/models.js';
 import { Secret } from '../crypto/secret.js';
 import { DomainError } from '../errors.js';
 import type { EntityLevel } from '../frame/entity.js';
@@ -263,7 +263,8 @@ export class CredentialService {
 
   private async uniqueOrThrow<T>(name: string, write: () => Promise<T>): Promise<T> {
     try {
-      return await write();
+      // In a savepoint: the lookup below runs in the same transaction, which a failed write would have aborted.
+      return await sqlOf(this.db).savepoint(write);
     } catch (err) {
       if (prismaCode(err) !== PRISMA_UNIQUE_VIOLATION) throw err;
       const byName = await this.db.credentialSet.findUnique({ where: { name } });

@@ -1,20 +1,16 @@
 // What was minted through the Playground: provider, params, jti, sub, exp, when, outcome. The token itself
 // is kept only when asked, sealed like a secret, and only until it expires.
 import { randomUUID } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
-import { connectionOf, writeOutsideTransactions, type Db } from '../db/client.js';
-import type { MintRecord } from '../db/generated/client.js';
+import { sqlOf, type Db } from '../db/client.js';
+import { storedDate } from '../db/stored-date.js';
+import type { SqlValue } from '../db/sql.js';
+import type { MintRecord } from '../db/models.js';
 import { aadFor, open, seal, type MasterKey } from '../crypto/secret-box.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
 import type { HistoryEntry } from '../contract/history.js';
 
 const TABLE = 'mint_record';
-
-/** The text Prisma's SQLite adapter stores for a DateTime, so raw and Prisma-written rows sort alike. */
-function isoLikePrisma(date: Date): string {
-  return date.toISOString().replace(/Z$/, '+00:00');
-}
 
 export interface MintRecordInput {
   providerId: string;
@@ -29,11 +25,13 @@ export interface MintRecordInput {
   keepToken: boolean;
 }
 
+const INSERT =
+  'INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 export class HistoryService {
   /** Rows not yet written: a mint answers without waiting for its history row. */
-  private readonly queue: unknown[][] = [];
+  private readonly queue: SqlValue[][] = [];
   private writing: Promise<void> | null = null;
-  private insert: Statement<unknown[]> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -71,23 +69,16 @@ export class HistoryService {
   }
 
   /**
-   * Straight to SQLite with one prepared statement, all rows in one transaction: Prisma's query planning
-   * costs more than the write itself. Dates are stored as the adapter stores them.
+   * With the console's own SQL, all rows in one transaction: Prisma's query planning costs more than the
+   * write itself. Dates are stored as the adapter stores them.
    */
-  private async insertRows(rows: unknown[][]): Promise<void> {
-    const connection = connectionOf(this.db);
-    this.insert ??= connection.prepare(
-      'INSERT INTO "MintRecord" ("id", "providerId", "providerName", "actor", "params", "jti", "sub", "exp", "outcome", "latencyMs", "tokenSealed", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insert = this.insert;
-    await writeOutsideTransactions(connection, () =>
-      connection.transaction(() => {
-        for (const row of rows) insert.run(row);
-      })(),
-    );
+  private async insertRows(rows: SqlValue[][]): Promise<void> {
+    await sqlOf(this.db).transaction(async (tx) => {
+      for (const row of rows) await tx.run(INSERT, row);
+    });
   }
 
-  private row(id: string, input: MintRecordInput): unknown[] {
+  private row(id: string, input: MintRecordInput): SqlValue[] {
     const { claims } = input;
     const exp = typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : null;
     const keep = input.keepToken && input.token !== undefined && exp !== null && exp.getTime() > this.now();
@@ -100,11 +91,11 @@ export class HistoryService {
       JSON.stringify(input.params),
       typeof claims?.jti === 'string' ? claims.jti : null,
       typeof claims?.sub === 'string' ? claims.sub : null,
-      exp ? isoLikePrisma(exp) : null,
+      exp ? storedDate(exp.getTime()) : null,
       input.outcome,
       input.latencyMs,
       tokenSealed,
-      isoLikePrisma(new Date(this.now())),
+      storedDate(this.now()),
     ];
   }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { linkTokenHash, newLinkToken } from '../crypto/link-token.js';
 import type { Db } from '../db/client.js';
-import type { Invite, Prisma } from '../db/generated/client.js';
+import type { Invite, Prisma } from '../db/models.js';
 import { DomainError } from '../errors.js';
 import { assignableRoles } from '../auth/roles.js';
 import { isRole, type Role } from '../contract/permissions.js';

@@ -9,7 +9,7 @@ import { DomainError } from '../errors.js';
 import { SKEW_SUSPECT_SECONDS, type UpstreamClient } from '../upstream/client.js';
 import { describeOffset } from '../upstream/clock.js';
 import { failureCode, outcomeCode, type MintOutcome } from '../upstream/outcome.js';
-import type { CredentialSet, Provider } from '../db/generated/client.js';
+import type { CredentialSet, Provider } from '../db/models.js';
 import type { CredentialService } from './credentials.js';
 import type { ProviderRow, ProviderService } from './providers.js';
 import type { HistoryService } from './history.js';
@@ -140,7 +140,7 @@ export class MintService {
   ): Promise<MintResult> {
     const row = await this.providers.getRow(providerId);
     // Counted against the user's daily quota (API keys are not counted: they have their own rate limit).
-    const reservation = this.quota?.reserve(currentContext().principal, 1);
+    const reservation = await this.quota?.reserve(currentContext().principal, 1);
     let minted: AuditedMint;
     try {
       minted = await this.auditedCall(row, body, { via: opts.via ?? 'console' });

@@ -6,7 +6,7 @@
 // good as its issuer: once they are disabled or may no longer manage the user's role, it stops working.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import type { PasswordReset, Prisma, User } from '../db/generated/client.js';
+import type { PasswordReset, Prisma, User } from '../db/models.js';
 import { DomainError } from '../errors.js';
 import { assignableRoles } from '../auth/roles.js';
 import { isRole, type Role } from '../contract/permissions.js';

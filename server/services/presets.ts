@@ -1,8 +1,8 @@
 // Playground presets: named parameter sets per provider, shared by everyone on the console.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
-import type { Preset } from '../db/generated/client.js';
+import { PRISMA_UNIQUE_VIOLATION, prismaCode, sqlOf } from '../db/client.js';
+import type { Preset } from '../db/models.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
 import type { PresetView } from '../contract/presets.js';
@@ -38,7 +38,11 @@ export class PresetService {
     if (existing && replace)
       return view(await this.db.preset.update({ where: { id: existing.id }, data: { params: JSON.stringify(params) } }));
     try {
-      return view(await this.db.preset.create({ data: { id: randomUUID(), providerId, name: trimmed, params: JSON.stringify(params) } }));
+      return view(
+        await sqlOf(this.db).savepoint(() =>
+          this.db.preset.create({ data: { id: randomUUID(), providerId, name: trimmed, params: JSON.stringify(params) } }),
+        ),
+      );
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
         throw new DomainError(

@@ -1,8 +1,8 @@
 // SAT providers: Frame's "Anonymous Access Providers", each bound to a credential set.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { PRISMA_UNIQUE_VIOLATION, prismaCode } from '../db/client.js';
-import type { CredentialSet, Provider } from '../db/generated/client.js';
+import { PRISMA_UNIQUE_VIOLATION, prismaCode, sqlOf } from '../db/client.js';
+import type { CredentialSet, Provider } from '../db/models.js';
 import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { DomainError } from '../errors.js';
 import type { BuiltinEmulatorLink } from './builtin-emulator.js';
@@ -239,7 +239,8 @@ export class ProviderService {
 
   private async uniqueOrThrow<T>(name: string, write: () => Promise<T>): Promise<T> {
     try {
-      return await write();
+      // In a savepoint: the lookup below runs in the same transaction, which a failed write would have aborted.
+      return await sqlOf(this.db).savepoint(write);
     } catch (err) {
       if (prismaCode(err) === PRISMA_UNIQUE_VIOLATION) {
         // Name where the existing one is: a provider added on the wrong credential set (the emulator's, say)

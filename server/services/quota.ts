@@ -5,7 +5,7 @@
 //
 // How a mint path uses it: reserve before the upstream call, then say what was minted.
 //
-//   const reservation = quota.reserve(principal, 1);   // throws DomainError quota/exceeded (429) when over
+//   const reservation = await quota.reserve(principal, 1);   // throws DomainError quota/exceeded (429) when over
 //   try {
 //     const minted = await ...;                         // the audited upstream call
 //     if (minted.outcome.kind === 'ok') reservation.spend(1);
@@ -16,10 +16,10 @@
 // (`reservation.settle(spent)` does both at once.) The Playground reserves in its own path (MintService.mint),
 // not in MintService.auditedCall: bulk jobs call that too and reserve for themselves. A bulk job reserves its
 // whole count when it starts, so a job that would not fit is refused before it mints anything, spends one
-// per token, and releases the rest when it stops, however it stops. reserve() is synchronous: the check and
-// the taking cannot interleave with another request's.
-import type { Statement } from 'better-sqlite3';
-import { connectionOf, type Db } from '../db/client.js';
+// per token, and releases the rest when it stops, however it stops. reserve() reads the day's count first
+// (once per user and day), then checks and takes in one synchronous step: that cannot interleave with
+// another request's.
+import { sqlOf, type Db } from '../db/client.js';
 import { DomainError } from '../errors.js';
 import { storedDate } from './audit.js';
 import type { Principal } from '../auth/context.js';
@@ -92,7 +92,7 @@ function untilMidnight(ms: number): string {
 
 export class QuotaService {
   private readonly buckets = new Map<string, Bucket>();
-  private mintedStatement: Statement | undefined;
+  private readonly loading = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -109,21 +109,21 @@ export class QuotaService {
    * the next UTC midnight when n fits in a day at all). API keys and the system are not counted: the
    * reservation they get does nothing.
    */
-  reserve(principal: Principal, n: number): Reservation {
+  async reserve(principal: Principal, n: number): Promise<Reservation> {
     if (principal.kind !== 'user') return new Reservation(null, n);
     const limit = this.limits[principal.role];
-    const bucket = this.bucket(principal.userId);
+    const bucket = await this.bucket(principal.userId);
     if (limit !== null && bucket.used + bucket.reserved + n > limit) throw this.exceeded(principal.role, limit, bucket, n);
     bucket.reserved += n;
     return new Reservation(this.account(principal.userId, bucket.day), n);
   }
 
   /** Today's count for the principal (what the Bulk panel shows). */
-  usage(principal: Principal): TokenUsage {
+  async usage(principal: Principal): Promise<TokenUsage> {
     const now = this.now();
     const day = Math.floor(now / DAY_MS);
     const limit = principal.kind === 'user' ? this.limits[principal.role] : null;
-    const bucket = principal.kind === 'user' ? this.bucket(principal.userId) : { day, used: 0, reserved: 0 };
+    const bucket = principal.kind === 'user' ? await this.bucket(principal.userId) : { day, used: 0, reserved: 0 };
     return {
       day: new Date(day * DAY_MS).toISOString().slice(0, 10),
       resetsAt: new Date((day + 1) * DAY_MS).toISOString(),
@@ -134,14 +134,29 @@ export class QuotaService {
     };
   }
 
-  private bucket(userId: string): Bucket {
+  /** The user's bucket of today, its count read from the audit log the first time (one read however many ask at once). */
+  private async bucket(userId: string): Promise<Bucket> {
     const day = Math.floor(this.now() / DAY_MS);
-    let bucket = this.buckets.get(userId);
-    if (!bucket || bucket.day !== day) {
-      bucket = { day, used: this.mintedOn(userId, day), reserved: 0 };
-      this.buckets.set(userId, bucket);
+    for (;;) {
+      const bucket = this.buckets.get(userId);
+      if (bucket?.day === day) return bucket;
+      const key = `${userId}\n${day}`;
+      let loading = this.loading.get(key);
+      if (!loading) {
+        loading = this.mintedOn(userId, day).then(
+          (used) => {
+            this.loading.delete(key);
+            if (this.buckets.get(userId)?.day !== day) this.buckets.set(userId, { day, used, reserved: 0 });
+          },
+          (err: unknown) => {
+            this.loading.delete(key);
+            throw err;
+          },
+        );
+        this.loading.set(key, loading);
+      }
+      await loading;
     }
-    return bucket;
   }
 
   /**
@@ -151,7 +166,10 @@ export class QuotaService {
   private account(userId: string, day: number): Account {
     return {
       spend: (n, fromReserve) => {
-        const bucket = this.bucket(userId);
+        // A bucket of another day is not today's: today's is read from the audit log when first asked
+        // for, and that read counts these tokens (their rows are written).
+        const bucket = this.buckets.get(userId);
+        if (bucket?.day !== Math.floor(this.now() / DAY_MS)) return;
         if (bucket.day === day) bucket.reserved -= fromReserve;
         bucket.used += n;
       },
@@ -163,12 +181,12 @@ export class QuotaService {
   }
 
   /** token.minted rows of the user that day, minted or in flight (a row left pending by a crash counts). */
-  private mintedOn(userId: string, day: number): number {
-    this.mintedStatement ??= connectionOf(this.db).prepare(
-      `SELECT COUNT(*) AS n FROM "AuditEvent" WHERE "actorId" = ? AND "action" = 'token.minted' AND "at" >= ? AND "at" < ? AND "outcome" IN ('ok', 'pending')`,
+  private async mintedOn(userId: string, day: number): Promise<number> {
+    const row = await sqlOf(this.db).get<{ n: number | bigint }>(
+      `SELECT COUNT(*) AS "n" FROM "AuditEvent" WHERE "actorId" = ? AND "action" = 'token.minted' AND "at" >= ? AND "at" < ? AND "outcome" IN ('ok', 'pending')`,
+      [userId, storedDate(day * DAY_MS), storedDate((day + 1) * DAY_MS)],
     );
-    const row = this.mintedStatement.get(userId, storedDate(day * DAY_MS), storedDate((day + 1) * DAY_MS)) as { n: number | bigint };
-    return Number(row.n);
+    return Number(row?.n ?? 0);
   }
 
   private exceeded(role: Role, limit: number, bucket: Bucket, n: number): DomainError {

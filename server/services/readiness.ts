@@ -1,26 +1,25 @@
-// Readiness: the database answers, every migration in prisma/migrations is applied, and what the upstream
+// Readiness: the database answers, every migration of its backend is applied, and what the upstream
 // clocks looked like at the last call. Liveness (/api/health) asks nothing of the database.
-import { connectionOf, type Db } from '../db/client.js';
+import { migrationsDirOf } from '../db/backend.js';
+import { sqlOf, type Db } from '../db/client.js';
 import { readMigrations, recordedMigrations } from '../db/migrator.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { Readiness } from '../contract/health.js';
 
 export type { Readiness };
 
-/** The migrations this build ships: read once, they cannot change while the console runs. */
-export function shippedMigrations(migrationsDir: string): readonly string[] {
-  return readMigrations(migrationsDir).migrationDirectories.map((m) => m.path);
+/** The migrations this build ships for the database's backend: read once, they cannot change while the console runs. */
+export function shippedMigrations(db: Db): readonly string[] {
+  return readMigrations(migrationsDirOf(sqlOf(db).backend)).migrationDirectories.map((m) => m.path);
 }
 
-export function readiness(db: Db, expected: readonly string[], upstream: UpstreamClient): Readiness {
+export async function readiness(db: Db, expected: readonly string[], upstream: UpstreamClient): Promise<Readiness> {
   let database = { ok: true, message: 'ok' };
   let applied: string[] = [];
   try {
-    const c = connectionOf(db);
-    c.prepare('SELECT 1').get();
-    applied = recordedMigrations(c)
-      .filter((m) => m.finished)
-      .map((m) => m.name);
+    const sql = sqlOf(db);
+    await sql.ping();
+    applied = (await recordedMigrations(sql)).filter((m) => m.finished).map((m) => m.name);
   } catch (err) {
     database = { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -3,7 +3,7 @@
 // trusted work first, a bounded number waiting). Every sign-in attempt let through to the comparison goes
 // through the audit log first; refused ones are summed up.
 import type { Db } from '../db/client.js';
-import type { User } from '../db/generated/client.js';
+import type { User } from '../db/models.js';
 import { DomainError } from '../errors.js';
 import { isRole } from '../contract/permissions.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';

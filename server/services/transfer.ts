@@ -19,7 +19,7 @@ import { describeErrors } from '../schema-check.js';
 import { DomainError } from '../errors.js';
 import type { CredentialService } from './credentials.js';
 import { parseTags, type ProviderService } from './providers.js';
-import type { CredentialSet } from '../db/generated/client.js';
+import type { CredentialSet } from '../db/models.js';
 import { normaliseUpstream } from './upstreams.js';
 import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
 

@@ -25,7 +25,7 @@ export class UserAdmin {
 
   async list(): Promise<UserView[]> {
     const users = await this.db.user.findMany({ orderBy: { email: 'asc' }, include: { grants: { select: { providerId: true } } } });
-    const locks = this.guard.locks(users.map((u) => u.email));
+    const locks = await this.guard.locks(users.map((u) => u.email));
     return users.map((u) =>
       userView(
         u,
@@ -89,7 +89,7 @@ export class UserAdmin {
     return userView(
       updated,
       updated.grants.map((g) => g.providerId),
-      this.guard.locks([updated.email]).get(updated.email) ?? null,
+      (await this.guard.locks([updated.email])).get(updated.email) ?? null,
     );
   }
 
@@ -108,6 +108,6 @@ export class UserAdmin {
         ]),
     );
     this.sessions.forgetUser(userId);
-    return userView(user, providerIds, this.guard.locks([user.email]).get(user.email) ?? null);
+    return userView(user, providerIds, (await this.guard.locks([user.email])).get(user.email) ?? null);
   }
 }

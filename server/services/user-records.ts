@@ -1,7 +1,7 @@
 // Small helpers the account services share: a user row or user/not_found, the view of a user, the role the
 // current actor acts with, and the check that providers to grant exist.
 import type { Db } from '../db/client.js';
-import type { User } from '../db/generated/client.js';
+import type { User } from '../db/models.js';
 import { DomainError } from '../errors.js';
 import type { Role } from '../contract/permissions.js';
 import { currentContext } from '../auth/context.js';

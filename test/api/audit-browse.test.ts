@@ -3,15 +3,17 @@
 // jobId filter; the CSV export keeps every row.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigrations, readMigrations } from '../../server/db/migrator.js';
-import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../../server/paths.js';
+import { migrationsDirOf } from '../../server/db/backend.js';
 import { tempDir } from '../helpers/tmp.js';
 import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { finishedJob } from '../helpers/bulk.js';
+
+const MIGRATIONS_DIR = migrationsDirOf('sqlite');
 
 let app: TestConsole;
 let demo: { id: string };
@@ -141,7 +143,7 @@ test('rows written before the bulkJobId column get it from their detail when the
   // The database as the console left it before this migration (those after it set aside too).
   for (const later of names.slice(names.indexOf(added))) rmSync(join(migrations, later), { recursive: true });
   const db = join(dir.path, 'old.db');
-  await applyMigrations(db, readFileSync(PRISMA_SCHEMA, 'utf8'), migrations);
+  await applyMigrations({ backend: 'sqlite', file: db }, undefined, migrations);
   const old = new Database(db);
   const insert = old.prepare('INSERT INTO "AuditEvent" ("at", "actor", "action", "outcome", "detail") VALUES (?, ?, ?, ?, ?)');
   const at = new Date().toISOString();
@@ -152,7 +154,7 @@ test('rows written before the bulkJobId column get it from their detail when the
   old.close();
 
   cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
-  await applyMigrations(db, readFileSync(PRISMA_SCHEMA, 'utf8'), migrations);
+  await applyMigrations({ backend: 'sqlite', file: db }, undefined, migrations);
   const migrated = new Database(db, { readonly: true });
   const jobs = migrated.prepare('SELECT "action", "bulkJobId" FROM "AuditEvent" ORDER BY "seq"').all();
   migrated.close();

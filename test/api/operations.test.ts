@@ -134,7 +134,7 @@ test('an online backup taken while mints are written passes integrity_check and 
     } finally {
       copy.close();
     }
-    assert.equal((await verifyAuditChain(file)).ok, true);
+    assert.equal((await verifyAuditChain({ backend: 'sqlite', file })).ok, true);
     const again = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', file], {
       env: { ...process.env, DATA_DIR: app.dataDir },
       encoding: 'utf8',

@@ -6,10 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { applyMigrations } from '../../server/db/migrator.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MIGRATIONS_DIR, PRISMA_SCHEMA } from '../../server/paths.js';
 import { createEmulatorServices, createServices } from '../../server/services/container.js';
 import { JwtSigner } from '../../server/emulator/jwt-signer.js';
 import { isPermission } from '../../server/contract/permissions.js';
@@ -19,8 +18,8 @@ import { API_ROUTES } from '../helpers/api-routes.js';
 async function build(t: { after: (fn: () => unknown) => void }) {
   const dir = tempDir();
   const dbFile = join(dir.path, 'contract.db');
-  await applyMigrations(dbFile, readFileSync(PRISMA_SCHEMA, 'utf8'), MIGRATIONS_DIR);
-  const db = await openDatabase(dbFile);
+  await applyMigrations({ backend: 'sqlite', file: dbFile });
+  const db = await openDatabase({ backend: 'sqlite', file: dbFile });
   const emulator = createEmulatorServices(JwtSigner.generate());
   const services = createServices({
     db,

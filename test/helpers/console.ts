@@ -1,10 +1,14 @@
-// A real console: temp data directory, real SQLite file, ephemeral loopback port, captured logs.
+// A real console: temp data directory, real database, ephemeral loopback port, captured logs. The database is
+// a SQLite file in the data directory, or, with SAT_TEST_DB=postgresql (the API suite's second run), a fresh
+// database on the test run's PostgreSQL server (test/helpers/postgres.ts).
 // Started with an owner account (from SAT_OWNER_EMAIL/PASSWORD, as an unattended install would) and
 // signed in as that owner: test/helpers/http.ts sends the session with every request to it.
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../server/config.js';
 import { startConsole, type RunningConsole } from '../../server/boot.js';
+import type { Backend, DatabaseTarget } from '../../server/db/backend.js';
 import { logCapture } from './log-capture.js';
+import { sharedPostgres } from './postgres.js';
 import { tempDir } from './tmp.js';
 import { http, signIn, useSession, type SessionCredentials } from './http.js';
 
@@ -12,10 +16,21 @@ export const OWNER = { email: 'owner@example.test', password: 'owner-pass-Xq7!vZ
 
 export interface TestConsole extends RunningConsole {
   dataDir: string;
+  /** The SQLite file in the data directory (unused when `database` is PostgreSQL). */
   dbFile: string;
+  database: DatabaseTarget;
   owner: SessionCredentials;
   logs(): string;
   stop(): Promise<void>;
+}
+
+/** The backend this test run puts its consoles on (SAT_TEST_DB), sqlite unless told otherwise. */
+export const TEST_BACKEND: Backend = process.env.SAT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
+
+/** DATABASE_URL of a fresh database when the run is on PostgreSQL; nothing on SQLite (the data directory's file). */
+async function testDatabaseEnv(): Promise<Record<string, string>> {
+  if (TEST_BACKEND === 'sqlite') return {};
+  return { DATABASE_URL: await (await sharedPostgres()).createDatabase('console') };
 }
 
 export async function startTestConsole(
@@ -25,6 +40,7 @@ export async function startTestConsole(
   const dir = opts.dataDir ? { path: opts.dataDir, cleanup: () => {} } : tempDir('sat-console-');
   const capture = logCapture();
   const config = loadConfig({
+    ...(await testDatabaseEnv()),
     DATA_DIR: dir.path,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -47,6 +63,7 @@ export async function startTestConsole(
     ...running,
     dataDir: dir.path,
     dbFile: config.dbFile,
+    database: config.database,
     owner,
     logs: capture.text,
     async stop() {
