@@ -6,7 +6,18 @@
 // (setpriv execs, so the pid we hold is the postmaster's own).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,27 +114,33 @@ function tail(path) {
 }
 
 /**
- * Stops the postmaster when the process holding the other end of its stdin dies without calling stop()
- * (a test file killed, the runner killed with SIGKILL), and removes the directory. stop() kills it first,
- * so it never signals a pid that may have been reused.
- * @param {number} pid
+ * Removes the directory, and first stops the postmaster whose pid it was last sent (one line each), when the
+ * process holding the other end of its stdin dies without calling stop() (a test file killed, the runner
+ * killed with SIGKILL or interrupted during initdb). Started before initdb, so nothing outlives us from then
+ * on; stop() kills it first, so it never signals a pid that may since have been reused.
  * @param {string} dir
  */
-function startWatchdog(pid, dir) {
+function startWatchdog(dir) {
   const script = [
     "trap '' INT TERM HUP",
     // A builtin, not cat: killing the shell then ends the whole watchdog, with no child left reading.
-    'while read -r _; do :; done',
-    'kill -INT "$1" 2>/dev/null',
-    'i=0; while kill -0 "$1" 2>/dev/null && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i+1)); done',
-    'kill -QUIT "$1" 2>/dev/null',
-    'rm -rf "$2"',
+    'pid=; while read -r line; do pid=$line; done',
+    'if [ -n "$pid" ]; then',
+    '  kill -INT "$pid" 2>/dev/null',
+    '  i=0; while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i+1)); done',
+    '  kill -QUIT "$pid" 2>/dev/null',
+    'fi',
+    'rm -rf "$1"',
   ].join('\n');
-  const watchdog = spawn('sh', ['-c', script, 'sat-pg-watchdog', String(pid), dir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  const watchdog = spawn('sh', ['-c', script, 'sat-pg-watchdog', dir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   watchdog.unref();
   // The pipe must not keep this process alive: its end closing is the signal.
   /** @type {{ unref?: () => void }} */ (/** @type {unknown} */ (watchdog.stdin)).unref?.();
-  return watchdog;
+  return {
+    /** @param {number} pid */
+    watch: (pid) => watchdog.stdin?.write(`${pid}\n`),
+    stop: () => stopped(watchdog, 'SIGKILL'),
+  };
 }
 
 /**
@@ -157,29 +174,23 @@ async function waitReady(url, child, logPath) {
  */
 export async function startCluster(opts = {}) {
   const binDir = findBinDir();
-  if (!binDir) throw new Error('PostgreSQL server binaries not found (pg_config --bindir, /usr/lib/postgresql/*/bin): apt-get install postgresql');
+  if (!binDir)
+    throw new Error('PostgreSQL server binaries not found (pg_config --bindir, /usr/lib/postgresql/*/bin): apt-get install postgresql');
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'sat-pg-'));
+  const watchdog = startWatchdog(dir);
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+  const stopAll = async () => {
+    await watchdog.stop();
+    if (child) await stopServer(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    const dataDir = join(dir, 'data');
-    const socketDir = join(dir, 'socket');
-    mkdirSync(socketDir);
-    const password = randomBytes(18).toString('base64url');
-    const pwfile = join(dir, 'pwfile');
-    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-    if (user) for (const path of [dir, socketDir, pwfile]) chownSync(path, user.uid, user.gid);
-
-    const initdbArgs = ['-D', dataDir, '-U', ADMIN_ROLE, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust'];
-    // --no-sync: a cluster thrown away after the run needs no durable initdb; fsync for the server is its own option.
-    initdbArgs.push('-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions');
-    const [initdb, initdbArgv] = asServerUser(join(binDir, 'initdb'), initdbArgs, user);
-    const init = spawnSync(initdb, initdbArgv, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' } });
-    rmSync(pwfile);
-    if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
-
+    const password = initCluster(binDir, dir, user);
     const settings = {
       listen_addresses: '127.0.0.1',
-      unix_socket_directories: socketDir,
+      unix_socket_directories: join(dir, 'socket'),
       timezone: opts.timezone ?? 'America/New_York',
       fsync: opts.fsync === false ? 'off' : 'on',
       max_connections: String(opts.maxConnections ?? 200),
@@ -188,49 +199,83 @@ export async function startCluster(opts = {}) {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const logPath = join(dir, `postgres-${attempt}.log`);
-      const log = openSync(logPath, 'a');
-      if (user) chownSync(logPath, user.uid, user.gid);
-      const args = ['-D', dataDir, '-c', `port=${port}`, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-      const [cmd, argv] = asServerUser(join(binDir, 'postgres'), args, user);
-      // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops the server in order.
-      const child = spawn(cmd, argv, { stdio: ['ignore', log, log], detached: true, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' } });
-      closeSync(log);
-      child.unref();
-      const pid = child.pid;
-      if (pid === undefined) throw new Error(`could not start ${cmd}`);
-      const watchdog = startWatchdog(pid, dir);
+      child = launch(binDir, dir, user, logPath, { ...settings, port: String(port) });
+      if (child.pid === undefined) throw new Error('could not start postgres');
+      watchdog.watch(child.pid);
       const adminUrl = `postgresql://${ADMIN_ROLE}:${password}@127.0.0.1:${port}/postgres`;
-      /** @type {Promise<void> | undefined} */
-      let stopping;
-      const stop = () => (stopping ??= stopServer(child, watchdog, dir));
       try {
         await waitReady(adminUrl, child, logPath);
       } catch (err) {
-        await stopServer(child, watchdog, undefined);
+        await stopServer(child);
         // Another process took the port between freePort() and the server's bind: try another one.
         if (attempt < 5 && /could not bind|already in use/i.test(tail(logPath))) continue;
         throw err;
       }
-      return { adminUrl, port, pid, dir, stop };
+      /** @type {Promise<void> | undefined} */
+      let stopping;
+      return { adminUrl, port, pid: child.pid, dir, stop: () => (stopping ??= stopAll()) };
     }
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    await stopAll();
     throw err;
   }
 }
 
 /**
+ * initdb (as the server's user) into dir/data, with a socket directory beside it; returns the superuser's password.
+ * @param {string} binDir
+ * @param {string} dir
+ * @param {{ uid: number, gid: number } | undefined} user
+ */
+function initCluster(binDir, dir, user) {
+  const socketDir = join(dir, 'socket');
+  mkdirSync(socketDir);
+  const password = randomBytes(18).toString('base64url');
+  const pwfile = join(dir, 'pwfile');
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (user) for (const path of [dir, socketDir, pwfile]) chownSync(path, user.uid, user.gid);
+  const args = ['-D', join(dir, 'data'), '-U', ADMIN_ROLE, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust'];
+  // --no-sync: a cluster thrown away after the run needs no durable initdb; the server's fsync is an option.
+  args.push('-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions');
+  const [cmd, argv] = asServerUser(join(binDir, 'initdb'), args, user);
+  const init = spawnSync(cmd, argv, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' } });
+  rmSync(pwfile);
+  if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
+  return password;
+}
+
+/**
+ * The postmaster as a child of this process (not waited for: waitReady does that), its output in logPath.
+ * @param {string} binDir
+ * @param {string} dir
+ * @param {{ uid: number, gid: number } | undefined} user
+ * @param {string} logPath
+ * @param {Readonly<Record<string, string>>} settings
+ */
+function launch(binDir, dir, user, logPath, settings) {
+  const log = openSync(logPath, 'a');
+  if (user) chownSync(logPath, user.uid, user.gid);
+  const args = ['-D', join(dir, 'data'), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const [cmd, argv] = asServerUser(join(binDir, 'postgres'), args, user);
+  // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops the server in order.
+  const child = spawn(cmd, argv, {
+    stdio: ['ignore', log, log],
+    detached: true,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
+  });
+  closeSync(log);
+  child.unref();
+  return child;
+}
+
+/**
  * Fast shutdown (SIGINT: sessions ended, a checkpoint written), escalated to immediate (SIGQUIT) after 30 s.
  * @param {import('node:child_process').ChildProcess} child
- * @param {import('node:child_process').ChildProcess} watchdog
- * @param {string | undefined} dir removed once the server is gone
  */
-async function stopServer(child, watchdog, dir) {
-  await stopped(watchdog, 'SIGKILL');
+async function stopServer(child) {
   const escalate = setTimeout(() => child.kill('SIGQUIT'), 30_000);
   await stopped(child, 'SIGINT');
   clearTimeout(escalate);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 /**
@@ -270,7 +315,11 @@ function quoteIdent(name) {
  * @returns {Promise<string>}
  */
 export async function createDatabase(adminUrl, prefix = 'sat_test') {
-  const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z_]/, '_').slice(0, 40);
+  const base = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^[^a-z_]/, '_')
+    .slice(0, 40);
   const name = `${base}_${randomBytes(5).toString('hex')}`;
   const password = appPassword(adminUrl);
   const client = new pg.Client({ connectionString: adminUrl });

@@ -138,9 +138,10 @@ test('a process that dies without stopping its server leaves neither the server 
       '-e',
       `const c = await (await import(${JSON.stringify(cluster)})).startCluster();
        console.log(JSON.stringify({ pid: c.pid, dir: c.dir, url: c.adminUrl }));
-       setInterval(() => {}, 1000);`,
+       process.stdin.resume().once('end', () => process.exit(0));`,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // Its stdin is a pipe from this process: should this test die first, the owner ends too, and its watchdog cleans up.
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let out = '';
   owner.stdout.setEncoding('utf8');
