@@ -136,6 +136,8 @@ function startWatchdog(dir) {
   watchdog.unref();
   // The pipe must not keep this process alive: its end closing is the signal.
   /** @type {{ unref?: () => void }} */ (/** @type {unknown} */ (watchdog.stdin)).unref?.();
+  // A watchdog gone early (killed from outside) must not take this process with it through an unhandled EPIPE.
+  watchdog.stdin?.on('error', () => {});
   return {
     /** @param {number} pid */
     watch: (pid) => watchdog.stdin?.write(`${pid}\n`),
