@@ -1,16 +1,19 @@
-// `npm test` on a fresh machine: the tools the selected tests run (a browser, the snippet interpreters) are
-// checked first, by running them, not by asking dpkg (a Chromium at CHROMIUM_PATH or another JDK counts).
+// `npm test` on a fresh machine: the tools the selected tests run (a browser, the snippet interpreters, a
+// PostgreSQL server) are checked first, by running them, not by asking dpkg (a Chromium at CHROMIUM_PATH or
+// another JDK counts).
 // Missing ones are installed from Debian when this process may (root, or sudo without a password); otherwise
 // the run stops at once with the one command that installs them. Nothing is probed for tests that need none.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findBinDir } from './postgres-cluster.mjs';
 
-/** @typedef {'browser' | 'interpreters' | 'qr-decoder'} Group */
+/** @typedef {'browser' | 'interpreters' | 'qr-decoder' | 'postgres'} Group */
 
 /**
  * What the tests need: the Debian package, the group of tests that run it, and how to see it is there.
  * `.ci/run` relies on this list too.
- * @type {ReadonlyArray<{ name: string, group: Group, why: string, probe: readonly string[] | 'chromium' }>}
+ * @type {ReadonlyArray<{ name: string, group: Group, why: string, probe: readonly string[] | 'chromium' | 'postgres' }>}
  */
 export const TEST_PACKAGES = [
   { name: 'chromium', group: 'browser', why: 'browser tests (test/helpers/browser.ts)', probe: 'chromium' },
@@ -29,6 +32,8 @@ export const TEST_PACKAGES = [
     why: 'QR codes decoded from screenshots (test/helpers/zbar.ts)',
     probe: ['zbarimg', '--version'],
   },
+  // The server binaries are off PATH on Debian (/usr/lib/postgresql/N/bin): the probe finds them first.
+  { name: 'postgresql', group: 'postgres', why: 'a PostgreSQL server for tests (test/helpers/postgres.ts)', probe: 'postgres' },
 ];
 
 /** Source text that shows a test file decodes QR codes with zbarimg. */
@@ -37,12 +42,29 @@ const DECODES_QR = /helpers\/zbar|zbarimg/;
 /** Source text that shows a test file runs an interpreter (the snippet runner, the Python CSV reader, a lexer). */
 const RUNS_INTERPRETER = /python3|python-csv|run-snippet|\bphp\b|\bruby\b|gofmt|javac/;
 
+/** Source text that shows a test file runs against PostgreSQL. */
+const USES_POSTGRES = /helpers\/postgres/;
+
 /**
- * Which groups of tools the selected test files need.
+ * Whether the run needs a PostgreSQL server: a selected file uses the helper, or SAT_TEST_DB=postgresql asks
+ * for the API suite on PostgreSQL. Throws on a SAT_TEST_DB that is neither sqlite nor postgresql.
+ * @param {ReadonlyArray<{ source: string }>} files
+ * @param {Readonly<Record<string, string | undefined>>} env
+ */
+export function needsPostgres(files, env) {
+  const db = env.SAT_TEST_DB ?? '';
+  if (!['', 'sqlite', 'postgresql'].includes(db)) throw new Error(`SAT_TEST_DB must be sqlite or postgresql, got "${db}"`);
+  return db === 'postgresql' || files.some((f) => USES_POSTGRES.test(f.source));
+}
+
+/**
+ * Which groups of tools the selected test files need. A PostgreSQL server given in SAT_TEST_PG_URL stands in
+ * for the local binaries.
  * @param {ReadonlyArray<{ path: string, source: string }>} files
+ * @param {Readonly<Record<string, string | undefined>>} [env]
  * @returns {Set<Group>}
  */
-export function groupsNeeded(files) {
+export function groupsNeeded(files, env = {}) {
   /** @type {Set<Group>} */
   const groups = new Set();
   for (const { path, source } of files) {
@@ -50,6 +72,7 @@ export function groupsNeeded(files) {
     if (path.replaceAll('\\', '/').includes('test/snippets/') || RUNS_INTERPRETER.test(source)) groups.add('interpreters');
     if (DECODES_QR.test(source)) groups.add('qr-decoder');
   }
+  if (needsPostgres(files, env) && !env.SAT_TEST_PG_URL) groups.add('postgres');
   return groups;
 }
 
@@ -102,6 +125,10 @@ export function setupPlan(missing, can) {
  */
 function present(pkg) {
   if (pkg.probe === 'chromium') return existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+  if (pkg.probe === 'postgres') {
+    const binDir = findBinDir();
+    return binDir !== undefined && spawnSync(join(binDir, 'postgres'), ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+  }
   const [cmd, ...args] = pkg.probe;
   return spawnSync(/** @type {string} */ (cmd), args, { stdio: 'ignore', timeout: 30_000 }).status === 0;
 }
@@ -111,7 +138,7 @@ function present(pkg) {
  * @param {ReadonlyArray<{ path: string, source: string }>} files the selected test files
  */
 export function ensureTestPackages(files) {
-  const groups = groupsNeeded(files);
+  const groups = groupsNeeded(files, process.env);
   const missing = missingPackages(groups, present);
   if (missing.length === 0) return;
   const root = process.getuid?.() === 0;

@@ -2,11 +2,16 @@
 // Extra arguments narrow the run: `npm test -- unit` runs files whose path contains "unit".
 // It first sees to the tools the selected tests run (scripts/test-setup.mjs), then builds dist/ when the
 // sources changed (the e2e tests run the built console), so on a fresh machine it is the only command.
-import { spawnSync } from 'node:child_process';
+// When a selected file runs against PostgreSQL (test/helpers/postgres.ts), or SAT_TEST_DB=postgresql asks
+// for the API suite on it, one throwaway server serves the whole run: its admin URL goes to every test file
+// in SAT_TEST_PG_URL, and it is stopped at the end, on failure and on Ctrl-C too. A SAT_TEST_PG_URL already
+// set names a server to use instead (a superuser's URL).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ensureTestPackages } from './test-setup.mjs';
+import { startCluster } from './postgres-cluster.mjs';
+import { ensureTestPackages, needsPostgres } from './test-setup.mjs';
 
 /**
  * @param {string} dir
@@ -30,6 +35,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 const sources = files.map((path) => ({ path, source: readFileSync(path, 'utf8') }));
+/** @type {boolean} */
+let postgresNeeded;
+try {
+  postgresNeeded = needsPostgres(sources, process.env);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
 ensureTestPackages(sources);
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -44,34 +57,68 @@ const phases = [
   { files: sources.filter((f) => !f.source.includes(ALONE)).map((f) => f.path), concurrency: 2 },
 ].filter((phase) => phase.files.length > 0);
 
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let running;
+/** @type {NodeJS.Signals | undefined} */
+let interrupted;
+// On Ctrl-C or SIGTERM (a CI timeout) the test runner is told too, no further phase starts, and the
+// PostgreSQL server is stopped below before exiting. A second one exits at once: the server's watchdog
+// (scripts/postgres-cluster.mjs) then stops it when it sees this process gone.
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = signal;
+    running?.kill(signal);
+  });
+}
+
+/** @type {Awaited<ReturnType<typeof startCluster>> | undefined} */
+let cluster;
+/** @type {NodeJS.ProcessEnv} */
+const env = { ...process.env, NODE_ENV: 'test' };
+if (postgresNeeded && !process.env.SAT_TEST_PG_URL) {
+  cluster = await startCluster();
+  env.SAT_TEST_PG_URL = cluster.adminUrl;
+  console.log(`test set-up: PostgreSQL on 127.0.0.1:${cluster.port} for this run`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'sat-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
-for (const [i, phase] of phases.entries()) {
-  const summaryFile = join(dir, `summary-${i}.txt`);
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--test',
-      `--test-concurrency=${phase.concurrency}`,
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=./scripts/summary-reporter.mjs',
-      `--test-reporter-destination=${summaryFile}`,
-      ...phase.files,
-    ],
-    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-  );
-  if (r.status !== 0) status = r.status ?? 1;
-  const counts = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(readFileSync(summaryFile, 'utf8'));
-  if (!counts) status ||= 1;
-  totals.passed += Number(counts?.[1] ?? 0);
-  totals.failed += Number(counts?.[2] ?? 0);
-  totals.skipped += Number(counts?.[3] ?? 0);
+try {
+  for (const [i, phase] of phases.entries()) {
+    if (interrupted) break;
+    const summaryFile = join(dir, `summary-${i}.txt`);
+    running = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--test',
+        `--test-concurrency=${phase.concurrency}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=./scripts/summary-reporter.mjs',
+        `--test-reporter-destination=${summaryFile}`,
+        ...phase.files,
+      ],
+      { stdio: 'inherit', env },
+    );
+    const code = await new Promise((resolve) => running?.once('close', (c) => resolve(c)));
+    running = undefined;
+    if (code !== 0) status = typeof code === 'number' ? code : 1;
+    if (interrupted) break;
+    const counts = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(readFileSync(summaryFile, 'utf8'));
+    if (!counts) status ||= 1;
+    totals.passed += Number(counts?.[1] ?? 0);
+    totals.failed += Number(counts?.[2] ?? 0);
+    totals.skipped += Number(counts?.[3] ?? 0);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 }
-rmSync(dir, { recursive: true, force: true });
+if (interrupted) process.exit(interrupted === 'SIGINT' ? 130 : 143);
 // The line CI reads.
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(status);

@@ -2,7 +2,7 @@
 // them: nothing, install them (root or sudo), or stop with the one command that does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupsNeeded, missingPackages, setupPlan, TEST_PACKAGES } from '../../scripts/test-setup.mjs';
+import { groupsNeeded, missingPackages, needsPostgres, setupPlan, TEST_PACKAGES } from '../../scripts/test-setup.mjs';
 
 const names = TEST_PACKAGES.map((p) => p.name);
 
@@ -28,6 +28,25 @@ test('only the tools the selected tests run are needed: a browser for browser te
   );
 });
 
+test('PostgreSQL is needed by files using its helper, or by SAT_TEST_DB=postgresql; a server at SAT_TEST_PG_URL stands in for the package', () => {
+  const plain = { path: 'test/api/console.test.ts', source: "import { startTestConsole } from '../helpers/console.js';" };
+  const pg = { path: 'test/api/replicas.test.ts', source: "import { sharedPostgres } from '../helpers/postgres.js';" };
+  assert.equal(needsPostgres([plain], {}), false);
+  assert.equal(needsPostgres([plain], { SAT_TEST_DB: 'sqlite' }), false);
+  assert.equal(needsPostgres([plain, pg], {}), true);
+  assert.equal(needsPostgres([plain], { SAT_TEST_DB: 'postgresql' }), true);
+  assert.throws(() => needsPostgres([plain], { SAT_TEST_DB: 'postgres' }), /SAT_TEST_DB must be sqlite or postgresql, got "postgres"/);
+
+  assert.deepEqual([...groupsNeeded([plain])], []);
+  assert.deepEqual([...groupsNeeded([pg])], ['postgres']);
+  assert.deepEqual([...groupsNeeded([plain], { SAT_TEST_DB: 'postgresql' })], ['postgres']);
+  assert.deepEqual([...groupsNeeded([pg], { SAT_TEST_PG_URL: 'postgresql://admin:pw@db.example:5432/postgres' })], []);
+  assert.deepEqual(
+    TEST_PACKAGES.filter((p) => p.group === 'postgres').map((p) => p.name),
+    ['postgresql'],
+  );
+});
+
 test('a package is missing when its tool does not answer, and only in the groups needed', () => {
   const absent = new Set(['ruby', 'chromium']);
   const present = (p: { name: string }) => !absent.has(p.name);
@@ -38,7 +57,7 @@ test('a package is missing when its tool does not answer, and only in the groups
     [],
   );
   assert.deepEqual(
-    missingPackages(new Set(['browser', 'interpreters', 'qr-decoder']), () => false),
+    missingPackages(new Set(['browser', 'interpreters', 'qr-decoder', 'postgres']), () => false),
     names,
   );
 });
