@@ -184,6 +184,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   closeConnectionsAsTheyIdle(app);
   installSecurityHeaders(app, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   if (opts.hostPolicy) installHostCheck(app, opts.hostPolicy);
+  // On a shared database, what another replica changed is dropped from this process's caches before the
+  // request reads them (sessions, grants, providers, the built-in emulator's registry).
+  const { generations } = opts.services;
+  if (generations.shared) app.addHook('onRequest', () => generations.sync());
   installAuth(app, {
     sessions: opts.services.sessions,
     apiKeys: opts.services.apiKeys,

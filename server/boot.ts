@@ -1,6 +1,5 @@
 // Starting the console: data directory, master key, migrations, database, emulator, services, HTTP.
-import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp, EMULATOR_PREFIX } from './app.js';
@@ -9,11 +8,12 @@ import type { ConsoleConfig } from './config.js';
 import { loadKeyRing } from './crypto/master-key.js';
 import { applyMigrations } from './db/migrator.js';
 import { openDatabase, type Db } from './db/client.js';
-import { JwtSigner } from './emulator/jwt-signer.js';
 import { WEB_ROOT } from './paths.js';
 import { createEmulatorServices, createServices, type EmulatorServices, type Services } from './services/container.js';
 import type { ServiceLog } from './services/service-log.js';
 import { seedDemo } from './services/seed.js';
+import { loadEmulatorKey } from './services/emulator-key.js';
+import { JwtSigner } from './emulator/jwt-signer.js';
 
 export interface RunningConsole {
   app: FastifyInstance;
@@ -22,17 +22,6 @@ export interface RunningConsole {
   services: Services;
   emulator: EmulatorServices | undefined;
   close(): Promise<void>;
-}
-
-export const EMULATOR_KEY_FILE = 'emulator-signing-key.pem';
-
-/** The built-in emulator keeps its signing key in the data directory, so tokens verify across restarts. */
-function loadEmulatorSigner(dataDir: string): JwtSigner {
-  const path = join(dataDir, EMULATOR_KEY_FILE);
-  if (existsSync(path)) return JwtSigner.fromPem(readFileSync(path, 'utf8'));
-  const signer = JwtSigner.generate();
-  writeFileSync(path, signer.toPem(), { mode: 0o600, flag: 'wx' });
-  return signer;
 }
 
 function loopbackUrl(app: FastifyInstance): string {
@@ -56,7 +45,9 @@ export async function startConsole(
   await applyMigrations(config.database);
   const db = await openDatabase(config.database);
 
-  const emulator = config.emulator.enabled ? createEmulatorServices(loadEmulatorSigner(config.dataDir)) : undefined;
+  const emulator = config.emulator.enabled
+    ? createEmulatorServices(JwtSigner.fromPem(await loadEmulatorKey(db, ring.keys, config.dataDir, () => JwtSigner.generate().toPem())))
+    : undefined;
   let baseUrl: string | undefined;
   let app: FastifyInstance | undefined;
   const hostPolicy = hostPolicyFor(config.publicUrls, config.host);

@@ -74,15 +74,19 @@ export function loadConfig(raw: Env = process.env): ConsoleConfig {
   const env = readEnv(raw);
   const dataDir = resolve(env.DATA_DIR);
   const dbFile = join(dataDir, 'sat-playground.db');
+  const database = databaseTarget(env.DATABASE_URL, dbFile, {
+    poolSize: env.DATABASE_POOL_SIZE,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+  // A key file is per machine: replicas each generating their own could not open each other's secrets.
+  if (database.backend === 'postgresql' && !env.SAT_MASTER_KEY?.trim())
+    throw new Error('On PostgreSQL set SAT_MASTER_KEY (32 bytes, hex or base64), the same on every replica: e.g. openssl rand -hex 32');
   return {
     host: env.HOST,
     port: env.PORT,
     dataDir,
     dbFile,
-    database: databaseTarget(env.DATABASE_URL, dbFile, {
-      poolSize: env.DATABASE_POOL_SIZE,
-      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    }),
+    database,
     logLevel: env.LOG_LEVEL,
     upstreamTimeouts: {
       connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

@@ -11,6 +11,7 @@ import { generateMasterKey, loadKeyRing, usesKeyFile, writeKeyFile } from '../cr
 import { applyMigrations } from '../db/migrator.js';
 import { openDatabase } from '../db/client.js';
 import { CredentialSecrets } from '../services/credential-secrets.js';
+import { resealEmulatorKey } from '../services/emulator-key.js';
 import type { MasterKey } from '../crypto/secret-box.js';
 
 export interface RotationReport {
@@ -24,6 +25,8 @@ async function reseal(config: ConsoleConfig, keys: MasterKey[]): Promise<{ resea
   await applyMigrations(config.database);
   const db = await openDatabase(config.database);
   try {
+    // The emulator's signing key first: if it cannot be opened, nothing has been re-sealed yet.
+    await resealEmulatorKey(db, keys);
     return await new CredentialSecrets(db, keys).resealAll();
   } finally {
     await db.$disconnect();

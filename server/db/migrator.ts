@@ -112,12 +112,33 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const migrationsList = readMigrations(migrationsDir);
   if (await migrationsUpToDate(target, migrationsList)) return [];
-  const { engine, dispose } = await openSchemaEngine(target, schema);
+  return whileMigrating(target, async () => {
+    // Another replica may have applied them while this one waited for the lock.
+    if (await migrationsUpToDate(target, migrationsList)) return [];
+    const { engine, dispose } = await openSchemaEngine(target, schema);
+    try {
+      const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+      return out.appliedMigrationNames;
+    } finally {
+      await dispose();
+    }
+  });
+}
+
+/**
+ * Runs fn holding the database's migration lock: replicas starting together on PostgreSQL migrate one at a
+ * time (a session advisory lock on a connection of its own). SQLite's file has one console.
+ */
+async function whileMigrating<T>(target: DatabaseTarget, fn: () => Promise<T>): Promise<T> {
+  if (target.backend === 'sqlite') return fn();
+  const client = new pg.Client(connectionSettings(target));
+  await client.connect();
   try {
-    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
-    return out.appliedMigrationNames;
+    await client.query("SELECT pg_advisory_lock(hashtextextended('sat-playground:migrations', 0))");
+    return await fn();
   } finally {
-    await dispose();
+    // Ending the session releases the lock.
+    await client.end();
   }
 }
 

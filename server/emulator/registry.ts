@@ -74,6 +74,12 @@ export class EmulatorRegistry {
     return this.providers.get(providerKey(level, entityId, name));
   }
 
+  /** Forgets every credential and provider (before they are registered again from the console's database). */
+  clear(): void {
+    this.credentials.clear();
+    this.providers.clear();
+  }
+
   counts(): { credentials: number; providers: number } {
     return { credentials: this.credentials.size, providers: this.providers.size };
   }

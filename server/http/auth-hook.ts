@@ -89,7 +89,7 @@ export function installAuth(
         throw error;
       };
       // Every request with the key counts towards its limit.
-      const wait = deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
+      const wait = await deps.apiKeys.takeToken(found.keyId, found.rateLimitPerMinute);
       if (wait > 0)
         await refuse(
           new DomainError(

@@ -3,7 +3,7 @@
 // on the very next request.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sha256Hex } from '../crypto/digest.js';
-import type { Db } from '../db/client.js';
+import { sqlOf, type Db } from '../db/client.js';
 import { DomainError } from '../errors.js';
 import { currentContext } from '../auth/context.js';
 import type { AuditService } from './audit.js';
@@ -24,9 +24,18 @@ function hashKey(key: string): string {
   return sha256Hex(key);
 }
 
-export class ApiKeyService {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+/** The bucket after one request at `now` (null: a full one): tokens left, and seconds to wait when refused (0 when taken). */
+export function takeFromBucket(
+  bucket: { tokens: number; at: number } | null,
+  perMinute: number,
+  now: number,
+): { tokens: number; wait: number } {
+  const before = bucket ? Math.min(perMinute, bucket.tokens + (Math.max(0, now - bucket.at) / 60_000) * perMinute) : perMinute;
+  if (before < 1) return { tokens: before, wait: Math.ceil(((1 - before) / perMinute) * 60) };
+  return { tokens: before - 1, wait: 0 };
+}
 
+export class ApiKeyService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -92,7 +101,6 @@ export class ApiKeyService {
     const updated = await this.audit.around({ action: 'apikey.revoked', target: id, detail: { name: row.name, prefix: row.prefix } }, () =>
       this.db.apiKey.update({ where: { id }, data: { revokedAt: new Date(this.now()) }, include: { providers: true } }),
     );
-    this.buckets.delete(id);
     return this.view(updated);
   }
 
@@ -108,16 +116,29 @@ export class ApiKeyService {
     return { keyId: row.id, name: row.name, providers: new Set(row.providers.map((p) => p.providerId)), rateLimitPerMinute: row.rateLimit };
   }
 
-  /** Token bucket per key: rateLimit per minute, bursts up to the same number. Returns seconds to wait, or 0. */
-  takeToken(keyId: string, perMinute: number): number {
-    const now = this.now();
-    const bucket = this.buckets.get(keyId) ?? { tokens: perMinute, at: now };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) / 60_000) * perMinute);
-    bucket.at = now;
-    this.buckets.set(keyId, bucket);
-    if (bucket.tokens < 1) return Math.ceil(((1 - bucket.tokens) / perMinute) * 60);
-    bucket.tokens -= 1;
-    return 0;
+  /**
+   * Token bucket per key: rateLimit per minute, bursts up to the same number. Returns seconds to wait, or 0.
+   * The bucket is the key's row (rateTokens, rateAt), read and written in one transaction holding the key's
+   * lock, so replicas share one count: two replicas never give a key twice its rate.
+   */
+  takeToken(keyId: string, perMinute: number): Promise<number> {
+    return sqlOf(this.db).transaction(
+      async (tx) => {
+        const now = this.now();
+        const row = await tx.get<{ rateTokens: number | null; rateAt: number | bigint | null }>(
+          'SELECT "rateTokens", "rateAt" FROM "ApiKey" WHERE "id" = ?',
+          [keyId],
+        );
+        const { tokens, wait } = takeFromBucket(
+          row?.rateTokens == null || row.rateAt == null ? null : { tokens: row.rateTokens, at: Number(row.rateAt) },
+          perMinute,
+          now,
+        );
+        await tx.run('UPDATE "ApiKey" SET "rateTokens" = ?, "rateAt" = ? WHERE "id" = ?', [tokens, now, keyId]);
+        return wait;
+      },
+      { locks: [`api-key-rate:${keyId}`] },
+    );
   }
 
   private view(row: {

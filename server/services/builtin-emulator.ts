@@ -11,6 +11,8 @@ export interface BuiltinEmulatorLink {
   removeCredential(clientId: string): void;
   syncProvider(p: { entityLevel: string; entityId: string; name: string; tokenDurationMin: number }): void;
   removeProvider(p: { entityLevel: string; entityId: string; name: string }): void;
+  /** Forgets every credential and provider registered. */
+  clear(): void;
 }
 
 export function linkBuiltinEmulator(registry: EmulatorRegistry | undefined, baseUrl: () => string | undefined): BuiltinEmulatorLink {
@@ -36,6 +38,9 @@ export function linkBuiltinEmulator(registry: EmulatorRegistry | undefined, base
     },
     removeProvider(p) {
       registry?.removeProvider({ level: p.entityLevel as EntityLevel, entityId: p.entityId, name: p.name });
+    },
+    clear() {
+      registry?.clear();
     },
   };
 }

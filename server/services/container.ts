@@ -1,5 +1,6 @@
 // Wires the services from their dependencies. One container per app instance (tests build their own).
-import type { Db } from '../db/client.js';
+import { sqlOf, type Db } from '../db/client.js';
+import { Generations } from '../db/generations.js';
 import type { MasterKey } from '../crypto/secret-box.js';
 import { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamTimeouts } from '../upstream/defaults.js';
@@ -46,6 +47,8 @@ export interface Services {
   apiKeys: ApiKeyService;
   db: Db;
   metrics: Metrics;
+  /** Versions of what this process caches, read before each request (server/db/generations.ts). */
+  generations: Generations;
 }
 
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
@@ -91,14 +94,22 @@ export function createServices(deps: {
     ...(deps.maxSkewSeconds !== undefined ? { resilience: { maxSkewSeconds: deps.maxSkewSeconds } } : {}),
     allowHosts: deps.allowHosts ?? [],
   });
-  const providers = new ProviderService(deps.db, link);
-  const secrets = new CredentialSecrets(deps.db, deps.keys, () => providers.invalidate());
-  const credentials = new CredentialService(deps.db, secrets, link, () => providers.invalidate(), upstream.allowed);
+  const generations = new Generations(sqlOf(deps.db));
+  const providers = new ProviderService(deps.db, link, generations);
+  const secrets = new CredentialSecrets(deps.db, deps.keys, () => providers.changed());
+  const credentials = new CredentialService(deps.db, secrets, link, () => providers.changed(), upstream.allowed);
+  // Another replica changed providers or credential sets: drop the cached rows, and register the built-in
+  // emulator's credentials and providers again from the database.
+  generations.onChange('providers', async () => {
+    providers.invalidate();
+    if (deps.emulator) await credentials.syncBuiltinEmulator({ replace: true });
+  });
   const history = new HistoryService(deps.db, deps.keys, now, deps.onBackgroundError);
   const metrics = new Metrics();
   const audit = new AuditService(deps.db, now, (synced, seconds) => metrics.auditCommit(synced, seconds), deps.log);
   const userStatus = (userId: string) => readUserStatus(deps.db, userId);
-  const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, userStatus, now);
+  const sessions = new SessionService(deps.db, deps.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS, userStatus, now, generations);
+  generations.onChange('sessions', () => sessions.forgetAll());
   const users = new UserService(deps.db, audit, sessions, now);
   const apiKeys = new ApiKeyService(deps.db, audit, now);
   const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
@@ -138,5 +149,6 @@ export function createServices(deps: {
     apiKeys,
     db: deps.db,
     metrics,
+    generations,
   };
 }

@@ -31,7 +31,7 @@ export class CredentialSecrets {
     /** The current master key first; older ones after it, for opening only. */
     private readonly keys: readonly MasterKey[],
     /** Told after stored secrets are re-sealed, so cached provider rows never carry an old ciphertext. */
-    private readonly changed: () => void = () => {},
+    private readonly changed: () => Promise<void> = async () => {},
   ) {}
 
   /** Seals a secret for a row and the client id and upstream it is for: ciphertext, key id, fingerprint. */
@@ -104,7 +104,7 @@ export class CredentialSecrets {
         update: { value: BINDING_VERSION },
       }),
     ]);
-    if (legacy.length) this.changed();
+    if (legacy.length) await this.changed();
     return legacy.length;
   }
 
@@ -141,7 +141,7 @@ export class CredentialSecrets {
         }),
       ),
     );
-    this.changed();
+    await this.changed();
     return { resealed: stale.length, total: rows.length };
   }
 }

@@ -12,7 +12,7 @@ import type { BuiltinEmulatorLink } from './builtin-emulator.js';
 import { BUILTIN_EMULATOR, normaliseUpstream } from './upstreams.js';
 import { RESERVED_NAMES } from '../contract/fields.js';
 import { AllowedHosts } from '../upstream/address-policy.js';
-import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
+import { afterCommit } from '../db/unit-of-work.js';
 import type { CredentialSecrets } from './credential-secrets.js';
 
 export interface CredentialInput {
@@ -82,7 +82,7 @@ export class CredentialService {
     readonly secrets: CredentialSecrets,
     private readonly emulator: BuiltinEmulatorLink,
     /** Told after every write, so cached provider rows never carry an old credential. */
-    private readonly changed: () => void = () => {},
+    private readonly changed: () => Promise<void> = async () => {},
     /** Private hosts the operator allows as upstreams (UPSTREAM_ALLOW_HOSTS). */
     readonly allowedHosts: AllowedHosts = new AllowedHosts(),
   ) {}
@@ -127,7 +127,7 @@ export class CredentialService {
   async create(input: CredentialInput): Promise<CredentialView> {
     const data = this.newRowData(input, 'console');
     const row = await this.uniqueOrThrow(data.name, () => this.db.credentialSet.create({ data, include: withCount }));
-    nowAndAtEnd(this.changed);
+    await this.changed();
     await afterCommit(() => this.syncEmulator(row, new Secret(input.clientSecret)));
     return toCredentialView(row);
   }
@@ -165,7 +165,7 @@ export class CredentialService {
     const row = await this.uniqueOrThrow(data.name ?? before.name, () =>
       this.db.credentialSet.update({ where: { id }, data, include: withCount }),
     );
-    nowAndAtEnd(this.changed);
+    await this.changed();
     await afterCommit(async () => {
       if (before.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeCredential(before.clientId);
       this.syncEmulator(row, this.secrets.openSecret(row));
@@ -182,7 +182,7 @@ export class CredentialService {
       data: { ...this.secrets.sealFor(before, secret), secretSetAt: new Date(), secretSetBy: 'console' },
       include: withCount,
     });
-    nowAndAtEnd(this.changed);
+    await this.changed();
     await afterCommit(() => this.syncEmulator(row, new Secret(secret)));
     return toCredentialView(row);
   }
@@ -226,7 +226,7 @@ export class CredentialService {
       if (how.providers === 'delete') await tx.provider.deleteMany({ where: { credentialSetId: id } });
       await tx.credentialSet.delete({ where: { id } });
     });
-    nowAndAtEnd(this.changed);
+    await this.changed();
     await afterCommit(async () => {
       if (row.upstreamUrl === BUILTIN_EMULATOR) {
         this.emulator.removeCredential(row.clientId);
@@ -238,9 +238,14 @@ export class CredentialService {
     return { deletedProviders: how.providers === 'delete' ? count : 0, movedProviders: how.providers === 'move' ? count : 0 };
   }
 
-  /** Registers every built-in-emulator credential set and provider with the in-process emulator. */
-  async syncBuiltinEmulator(): Promise<number> {
+  /**
+   * Registers every built-in-emulator credential set and provider with the in-process emulator; with
+   * `replace`, what was registered before goes, in the same synchronous step once the rows are read (another
+   * replica changed them), so no request sees the registry half-filled.
+   */
+  async syncBuiltinEmulator(opts: { replace?: boolean } = {}): Promise<number> {
     const rows = await this.db.credentialSet.findMany({ where: { upstreamUrl: BUILTIN_EMULATOR }, include: { providers: true } });
+    if (opts.replace) this.emulator.clear();
     for (const row of rows) {
       this.emulator.syncCredential(row, this.secrets.openSecret(row));
       for (const p of row.providers) this.emulator.syncProvider(p);

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { PRISMA_UNIQUE_VIOLATION, prismaCode, sqlOf } from '../db/client.js';
+import type { Generations } from '../db/generations.js';
 import type { CredentialSet, Provider } from '../db/models.js';
 import { tokenUri, type EntityLevel } from '../frame/entity.js';
 import { DomainError } from '../errors.js';
@@ -48,7 +49,7 @@ export function normaliseTags(tags: readonly string[]): string[] {
 }
 
 export class ProviderService {
-  /** Provider rows with their credential set, for the mint path; cleared on every write (one process owns the DB). */
+  /** Provider rows with their credential set, for the mint path; cleared on every write, here or on another replica. */
   private all: ProviderRow[] | null = null;
   /** Bumped by every invalidate(): a read that started before a write must not fill the caches. */
   private generation = 0;
@@ -59,7 +60,17 @@ export class ProviderService {
   constructor(
     private readonly db: Db,
     private readonly emulator: BuiltinEmulatorLink,
+    private readonly generations?: Generations,
   ) {}
+
+  /**
+   * After a write to providers or credential sets: this process forgets its cached rows now (and again when
+   * the unit of work ends), and the write tells the other replicas, in its transaction.
+   */
+  async changed(): Promise<void> {
+    nowAndAtEnd(() => this.invalidate());
+    await this.generations?.bump('providers');
+  }
 
   /** Forget cached rows: called after any write to providers or credential sets. */
   invalidate(): void {
@@ -183,7 +194,7 @@ export class ProviderService {
     await this.credentialOrThrow(input.credentialSetId);
     const data = this.newRowData(input);
     const row = await this.uniqueOrThrow(data.name, () => this.db.provider.create({ data, include: { credentialSet: true } }));
-    nowAndAtEnd(() => this.invalidate());
+    await this.changed();
     await afterCommit(() => this.syncEmulator(row));
     return this.toView(row);
   }
@@ -203,7 +214,7 @@ export class ProviderService {
     const row = await this.uniqueOrThrow(data.name ?? before.name, () =>
       this.db.provider.update({ where: { id }, data, include: { credentialSet: true } }),
     );
-    nowAndAtEnd(() => this.invalidate());
+    await this.changed();
     await afterCommit(() => {
       if (before.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(before);
       this.syncEmulator(row);
@@ -214,7 +225,7 @@ export class ProviderService {
   async remove(id: string): Promise<void> {
     const row = await this.getRow(id);
     await this.db.provider.delete({ where: { id } });
-    nowAndAtEnd(() => this.invalidate());
+    await this.changed();
     await afterCommit(() => {
       if (row.credentialSet.upstreamUrl === BUILTIN_EMULATOR) this.emulator.removeProvider(row);
     });

@@ -6,6 +6,7 @@ import { sha256Hex } from '../crypto/digest.js';
 import type { Db } from '../db/client.js';
 import type { Role } from '../contract/permissions.js';
 import type { UserStatus } from './user-status.js';
+import type { Generations } from '../db/generations.js';
 
 export interface SessionTimeouts {
   idleMs: number;
@@ -37,6 +38,8 @@ export class SessionService {
     readonly timeouts: SessionTimeouts,
     private readonly loadUser: (userId: string) => Promise<UserStatus | null>,
     private readonly now: () => number = Date.now,
+    /** Sessions ended and users changed are told to the other replicas (server/db/generations.ts). */
+    private readonly generations?: Generations,
   ) {}
 
   /** A new session (new id at every sign-in); returns the cookie token, shown nowhere else. */
@@ -56,6 +59,14 @@ export class SessionService {
   /** The live session for a cookie token, or null (unknown, expired, or its user disabled). */
   async resolve(token: string): Promise<ActiveSession | null> {
     const id = sessionIdOf(token);
+    const cached = this.cache.get(id);
+    // Another replica may have served this session since this one last did (its lastSeenAt reaches the
+    // database at most once a minute): a session idle by this process's count is read again before it ends.
+    if (cached && this.now() - cached.lastSeenAt > this.timeouts.idleMs) this.cache.delete(id);
+    return this.resolveById(id);
+  }
+
+  private async resolveById(id: string): Promise<ActiveSession | null> {
     const now = this.now();
     let session = this.cache.get(id);
     if (!session) {
@@ -94,18 +105,26 @@ export class SessionService {
   async revoke(id: string): Promise<void> {
     this.cache.delete(id);
     await this.db.session.deleteMany({ where: { id } });
+    await this.generations?.bump('sessions');
   }
 
   /** Every session of a user ends now (disable, password change, role change). */
   async revokeUser(userId: string, exceptId?: string): Promise<number> {
     for (const [id, s] of this.cache) if (s.userId === userId && id !== exceptId) this.cache.delete(id);
     const result = await this.db.session.deleteMany({ where: { userId, ...(exceptId ? { id: { not: exceptId } } : {}) } });
+    await this.generations?.bump('sessions');
     return result.count;
   }
 
-  /** Sessions of a user read the user's role and grants again on their next request. */
-  forgetUser(userId: string): void {
+  /** Sessions of a user read the user's role and grants again on their next request, on every replica. */
+  async forgetUser(userId: string): Promise<void> {
     for (const [id, s] of this.cache) if (s.userId === userId) this.cache.delete(id);
+    await this.generations?.bump('sessions');
+  }
+
+  /** Another replica ended sessions or changed users: every session is read again from the database. */
+  forgetAll(): void {
+    this.cache.clear();
   }
 
   async purgeExpired(): Promise<number> {

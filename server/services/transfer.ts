@@ -21,7 +21,7 @@ import type { CredentialService } from './credentials.js';
 import { parseTags, type ProviderService } from './providers.js';
 import type { CredentialSet } from '../db/models.js';
 import { normaliseUpstream } from './upstreams.js';
-import { afterCommit, nowAndAtEnd } from '../db/unit-of-work.js';
+import { afterCommit } from '../db/unit-of-work.js';
 
 interface CredentialPlan {
   row: ExportedCredential;
@@ -95,7 +95,7 @@ export class TransferService {
     }
     if (dryRun) return report;
     await this.apply(credPlan, provPlan, new Map([...existingCreds.values()].map((c) => [c.name, c.id])));
-    nowAndAtEnd(() => this.providers.invalidate());
+    await this.providers.changed();
     await afterCommit(() => this.credentials.syncBuiltinEmulator().then(() => undefined));
     return { ...report, applied: true };
   }

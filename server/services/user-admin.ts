@@ -78,7 +78,7 @@ export class UserAdmin {
         const invitesRevoked = voids ? await this.invites.voidSentBy(userId) : 0;
         // Disabling ends every session at once; a role change is read again on the next request.
         if (row.disabledAt) await this.sessions.revokeUser(userId);
-        else this.sessions.forgetUser(userId);
+        else await this.sessions.forgetUser(userId);
         return { row, invitesRevoked };
       },
       ({ row: r, invitesRevoked }) => ({
@@ -107,7 +107,7 @@ export class UserAdmin {
           this.db.providerGrant.createMany({ data: providerIds.map((providerId) => ({ userId, providerId })) }),
         ]),
     );
-    this.sessions.forgetUser(userId);
+    await this.sessions.forgetUser(userId);
     return userView(user, providerIds, (await this.guard.locks([user.email])).get(user.email) ?? null);
   }
 }

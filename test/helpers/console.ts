@@ -3,7 +3,7 @@
 // database on the test run's PostgreSQL server (test/helpers/postgres.ts).
 // Started with an owner account (from SAT_OWNER_EMAIL/PASSWORD, as an unattended install would) and
 // signed in as that owner: test/helpers/http.ts sends the session with every request to it.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../server/config.js';
 import { startConsole, type RunningConsole } from '../../server/boot.js';
 import type { Backend, DatabaseTarget } from '../../server/db/backend.js';
@@ -27,10 +27,18 @@ export interface TestConsole extends RunningConsole {
 /** The backend this test run puts its consoles on (SAT_TEST_DB), sqlite unless told otherwise. */
 export const TEST_BACKEND: Backend = process.env.SAT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
 
+/** On PostgreSQL, the database and master key of each data directory: a console restarted on it finds its data again. */
+const postgresOf = new Map<string, Record<string, string>>();
+
 /** DATABASE_URL of a fresh database when the run is on PostgreSQL; nothing on SQLite (the data directory's file). */
-async function testDatabaseEnv(): Promise<Record<string, string>> {
+async function testDatabaseEnv(dataDir: string): Promise<Record<string, string>> {
   if (TEST_BACKEND === 'sqlite') return {};
-  return { DATABASE_URL: await (await sharedPostgres()).createDatabase('console') };
+  let env = postgresOf.get(dataDir);
+  if (!env) {
+    env = { DATABASE_URL: await (await sharedPostgres()).createDatabase('console'), SAT_MASTER_KEY: randomBytes(32).toString('hex') };
+    postgresOf.set(dataDir, env);
+  }
+  return env;
 }
 
 export async function startTestConsole(
@@ -40,7 +48,7 @@ export async function startTestConsole(
   const dir = opts.dataDir ? { path: opts.dataDir, cleanup: () => {} } : tempDir('sat-console-');
   const capture = logCapture();
   const config = loadConfig({
-    ...(await testDatabaseEnv()),
+    ...(await testDatabaseEnv(dir.path)),
     DATA_DIR: dir.path,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -158,8 +158,8 @@ test('a process that dies without stopping its server leaves neither the server 
   assert.equal(await refused(url), false);
 
   owner.kill('SIGKILL');
-  // Waiting on another process's shutdown (the watchdog's), bounded; no clock is being stood in for.
   const deadline = Date.now() + 60_000;
+  // Waiting on another process's shutdown (the watchdog's), bounded; no clock is being stood in for.
   while ((alive(postmaster) || existsSync(dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.equal(alive(postmaster), false, 'the postmaster outlived its owner');
   assert.equal(existsSync(dir), false, 'its directory outlived its owner');
