@@ -1,5 +1,6 @@
-// One bulk job: its counters and view, and the workers that mint its rows. Results are streamed to a
-// file (NDJSON, mode 0600) so memory stays flat however large the job is.
+// One bulk job as the process running it holds it: its counters and view, and the workers that mint its
+// rows. Results go to a sink as they come (bulk-results.ts), so memory stays flat however large the job is;
+// other replicas see the job through the database (bulk-store.ts).
 import { launchLink } from '../frame/launch-link.js';
 import { validateTokenBody, type TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
@@ -9,6 +10,7 @@ import type { CallLimiter } from './call-limiter.js';
 import type { Reservation } from './quota.js';
 import type { MintBinding } from './bulk-access.js';
 import { resultsFailed, type ResultSink } from './bulk-results.js';
+import type { JobRecord } from './bulk-store.js';
 
 export interface ResultLine {
   row: number;
@@ -27,7 +29,7 @@ export type StopKind = 'cancelled' | 'revoked' | 'failed';
 
 const MAX_FAILURES_KEPT = 200;
 
-export class Job {
+export class Job implements JobRecord {
   state: BulkJobView['state'] = 'running';
   done = 0;
   ok = 0;
@@ -51,7 +53,6 @@ export class Job {
     readonly provider: { id: string; name: string; label: string },
     readonly total: number,
     readonly concurrency: number,
-    readonly file: string,
     /** Who started it: only they get its tokens; they, owners and admins see it. */
     readonly owner: { id: string; email: string },
     readonly reservation: Reservation,
@@ -69,31 +70,40 @@ export class Job {
     return true;
   }
 
+  get stopReason(): string | null {
+    return this.stopping?.reason ?? null;
+  }
+
   noteFailure(row: number, error: string, message: string): void {
     if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push({ row, error, message });
   }
 
   view(now: number): BulkJobView {
-    const elapsed = ((this.finishedAt ?? now) - this.startedAt) / 1000;
-    const rate = elapsed > 0 ? this.done / elapsed : 0;
-    return {
-      id: this.id,
-      providerId: this.provider.id,
-      state: this.state,
-      total: this.total,
-      done: this.done,
-      ok: this.ok,
-      failed: this.failed,
-      concurrency: this.concurrency,
-      startedBy: this.owner.email,
-      startedAt: new Date(this.startedAt).toISOString(),
-      finishedAt: this.finishedAt ? new Date(this.finishedAt).toISOString() : null,
-      ratePerSecond: Math.round(rate * 10) / 10,
-      etaSeconds: this.state === 'running' && rate > 0 ? Math.ceil((this.total - this.done) / rate) : null,
-      stopReason: this.stopping?.reason ?? null,
-      failures: this.failures,
-    };
+    return viewOf(this, now);
   }
+}
+
+/** A job as the API shows it, from the runner's Job or from its row on another replica. */
+export function viewOf(job: JobRecord, now: number): BulkJobView {
+  const elapsed = ((job.finishedAt ?? now) - job.startedAt) / 1000;
+  const rate = elapsed > 0 ? job.done / elapsed : 0;
+  return {
+    id: job.id,
+    providerId: job.provider.id,
+    state: job.state,
+    total: job.total,
+    done: job.done,
+    ok: job.ok,
+    failed: job.failed,
+    concurrency: job.concurrency,
+    startedBy: job.owner.email,
+    startedAt: new Date(job.startedAt).toISOString(),
+    finishedAt: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,
+    ratePerSecond: Math.round(rate * 10) / 10,
+    etaSeconds: job.state === 'running' && rate > 0 ? Math.ceil((job.total - job.done) / rate) : null,
+    stopReason: job.stopReason,
+    failures: job.failures,
+  };
 }
 
 export interface RunContext {
@@ -118,7 +128,7 @@ export async function runJob(job: Job, ctx: RunContext): Promise<Exclude<BulkJob
     try {
       await ctx.out.write(line);
     } catch (err) {
-      // The file cannot take more (a full disk): minting on would give tokens no one can download.
+      // The results cannot be stored: minting on would give tokens no one can download.
       job.stop('failed', `Stopped: ${resultsFailed(err instanceof Error ? err : new Error(String(err)))}.`);
     }
   };

@@ -1,9 +1,6 @@
-// A bulk job's results file (NDJSON, one ResultLine per row): written by the job's workers, read back as the
-// download (CSV through the console's one CSV writer, or a JSON array, streamed either way).
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { Readable, type Writable } from 'node:stream';
+// A bulk job's results (one ResultLine per row): stored by the job's workers in batches (bulk-store.ts keeps
+// them in the database), read back as the download.
+import { Readable } from 'node:stream';
 import { csvStream, type CsvColumn } from '../export/csv.js';
 import type { ResultLine } from './bulk-job.js';
 
@@ -20,22 +17,15 @@ const RESULT_COLUMNS: readonly CsvColumn<ResultLine>[] = [
   { header: 'message', cell: (r) => r.message },
 ];
 
-async function* lines(file: string): AsyncGenerator<string> {
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (text) yield text;
-}
-
-async function* results(file: string): AsyncGenerator<ResultLine> {
-  for await (const text of lines(file)) yield JSON.parse(text) as ResultLine;
-}
-
-export function resultStream(file: string, format: 'csv' | 'json'): Readable {
-  if (format === 'csv') return csvStream(RESULT_COLUMNS, results(file));
+/** The download: CSV through the console's one CSV writer, or a JSON array, streamed either way. */
+export function resultStream(lines: AsyncIterable<ResultLine>, format: 'csv' | 'json'): Readable {
+  if (format === 'csv') return csvStream(RESULT_COLUMNS, lines);
   return Readable.from(
     (async function* () {
       let first = true;
       yield '[';
-      for await (const text of lines(file)) {
-        yield `${first ? '' : ','}\n${text}`;
+      for await (const line of lines) {
+        yield `${first ? '' : ','}\n${JSON.stringify(line)}`;
         first = false;
       }
       yield '\n]\n';
@@ -43,52 +33,57 @@ export function resultStream(file: string, format: 'csv' | 'json'): Readable {
   );
 }
 
-/** The results file as the job writes it. */
+/** Where a job's workers put its result lines. */
 export interface ResultSink {
-  /** Appends one line, waiting while the file is behind; rejects once the file has failed. */
+  /** Stores one line; rejects once the store has failed. */
   write(line: ResultLine): Promise<void>;
-  /** Ends the file and waits until it is closed (or has failed). */
+  /** Waits until every line written is stored (or the store has failed). */
   close(): Promise<void>;
-  /** The first error the file raised (a full disk, a removed directory), if any. */
+  /** The first error the store raised (the database refused a write), if any. */
   readonly error: Error | null;
 }
 
-export function openResultFile(file: string): Writable {
-  return createWriteStream(file, { mode: 0o600 });
-}
-
-/** Writes result lines to a stream, holding on to its first error instead of letting it end the process. */
-export function resultSink(out: Writable): ResultSink {
+/**
+ * A sink that stores the lines written in the same turn of the event loop together (one transaction), so a
+ * job's workers do not each wait for a commit of their own. `append` is BulkStore.appendResults.
+ */
+export function batchingSink(append: (lines: ResultLine[]) => Promise<void>): ResultSink {
   let error: Error | null = null;
-  // An 'error' event without a listener is thrown: a full disk would end the console, every job and request.
-  out.on('error', (err: Error) => (error ??= err));
-  // Read through a function: the listener may set it while a write awaits, which narrowing cannot see.
-  const failIfBroken = (): void => {
-    if (error) throw error;
+  let batch: { line: ResultLine; done: () => void; failed: (err: Error) => void }[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const taken = batch;
+    batch = [];
+    if (!taken.length) return;
+    try {
+      if (error) throw error;
+      await append(taken.map((t) => t.line));
+      taken.forEach((t) => t.done());
+    } catch (err) {
+      error ??= err instanceof Error ? err : new Error(String(err));
+      taken.forEach((t) => t.failed(error!));
+    }
   };
-  // Writers share one wait for 'drain' instead of each adding a listener; it rejects if the file fails.
-  let drained: Promise<unknown> | null = null;
   return {
     get error() {
       return error;
     },
-    async write(line) {
-      failIfBroken();
-      if (!out.write(`${JSON.stringify(line)}\n`)) drained ??= once(out, 'drain').finally(() => (drained = null));
-      if (drained) await drained;
-      failIfBroken();
+    write(line) {
+      if (error) return Promise.reject(error);
+      return new Promise<void>((done, failed) => {
+        batch.push({ line, done, failed });
+        if (batch.length === 1) flushing = flushing.then(() => new Promise((r) => setImmediate(r))).then(flush);
+      });
     },
     async close() {
-      if (out.closed) return;
-      const closed = once(out, 'close').catch(() => undefined);
-      out.end();
-      await closed;
+      await flushing;
+      await flush();
     },
   };
 }
 
-/** What a job says when its results file failed: the system's code, what to check. */
+
+/** What a job says when its results could not be stored: the database's reason, what to check. */
 export function resultsFailed(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code ?? err.message;
-  return `its results could not be written to disk (${code}): check the free space and permissions of the data directory`;
+  return `its results could not be stored (${err.message}): check the database`;
 }

@@ -2,7 +2,7 @@
 // the service gives the clock and the viewer's minting rights.
 import type { BulkJobSummary } from '../contract/bulk.js';
 import type { Principal } from '../auth/context.js';
-import type { Job } from './bulk-job.js';
+import type { JobRecord as Job } from './bulk-store.js';
 import { isStarter, type Refusal } from './bulk-access.js';
 
 /** When a job's results are deleted: the retention after it ended; null while it runs. */

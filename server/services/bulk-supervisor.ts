@@ -32,7 +32,14 @@ export interface SupervisorDeps {
   now: () => number;
   /** Where a failed job is told of: no request is waiting for it. */
   log: ServiceLog;
+  /** Writes the job's progress and heartbeat where every replica reads it; returns a cancel asked for elsewhere. */
+  progress: (job: Job) => Promise<string | null>;
+  /** Drops what another replica changed from this process's caches (the provider, before it is looked at). */
+  sync: () => Promise<void>;
 }
+
+/** How often a running job writes its progress and heartbeat (real time: it says the process is alive). */
+export const PROGRESS_MS = 1000;
 
 export class BulkSupervisor {
   constructor(private readonly deps: SupervisorDeps) {}
@@ -42,6 +49,8 @@ export class BulkSupervisor {
     // Even a job that mints nothing for a while (its workers waiting for slots) looks at its owner's rights
     // and its provider's credential.
     const watch = setInterval(() => void this.mayGoOn(job), RECHECK_MS).unref();
+    // Its progress and heartbeat for the other replicas, and a cancel asked for on one of them.
+    const beat = setInterval(() => void this.beat(job), PROGRESS_MS).unref();
     let final: FinalState = 'failed';
     let unexpected: unknown;
     try {
@@ -52,6 +61,7 @@ export class BulkSupervisor {
     } finally {
       job.closing = true;
       clearInterval(watch);
+      clearInterval(beat);
       // The job is finished, for its viewers and its results download, only once its file is complete.
       await out.close();
       if (out.error && final !== 'failed') {
@@ -76,6 +86,20 @@ export class BulkSupervisor {
       job.state = final;
       this.deps.metrics.bulkFinished(final);
       if (final === 'failed') this.logFailure(job, unexpected);
+      // How it ended, for every replica; if this cannot be written, the job's stale heartbeat gets it marked
+      // failed by another replica (bulk-store.ts failOrphans).
+      await this.deps.progress(job).catch((err: unknown) => this.deps.log.error({ err, jobId: job.id }, 'bulk job: its end could not be recorded'));
+    }
+  }
+
+  /** Progress and heartbeat; a cancel asked for on another replica stops the job here. */
+  private async beat(job: Job): Promise<void> {
+    if (job.closing) return;
+    try {
+      const cancel = await this.deps.progress(job);
+      if (cancel) this.stop(job, 'cancelled', cancel);
+    } catch (err) {
+      this.deps.log.warn({ err, jobId: job.id }, 'bulk job: its progress could not be recorded');
     }
   }
 
@@ -160,6 +184,7 @@ export class BulkSupervisor {
    * job opened the secret (it signs with that secret, for that URI), then its owner's rights.
    */
   private async stopReason(job: Job): Promise<string | null> {
+    await this.deps.sync();
     const [row, user] = await Promise.all([this.currentRow(job.provider.id), this.deps.userStatus(job.owner.id)]);
     const changed = bindingChange(job.binding, row && bindingOf(row));
     if (changed) return changed;

@@ -1,18 +1,19 @@
 // Bulk minting: N tokens from a template or CSV rows, with progress, cancel and downloadable results.
 // Limits (issue 13): a user runs at most a few jobs at once and mints within a daily quota; all jobs
 // together make at most BULK_MAX_CONCURRENT_CALLS upstream calls at a time, so interactive mints and the
-// console itself keep their latency. This is the API and the job table; a running job is kept to its
-// owner's current rights and its provider's credential by bulk-supervisor.ts.
+// console itself keep their latency. Jobs and their results live in the database (bulk-store.ts), so any
+// replica shows, cancels and serves a job another one runs; this process runs its own jobs, kept to their
+// owner's current rights and their provider's credential by bulk-supervisor.ts.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { launchLink } from '../frame/launch-link.js';
 import { bodyFromTemplate, BULK_MAX } from '../frame/bulk-template.js';
 import { bodiesFromCsv } from './bulk-csv.js';
 import type { TokenRequestBody } from '../frame/token-body.js';
 import { DomainError } from '../errors.js';
 import { afterCommit } from '../db/unit-of-work.js';
+import type { Db } from '../db/client.js';
+import type { MasterKey } from '../crypto/secret-box.js';
 import { DEFAULT_BULK_CONCURRENCY, type BulkJobSummary, type BulkJobView, type QuotaView } from '../contract/bulk.js';
 import type { MintService } from './mint.js';
 import type { AuditService } from './audit.js';
@@ -22,10 +23,11 @@ import type { QuotaService } from './quota.js';
 import { actorLabel, currentContext, type Principal } from '../auth/context.js';
 import { CallLimiter } from './call-limiter.js';
 import { DEFAULT_BULK_LIMITS, DEFAULT_BULK_RESULTS_RETENTION_MINUTES, type BulkLimits } from './bulk-limits.js';
-import { resultsDue, resultsExpireAt, retentionText, summaryOf } from './bulk-retention.js';
+import { resultsExpireAt, retentionText, summaryOf } from './bulk-retention.js';
 import { bindingOf, isStarter, mintRefusal, seesEveryJob, type MinterStatus } from './bulk-access.js';
-import { Job, runJob } from './bulk-job.js';
-import { openResultFile, resultSink, resultStream } from './bulk-results.js';
+import { Job, runJob, viewOf } from './bulk-job.js';
+import { batchingSink, resultStream } from './bulk-results.js';
+import { BulkStore, type JobRecord } from './bulk-store.js';
 import { BulkSupervisor } from './bulk-supervisor.js';
 import { NO_LOG, type ServiceLog } from './service-log.js';
 
@@ -40,15 +42,17 @@ export interface BulkRequest {
   quitAndLogout?: boolean | undefined;
 }
 
-/**
- * Jobs remembered for the list (their counts, not their tokens): the newest ones, so a console that runs for
- * months keeps a bounded table. A restart forgets them all, as it deletes every results file.
- */
+/** Jobs remembered for the list (their counts, not their tokens): the newest ones, so the table stays bounded. */
 const MAX_JOBS_LISTED = 1000;
-/** How often expired results are looked for when no request does it (reads sweep first anyway). */
-const SWEEP_EVERY_MS = 60_000;
+/** How often expired results and orphaned jobs are looked for when no request does it (reads look first anyway). */
+const SWEEP_EVERY_MS = 5_000;
+/** A running job whose process has not written its heartbeat for this long (real time) has lost its process. */
+export const DEFAULT_RUNNER_TIMEOUT_MS = 15_000;
 
 export interface BulkDeps {
+  db: Db;
+  /** Seal the result lines (they hold tokens). */
+  keys: readonly MasterKey[];
   providers: ProviderService;
   mint: MintService;
   audit: AuditService;
@@ -56,33 +60,41 @@ export interface BulkDeps {
   quota: QuotaService;
   /** A user's status, role and grants as they are now (readUserStatus, user-status.ts). */
   userStatus: (userId: string) => Promise<MinterStatus | null>;
-  dataDir: string;
+  /** Drops what another replica changed from this process's caches (server/db/generations.ts). */
+  sync?: (() => Promise<void>) | undefined;
   limits?: BulkLimits | undefined;
   /** How long a finished job's results are kept (BULK_RESULTS_RETENTION_MINUTES). */
   resultsRetentionMs?: number | undefined;
+  /** After this long without a heartbeat a running job is marked failed (its process stopped). */
+  runnerTimeoutMs?: number | undefined;
   now?: (() => number) | undefined;
   /** Where a failed job is told of: no request is waiting for it. */
   log?: ServiceLog | undefined;
-  /** Opens a job's results file (tests give a stream that fails like a full disk). */
-  openResults?: ((file: string) => Writable) | undefined;
 }
 
 export class BulkService {
+  /** The jobs this process runs (their freshest counts); every job, with these, is in the store. */
   private readonly jobs = new Map<string, Job>();
-  private readonly dir: string;
+  private readonly store: BulkStore;
+  /** This process, as the runner of its jobs. */
+  private readonly runnerId = randomUUID();
   private readonly limiter: CallLimiter;
   private readonly limits: BulkLimits;
   private readonly now: () => number;
   private readonly supervisor: BulkSupervisor;
   private readonly retentionMs: number;
+  private readonly runnerTimeoutMs: number;
   private readonly sweeper: ReturnType<typeof setInterval>;
+  private sweeping: Promise<void> | null = null;
+  private swept = { service: -Infinity, real: -Infinity };
 
   constructor(private readonly deps: BulkDeps) {
-    this.dir = join(deps.dataDir, 'bulk');
+    this.store = new BulkStore(deps.db, deps.keys);
     this.limits = deps.limits ?? DEFAULT_BULK_LIMITS;
     this.limiter = new CallLimiter(this.limits.maxConcurrentCalls);
     this.now = deps.now ?? Date.now;
     this.retentionMs = deps.resultsRetentionMs ?? DEFAULT_BULK_RESULTS_RETENTION_MINUTES * 60_000;
+    this.runnerTimeoutMs = deps.runnerTimeoutMs ?? DEFAULT_RUNNER_TIMEOUT_MS;
     const { providers, audit, metrics, userStatus } = deps;
     this.supervisor = new BulkSupervisor({
       providers,
@@ -92,11 +104,14 @@ export class BulkService {
       limiter: this.limiter,
       now: this.now,
       log: deps.log ?? NO_LOG,
+      progress: (job) => this.store.progress(job, Date.now()),
+      sync: deps.sync ?? (() => Promise.resolve()),
     });
-    // Results of an earlier run hold tokens; they are not kept across restarts.
-    rmSync(this.dir, { recursive: true, force: true });
-    // Deletes results whose time is up even when nobody asks; on the service's clock, so tests move it.
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
+    // Deletes results whose time is up and ends jobs whose process stopped, even when nobody asks.
+    this.sweeper = setInterval(
+      () => void this.sweep({ always: true }).catch((err: unknown) => deps.log?.warn({ err }, 'bulk jobs: the sweep failed')),
+      SWEEP_EVERY_MS,
+    ).unref();
   }
 
   async start(providerId: string, req: BulkRequest): Promise<BulkJobView> {
@@ -106,32 +121,32 @@ export class BulkService {
     const rows = this.rowSource(req);
     const link = req.launchLink?.trim() ? launchLink(req.launchLink, 'x.y.z', false) : null;
     if (link && !link.ok) throw new DomainError('request/invalid', link.message, [{ field: 'launchLink', message: link.message }]);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const audited = { action: 'bulk.started', providerId, target: provider.name };
     const id = randomUUID();
     const concurrency = req.concurrency ?? DEFAULT_BULK_CONCURRENCY;
-    // The quota is taken first; then the running-job count is checked and the job registered in one
-    // synchronous step, so two starts at the same moment cannot both take the last slot.
+    // The quota is taken first; then the running-job count is checked and the job inserted under its owner's
+    // lock (on every replica), so two starts at the same moment cannot both take the last slot.
     let job: Job;
     try {
       const reservation = await this.deps.quota.reserve(principal, rows.total);
-      try {
-        this.checkRunningJobs(principal.userId);
-      } catch (err) {
-        reservation.release();
-        throw err;
-      }
       job = new Job(
         id,
         { id: provider.id, name: provider.name, label: provider.description || provider.name },
         rows.total,
         concurrency,
-        join(this.dir, `${id}.ndjson`),
         { id: principal.userId, email: principal.email },
         reservation,
         this.now(),
         bindingOf(provider),
       );
+      try {
+        await this.store.insert(job, this.runnerId, Date.now(), this.limits.maxRunningJobsPerUser, (running) => {
+          throw this.tooManyJobs(running);
+        });
+      } catch (err) {
+        reservation.release();
+        throw err;
+      }
       this.jobs.set(id, job);
     } catch (err) {
       if (err instanceof DomainError)
@@ -141,11 +156,16 @@ export class BulkService {
     try {
       await this.deps.audit.record({ ...audited, outcome: 'ok', detail: { jobId: id, total: rows.total, concurrency } });
     } catch (err) {
+      // Not started: it ends failed at once, before any mint.
       this.jobs.delete(id);
       job.reservation.release();
+      job.stop('failed', 'Not started: its start could not be written to the audit log.');
+      job.state = 'failed';
+      job.finishedAt = this.now();
+      await this.store.progress(job, Date.now()).catch(() => undefined);
       throw err;
     }
-    const out = resultSink((this.deps.openResults ?? openResultFile)(job.file));
+    const out = batchingSink((lines) => this.store.appendResults(id, lines));
     // The secret is opened once per job, not once per token; the re-checks stop the job when it is replaced.
     const secret = this.deps.mint.openSecretOf(provider.credentialSet);
     this.deps.metrics.bulkStarted();
@@ -161,22 +181,18 @@ export class BulkService {
       launchLinkBase: req.launchLink?.trim(),
       quitAndLogout: req.quitAndLogout ?? false,
     });
-    // A finished job's results are kept for the retention (sweep), its line in the list longer.
-    void this.supervisor.run(job, workers, out);
+    // Once its end is recorded the store is the job's truth; this process forgets it.
+    void this.supervisor.run(job, workers, out).finally(() => this.jobs.delete(id));
     return job.view(this.now());
   }
 
-  private checkRunningJobs(userId: string): void {
-    const running = [...this.jobs.values()].filter((j) => j.owner.id === userId && j.state === 'running').length;
+  private tooManyJobs(running: number): DomainError {
     const limit = this.limits.maxRunningJobsPerUser;
-    if (running >= limit) {
-      throw new DomainError(
-        'bulk/too_many_jobs',
-        `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`,
-      );
-    }
+    return new DomainError(
+      'bulk/too_many_jobs',
+      `You have ${running} bulk jobs running, and may run at most ${limit} at a time: wait for one to finish, or cancel one.`,
+    );
   }
-
   private rowSource(req: BulkRequest): { total: number; body: (i: number) => TokenRequestBody } {
     if (req.csv !== undefined) {
       const parsed = bodiesFromCsv(req.csv);
@@ -193,12 +209,12 @@ export class BulkService {
     return { total: count, body: (i) => bodyFromTemplate(template, i + 1) };
   }
 
-  /** A job, if the principal may see it: its starter, or an audit reader. */
-  private visible(id: string, principal: Principal): Job {
-    this.sweep();
-    const job = this.jobs.get(id);
+  /** A job, if the principal may see it: its starter, or an audit reader. This process's own jobs are the freshest. */
+  private async visible(id: string, principal: Principal): Promise<JobRecord> {
+    await this.sweep();
+    const job = this.jobs.get(id) ?? (await this.store.get(id));
     if (!job || !(isStarter(principal, job.owner.id) || seesEveryJob(principal)))
-      throw new DomainError('bulk/not_found', `No bulk job has id ${id} (jobs are forgotten when the console restarts).`);
+      throw new DomainError('bulk/not_found', `No bulk job has id ${id}.`);
     return job;
   }
 
@@ -207,23 +223,28 @@ export class BulkService {
    * a download is offered follows the download's own rules (the starter only, while they may mint).
    */
   async list(principal: Principal, providerId?: string): Promise<BulkJobSummary[]> {
-    this.sweep();
-    const jobs = [...this.jobs.values()]
-      .filter((j) => isStarter(principal, j.owner.id) || seesEveryJob(principal))
-      .filter((j) => providerId === undefined || j.provider.id === providerId)
-      .reverse();
+    await this.sweep();
+    const owner = seesEveryJob(principal) ? null : principal.kind === 'user' ? principal.userId : undefined;
+    if (owner === undefined) return [];
+    const jobs = (await this.store.list(owner, providerId, MAX_JOBS_LISTED)).map((j) => this.jobs.get(j.id) ?? j);
     const status = principal.kind === 'user' ? await this.deps.userStatus(principal.userId) : null;
     return jobs.map((j) => summaryOf(j, principal, this.retentionMs, mintRefusal(status, j.provider.id)));
   }
 
-  get(id: string, principal: Principal): BulkJobView {
-    return this.visible(id, principal).view(this.now());
+  async get(id: string, principal: Principal): Promise<BulkJobView> {
+    return viewOf(await this.visible(id, principal), this.now());
   }
 
-  /** Stops a running job (its starter, an owner or an admin); what was minted stays downloadable by its starter. */
+  /**
+   * Stops a running job (its starter, an owner or an admin), whichever replica runs it: the cancel is
+   * written with its audit row, and the job's process stops it when it sees it (at once when it is this one,
+   * within a second otherwise). What was minted stays downloadable by its starter.
+   */
   async cancel(id: string, principal: Principal): Promise<BulkJobView> {
-    const job = this.visible(id, principal);
-    const wasRunning = !job.stopping && !job.closing;
+    const job = await this.visible(id, principal);
+    const local = this.jobs.get(id);
+    const wasRunning = job.state === 'running' && !local?.stopping && !local?.closing;
+    const reason = `Cancelled by ${actorLabel(principal)}.`;
     await this.deps.audit.around(
       {
         action: 'bulk.cancelled',
@@ -231,23 +252,27 @@ export class BulkService {
         target: job.provider.name,
         detail: { jobId: id, startedBy: job.owner.email, wasRunning },
       },
-      // Stopped once its row is committed: a cancel that cannot be audited does not happen.
-      () =>
-        afterCommit(() => {
-          if (wasRunning) this.supervisor.stop(job, 'cancelled', `Cancelled by ${actorLabel(principal)}.`);
-        }),
+      // Asked for and stopped once its row is committed: a cancel that cannot be audited does not happen.
+      async () => {
+        if (!wasRunning) return;
+        await this.store.requestCancel(id, reason);
+        await afterCommit(() => {
+          if (local) this.supervisor.stop(local, 'cancelled', reason);
+        });
+      },
       () => ({ done: job.done }),
     );
-    return job.view(this.now());
+    const now = this.jobs.get(id) ?? (await this.store.get(id)) ?? job;
+    return viewOf(now, this.now());
   }
 
   /**
-   * The results as CSV or a JSON array, streamed from the job's file (partial after a stop), for the user
-   * who started the job only, while they may still mint on its provider; every download has its audit row,
+   * The results as CSV or a JSON array, streamed from the store (partial after a stop), for the user who
+   * started the job only, while they may still mint on its provider; every download has its audit row,
    * completed before the first byte is sent.
    */
   async results(id: string, format: 'csv' | 'json', principal: Principal): Promise<Readable> {
-    const job = this.visible(id, principal);
+    const job = await this.visible(id, principal);
     return this.deps.audit.around(
       {
         action: 'bulk.results_downloaded',
@@ -265,7 +290,7 @@ export class BulkService {
         if (!job.resultsKept) throw this.expired(job);
         const refusal = mintRefusal(await this.deps.userStatus(job.owner.id), job.provider.id);
         if (refusal) throw new DomainError(refusal.code, `These tokens cannot be downloaded: ${job.owner.email} ${refusal.reason}.`);
-        return resultStream(job.file, format);
+        return resultStream(this.store.results(id), format);
       },
       () => ({ tokens: job.ok, rows: job.done }),
     );
@@ -274,14 +299,11 @@ export class BulkService {
   /** Today's tokens and running jobs of the principal. */
   async quota(principal: Principal): Promise<QuotaView> {
     const { day, resetsAt, used, reserved, limit, remaining } = await this.deps.quota.usage(principal);
-    const running =
-      principal.kind === 'user'
-        ? [...this.jobs.values()].filter((j) => j.owner.id === principal.userId && j.state === 'running').length
-        : 0;
+    const running = principal.kind === 'user' ? await this.store.runningCount(principal.userId) : 0;
     return { day, resetsAt, tokens: { used, reserved, limit, remaining }, jobs: { running, limit: this.limits.maxRunningJobsPerUser } };
   }
 
-  private expired(job: Job): DomainError {
+  private expired(job: JobRecord): DomainError {
     const at = new Date(resultsExpireAt(job, this.retentionMs) ?? this.now()).toISOString();
     return new DomainError(
       'bulk/expired',
@@ -290,23 +312,31 @@ export class BulkService {
     );
   }
 
-  /** Deletes results whose retention has passed, and forgets the oldest ended jobs beyond the list's size. */
-  private sweep(): void {
+  /**
+   * Deletes results whose retention has passed (service clock), ends running jobs whose process stopped
+   * beating (real time: another replica, or this one before a restart) and forgets the oldest ended jobs
+   * beyond the list's size. One sweep at a time, shared by whoever asks meanwhile.
+   */
+  private sweep(opts: { always?: boolean } = {}): Promise<void> {
+    // Reads sweep at most once a second (of either clock): a page polling a job does not sweep each time.
     const now = this.now();
-    for (const job of this.jobs.values()) {
-      if (!resultsDue(job, this.retentionMs, now)) continue;
-      rmSync(job.file, { force: true });
-      job.resultsKept = false;
-    }
-    let extra = this.jobs.size - MAX_JOBS_LISTED;
-    // The map is in start order: the oldest ended jobs go first; running ones are never forgotten.
-    for (const job of this.jobs.values()) {
-      if (extra <= 0) break;
-      if (job.state === 'running') continue;
-      rmSync(job.file, { force: true });
-      this.jobs.delete(job.id);
-      extra--;
-    }
+    if (!opts.always && now - this.swept.service < 1000 && Date.now() - this.swept.real < 1000) return this.sweeping ?? Promise.resolve();
+    this.swept = { service: now, real: Date.now() };
+    this.sweeping ??= (async () => {
+      for (const id of await this.store.expireResults(now - this.retentionMs)) {
+        const local = this.jobs.get(id);
+        if (local) local.resultsKept = false;
+      }
+      const seconds = Math.round(this.runnerTimeoutMs / 1000);
+      const orphans = await this.store.failOrphans(
+        Date.now() - this.runnerTimeoutMs,
+        now,
+        `Stopped: the console process running it stopped (no sign of it for ${seconds} s). The tokens in its results were minted and audited; the rest were not minted.`,
+      );
+      for (const id of orphans) this.deps.log?.error({ jobId: id }, 'bulk job failed: the console process running it stopped');
+      await this.store.trim(MAX_JOBS_LISTED);
+    })().finally(() => (this.sweeping = null));
+    return this.sweeping;
   }
 
   /** Stops running jobs (shutdown). */
