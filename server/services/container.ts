@@ -1,5 +1,5 @@
 // Wires the services from their dependencies. One container per app instance (tests build their own).
-import type { Db } from '../db/client.js';
+import { connectionOf, type Db } from '../db/client.js';
 import type { MasterKey } from '../crypto/secret-box.js';
 import { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamTimeouts } from '../upstream/defaults.js';
@@ -11,6 +11,7 @@ import { CredentialService } from './credentials.js';
 import { CredentialSecrets } from './credential-secrets.js';
 import { ProviderService } from './providers.js';
 import { MintService } from './mint.js';
+import { walPresync } from './wal-presync.js';
 import { TransferService } from './transfer.js';
 import { TokenCheckService } from './token-check.js';
 import { BulkService } from './bulk.js';
@@ -102,7 +103,16 @@ export function createServices(deps: {
   const users = new UserService(deps.db, audit, sessions, now);
   const apiKeys = new ApiKeyService(deps.db, audit, now);
   const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
-  const mint = new MintService(providers, credentials, upstream, audit, metrics, history, quota);
+  const mint = new MintService(
+    providers,
+    credentials,
+    upstream,
+    audit,
+    metrics,
+    history,
+    quota,
+    walPresync(() => `${connectionOf(deps.db).name}-wal`),
+  );
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
   const signatures = new SignatureDebugger(providers, credentials, upstream);
