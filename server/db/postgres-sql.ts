@@ -76,6 +76,7 @@ async function takeLocks(tx: SqlRunner, opts: TransactionOptions): Promise<void>
 export class PostgresSql implements Sql {
   readonly backend = 'postgresql' as const;
   readonly dialect: Dialect = { likeAnyCase: 'ILIKE' };
+  readonly walFile = null;
   private readonly inTransaction = new AsyncLocalStorage<SqlRunner>();
   private readonly plain: SqlRunner;
 

@@ -53,6 +53,8 @@ export interface Sql extends SqlRunner {
    * aborts the whole transaction, and the next query in it is refused. Outside a transaction, just fn().
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /** SQLite: the WAL file a durable commit syncs (wal-presync.ts starts that early); PostgreSQL: null. */
+  readonly walFile: string | null;
   /** Makes every commit so far survive a power cut (SQLite: syncs the WAL file; PostgreSQL: nothing to do). */
   syncCommitted(): Promise<void>;
   /** Reads for readiness: the database answers. */

@@ -165,10 +165,14 @@ export class SqliteSql implements Sql {
     return this.joined ? withSavepoint(this.direct, fn) : fn();
   }
 
+  get walFile(): string {
+    return `${this.connection.name}-wal`;
+  }
+
   /** Syncs the WAL file, which is what synchronous=FULL does at a commit. */
   async syncCommitted(): Promise<void> {
     await whenFree(this.lock);
-    const fd = openSync(`${this.connection.name}-wal`, 'r');
+    const fd = openSync(this.walFile, 'r');
     try {
       fsyncSync(fd);
     } finally {

@@ -82,7 +82,6 @@ export function batchingSink(append: (lines: ResultLine[]) => Promise<void>): Re
   };
 }
 
-
 /** What a job says when its results could not be stored: the database's reason, what to check. */
 export function resultsFailed(err: Error): string {
   return `its results could not be stored (${err.message}): check the database`;

@@ -136,7 +136,13 @@ export class BulkStore {
 
   /** Asks the job's runner to stop it (any replica); whether it was still running. */
   async requestCancel(id: string, reason: string): Promise<boolean> {
-    return (await this.sql.run('UPDATE "BulkJob" SET "cancelRequest" = ? WHERE "id" = ? AND "state" = ? AND "cancelRequest" IS NULL', [reason, id, 'running'])) > 0;
+    return (
+      (await this.sql.run('UPDATE "BulkJob" SET "cancelRequest" = ? WHERE "id" = ? AND "state" = ? AND "cancelRequest" IS NULL', [
+        reason,
+        id,
+        'running',
+      ])) > 0
+    );
   }
 
   async get(id: string): Promise<JobRecord | null> {

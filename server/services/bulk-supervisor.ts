@@ -88,7 +88,9 @@ export class BulkSupervisor {
       if (final === 'failed') this.logFailure(job, unexpected);
       // How it ended, for every replica; if this cannot be written, the job's stale heartbeat gets it marked
       // failed by another replica (bulk-store.ts failOrphans).
-      await this.deps.progress(job).catch((err: unknown) => this.deps.log.error({ err, jobId: job.id }, 'bulk job: its end could not be recorded'));
+      await this.deps
+        .progress(job)
+        .catch((err: unknown) => this.deps.log.error({ err, jobId: job.id }, 'bulk job: its end could not be recorded'));
     }
   }
 

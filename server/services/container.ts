@@ -12,6 +12,7 @@ import { CredentialService } from './credentials.js';
 import { CredentialSecrets } from './credential-secrets.js';
 import { ProviderService } from './providers.js';
 import { MintService } from './mint.js';
+import { walPresync } from './wal-presync.js';
 import { TransferService } from './transfer.js';
 import { TokenCheckService } from './token-check.js';
 import { BulkService } from './bulk.js';
@@ -113,7 +114,9 @@ export function createServices(deps: {
   const users = new UserService(deps.db, audit, sessions, now);
   const apiKeys = new ApiKeyService(deps.db, audit, now);
   const quota = new QuotaService(deps.db, deps.dailyTokenLimits, now);
-  const mint = new MintService(providers, credentials, upstream, audit, metrics, history, quota);
+  // SQLite syncs its WAL file at a durable commit: started early while the upstream answers (wal-presync.ts).
+  const wal = sqlOf(deps.db).walFile;
+  const mint = new MintService(providers, credentials, upstream, audit, metrics, history, quota, wal ? walPresync(() => wal) : undefined);
   const transfer = new TransferService(deps.db, credentials, providers);
   const tokenCheck = new TokenCheckService(providers, upstream);
   const signatures = new SignatureDebugger(providers, credentials, upstream);

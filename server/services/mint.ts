@@ -49,6 +49,8 @@ export class MintService {
     private readonly history?: HistoryService,
     /** Daily token quotas: the Playground and broker path reserves here (bulk jobs reserve for themselves). */
     private readonly quota?: QuotaService,
+    /** Starts syncing the audit rows written so far in the background (wal-presync.ts); called during the upstream wait. */
+    private readonly presync: () => void = () => {},
   ) {}
 
   openSecretOf(credential: CredentialSet): Secret {
@@ -99,6 +101,9 @@ export class MintService {
       target: row.name,
       detail: { via: opts.via, ...opts.detail, params: body },
     });
+    // The completing commit will sync the pending row's pages on the token's path: most of them are written
+    // now instead, while the upstream call below is waited for.
+    if (durable) this.presync();
     let outcome: MintOutcome;
     try {
       outcome = await this.call(row.credentialSet, row, body, opts.secret, opts.via);

@@ -21,11 +21,20 @@ after(() => app?.stop());
 async function refuse(table: 'BulkResult' | 'AuditEvent', event: 'INSERT' | 'UPDATE', when = 'TRUE'): Promise<() => Promise<void>> {
   const db = app.database;
   if (db.backend === 'sqlite') {
-    await rawSql(db, `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "${table}" WHEN ${when === 'TRUE' ? '1' : when} BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+    await rawSql(
+      db,
+      `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "${table}" WHEN ${when === 'TRUE' ? '1' : when} BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`,
+    );
     return async () => void (await rawSql(db, 'DROP TRIGGER "test_refuse"'));
   }
-  await rawSql(db, `CREATE FUNCTION "test_refuse"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$`);
-  await rawSql(db, `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "${table}" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION "test_refuse"()`);
+  await rawSql(
+    db,
+    `CREATE FUNCTION "test_refuse"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$`,
+  );
+  await rawSql(
+    db,
+    `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "${table}" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION "test_refuse"()`,
+  );
   return async () => {
     await rawSql(db, `DROP TRIGGER "test_refuse" ON "${table}"`);
     await rawSql(db, 'DROP FUNCTION "test_refuse"()');
