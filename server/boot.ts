@@ -7,6 +7,7 @@ import { hostPolicy as hostPolicyFor } from './http/host-check.js';
 import type { ConsoleConfig } from './config.js';
 import { loadKeyRing } from './crypto/master-key.js';
 import { applyMigrations } from './db/migrator.js';
+import { withDatabaseLock } from './db/database-lock.js';
 import { openDatabase, type Db } from './db/client.js';
 import { WEB_ROOT } from './paths.js';
 import { createEmulatorServices, createServices, type EmulatorServices, type Services } from './services/container.js';
@@ -72,6 +73,7 @@ export async function startConsole(
     now: opts.now,
     bulkLimits: config.bulkLimits,
     bulkResultsRetentionMs: config.bulkResultsRetentionMs,
+    bulkRunnerTimeoutMs: config.bulkRunnerTimeoutMs,
     dailyTokenLimits: config.dailyTokenLimits,
   });
   app = await buildApp({
@@ -118,14 +120,17 @@ export async function startConsole(
     // A missing or wrong master key stops here, before anything is served or written.
     await services.credentials.secrets.checkAllSecrets();
     if (emulator) await services.credentials.syncBuiltinEmulator();
-    if (config.owner && (await services.users.count()) === 0) {
-      await services.users.createOwner(config.owner, { fromEnv: true });
-      app.log.info(`created the owner account ${config.owner.email} from SAT_OWNER_EMAIL`);
-    }
+    // Replicas starting together create the owner and the demo data once: the first one, the others see it.
+    await withDatabaseLock(config.database, 'first-start', async () => {
+      if (config.owner && (await services.users.count()) === 0) {
+        await services.users.createOwner(config.owner, { fromEnv: true });
+        app.log.info(`created the owner account ${config.owner.email} from SAT_OWNER_EMAIL`);
+      }
+      if (config.seedDemo && (await seedDemo(db, services.credentials, services.providers))) {
+        app.log.info('seeded a demo credential set and provider on the built-in emulator');
+      }
+    });
     await housekeeping();
-    if (config.seedDemo && (await seedDemo(db, services.credentials, services.providers))) {
-      app.log.info('seeded a demo credential set and provider on the built-in emulator');
-    }
     await app.listen({ host: config.host, port: config.port });
     const url = loopbackUrl(app);
     baseUrl = `${url}${EMULATOR_PREFIX}`;

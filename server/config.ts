@@ -37,6 +37,8 @@ export interface ConsoleConfig {
   bulkLimits: BulkLimits;
   /** How long a finished bulk job's results are kept (BULK_RESULTS_RETENTION_MINUTES). */
   bulkResultsRetentionMs: number;
+  /** After this long without a heartbeat a running bulk job is marked failed (BULK_RUNNER_TIMEOUT_SECONDS). */
+  bulkRunnerTimeoutMs: number;
   dailyTokenLimits: DailyTokenLimits;
 }
 
@@ -106,6 +108,7 @@ export function loadConfig(raw: Env = process.env): ConsoleConfig {
     opsToken: opsToken(env.OPS_TOKEN),
     bulkLimits: { maxRunningJobsPerUser: env.BULK_MAX_RUNNING_JOBS, maxConcurrentCalls: env.BULK_MAX_CONCURRENT_CALLS },
     bulkResultsRetentionMs: env.BULK_RESULTS_RETENTION_MINUTES * 60_000,
+    bulkRunnerTimeoutMs: env.BULK_RUNNER_TIMEOUT_SECONDS * 1000,
     dailyTokenLimits: {
       owner: dailyLimit(env.TOKEN_QUOTA_PER_DAY_OWNER),
       admin: dailyLimit(env.TOKEN_QUOTA_PER_DAY_ADMIN),

@@ -68,6 +68,12 @@ export const ENV_SCHEMA = Type.Object({
     DEFAULT_BULK_LIMITS.maxConcurrentCalls,
     'Upstream calls in flight for all bulk jobs together; interactive mints do not wait for these',
   ),
+  BULK_RUNNER_TIMEOUT_SECONDS: integer(
+    3,
+    3600,
+    15,
+    'A running bulk job whose console process has given no sign of life for this long is marked failed by another replica (or after a restart)',
+  ),
   BULK_RESULTS_RETENTION_MINUTES: integer(
     1,
     7 * 24 * 60,

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { withDatabaseLock } from './database-lock.js';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { migrationsDirOf, schemaFilesOf, type DatabaseTarget, type SchemaFiles } from './backend.js';
 import { connectionSettings } from './pg-pool.js';
@@ -112,7 +113,7 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const migrationsList = readMigrations(migrationsDir);
   if (await migrationsUpToDate(target, migrationsList)) return [];
-  return whileMigrating(target, async () => {
+  return withDatabaseLock(target, 'migrations', async () => {
     // Another replica may have applied them while this one waited for the lock.
     if (await migrationsUpToDate(target, migrationsList)) return [];
     const { engine, dispose } = await openSchemaEngine(target, schema);
@@ -123,23 +124,6 @@ export async function applyMigrations(
       await dispose();
     }
   });
-}
-
-/**
- * Runs fn holding the database's migration lock: replicas starting together on PostgreSQL migrate one at a
- * time (a session advisory lock on a connection of its own). SQLite's file has one console.
- */
-async function whileMigrating<T>(target: DatabaseTarget, fn: () => Promise<T>): Promise<T> {
-  if (target.backend === 'sqlite') return fn();
-  const client = new pg.Client(connectionSettings(target));
-  await client.connect();
-  try {
-    await client.query("SELECT pg_advisory_lock(hashtextextended('sat-playground:migrations', 0))");
-    return await fn();
-  } finally {
-    // Ending the session releases the lock.
-    await client.end();
-  }
 }
 
 export interface SchemaDiff {

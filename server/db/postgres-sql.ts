@@ -19,10 +19,17 @@ const INT8 = 20;
 const TIMESTAMP = 1114;
 const TIMESTAMPTZ = 1184;
 
-/** A timestamp as PostgreSQL writes it in a UTC session ("2026-12-02 05:00:00.12"), as storedDate text. */
-function timestampText(value: string): string {
-  const iso = value.replace(' ', 'T');
-  return storedDate(Date.parse(/[Zz]|[+-]\d\d(:?\d\d)?$/.test(iso) ? iso : `${iso}Z`));
+/**
+ * A timestamp as PostgreSQL writes it in a UTC session ("2026-12-02 05:00:00.12", or with an offset for
+ * timestamptz: "…+00", "…+05:30"), as storedDate text.
+ */
+export function timestampText(value: string): string {
+  const m = /^(\d{4,}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?(?:([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?)?$/.exec(value);
+  if (!m) throw new Error(`unexpected timestamp from PostgreSQL: ${value}`);
+  const [, date, time, fraction = '', sign, hh, mm = '00'] = m;
+  const millis = (fraction + '000').slice(1, 4);
+  const offset = sign ? `${sign}${hh}:${mm}` : 'Z';
+  return storedDate(Date.parse(`${date}T${time}.${millis}${offset}`));
 }
 
 const types: pg.CustomTypesConfig = {

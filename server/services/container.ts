@@ -84,6 +84,7 @@ export function createServices(deps: {
   bulkLimits?: BulkLimits | undefined;
   /** How long a finished bulk job's results are kept (default: an hour). */
   bulkResultsRetentionMs?: number | undefined;
+  bulkRunnerTimeoutMs?: number | undefined;
   dailyTokenLimits?: DailyTokenLimits | undefined;
   /** The app's logger, for failures no answer carries (a failed bulk job, an audit row left pending). */
   log?: ServiceLog | undefined;
@@ -132,6 +133,7 @@ export function createServices(deps: {
     sync: () => generations.sync(),
     limits: deps.bulkLimits,
     resultsRetentionMs: deps.bulkResultsRetentionMs,
+    runnerTimeoutMs: deps.bulkRunnerTimeoutMs,
     now,
     log: deps.log,
   });

@@ -3,11 +3,10 @@
 // console's clock (moved forward here, never slept on).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { finishedJob } from '../helpers/bulk.js';
+import { rawSql } from '../helpers/databases.js';
 
 const RETENTION_MIN = 10;
 let app: TestConsole;
@@ -88,8 +87,11 @@ test('a viewer (no token:mint) may not list bulk jobs', async () => {
 
 test('results are deleted once the retention has passed: listed as expired, download refused with 410 and a reason', async () => {
   const job = await startJob(2);
-  const file = join(app.dataDir, 'bulk', `${job.id}.ndjson`);
-  assert.ok(existsSync(file));
+  const stored = async () =>
+    Number(
+      (await rawSql<{ n: number | bigint }>(app.database, 'SELECT COUNT(*) AS "n" FROM "BulkResult" WHERE "jobId" = ?', [job.id]))[0]!.n,
+    );
+  assert.equal(await stored(), 2, 'its two result rows are stored');
   offsetMs += (RETENTION_MIN - 1) * 60_000;
   const kept = (await list()).find((j) => j.id === job.id);
   assert.equal(kept.results.kept, true, 'still kept a minute before the end');
@@ -99,8 +101,7 @@ test('results are deleted once the retention has passed: listed as expired, down
   const expired = (await list()).find((j) => j.id === job.id);
   assert.ok(expired, 'an expired job stays listed');
   assert.deepEqual([expired.results.kept, expired.results.downloadable], [false, false]);
-  assert.equal(existsSync(file), false, 'the tokens are gone from disk');
-  assert.equal(readdirSync(join(app.dataDir, 'bulk')).includes(`${job.id}.ndjson`), false);
+  assert.equal(await stored(), 0, 'the tokens are gone from the database');
   for (const format of ['csv', 'json']) {
     const res = await http<any>('GET', `${app.url}/api/bulk/${job.id}/results?format=${format}`);
     assert.equal(res.status, 410, res.text);
