@@ -40,7 +40,12 @@ async function main(): Promise<void> {
     console.error('Usage: npm run backup -- <file>');
     process.exit(2);
   }
-  const report = await backupDatabase(loadConfig().dbFile, target);
+  const config = loadConfig();
+  if (config.database.backend !== 'sqlite') {
+    console.error('backup: this is SQLite\'s online backup; on PostgreSQL use pg_dump (README: "PostgreSQL and several replicas").');
+    process.exit(2);
+  }
+  const report = await backupDatabase(config.database.file, target);
   if (report.integrity !== 'ok') {
     console.error(`backup: ${report.file} fails integrity_check: ${report.integrity}`);
     process.exit(1);
