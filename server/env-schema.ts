@@ -22,7 +22,7 @@ export const OPS_TOKEN_MIN_LENGTH = 16;
 export const ENV_SCHEMA = Type.Object({
   PORT: integer(0, 65535, 8080, 'Port of the console'),
   HOST: text('127.0.0.1', 'Address to listen on'),
-  DATA_DIR: text('./data', 'Where the SQLite file, master key and emulator key live'),
+  DATA_DIR: text('./data', 'Where the SQLite file and the master key file live'),
   DATABASE_URL: optional(
     'Unset: the SQLite file in DATA_DIR. postgresql://user:password@host:5432/db runs on PostgreSQL (several replicas may share it); file:<path> names another SQLite file',
   ),
