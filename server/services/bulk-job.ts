@@ -141,7 +141,7 @@ export async function runJob(job: Job, ctx: RunContext): Promise<Exclude<BulkJob
     const { outcome } = result;
     if (outcome.kind !== 'ok') return fail(row, result.code, outcome.message);
     job.ok++;
-    job.reservation.spend(1);
+    await job.reservation.spend(1);
     const claims = result.decoded?.claims ?? {};
     const link = ctx.launchLinkBase ? launchLink(ctx.launchLinkBase, outcome.token, ctx.quitAndLogout) : null;
     await write({

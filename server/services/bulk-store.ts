@@ -177,13 +177,13 @@ export class BulkStore {
     return Number(row?.n ?? 0);
   }
 
-  /** Running jobs whose runner has not beaten since `before` end failed: their process stopped. The ids. */
-  async failOrphans(before: number, now: number, reason: string): Promise<string[]> {
-    const rows = await this.sql.all<{ id: string }>(
-      'UPDATE "BulkJob" SET "state" = ?, "stopReason" = ?, "finishedAt" = ? WHERE "state" = ? AND "heartbeatAt" < ? RETURNING "id"',
+  /** Running jobs whose runner has not beaten since `before` end failed: their process stopped. Those jobs. */
+  async failOrphans(before: number, now: number, reason: string): Promise<JobRecord[]> {
+    const rows = await this.sql.all<Row>(
+      `UPDATE "BulkJob" SET "state" = ?, "stopReason" = ?, "finishedAt" = ? WHERE "state" = ? AND "heartbeatAt" < ? RETURNING ${COLUMNS}`,
       ['failed', reason, now, 'running', before],
     );
-    return rows.map((r) => r.id);
+    return rows.map(toRecord);
   }
 
   /** Deletes the results of jobs that ended before `endedBefore`; the ids of the jobs. */

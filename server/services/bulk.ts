@@ -144,7 +144,7 @@ export class BulkService {
           throw this.tooManyJobs(running);
         });
       } catch (err) {
-        reservation.release();
+        await reservation.release();
         throw err;
       }
       this.jobs.set(id, job);
@@ -158,7 +158,7 @@ export class BulkService {
     } catch (err) {
       // Not started: it ends failed at once, before any mint.
       this.jobs.delete(id);
-      job.reservation.release();
+      await job.reservation.release();
       job.stop('failed', 'Not started: its start could not be written to the audit log.');
       job.state = 'failed';
       job.finishedAt = this.now();
@@ -333,7 +333,11 @@ export class BulkService {
         now,
         `Stopped: the console process running it stopped (no sign of it for ${seconds} s). The tokens in its results were minted and audited; the rest were not minted.`,
       );
-      for (const id of orphans) this.deps.log?.error({ jobId: id }, 'bulk job failed: the console process running it stopped');
+      for (const job of orphans) {
+        this.deps.log?.error({ jobId: job.id }, 'bulk job failed: the console process running it stopped');
+        // What it held of its owner's quota and did not mint (as far as its last progress says) goes back.
+        await this.deps.quota.releaseFor(job.owner.id, this.deps.quota.dayOf(job.startedAt), job.total - job.ok);
+      }
       await this.store.trim(MAX_JOBS_LISTED);
     })().finally(() => (this.sweeping = null));
     return this.sweeping;

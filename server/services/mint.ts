@@ -149,9 +149,9 @@ export class MintService {
     let minted: AuditedMint;
     try {
       minted = await this.auditedCall(row, body, { via: opts.via ?? 'console' });
-      reservation?.settle(minted.outcome.kind === 'ok' ? 1 : 0);
+      await reservation?.settle(minted.outcome.kind === 'ok' ? 1 : 0);
     } finally {
-      reservation?.release();
+      await reservation?.release();
     }
     const { outcome, decoded, code } = minted;
     const claims = decoded?.claims;

@@ -18,7 +18,11 @@ import { pollUntil } from '../helpers/poll.js';
 import { rawSql } from '../helpers/databases.js';
 import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabaseTarget } from '../../server/db/backend.js';
 
-const env: Record<string, string> = { SAT_MASTER_KEY: randomBytes(32).toString('hex'), BULK_RUNNER_TIMEOUT_SECONDS: '3' };
+const env: Record<string, string> = {
+  SAT_MASTER_KEY: randomBytes(32).toString('hex'),
+  BULK_RUNNER_TIMEOUT_SECONDS: '3',
+  TOKEN_QUOTA_PER_DAY_SUPPORT: '6',
+};
 let database: DatabaseTarget;
 let a: Replica;
 let b: Replica;
@@ -91,6 +95,25 @@ test('a grant revoked on A is refused on B at once', async () => {
   assert.equal((await http('PUT', `${a.url}/api/users/${support.id}/grants`, { providerIds: [] })).status, 200);
   const refused = await http('POST', `${b.url}/api/providers/${demo.id}/tokens`, {}, as);
   assert.equal(refused.status, 403, `B still honours the revoked grant: ${refused.status} ${refused.text}`);
+});
+
+test('a daily quota is one count across replicas: tokens minted on A count on B, a bulk job on B cannot take them twice', async () => {
+  const support = await addUser({ url: a.url } as never, 'support', [demo.id]);
+  const onA = await signIn(a.url, support.email, support.password);
+  const onB = await signIn(b.url, support.email, support.password);
+  const asA = { cookie: onA.cookie, 'x-csrf-token': onA.csrfToken };
+  const asB = { cookie: onB.cookie, 'x-csrf-token': onB.csrfToken };
+  for (let i = 0; i < 3; i++) assert.equal((await http('POST', `${a.url}/api/providers/${demo.id}/tokens`, {}, asA)).status, 200);
+  const quota = (await http<{ tokens: { used: number; remaining: number } }>('GET', `${b.url}/api/quota`, undefined, asB)).json;
+  assert.deepEqual([quota.tokens.used, quota.tokens.remaining], [3, 3], 'B counts what A minted');
+  // Two starts at once, one on each replica, for 3 tokens each: only one fits in what is left.
+  const [x, y] = await Promise.all([
+    http<{ error?: string }>('POST', `${a.url}/api/providers/${demo.id}/bulk`, { count: 3 }, asA),
+    http<{ error?: string }>('POST', `${b.url}/api/providers/${demo.id}/bulk`, { count: 3 }, asB),
+  ]);
+  assert.deepEqual([x.status, y.status].sort(), [202, 429], `${x.text} ${y.text}`);
+  assert.equal([x, y].find((r) => r.status === 429)!.json.error, 'quota/exceeded');
+  assert.equal((await http('POST', `${b.url}/api/providers/${demo.id}/tokens`, {}, asB)).status, 429, 'nothing left on B either');
 });
 
 test('200 concurrent mints spread over both replicas: every one audited, and the chain verifies', async () => {

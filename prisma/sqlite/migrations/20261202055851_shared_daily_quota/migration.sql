@@ -1,0 +1,9 @@
+-- CreateTable
+CREATE TABLE "QuotaDay" (
+    "userId" TEXT NOT NULL,
+    "day" INTEGER NOT NULL,
+    "used" INTEGER NOT NULL DEFAULT 0,
+    "reserved" INTEGER NOT NULL DEFAULT 0,
+
+    PRIMARY KEY ("userId", "day")
+);
