@@ -16,6 +16,7 @@ import { http, signIn, useSession, type SessionCredentials } from '../helpers/ht
 import { providerName } from '../helpers/fixtures.js';
 import { pollUntil } from '../helpers/poll.js';
 import { rawSql } from '../helpers/databases.js';
+import { verifyWithJwks } from '../helpers/verify-token.js';
 import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabaseTarget } from '../../server/db/backend.js';
 
 const env: Record<string, string> = {
@@ -71,7 +72,7 @@ test('a session signed in on A works on B, and signing out on A ends it on B at 
   assert.equal((await http('GET', `${b.url}/api/providers`, undefined, { cookie: session.cookie })).status, 401);
 });
 
-test('a provider created on A mints on B at once; deleted on A, B refuses it at once', async () => {
+test('a provider created on A mints on B at once, and the token verifies against either JWKS; deleted on A, B refuses it at once', async () => {
   const created = await http<{ id: string }>('POST', `${a.url}/api/providers`, {
     name: providerName(),
     tokenDurationMin: 30,
@@ -82,7 +83,9 @@ test('a provider created on A mints on B at once; deleted on A, B refuses it at 
   assert.equal(created.status, 201, created.text);
   const minted = await http<{ token: string }>('POST', `${b.url}/api/providers/${created.json.id}/tokens`, {});
   assert.equal(minted.status, 200, minted.text);
-  assert.match(minted.json.token, /^eyJ/);
+  // Signed by B's built-in emulator with the one key the replicas share: A's key set verifies it.
+  const jwks = (await http<{ keys: object[] }>('GET', `${a.url}/emulator/.well-known/jwks.json`)).json;
+  assert.equal((await verifyWithJwks(minted.json.token, jwks)).ok, true, "B's token does not verify against A's JWKS");
   assert.equal((await http('DELETE', `${a.url}/api/providers/${created.json.id}`)).status, 204);
   assert.equal((await http('POST', `${b.url}/api/providers/${created.json.id}/tokens`, {})).status, 404);
 });
