@@ -299,7 +299,10 @@ try {
     { url: `http://127.0.0.1:${helloPort}/hello`, opts: {} },
   ];
   if (pgSide)
-    listTargets.push({ url: pgSide.replicas.map((r) => `${r.url}/api/providers`), opts: { headers: { cookie: String(pgSide.session.cookie) } } });
+    listTargets.push({
+      url: pgSide.replicas.map((r) => `${r.url}/api/providers`),
+      opts: { headers: { cookie: String(pgSide.session.cookie) } },
+    });
   const lists = await alternating(listTargets);
   const [listLoad, helloLoad, pgListLoad] = lists.merged;
   if (!listLoad || !helloLoad) throw new Error('no list figures');

@@ -87,7 +87,9 @@ export async function setUpConsole(agent, origin, owner, upstream) {
   if (signedIn.status !== 200) throw new Error(`sign-in on ${origin}: ${signedIn.status}`);
   /** @type {Record<string, string>} */
   const session = { cookie: String(String(signedIn.headers['set-cookie']).split(';')[0]), 'x-csrf-token': signedIn.json.csrfToken };
-  const as = /** @type {Call} */ ((method, path, body, headers = {}) => httpCall(agent, origin, method, path, body, { ...session, ...headers }));
+  const as = /** @type {Call} */ (
+    (method, path, body, headers = {}) => httpCall(agent, origin, method, path, body, { ...session, ...headers })
+  );
   const cred = await as('POST', '/api/credential-sets', {
     name: 'bench',
     clientId: upstream.clientId,
@@ -180,7 +182,12 @@ export async function timedBulk(call, providerId, pid) {
  */
 export async function load(url, opts = {}, seconds = LOAD_SECONDS) {
   // autocannon takes an array of URLs, though its types say one string.
-  const r = await autocannon({ url: /** @type {string} */ (/** @type {unknown} */ (url)), connections: LOAD_CONNECTIONS, duration: seconds, ...opts });
+  const r = await autocannon({
+    url: /** @type {string} */ (/** @type {unknown} */ (url)),
+    connections: LOAD_CONNECTIONS,
+    duration: seconds,
+    ...opts,
+  });
   return {
     rps: Math.round(r.requests.average),
     p50: r.latency.p50,
@@ -216,8 +223,7 @@ function merged(rs) {
  */
 export async function alternating(targets, slices = LOAD_SLICES) {
   const runs = targets.map(() => /** @type {LoadResult[]} */ ([]));
-  for (let i = 0; i < slices; i++)
-    for (const [k, t] of targets.entries()) runs[k]?.push(await load(t.url, t.opts, LOAD_SECONDS / slices));
+  for (let i = 0; i < slices; i++) for (const [k, t] of targets.entries()) runs[k]?.push(await load(t.url, t.opts, LOAD_SECONDS / slices));
   const rate = (/** @type {LoadResult | undefined} */ r) => (r ? r.total / r.seconds : NaN);
   return {
     merged: runs.map(merged),
@@ -260,7 +266,9 @@ export async function startHelper(root, args, env = {}) {
  * @param {import('node:child_process').ChildProcess} proc
  */
 export function exited(proc) {
-  return new Promise((/** @type {(v?: unknown) => void} */ r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', r)));
+  return new Promise((/** @type {(v?: unknown) => void} */ r) =>
+    proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', r),
+  );
 }
 
 /**
