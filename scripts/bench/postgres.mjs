@@ -36,10 +36,11 @@ const IDLE_WAIT_MS = 3000;
  * @param {Record<string, string>} o.env the environment the SQLite console gets (runtime env, log level, ops token).
  * @param {{ email: string, password: string }} o.owner
  * @param {{ emulatorBase: string, clientId: string, secret: string, entityId: string, providerName: string }} o.upstream
- * @returns {Promise<PostgresSide>}
+ * @param {Record<string, string>} [o.settings] more server settings (log_statement=all, to count a mint's statements).
+ * @returns {Promise<PostgresSide & { logDir: string }>}
  */
-export async function startPostgresSide({ root, agent, env, owner, upstream }) {
-  const cluster = await startCluster({ fsync: true });
+export async function startPostgresSide({ root, agent, env, owner, upstream, settings }) {
+  const cluster = await startCluster({ fsync: true, settings });
   /** @type {import('node:child_process').ChildProcess[]} */
   const procs = [];
   /** @type {string[]} */
@@ -106,6 +107,7 @@ export async function startPostgresSide({ root, agent, env, owner, upstream }) {
       commit,
       idleRssMb,
       stop,
+      logDir: cluster.dir,
     };
   } catch (err) {
     await stop();
