@@ -8,16 +8,47 @@
 //   - load (autocannon, loopback, 50 connections): the provider list and the mint path, and a bare Fastify
 //     hello-world as the baseline for the list;
 //   - cold start to ready (fresh and existing data directory), idle RSS, and the SPA's first-load size.
+// With `--db postgres` (npm run bench -- --db postgres) also, in the same run, two console replicas on one
+// PostgreSQL (scripts/bench/postgres.mjs): their mints in the same rounds as the SQLite console's, their
+// provider list in the same slices, a bulk job on one of them, and their idle RSS.
 // Writes docs/benchmarks.md. Needs `npm run build` (npm run bench runs it when sources changed).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import autocannon from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
+import { parseArgs } from 'node:util';
+import { Agent } from 'undici';
 import Database from 'better-sqlite3';
 import { firstLoadGzipKb } from './spa-size.mjs';
+import { sectionOf, startPostgresSide } from './bench/postgres.mjs';
+import {
+  BULK,
+  LOAD_CONNECTIONS,
+  LOAD_SECONDS,
+  LOAD_SLICES,
+  MINT_BODY,
+  alternatedTimes,
+  alternating,
+  auditCommits,
+  auditMeans,
+  exited,
+  httpCall,
+  load,
+  minter,
+  pct,
+  ratioPct,
+  rssMb,
+  setUpConsole,
+  spread,
+  startHelper,
+  timedBulk,
+  waitFor200,
+} from './bench/common.mjs';
+
+const { values: flags } = parseArgs({ options: { db: { type: 'string', default: 'sqlite' } } });
+if (flags.db !== 'sqlite' && flags.db !== 'postgres') throw new Error(`--db ${flags.db}: sqlite (the default) or postgres`);
+const withPostgres = flags.db === 'postgres';
 
 const N = Number(process.env.BENCH_MINTS ?? 2000);
 const WARMUP = 500;
@@ -25,11 +56,6 @@ const WARMUP = 500;
 // internet (chosen, not measured against Frame).
 const WAN_LATENCY_MS = 20;
 const WAN_N = 300;
-const BULK = 10_000;
-const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
-const LOAD_CONNECTIONS = 50;
-// Slices of the list ÷ bare Fastify comparison (each side LOAD_SECONDS / LOAD_SLICES seconds per slice).
-const LOAD_SLICES = 10;
 const root = process.cwd();
 spawnSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
 // The console runs with the environment `npm start` gives it.
@@ -59,19 +85,19 @@ const emulator = spawn(
   { cwd: root, env: quiet, stdio: ['ignore', 'ignore', 'inherit'] },
 );
 const owner = { email: 'bench@example.test', password: `bench-${randomUUID()}` };
+// Every console the bench starts (the SQLite one, and the PostgreSQL replicas) gets this environment.
+const consoleEnv = {
+  ...quiet,
+  ...CONSOLE_RUNTIME_ENV,
+  SEED_DEMO: 'false',
+  UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`,
+  OPS_TOKEN: BENCH_OPS_TOKEN,
+  SAT_OWNER_EMAIL: owner.email,
+  SAT_OWNER_PASSWORD: owner.password,
+};
 const server = spawn(process.execPath, ['dist/console.js'], {
   cwd: root,
-  env: {
-    ...quiet,
-    ...CONSOLE_RUNTIME_ENV,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    SEED_DEMO: 'false',
-    UPSTREAM_ALLOW_HOSTS: `127.0.0.1:${emulatorPort}`,
-    OPS_TOKEN: BENCH_OPS_TOKEN,
-    SAT_OWNER_EMAIL: owner.email,
-    SAT_OWNER_PASSWORD: owner.password,
-  },
+  env: { ...consoleEnv, PORT: String(port), DATA_DIR: dataDir },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const emulatorBase = `http://127.0.0.1:${emulatorPort}`;
@@ -81,79 +107,16 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
 let proxy;
 
 // The console's session (cookie and CSRF token), as a signed-in browser sends them.
-/** @type {{ cookie?: string, 'x-csrf-token'?: string }} */
+/** @type {Record<string, string>} */
 let session = {};
 /**
  * @param {string} method
  * @param {string} path
  * @param {unknown} [body]
  * @param {Record<string, string>} [headers]
- * @returns {Promise<{ status: number, headers: import('undici').Dispatcher.ResponseData['headers'], json: any }>}
  */
-async function call(method, path, body, headers = {}, origin = base) {
-  const auth = origin === base ? session : {};
-  const res = await request(`${origin}${path}`, {
-    method,
-    dispatcher: agent,
-    headers: { 'content-type': 'application/json', ...auth, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : undefined };
-}
-
-/** @param {number | undefined} [pid] */
-function rssMb(pid = server.pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024);
-}
-
-/**
- * @typedef {{ rps: number, p50: number, p99: number, errors: number, total: number, seconds: number }} LoadResult
- * @param {string} url
- * @param {Partial<autocannon.Options>} [opts]
- * @returns {Promise<LoadResult>}
- */
-async function load(url, opts = {}, seconds = LOAD_SECONDS) {
-  const r = await autocannon({ url, connections: LOAD_CONNECTIONS, duration: seconds, ...opts });
-  return {
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts + r.non2xx,
-    total: r.requests.total,
-    seconds: r.duration,
-  };
-}
-
-/**
- * Two loads compared as a ratio, run in alternating slices (A B A B ...) so that both see the same machine:
- * on a shared virtual machine throughput drifts by ±30 % from one minute to the next, which back-to-back
- * runs would read as a difference between A and B. Each side gets LOAD_SECONDS in total. Besides the merged
- * figures, the A ÷ B ratio of each slice pair, so that the spread shows (one slice that another engineer's
- * job shared the machine with moves the merged ratio; the median of the pairs does not follow it).
- * @param {{ url: string, opts: Partial<autocannon.Options> }} a
- * @param {{ url: string, opts: Partial<autocannon.Options> }} b
- */
-async function alternating(a, b, slices = LOAD_SLICES) {
-  /** @type {{ a: LoadResult[], b: LoadResult[] }} */
-  const runs = { a: [], b: [] };
-  for (let i = 0; i < slices; i++) {
-    runs.a.push(await load(a.url, a.opts, LOAD_SECONDS / slices));
-    runs.b.push(await load(b.url, b.opts, LOAD_SECONDS / slices));
-  }
-  const merge = (/** @type {LoadResult[]} */ rs) => ({
-    rps: Math.round(rs.reduce((n, r) => n + r.total, 0) / rs.reduce((n, r) => n + r.seconds, 0)),
-    p50: pct(
-      rs.map((r) => r.p50),
-      0.5,
-    ),
-    p99: Math.max(...rs.map((r) => r.p99)),
-    errors: rs.reduce((n, r) => n + r.errors, 0),
-    total: rs.reduce((n, r) => n + r.total, 0),
-  });
-  const ratios = runs.a.map((r, i) => r.total / r.seconds / ((runs.b[i]?.total ?? NaN) / (runs.b[i]?.seconds ?? NaN)));
-  return { a: merge(runs.a), b: merge(runs.b), ratios };
+function call(method, path, body, headers = {}, origin = base) {
+  return httpCall(agent, origin, method, path, body, { ...(origin === base ? session : {}), ...headers });
 }
 
 /**
@@ -168,15 +131,7 @@ async function coldStart(dir) {
     env: { ...quiet, ...CONSOLE_RUNTIME_ENV, PORT: String(p), DATA_DIR: dir },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (;;) {
-    const ok = await request(`http://127.0.0.1:${p}/api/ready`, { dispatcher: agent }).then(
-      async (r) => (await r.body.text(), r.statusCode === 200),
-      () => false,
-    );
-    if (ok) break;
-    if (performance.now() - started > 30_000) throw new Error('cold start took over 30 s');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitFor200(agent, `http://127.0.0.1:${p}`, '/api/ready', proc);
   return { ms: performance.now() - started, proc };
 }
 
@@ -212,28 +167,6 @@ function commitCost(/** @type {string} */ dir, n = 1000) {
   return { full: pct(full, 0.5), normal: pct(normal, 0.5) };
 }
 
-/** The console's audit transactions so far, from /api/metrics: total seconds and count, synced or not. */
-async function auditCommits() {
-  const res = await request(`${base}/api/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${BENCH_OPS_TOKEN}` } });
-  const text = await res.body.text();
-  const read = (/** @type {string} */ series, /** @type {string} */ synced) =>
-    Number(new RegExp(`^sat_audit_commit_seconds_${series}\\{synced="${synced}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return {
-    synced: { sum: read('sum', 'true'), count: read('count', 'true') },
-    unsynced: { sum: read('sum', 'false'), count: read('count', 'false') },
-  };
-}
-
-/**
- * Mean milliseconds per transaction between two auditCommits() readings.
- * @param {{ sum: number, count: number }} before
- * @param {{ sum: number, count: number }} after
- */
-function meanMs(before, after) {
-  const count = after.count - before.count;
-  return count > 0 ? ((after.sum - before.sum) * 1000) / count : 0;
-}
-
 /**
  * One single-row commit with synchronous=FULL on a WAL database in the bench's data directory (the disk the
  * console's database is on), as the audit's completing commit is made: the floor's "one synced commit",
@@ -263,76 +196,20 @@ function syncedCommit(dir, waitMs) {
   return { call, times, close: () => db.close() };
 }
 
-/**
- * Runs each call once per round, in turn, for n rounds, so that all of them see the same warm-up, garbage
- * collection and machine noise. Returns each call's times in milliseconds, in the order given.
- * @param {Array<() => Promise<void>>} calls
- * @param {number} n
- */
-async function alternatedTimes(calls, n) {
-  const times = calls.map(() => /** @type {number[]} */ ([]));
-  for (let i = 0; i < n; i++) {
-    for (const [k, run] of calls.entries()) {
-      const t = performance.now();
-      await run();
-      times[k]?.push(performance.now() - t);
-    }
-  }
-  return times;
-}
-
-/**
- * Starts a helper script that prints a line once it listens.
- * @param {string[]} args
- * @param {Record<string, string>} [env]
- */
-async function startHelper(args, env = {}) {
-  const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    proc.stdout.once('data', resolve);
-    proc.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-  });
-  return proc;
-}
-
-/**
- * @param {readonly number[]} values
- * @param {number} p
- * @returns {number}
- */
-function pct(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-}
-
+/** @type {import('./bench/postgres.mjs').PostgresSide | undefined} */
+let pgSide;
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await call('GET', '/api/health')).status === 200) break;
-    } catch {
-      /* not up yet */
-    }
-    if (i > 300) throw new Error('the console did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const signedIn = await call('POST', '/api/session', owner);
-  if (signedIn.status !== 200) throw new Error(`sign-in ${signedIn.status}`);
-  session = { cookie: String(signedIn.headers['set-cookie']).split(';')[0], 'x-csrf-token': signedIn.json.csrfToken };
-  const cred = await call('POST', '/api/credential-sets', { name: 'bench', clientId, clientSecret: secret, upstreamUrl: emulatorBase });
-  const prov = await call('POST', '/api/providers', {
-    name: providerName,
-    tokenDurationMin: 60,
-    entityLevel: 'account',
-    entityId,
-    credentialSetId: cred.json.id,
-  });
-  const tokenPath = new URL(prov.json.tokenUri).pathname;
-  const body = { email: 'bench@example.com', first_name: 'Bench' };
+  await waitFor200(agent, base, '/api/health', server);
+  const upstream = { emulatorBase, clientId, secret, entityId, providerName };
+  const console_ = await setUpConsole(agent, base, owner, upstream);
+  session = console_.session;
+  const { providerId, tokenPath } = console_;
+  const body = MINT_BODY;
 
   // A direct signed call, as a small Node script would make it, the bare signing proxy and the console's
   // mint, alternated so that all three see the same warm-up, garbage collection and machine noise.
   const proxyOrigin = `http://127.0.0.1:${port + 3}`;
-  proxy = await startHelper(['scripts/bench-proxy.mjs', String(port + 3), emulatorBase, tokenPath, clientId], {
+  proxy = await startHelper(root, ['scripts/bench-proxy.mjs', String(port + 3), emulatorBase, tokenPath, clientId], {
     BENCH_PROXY_SECRET: secret,
   });
   const directCall = async () => {
@@ -349,10 +226,7 @@ try {
     );
     if (r.status !== 200) throw new Error(`direct ${r.status}`);
   };
-  const consoleCall = async () => {
-    const r = await call('POST', `/api/providers/${prov.json.id}/tokens`, body);
-    if (r.status !== 200) throw new Error(`console ${r.status}`);
-  };
+  const consoleCall = minter(call, providerId);
   const proxyCall = async () => {
     const r = await call('POST', '/tokens', body, {}, proxyOrigin);
     if (r.status !== 200) throw new Error(`proxy ${r.status}`);
@@ -363,16 +237,13 @@ try {
   /** @type {Array<() => Promise<void>>} */
   const paths = [directCall, proxyCall, consoleCall, synced.call];
   await alternatedTimes(paths, WARMUP);
-  const commitsBefore = await auditCommits();
+  const metrics = () => auditCommits(agent, base, BENCH_OPS_TOKEN);
+  const commitsBefore = await metrics();
   synced.times.length = 0;
   const [direct, viaProxy, viaConsole] = /** @type {[number[], number[], number[]]} */ (await alternatedTimes(paths, N));
   const roundCommit = pct(synced.times, 0.5);
-  const commitsAfter = await auditCommits();
   // Each console mint begins its audit row (unsynced) and completes it (synced): one transaction of each.
-  const auditMs = {
-    synced: meanMs(commitsBefore.synced, commitsAfter.synced),
-    unsynced: meanMs(commitsBefore.unsynced, commitsAfter.unsynced),
-  };
+  const auditMs = auditMeans([commitsBefore], [await metrics()]);
   const commit = commitCost(dataDir);
 
   const faults = async (/** @type {{ latencyMs?: number }} */ knobs) => {
@@ -391,48 +262,58 @@ try {
   await faults({});
   proxy.kill('SIGTERM');
 
-  const rssBefore = rssMb();
-  const started = performance.now();
-  const job = await call('POST', `/api/providers/${prov.json.id}/bulk`, {
-    count: BULK,
-    concurrency: 32,
-    template: { email: 'kiosk-{n}@example.com', first_name: 'Kiosk {n}' },
-  });
-  let view = job.json;
-  let rssPeak = rssBefore;
-  while (view.state === 'running') {
-    await new Promise((r) => setTimeout(r, 20));
-    view = (await call('GET', `/api/bulk/${job.json.id}`)).json;
-    rssPeak = Math.max(rssPeak, rssMb());
+  // PostgreSQL: two replicas on one database; their mints alternated with the SQLite console's and with
+  // one PostgreSQL commit, so that the ratio of the two backends is taken on the same machine.
+  let pgMint;
+  if (withPostgres) {
+    pgSide = await startPostgresSide({ root, agent, env: consoleEnv, owner, upstream });
+    const pg = pgSide;
+    const pgMetrics = () => Promise.all(pg.replicas.map((r) => auditCommits(agent, r.url, BENCH_OPS_TOKEN)));
+    const mixed = [consoleCall, pg.mint, pg.commit];
+    await alternatedTimes(mixed, WARMUP);
+    const before = { sqlite: await metrics(), pg: await pgMetrics() };
+    const [sqliteTimes, pgTimes, commitTimes] = /** @type {[number[], number[], number[]]} */ (await alternatedTimes(mixed, N));
+    pgMint = {
+      sqlite: { p50: pct(sqliteTimes, 0.5), p95: pct(sqliteTimes, 0.95) },
+      pg: { p50: pct(pgTimes, 0.5), p95: pct(pgTimes, 0.95) },
+      pgCommit: pct(commitTimes, 0.5),
+      audit: { sqlite: auditMeans([before.sqlite], [await metrics()]), pg: auditMeans(before.pg, await pgMetrics()) },
+    };
   }
-  const bulkSeconds = (performance.now() - started) / 1000;
-  const rssAfter = rssMb();
-  if (view.ok !== BULK) throw new Error(`bulk minted ${view.ok} of ${BULK}: ${JSON.stringify(view.failures.slice(0, 3))}`);
 
-  // Load on loopback: the mint path for LOAD_SECONDS, then the provider list against a bare Fastify,
-  // alternated, LOAD_SECONDS each.
-  const mintLoad = await load(`${base}/api/providers/${prov.json.id}/tokens`, {
+  const bulk = await timedBulk(call, providerId, server.pid);
+  const pgBulk = pgSide && (await timedBulk(pgSide.call, pgSide.providerId, pgSide.replicas[0]?.pid));
+
+  // Load on loopback: the mint path for LOAD_SECONDS, then the provider list against a bare Fastify (and the
+  // PostgreSQL replicas' list), alternated, LOAD_SECONDS each.
+  const mintLoad = await load(`${base}/api/providers/${providerId}/tokens`, {
     method: 'POST',
     headers: { ...session, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const helloPort = port + 2;
-  const hello = await startHelper(['scripts/bench-hello.mjs', String(helloPort)]);
-  const {
-    a: listLoad,
-    b: helloLoad,
-    ratios: listRatios,
-  } = await alternating(
-    { url: `${base}/api/providers`, opts: { headers: { cookie: session.cookie } } },
+  const hello = await startHelper(root, ['scripts/bench-hello.mjs', String(helloPort)]);
+  /** @type {import('./bench/common.mjs').LoadTarget[]} */
+  const listTargets = [
+    { url: `${base}/api/providers`, opts: { headers: { cookie: String(session.cookie) } } },
     { url: `http://127.0.0.1:${helloPort}/hello`, opts: {} },
-  );
+  ];
+  if (pgSide)
+    listTargets.push({
+      url: pgSide.replicas.map((r) => `${r.url}/api/providers`),
+      opts: { headers: { cookie: String(pgSide.session.cookie) } },
+    });
+  const lists = await alternating(listTargets);
+  const [listLoad, helloLoad, pgListLoad] = lists.merged;
+  if (!listLoad || !helloLoad) throw new Error('no list figures');
+  const listRatios = lists.ratio(0, 1);
   hello.kill('SIGTERM');
 
   // Cold start: a fresh data directory (migrations, keys, demo data), then the same directory again.
   const coldDir = mkdtempSync(join(tmpdir(), 'sat-bench-cold-'));
   const fresh = await coldStart(coldDir);
   fresh.proc.kill('SIGTERM');
-  await new Promise((r) => fresh.proc.once('exit', r));
+  await exited(fresh.proc);
   // Restarts on the existing directory, the usual case, five times: the median and the range are reported.
   const warmMs = [];
   const idleRssMb = [];
@@ -442,7 +323,7 @@ try {
     await new Promise((r) => setTimeout(r, 3000));
     idleRssMb.push(rssMb(warm.proc.pid));
     warm.proc.kill('SIGTERM');
-    await new Promise((r) => warm.proc.once('exit', r));
+    await exited(warm.proc);
   }
   const warm = { ms: pct(warmMs, 0.5), min: Math.min(...warmMs), max: Math.max(...warmMs) };
   const idleRss = pct(idleRssMb, 0.5);
@@ -458,8 +339,7 @@ try {
   const floor = p50 + roundCommit;
   const ownLoopback = c50 - p50 - roundCommit;
   const ownWan = wanConsole - wanProxy - wanCommit;
-  const ratioPct = (/** @type {number} */ r) => `${Math.round(100 * r)} %`;
-  const listSpread = { min: Math.min(...listRatios), median: pct(listRatios, 0.5), max: Math.max(...listRatios) };
+  const listSpread = spread(listRatios);
   const rows = [
     ['Direct signed call to the emulator, p50 / p99', `${d50.toFixed(2)} ms / ${d99.toFixed(2)} ms`, ''],
     ['Bare signing proxy in front of the same emulator, p50 / p99', `${p50.toFixed(2)} ms / ${p99.toFixed(2)} ms`, ''],
@@ -500,12 +380,12 @@ try {
     ],
     [
       `Bulk of ${BULK.toLocaleString('en')} tokens (concurrency 32), wall time`,
-      `${bulkSeconds.toFixed(2)} s (${Math.round(BULK / bulkSeconds)} tokens/s)`,
+      `${bulk.seconds.toFixed(2)} s (${Math.round(BULK / bulk.seconds)} tokens/s)`,
       '≤ 5 s',
     ],
     [
       'Server RSS before / peak / after the bulk',
-      `${rssBefore} / ${rssPeak} / ${rssAfter} MB (growth ${rssAfter - rssBefore} MB)`,
+      `${bulk.rssBefore} / ${bulk.rssPeak} / ${bulk.rssAfter} MB (growth ${bulk.rssAfter - bulk.rssBefore} MB)`,
       'growth < 50 MB',
     ],
     [
@@ -525,7 +405,7 @@ try {
     ],
     [
       `Provider list ÷ bare Fastify, req/s: median of the ${LOAD_SLICES} slice pairs (min–max); all slices merged`,
-      `${ratioPct(listSpread.median)} (${ratioPct(listSpread.min)}–${ratioPct(listSpread.max)}); merged ${ratioPct(listLoad.rps / helloLoad.rps)}`,
+      `${listSpread.text}; merged ${ratioPct(listLoad.rps / helloLoad.rps)}`,
       '≥ 40 %',
     ],
     ['Cold start to ready: fresh data directory', `${Math.round(fresh.ms)} ms`, ''],
@@ -545,11 +425,34 @@ try {
       'JS ≤ 120 KB',
     ],
   ];
+  const postgresSection =
+    pgSide && pgMint && pgBulk && pgListLoad
+      ? sectionOf({
+          rounds: N,
+          warmup: WARMUP,
+          mint: pgMint,
+          list: {
+            sqlite: listLoad,
+            pg: pgListLoad,
+            hello: helloLoad,
+            sqliteRatio: listSpread,
+            pgRatio: spread(lists.ratio(2, 1)),
+            mergedSqlite: listLoad.rps / helloLoad.rps,
+            mergedPg: pgListLoad.rps / helloLoad.rps,
+          },
+          bulk: { sqlite: bulk.seconds, sqliteRss: bulk, pg: pgBulk },
+          idleRss: { sqlite: `${idleRss} MB`, pg: pgSide.idleRssMb },
+          slices: LOAD_SLICES,
+          loadSeconds: LOAD_SECONDS,
+          connections: LOAD_CONNECTIONS,
+          bulkCount: BULK,
+        })
+      : '## PostgreSQL\n\nNot measured in this run: `npm run bench -- --db postgres` measures two replicas on one PostgreSQL side by side with SQLite.\n';
   const table = ['| Measure | Result | Goal |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   console.log(table);
   const doc = `# Benchmarks
 
-Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: a shared ${cpus().length}-core virtual machine (other engineers' jobs run on it at the same time), Node ${process.version}, the built console and a standalone emulator (\`npm run emulator\`) each in its own process on loopback, the console's credential set pointing at that emulator, ${N} rounds (${WAN_N} with the emulator answering after ${WAN_LATENCY_MS} ms) after ${WARMUP} warm-up rounds, each round one direct call, one call through the bare proxy, one console mint and one synced commit, in turn; load runs with autocannon on loopback (it shares the cores with the console and the emulator).
+Written by \`npm run bench${withPostgres ? ' -- --db postgres' : ''}\` on ${new Date().toISOString().slice(0, 10)}: a shared ${cpus().length}-core virtual machine (other engineers' jobs run on it at the same time), Node ${process.version}, the built console and a standalone emulator (\`npm run emulator\`) each in its own process on loopback, the console's credential set pointing at that emulator, ${N} rounds (${WAN_N} with the emulator answering after ${WAN_LATENCY_MS} ms) after ${WARMUP} warm-up rounds, each round one direct call, one call through the bare proxy, one console mint and one synced commit, in turn; load runs with autocannon on loopback (it shares the cores with the console and the emulator).
 
 ${table}
 
@@ -560,15 +463,15 @@ The floor of a console that keeps that promise is the bare proxy plus one synced
 With the emulator answering after ${WAN_LATENCY_MS} ms, every step of every path runs slower than on loopback (the processes wake from an idle wait: cold caches, an idle virtual CPU), the bare proxy's hop too; the console has more steps, so it loses more in milliseconds. The old loopback goal (console ≤ 2× a direct call) is retired: the floor alone is ${(floor / d50).toFixed(2)}× the direct call in this run.
 
 The machine is shared: the same direct call has measured from 0.23 ms to 1.54 ms p50 in different runs, so compare figures taken in one run, not across runs. The list and the bare Fastify are measured in ${LOAD_SLICES} alternating slices for that reason; the ratio is given as the median of the slice pairs with its range, next to all slices merged. Cold start and idle RSS are the median of five restarts.
-`;
+
+${postgresSection}`;
   writeFileSync(join(root, 'docs', 'benchmarks.md'), doc);
 } finally {
   proxy?.kill('SIGTERM');
   server.kill('SIGTERM');
   emulator.kill('SIGTERM');
+  await pgSide?.stop();
   await agent.close();
-  await Promise.all(
-    [server, emulator].map((p) => new Promise((/** @type {(v?: unknown) => void} */ r) => (p.exitCode !== null ? r() : p.once('exit', r)))),
-  );
+  await Promise.all([server, emulator].map(exited));
   rmSync(dataDir, { recursive: true, force: true });
 }

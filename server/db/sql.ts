@@ -19,8 +19,9 @@ export interface SqlRunner {
 
 export interface TransactionOptions {
   /**
-   * SQLite: the commit syncs the WAL before it returns (synchronous=FULL), so a power cut cannot lose it.
-   * PostgreSQL commits so always (synchronous_commit=on).
+   * The commit is flushed to disk before it returns (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit
+   * on), so a power cut cannot lose it. Otherwise it returns before (synchronous=NORMAL; synchronous_commit
+   * off): a later durable commit or syncCommitted() makes it durable.
    */
   durable?: boolean;
   /**
@@ -55,7 +56,7 @@ export interface Sql extends SqlRunner {
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
   /** SQLite: the WAL file a durable commit syncs (wal-presync.ts starts that early); PostgreSQL: null. */
   readonly walFile: string | null;
-  /** Makes every commit so far survive a power cut (SQLite: syncs the WAL file; PostgreSQL: nothing to do). */
+  /** Makes every commit so far survive a power cut (SQLite: syncs the WAL file; PostgreSQL: flushes its WAL). */
   syncCommitted(): Promise<void>;
   /** Reads for readiness: the database answers. */
   ping(): Promise<void>;
