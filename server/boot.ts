@@ -131,6 +131,7 @@ export async function startConsole(
       }
     });
     await housekeeping();
+    await services.bulk.recover(services.generations.shared);
     await app.listen({ host: config.host, port: config.port });
     const url = loopbackUrl(app);
     baseUrl = `${url}${EMULATOR_PREFIX}`;

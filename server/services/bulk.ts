@@ -327,20 +327,36 @@ export class BulkService {
         const local = this.jobs.get(id);
         if (local) local.resultsKept = false;
       }
-      const seconds = Math.round(this.runnerTimeoutMs / 1000);
-      const orphans = await this.store.failOrphans(
-        Date.now() - this.runnerTimeoutMs,
-        now,
-        `Stopped: the console process running it stopped (no sign of it for ${seconds} s). The tokens in its results were minted and audited; the rest were not minted.`,
-      );
-      for (const job of orphans) {
-        this.deps.log?.error({ jobId: job.id }, 'bulk job failed: the console process running it stopped');
-        // What it held of its owner's quota and did not mint (as far as its last progress says) goes back.
-        await this.deps.quota.releaseFor(job.owner.id, this.deps.quota.dayOf(job.startedAt), job.total - job.ok);
-      }
+      await this.failOrphans(Date.now() - this.runnerTimeoutMs);
       await this.store.trim(MAX_JOBS_LISTED);
     })().finally(() => (this.sweeping = null));
     return this.sweeping;
+  }
+
+  /**
+   * Ends running jobs whose process stopped beating before `before` (real time), and gives back the quota
+   * they held and did not mint.
+   */
+  private async failOrphans(before: number, why = `no sign of it for ${Math.round(this.runnerTimeoutMs / 1000)} s`): Promise<void> {
+    const orphans = await this.store.failOrphans(
+      before,
+      this.now(),
+      `Stopped: the console process running it stopped (${why}). The tokens in its results were minted and audited; the rest were not minted.`,
+    );
+    for (const job of orphans) {
+      this.deps.log?.error({ jobId: job.id }, 'bulk job failed: the console process running it stopped');
+      // What it held of its owner's quota and did not mint (as far as its last progress says) goes back.
+      await this.deps.quota.releaseFor(job.owner.id, this.deps.quota.dayOf(job.startedAt), job.total - job.ok);
+    }
+  }
+
+  /**
+   * At start: on SQLite one process owns the file, so a job still running in it was this console's before a
+   * crash, and ends now; on a shared database other replicas' jobs are left to their heartbeats.
+   */
+  async recover(shared: boolean): Promise<void> {
+    if (shared) await this.failOrphans(Date.now() - this.runnerTimeoutMs);
+    else await this.failOrphans(Number.MAX_SAFE_INTEGER, 'the console was restarted');
   }
 
   /** Stops running jobs (shutdown). */
