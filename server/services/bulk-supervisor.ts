@@ -81,7 +81,9 @@ export class BulkSupervisor {
           `The audit log could not be synced to disk: ${err instanceof Error ? err.message : String(err)}`,
         );
       }
-      await job.reservation.release().catch((err: unknown) => this.deps.log.error({ err, jobId: job.id }, 'bulk job: its unused quota could not be given back'));
+      await job.reservation
+        .release()
+        .catch((err: unknown) => this.deps.log.error({ err, jobId: job.id }, 'bulk job: its unused quota could not be given back'));
       job.finishedAt = this.deps.now();
       job.state = final;
       this.deps.metrics.bulkFinished(final);

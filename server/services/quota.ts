@@ -144,7 +144,8 @@ export class QuotaService {
 
   /** Gives back tokens held on a day (a bulk job whose process died: the replica that ends it releases its rest). */
   async releaseFor(userId: string, day: number, n: number): Promise<void> {
-    if (n > 0) await this.sql.run(`UPDATE "QuotaDay" SET "reserved" = ${LESS_RESERVED} WHERE "userId" = ? AND "day" = ?`, [n, n, userId, day]);
+    if (n > 0)
+      await this.sql.run(`UPDATE "QuotaDay" SET "reserved" = ${LESS_RESERVED} WHERE "userId" = ? AND "day" = ?`, [n, n, userId, day]);
   }
 
   /** The UTC day (since the epoch) of a time on the service's clock. */
