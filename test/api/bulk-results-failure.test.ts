@@ -6,9 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { OWNER, startWithDemo, type TestConsole } from '../helpers/console.js';
 import { finishedJob } from '../helpers/bulk.js';
+import { auditFault } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 import { runInContext } from '../../server/auth/context.js';
 import { BulkService } from '../../server/services/bulk.js';
@@ -87,10 +87,7 @@ test('a results directory removed under the job (ENOENT): the job ends failed, t
 });
 
 test('a job that fails for another reason (its audit rows cannot be completed) is logged by the console', async () => {
-  const db = new Database(app.dbFile);
-  db.exec(
-    `CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" WHEN NEW."action" = 'token.minted' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`,
-  );
+  const restore = await auditFault(app, 'update', { action: 'token.minted' });
   try {
     const start = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3, concurrency: 1 });
     assert.equal(start.status, 202);
@@ -103,7 +100,6 @@ test('a job that fails for another reason (its audit rows cannot be completed) i
     assert.ok(line, 'the console log has the failed job');
     assert.match(line, /"providerId"/);
   } finally {
-    db.exec('DROP TRIGGER "test_completion_down"');
-    db.close();
+    await restore();
   }
 });
