@@ -19,9 +19,12 @@ const INT8 = 20;
 const TIMESTAMP = 1114;
 const TIMESTAMPTZ = 1184;
 
-/** A timestamp as PostgreSQL writes it in a UTC session ("2026-12-02 05:00:00.12"), as storedDate text. */
+/**
+ * A timestamp as PostgreSQL writes it in a UTC session ("2026-12-02 05:00:00.12", or with "+00" for a timestamptz
+ * such as _prisma_migrations.finished_at), as storedDate text. Date.parse wants an offset's minutes too.
+ */
 function timestampText(value: string): string {
-  const iso = value.replace(' ', 'T');
+  const iso = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   return storedDate(Date.parse(/[Zz]|[+-]\d\d(:?\d\d)?$/.test(iso) ? iso : `${iso}Z`));
 }
 
