@@ -127,6 +127,12 @@ test("grouped, a bulk job's token rows are one row with the job's counts; the jo
   assert.ok(lines >= flat.length, `${lines} CSV rows for ${flat.length} listed`);
 });
 
+test('a page bound past every row gives the newest rows, grouped or not', async () => {
+  const newest = await audit('limit=5');
+  assert.deepEqual(await audit('limit=5&before=9999999999999999'), newest);
+  assert.equal((await audit('group=bulk&limit=5&before=9999999999999999')).length, 5);
+});
+
 test('bad filters get a 400', async () => {
   assert.equal((await http('GET', `${app.url}/api/audit?group=everything`)).status, 400);
   assert.equal((await http('GET', `${app.url}/api/audit?jobId=nope`)).status, 400);
