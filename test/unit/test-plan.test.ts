@@ -2,7 +2,7 @@
 // PostgreSQL, without the files marked SQLite-only or driving a browser; SAT_TEST_DB picks one backend instead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIRST_PASS, POSTGRES_PASS, postgresPassFiles, testPhases } from '../../scripts/test-plan.mjs';
+import { ALONE, FIRST_PASS, POSTGRES_PASS, postgresPassFiles, testPhases } from '../../scripts/test-plan.mjs';
 
 const file = (path: string, source = "import { startTestConsole } from '../helpers/console.js';") => ({ path, source });
 const api = file('test/api/audit.test.ts');
@@ -14,7 +14,8 @@ const sqliteOnly = file(
   "// test-backends: sqlite — the WAL's fsync\nimport { startTestConsole } from '../helpers/console.js';",
 );
 const apiInBrowser = file('test/api/tour.test.ts', "import { launchBrowser } from '../helpers/browser.js';");
-const alone = file('test/api/sign-in-priority.test.ts', '// test-runner: alone\n// compares timings');
+// The marker is not written out here: this file would run alone itself.
+const alone = file('test/api/sign-in-priority.test.ts', `${ALONE}\n// compares timings`);
 
 test('the API suite (test/api, test/fuzz) runs again on PostgreSQL; unit, e2e, SQLite-only and browser files do not', () => {
   const paths = (files: { path: string }[]) => files.map((f) => f.path);
