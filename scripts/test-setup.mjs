@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBinDir } from './postgres-cluster.mjs';
+import { postgresPassFiles } from './test-plan.mjs';
 
 /** @typedef {'browser' | 'interpreters' | 'qr-decoder' | 'postgres'} Group */
 
@@ -46,15 +47,16 @@ const RUNS_INTERPRETER = /python3|python-csv|run-snippet|\bphp\b|\bruby\b|gofmt|
 const USES_POSTGRES = /helpers\/postgres/;
 
 /**
- * Whether the run needs a PostgreSQL server: a selected file uses the helper, or SAT_TEST_DB=postgresql asks
- * for the API suite on PostgreSQL. Throws on a SAT_TEST_DB that is neither sqlite nor postgresql.
- * @param {ReadonlyArray<{ source: string }>} files
+ * Whether the run needs a PostgreSQL server: a selected file uses the helper, the API suite runs again on
+ * PostgreSQL (scripts/test-plan.mjs), or SAT_TEST_DB=postgresql puts the whole run on it. Throws on a SAT_TEST_DB
+ * that is neither sqlite nor postgresql.
+ * @param {ReadonlyArray<{ path: string, source: string }>} files
  * @param {Readonly<Record<string, string | undefined>>} env
  */
 export function needsPostgres(files, env) {
   const db = env.SAT_TEST_DB ?? '';
   if (!['', 'sqlite', 'postgresql'].includes(db)) throw new Error(`SAT_TEST_DB must be sqlite or postgresql, got "${db}"`);
-  return db === 'postgresql' || files.some((f) => USES_POSTGRES.test(f.source));
+  return db === 'postgresql' || files.some((f) => USES_POSTGRES.test(f.source)) || postgresPassFiles(files, env).length > 0;
 }
 
 /**

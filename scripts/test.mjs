@@ -2,15 +2,18 @@
 // Extra arguments narrow the run: `npm test -- unit` runs files whose path contains "unit".
 // It first sees to the tools the selected tests run (scripts/test-setup.mjs), then builds dist/ when the
 // sources changed (the e2e tests run the built console), so on a fresh machine it is the only command.
-// When a selected file runs against PostgreSQL (test/helpers/postgres.ts), or SAT_TEST_DB=postgresql asks
-// for the API suite on it, one throwaway server serves the whole run: its admin URL goes to every test file
-// in SAT_TEST_PG_URL, and it is stopped at the end, on failure and on Ctrl-C too. A SAT_TEST_PG_URL already
-// set names a server to use instead (a superuser's URL).
+// The selected files run on SQLite, then the API suite's among them (test/api, test/fuzz) again on PostgreSQL
+// (scripts/test-plan.mjs says which); SAT_TEST_DB=sqlite or =postgresql runs everything on that one backend.
+// When a selected file runs against PostgreSQL (test/helpers/postgres.ts), or a pass is on it, one throwaway
+// server serves the whole run: its admin URL goes to every test file in SAT_TEST_PG_URL, and it is stopped at
+// the end, on failure and on Ctrl-C too. A SAT_TEST_PG_URL already set names a server to use instead (a
+// superuser's URL). The last line counts the tests of every pass.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startCluster } from './postgres-cluster.mjs';
+import { FIRST_PASS, testPhases } from './test-plan.mjs';
 import { ensureTestPackages, needsPostgres } from './test-setup.mjs';
 
 /**
@@ -47,15 +50,7 @@ ensureTestPackages(sources);
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-// Files that compare timings taken in one run (a trusted sign-in during a flood against an idle one) say
-// so with this marker: they run first, one at a time, so another test file's processes are not what they
-// measure, nor the disk still writing back what the browser tests left (after them, the flood's audit
-// commits each waited on a busy disk: the owner's sign-in took 4.5-8 s instead of 0.2 s, three runs of three).
-const ALONE = '// test-runner: alone';
-const phases = [
-  { files: sources.filter((f) => f.source.includes(ALONE)).map((f) => f.path), concurrency: 1 },
-  { files: sources.filter((f) => !f.source.includes(ALONE)).map((f) => f.path), concurrency: 2 },
-].filter((phase) => phase.files.length > 0);
+const phases = testPhases(sources, process.env);
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let running;
@@ -84,10 +79,14 @@ if (postgresNeeded && !process.env.SAT_TEST_PG_URL) {
 
 const dir = mkdtempSync(join(tmpdir(), 'sat-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Seconds each pass took, for CI's time budget. */
+const took = new Map();
 let status = 0;
 try {
   for (const [i, phase] of phases.entries()) {
     if (interrupted) break;
+    if (phase.pass !== FIRST_PASS) console.log(`\n== ${phase.pass}: ${phase.files.length} file(s), ${phase.concurrency} at a time\n`);
+    const started = performance.now();
     const summaryFile = join(dir, `summary-${i}.txt`);
     running = spawn(
       process.execPath,
@@ -102,7 +101,7 @@ try {
         `--test-reporter-destination=${summaryFile}`,
         ...phase.files,
       ],
-      { stdio: 'inherit', env },
+      { stdio: 'inherit', env: phase.db ? { ...env, SAT_TEST_DB: phase.db } : env },
     );
     const code = await new Promise((resolve) => running?.once('close', (c) => resolve(c)));
     running = undefined;
@@ -113,12 +112,14 @@ try {
     totals.passed += Number(counts?.[1] ?? 0);
     totals.failed += Number(counts?.[2] ?? 0);
     totals.skipped += Number(counts?.[3] ?? 0);
+    took.set(phase.pass, (took.get(phase.pass) ?? 0) + (performance.now() - started) / 1000);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await cluster?.stop();
 }
 if (interrupted) process.exit(interrupted === 'SIGINT' ? 130 : 143);
+if (took.size > 1) console.log(`\n${[...took].map(([pass, s]) => `${pass}: ${Math.round(s)} s`).join(', ')}`);
 // The line CI reads.
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(status);

@@ -81,12 +81,18 @@ function filters(sql: Sql, query: AuditQuery): { where: string[]; args: SqlValue
   return { where, args };
 }
 
+/**
+ * Rows below a seq. The bound is compared as a 64-bit integer: PostgreSQL's seq is a 32-bit serial, and a bound
+ * past its range (a `before` of up to 16 digits, or the first grouped page's "no bound") would fail to convert.
+ */
+const SEQ_BELOW = '"seq" < CAST(? AS BIGINT)';
+
 /** One page of matching rows, newest first. */
 export async function listRows(sql: Sql, query: AuditQuery): Promise<ListedRow[]> {
   if (query.group === 'bulk') return listGrouped(sql, query);
   const { where, args } = filters(sql, query);
   if (query.before !== undefined) {
-    where.push('"seq" < ?');
+    where.push(SEQ_BELOW);
     args.push(query.before);
   }
   const text = `SELECT * FROM "AuditEvent" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "seq" DESC LIMIT ?`;
@@ -109,7 +115,7 @@ interface GroupCounts {
 async function listGrouped(sql: Sql, query: AuditQuery): Promise<ListedRow[]> {
   const { where, args } = filters(sql, query);
   const limit = query.limit ?? 100;
-  const page = `SELECT * FROM "AuditEvent" WHERE ${[...where, '"seq" < ?'].join(' AND ')} ORDER BY "seq" DESC LIMIT ${CHUNK}`;
+  const page = `SELECT * FROM "AuditEvent" WHERE ${[...where, SEQ_BELOW].join(' AND ')} ORDER BY "seq" DESC LIMIT ${CHUNK}`;
   const counts = `SELECT MAX("seq") AS "top", COUNT(*) AS "n", SUM(CASE WHEN "outcome" = 'ok' THEN 1 ELSE 0 END) AS "ok",
       SUM(CASE WHEN "outcome" = 'pending' THEN 1 ELSE 0 END) AS "pending", MIN("at") AS "firstAt"
       FROM "AuditEvent" WHERE ${[...where, '"bulkJobId" = ?', '"action" = ?'].join(' AND ')}`;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqlOf, type Db } from '../db/client.js';
-import { aadFor, open, seal, type MasterKey } from '../crypto/secret-box.js';
+import { aadFor, open, seal, SecretBoxError, type MasterKey } from '../crypto/secret-box.js';
 
 export const EMULATOR_KEY_SETTING = 'emulator.signingKey';
 /** Where the key was kept before it moved into the database. */
@@ -28,7 +28,13 @@ export async function loadEmulatorKey(db: Db, keys: readonly MasterKey[], dataDi
     ]);
     row = await read();
   }
-  return open(row!.value, keys, AAD);
+  try {
+    return open(row!.value, keys, AAD);
+  } catch (err) {
+    // Said at start, like a credential set's: which stored secret the master keys cannot open.
+    if (err instanceof SecretBoxError) throw new SecretBoxError(`the built-in emulator's signing key: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Seals the stored key under the current master key (master key rotation); whether it was re-sealed. */

@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { auditFault, rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 import { providerName } from '../helpers/fixtures.js';
 
@@ -44,34 +44,22 @@ before(async () => {
 after(() => app?.stop());
 
 /** Everything but the audit log and sessions (touched by every request), as the database holds it. */
-function snapshot(): string {
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    const tables = [
-      'CredentialSet',
-      'Provider',
-      'Preset',
-      'User',
-      'Invite',
-      'ProviderGrant',
-      'ApiKey',
-      'ApiKeyProvider',
-      'Setting',
-      'MintRecord',
-    ];
-    return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM "${t}" ORDER BY 1`).all()));
-  } finally {
-    db.close();
-  }
-}
-
-function failCompletions(): () => void {
-  const db = new Database(app.dbFile);
-  db.exec(`CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
-  return () => {
-    db.exec('DROP TRIGGER "test_completion_down"');
-    db.close();
-  };
+async function snapshot(): Promise<string> {
+  const tables = [
+    'CredentialSet',
+    'Provider',
+    'Preset',
+    'User',
+    'Invite',
+    'ProviderGrant',
+    'ApiKey',
+    'ApiKeyProvider',
+    'Setting',
+    'MintRecord',
+  ];
+  const rows = [];
+  for (const t of tables) rows.push(await rawSql(app.database, `SELECT * FROM "${t}" ORDER BY 1`));
+  return JSON.stringify(rows);
 }
 
 test('with audit completion failing, every database-only action answers 503 and changes nothing', async () => {
@@ -102,18 +90,18 @@ test('with audit completion failing, every database-only action answers 503 and 
     ['PUT', '/api/audit/settings', { retentionDays: 30 }],
     ['POST', '/api/import', { file, secrets: {} }],
   ];
-  const before = snapshot();
-  const restore = failCompletions();
+  const before = await snapshot();
+  const restore = await auditFault(app, 'update');
   const problems: string[] = [];
   try {
     for (const [method, path, body] of actions) {
       const res = await http<{ error: string; message: string }>(method, `${app.url}${path}`, body);
       if (res.status !== 503 || res.json.error !== 'audit/unavailable' || !/nothing was done/.test(res.json.message))
         problems.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 160)}`);
-      if (snapshot() !== before) problems.push(`${method} ${path} changed the database`);
+      if ((await snapshot()) !== before) problems.push(`${method} ${path} changed the database`);
     }
   } finally {
-    restore();
+    await restore();
   }
   assert.deepEqual(problems, []);
   // The provider still mints, with the change it never got.
@@ -125,14 +113,14 @@ test('with audit completion failing, every database-only action answers 503 and 
 });
 
 test('with audit completion failing, an action that called the upstream says so and keeps the token back', async () => {
-  const restore = failCompletions();
+  const restore = await auditFault(app, 'update');
   let minted: Awaited<ReturnType<typeof http<{ error: string; message: string; token?: string }>>>;
   let verified: typeof minted;
   try {
     minted = await http('POST', `${app.url}/api/providers/${providerId}/tokens`, { email: 'a@example.com' });
     verified = await http('POST', `${app.url}/api/credential-sets/${credId}/verify`, { providerId });
   } finally {
-    restore();
+    await restore();
   }
   assert.equal(minted.status, 503, minted.text);
   assert.equal(minted.json.error, 'audit/unavailable');

@@ -2,8 +2,8 @@
 // the answer, and the row left pending must not vanish silently: the console's log names it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { auditFault, rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -13,8 +13,7 @@ before(async () => {
 after(() => app?.stop());
 
 test('a failed action whose row cannot be completed answers its error and logs the row left pending', async () => {
-  const outside = new Database(app.dbFile);
-  outside.exec(`CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+  const restore = await auditFault(app, 'update');
   try {
     const res = await http('POST', `${app.url}/api/credential-sets`, {
       name: 'Lost row',
@@ -25,22 +24,13 @@ test('a failed action whose row cannot be completed answers its error and logs t
     assert.equal(res.status, 503);
     assert.equal(res.json.error, 'audit/unavailable');
   } finally {
-    outside.exec('DROP TRIGGER "test_completion_down"');
-    outside.close();
+    await restore();
   }
-  const db = new Database(app.dbFile, { readonly: true });
-  let seq: number;
-  try {
-    seq = Number(
-      (
-        db
-          .prepare(`SELECT "seq" FROM "AuditEvent" WHERE "action" = 'credential.created' AND "outcome" = 'pending' ORDER BY "seq" DESC`)
-          .get() as { seq: number }
-      ).seq,
-    );
-  } finally {
-    db.close();
-  }
+  const [row] = await rawSql<{ seq: number | string }>(
+    app.database,
+    `SELECT "seq" FROM "AuditEvent" WHERE "action" = 'credential.created' AND "outcome" = 'pending' ORDER BY "seq" DESC`,
+  );
+  const seq = Number(row?.seq);
   const line = app
     .logs()
     .split('\n')

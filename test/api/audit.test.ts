@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
-import { OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { databaseEnv, OWNER, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { auditFault, rawSql } from '../helpers/databases.js';
 import { http, signIn, useSession } from '../helpers/http.js';
 import { scenario } from '../helpers/emulator.js';
 import { buildEmulatorServer, type EmulatorServer } from '../../server/emulator/server.js';
@@ -177,8 +177,7 @@ test('with audit writes failing, actions are refused, nothing changes and the up
     credentialSetId: cred.json.id,
   });
   const key = await http<{ key: string }>('POST', `${app.url}/api/api-keys`, { name: 'fail-closed', providerIds: [prov.json.id] });
-  const outside = new Database(app.dbFile);
-  outside.exec(`CREATE TRIGGER "test_audit_down" BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+  const restore = await auditFault(app, 'insert');
   try {
     upstreamCalls = 0;
     const attempts = [
@@ -210,8 +209,7 @@ test('with audit writes failing, actions are refused, nothing changes and the up
     assert.equal(names.includes('Not created'), false);
     assert.equal((await http('GET', `${app.url}/api/providers/${prov.json.id}`)).status, 200, 'the provider was not deleted');
   } finally {
-    outside.exec('DROP TRIGGER "test_audit_down"');
-    outside.close();
+    await restore();
   }
   assert.equal(
     (await http('POST', `${app.url}/api/providers/${prov.json.id}/tokens`, {})).status,
@@ -226,27 +224,24 @@ test('a row completed without its own sync (bulk mints) is complete and chained,
   const seq = await audit.begin({ action: 'test.deferred_sync' });
   await audit.finish(seq, 'ok', { note: 'synced later' }, { durable: false });
   await audit.syncNow();
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    const row = db.prepare('SELECT "outcome", "hash", "chainIndex" FROM "AuditEvent" WHERE "seq" = ?').get(seq) as {
-      outcome: string;
-      hash: string | null;
-      chainIndex: number | null;
-    };
-    assert.equal(row.outcome, 'ok');
-    assert.ok(row.hash && row.chainIndex, 'linked into the chain');
-  } finally {
-    db.close();
-  }
+  const [row] = await rawSql<{ outcome: string; hash: string | null; chainIndex: number | null }>(
+    app.database,
+    'SELECT "outcome", "hash", "chainIndex" FROM "AuditEvent" WHERE "seq" = ?',
+    [seq],
+  );
+  assert.ok(row, 'the row is there');
+  assert.equal(row.outcome, 'ok');
+  assert.ok(row.hash && row.chainIndex, 'linked into the chain');
 });
 
 test('the chain verifies (API and npm run audit:verify), and an edited row breaks it', async () => {
   const report = await http<{ ok: boolean; checked: number; brokenAt: number | null }>('GET', `${app.url}/api/audit/verify`);
   assert.equal(report.json.ok, true);
   assert.ok(report.json.checked >= 25);
+  const env = { ...process.env, DATA_DIR: app.dataDir, ...(await databaseEnv(app.dataDir)) };
   const cli = () =>
     spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify-audit.ts'], {
-      env: { ...process.env, DATA_DIR: app.dataDir },
+      env,
       encoding: 'utf8',
     });
   const good = cli();
@@ -254,15 +249,12 @@ test('the chain verifies (API and npm run audit:verify), and an edited row break
   assert.match(good.stdout, /intact, \d+ row\(s\) checked/);
 
   // Completed rows cannot be updated through SQL either...
-  const outside = new Database(app.dbFile);
-  try {
-    assert.throws(() => outside.prepare(`UPDATE "AuditEvent" SET "actor" = 'someone else' WHERE "chainIndex" = 3`).run(), /append-only/);
-    // ...unless someone with the file drops the guard: the chain then gives them away.
-    outside.exec('DROP TRIGGER "AuditEvent_completed_rows_are_immutable"');
-    outside.prepare(`UPDATE "AuditEvent" SET "actor" = 'someone else' WHERE "chainIndex" = 3`).run();
-  } finally {
-    outside.close();
-  }
+  const edit = `UPDATE "AuditEvent" SET "actor" = 'someone else' WHERE "chainIndex" = 3`;
+  await assert.rejects(rawSql(app.database, edit), /append-only/);
+  // ...unless someone with the database drops the guard: the chain then gives them away.
+  const guard = '"AuditEvent_completed_rows_are_immutable"';
+  await rawSql(app.database, app.database.backend === 'sqlite' ? `DROP TRIGGER ${guard}` : `DROP TRIGGER ${guard} ON "AuditEvent"`);
+  await rawSql(app.database, edit);
   const broken = await http<{ ok: boolean; brokenAt: number; problem: string }>('GET', `${app.url}/api/audit/verify`);
   assert.deepEqual([broken.json.ok, broken.json.brokenAt], [false, 3]);
   assert.match(broken.json.problem, /changed after it was written/);

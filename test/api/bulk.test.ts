@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { addUser, startWithDemo, type TestConsole } from '../helpers/console.js';
-import Database from 'better-sqlite3';
+import { auditFault } from '../helpers/databases.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 import { finishedJob, jobProgress } from '../helpers/bulk.js';
 
@@ -149,8 +149,7 @@ test('cancel and results downloads are audited, and fail closed: no row, no down
   assert.equal(rows[0]!.detail.format, 'csv');
   assert.equal(rows[0]!.detail.tokens, job.ok);
 
-  const outside = new Database(app.dbFile);
-  outside.exec(`CREATE TRIGGER "test_audit_down" BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+  const restore = await auditFault(app, 'insert');
   try {
     for (const format of ['csv', 'json']) {
       const refused = await http<any>('GET', `${app.url}/api/bulk/${job.id}/results?format=${format}`);
@@ -160,7 +159,6 @@ test('cancel and results downloads are audited, and fail closed: no row, no down
     }
     assert.equal((await http<any>('POST', `${app.url}/api/bulk/${job.id}/cancel`, {})).status, 503);
   } finally {
-    outside.exec('DROP TRIGGER "test_audit_down"');
-    outside.close();
+    await restore();
   }
 });

@@ -1,3 +1,4 @@
+// test-backends: sqlite — the standalone emulator has no database: once is enough
 // `npm run emulator` on its own: the documented example config, a real process, a real signed mint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

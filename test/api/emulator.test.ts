@@ -1,3 +1,4 @@
+// test-backends: sqlite — the emulator has no database: once is enough
 // The emulator over real HTTP: the Frame contract, every rejection, and the fault knobs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

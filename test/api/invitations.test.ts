@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { auditFault, rawSql } from '../helpers/databases.js';
 import { http, signIn, type SessionCredentials } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -101,12 +101,7 @@ test('acceptance checks the inviter again: gone, disabled or no longer allowed t
   for (const [what, sql] of cases) {
     const admin = await member('admin');
     const inv = await invite(admin.session, email('recheck'), 'viewer');
-    const db = new Database(app.dbFile);
-    try {
-      db.exec(sql(admin.id));
-    } finally {
-      db.close();
-    }
+    await rawSql(app.database, sql(admin.id));
     const res = await accept(inv.token);
     assert.deepEqual([res.status, res.json.error], [410, 'invite/invalid'], `inviter ${what}: ${res.text}`);
   }
@@ -238,14 +233,12 @@ test('an admin lists every pending invitation but revokes only those for roles t
 test('disabling an inviter and voiding their invitations commit together: with the audit row failing, neither happens', async () => {
   const admin = await member('admin');
   const inv = await invite(admin.session, email('atomic'), 'viewer');
-  const db = new Database(app.dbFile);
-  db.exec(`CREATE TRIGGER "test_completion_down" BEFORE UPDATE ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`);
+  const restore = await auditFault(app, 'update');
   try {
     const res = await http<{ error: string }>('PATCH', `${app.url}/api/users/${admin.id}`, { disabled: true });
     assert.deepEqual([res.status, res.json.error], [503, 'audit/unavailable']);
   } finally {
-    db.exec('DROP TRIGGER "test_completion_down"');
-    db.close();
+    await restore();
   }
   const users = (await http<{ id: string; disabled: boolean }[]>('GET', `${app.url}/api/users`)).json;
   assert.equal(users.find((u) => u.id === admin.id)!.disabled, false);

@@ -5,14 +5,17 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { loadConfig } from '../../server/config.js';
 import { loadKeyRing } from '../../server/crypto/master-key.js';
 import { rotateMasterKey } from '../../server/cli/rotate-key.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
-import { startTestConsole } from '../helpers/console.js';
+import { databaseEnv, databaseOf, startTestConsole, TEST_BACKEND } from '../helpers/console.js';
+import { rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';
+
+// The console refuses a key file on PostgreSQL: each replica would generate its own (server/config.ts).
+const KEY_FILE = { skip: TEST_BACKEND !== 'sqlite' && 'key file mode: on PostgreSQL the master key comes from SAT_MASTER_KEY' };
 
 const keyA = randomBytes(32).toString('hex');
 const keyB = randomBytes(32).toString('base64');
@@ -47,7 +50,14 @@ test('env keys: rotate A → B, then B alone starts and mints, and A alone is re
   // The documented path: the new key as current, the old one as previous, through the npm script's entry.
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server/cli/rotate-key.ts')], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATA_DIR: dir.path, SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b', SAT_PREVIOUS_MASTER_KEYS: `a:${keyA}` },
+    env: {
+      ...process.env,
+      ...(await databaseEnv(dir.path)),
+      DATA_DIR: dir.path,
+      SAT_MASTER_KEY: keyB,
+      SAT_MASTER_KEY_ID: 'b',
+      SAT_PREVIOUS_MASTER_KEYS: `a:${keyA}`,
+    },
     encoding: 'utf8',
   });
   assert.equal(run.status, 0, run.stderr);
@@ -56,7 +66,7 @@ test('env keys: rotate A → B, then B alone starts and mints, and A alone is re
   assert.equal(await mintDemo({ SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b' }, dir.path), 200);
   await assert.rejects(
     startTestConsole({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, { dataDir: dir.path }),
-    /credential set ".*": the stored secret was sealed with master key "b", which is not configured/,
+    /(credential set ".*"|the built-in emulator's signing key): the stored secret was sealed with master key "b", which is not configured/,
   );
   await assert.rejects(
     startTestConsole({ SAT_MASTER_KEY: randomBytes(32).toString('hex'), SAT_MASTER_KEY_ID: 'b' }, { dataDir: dir.path }),
@@ -70,13 +80,13 @@ test('a rotation that cannot open a row changes nothing', async (t) => {
   assert.equal(await mintDemo({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, dir.path), 200);
   // The old key is not configured: the rotation must refuse.
   await assert.rejects(
-    rotateMasterKey(loadConfig({ DATA_DIR: dir.path, SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b' })),
+    rotateMasterKey(loadConfig({ ...(await databaseEnv(dir.path)), DATA_DIR: dir.path, SAT_MASTER_KEY: keyB, SAT_MASTER_KEY_ID: 'b' })),
     /sealed with master key "a", which is not configured/,
   );
   assert.equal(await mintDemo({ SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' }, dir.path), 200, 'still under the old key');
 });
 
-test('key file: rotate generates a new key, re-seals everything, and the file keeps only the new key', async (t) => {
+test('key file: rotate generates a new key, re-seals everything, and the file keeps only the new key', KEY_FILE, async (t) => {
   const dir = tempDir();
   t.after(dir.cleanup);
   assert.equal(await mintDemo({}, dir.path), 200);
@@ -91,9 +101,7 @@ test('key file: rotate generates a new key, re-seals everything, and the file ke
     ring.keys.map((k) => k.id),
     [report.keyId],
   );
-  const db = new Database(join(dir.path, 'sat-playground.db'), { readonly: true });
-  const ids = db.prepare('SELECT DISTINCT secretKeyId AS id FROM CredentialSet').all() as { id: string }[];
-  db.close();
+  const ids = await rawSql<{ id: string }>(await databaseOf(dir.path), 'SELECT DISTINCT "secretKeyId" AS id FROM "CredentialSet"');
   assert.deepEqual(
     ids.map((r) => r.id),
     [report.keyId],
@@ -106,28 +114,23 @@ test('a ciphertext moved to another row, or with a flipped bit, is refused at st
   t.after(dir.cleanup);
   const env = { SAT_MASTER_KEY: keyA, SAT_MASTER_KEY_ID: 'a' };
   await addSecondCredential(env, dir.path);
-  const file = join(dir.path, 'sat-playground.db');
-
-  const db = new Database(file);
-  const rows = db.prepare('SELECT id, name, secretCiphertext FROM CredentialSet ORDER BY name').all() as {
-    id: string;
-    name: string;
-    secretCiphertext: string;
-  }[];
+  const db = await databaseOf(dir.path);
+  const rows = await rawSql<{ id: string; name: string; secretCiphertext: string }>(
+    db,
+    'SELECT "id", "name", "secretCiphertext" FROM "CredentialSet" ORDER BY "name"',
+  );
   assert.equal(rows.length, 2);
-  db.prepare('UPDATE CredentialSet SET secretCiphertext = ? WHERE id = ?').run(rows[0]!.secretCiphertext, rows[1]!.id);
-  db.close();
+  const update = 'UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?';
+  await rawSql(db, update, [rows[0]!.secretCiphertext, rows[1]!.id]);
   await assert.rejects(
     startTestConsole(env, { dataDir: dir.path }),
     new RegExp(`credential set "${rows[1]!.name}": .*moved from another row`),
   );
 
-  const db2 = new Database(file);
   const parts = rows[1]!.secretCiphertext.split('.');
   const ct = Buffer.from(parts[3]!, 'base64url');
   ct[ct.length - 1] = ct[ct.length - 1]! ^ 0x01;
   parts[3] = ct.toString('base64url');
-  db2.prepare('UPDATE CredentialSet SET secretCiphertext = ? WHERE id = ?').run(parts.join('.'), rows[1]!.id);
-  db2.close();
+  await rawSql(db, update, [parts.join('.'), rows[1]!.id]);
   await assert.rejects(startTestConsole(env, { dataDir: dir.path }), /failed authentication under master key "a"/);
 });

@@ -1,3 +1,4 @@
+// test-backends: sqlite — it runs on both backends itself (BACKENDS): once is enough
 // Migrations are applied offline from prisma/<backend>/migrations, recorded in _prisma_migrations, and the
 // migrated database has no drift from the models (prisma/models.prisma), on both backends.
 import { test } from 'node:test';

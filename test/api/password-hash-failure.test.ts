@@ -3,8 +3,8 @@
 // not count as a failed guess. A real mismatch still answers auth/invalid_credentials.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -18,25 +18,16 @@ test('an unreadable password hash: 500 internal/error, no session, not counted; 
   const wrong = await http('POST', `${app.url}/api/session`, { email: user.email, password: 'not-the-password-at-all' }, { cookie: '' });
   assert.deepEqual([wrong.status, wrong.json.error], [401, 'auth/invalid_credentials']);
 
-  const db = new Database(app.dbFile);
-  try {
-    db.prepare('UPDATE "User" SET "passwordHash" = ? WHERE "id" = ?').run('$argon2id$v=19$broken', user.id);
-  } finally {
-    db.close();
-  }
+  await rawSql(app.database, 'UPDATE "User" SET "passwordHash" = ? WHERE "id" = ?', ['$argon2id$v=19$broken', user.id]);
   const res = await http('POST', `${app.url}/api/session`, { email: user.email, password: user.password }, { cookie: '' });
   assert.equal(res.status, 500);
   assert.equal(res.json.error, 'internal/error');
   assert.equal(res.headers.get('set-cookie'), null, 'no session');
   assert.match(app.logs(), /argon2 could not check a password/);
 
-  const check = new Database(app.dbFile, { readonly: true });
-  try {
-    const row = check.prepare(`SELECT "outcome" FROM "AuditEvent" WHERE "action" = 'auth.sign_in' ORDER BY "seq" DESC`).get() as {
-      outcome: string;
-    };
-    assert.equal(row.outcome, 'internal/error');
-  } finally {
-    check.close();
-  }
+  const [row] = await rawSql<{ outcome: string }>(
+    app.database,
+    `SELECT "outcome" FROM "AuditEvent" WHERE "action" = 'auth.sign_in' ORDER BY "seq" DESC`,
+  );
+  assert.equal(row?.outcome, 'internal/error');
 });

@@ -7,9 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { storedData } from '../helpers/databases.js';
 import { http, seenBodies, signIn, type SessionCredentials } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -155,12 +154,14 @@ test('canary: each reset token is only in the answer that issued it: no other an
   assert.ok(issued.length >= 6, `tokens were issued (${issued.length})`);
   assert.ok(app.logs().includes('incoming request'), 'the request log is on (trace)');
   await app.close();
-  const files = readdirSync(app.dataDir).filter((f) => f.startsWith('sat-playground.db'));
-  assert.ok(files.includes('sat-playground.db'));
-  const dbBytes = files.map((f) => readFileSync(join(app.dataDir, f)));
+  const stored = await storedData(app.database);
+  assert.ok(
+    stored.some((s) => s.bytes.includes(OWNER.email)),
+    'the stored data was read',
+  );
   for (const token of issued) {
     assert.equal(seenBodies.filter((b) => b.includes(token)).length, 1, 'the token is in exactly one answer: the one that issued it');
     assert.equal(app.logs().includes(token), false, 'a log line holds a reset token');
-    for (const bytes of dbBytes) assert.equal(bytes.includes(Buffer.from(token)), false, 'a database file holds a reset token');
+    for (const { name, bytes } of stored) assert.equal(bytes.includes(token), false, `${name} holds a reset token`);
   }
 });

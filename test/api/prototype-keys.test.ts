@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { startTestConsole } from '../helpers/console.js';
+import { rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 import { fromKeyValues } from '../../server/frame/json-text.js';
 
@@ -27,9 +27,7 @@ test('a credential set named __proto__ or toString: refused when created, and an
   assert.equal(plain.status, 201, 'an ordinary method name is an ordinary name');
 
   // What an older console could have stored: renamed behind the API's back, then exported.
-  const db = new Database(app.dbFile);
-  db.prepare('UPDATE "CredentialSet" SET "name" = ? WHERE "id" = ?').run('__proto__', plain.json.id);
-  db.close();
+  await rawSql(app.database, 'UPDATE "CredentialSet" SET "name" = ? WHERE "id" = ?', ['__proto__', plain.json.id]);
   app.services.providers.invalidate();
   const file = (await http<{ credentialSets: { name: string }[] }>('GET', `${app.url}/api/export`)).json;
   assert.ok(file.credentialSets.some((c) => c.name === '__proto__'));

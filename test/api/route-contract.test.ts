@@ -1,3 +1,4 @@
+// test-backends: sqlite — route schemas do not depend on the backend: once is enough
 // Every console route declares a permission and TypeBox schemas for what it takes and answers, taken from the
 // API contract (server/contract/); a route without them fails here (and buildApp refuses to register it).
 import { test } from 'node:test';

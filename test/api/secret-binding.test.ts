@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { startTestConsole } from '../helpers/console.js';
+import { databaseEnv, startTestConsole } from '../helpers/console.js';
+import { rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -100,18 +100,16 @@ test('the binding is in the ciphertext: a client id or upstream changed in the d
     ['clientId', `${randomUUID()}.img.frame.nutanix.com`],
     ['upstreamUrl', 'https://attacker.example'],
   ] as const) {
-    const db = new Database(first.dbFile);
-    const original = (db.prepare(`SELECT "${column}" AS v FROM "CredentialSet" WHERE "id" = ?`).get(cred.json.id) as { v: string }).v;
-    db.prepare(`UPDATE "CredentialSet" SET "${column}" = ? WHERE "id" = ?`).run(value, cred.json.id);
-    db.close();
+    const [{ v: original }] = (await rawSql<{ v: string }>(first.database, `SELECT "${column}" AS v FROM "CredentialSet" WHERE "id" = ?`, [
+      cred.json.id,
+    ])) as [{ v: string }];
+    await rawSql(first.database, `UPDATE "CredentialSet" SET "${column}" = ? WHERE "id" = ?`, [value, cred.json.id]);
     await assert.rejects(
       startTestConsole({}, { dataDir: dir.path }),
       /failed authentication.*client id or upstream was changed without re-entering the secret/s,
       `${column} changed in the database`,
     );
-    const restore = new Database(first.dbFile);
-    restore.prepare(`UPDATE "CredentialSet" SET "${column}" = ? WHERE "id" = ?`).run(original, cred.json.id);
-    restore.close();
+    await rawSql(first.database, `UPDATE "CredentialSet" SET "${column}" = ? WHERE "id" = ?`, [original, cred.json.id]);
   }
   const again = await startTestConsole({}, { dataDir: dir.path });
   const providers = (await http<{ id: string }[]>('GET', `${again.url}/api/providers`)).json;
@@ -128,29 +126,25 @@ test('secrets stored before the binding are re-sealed with it once; afterwards a
   await first.stop();
 
   // A database as an earlier version left it: the secret sealed for its row only, and no binding recorded.
-  const key = loadKeyRing({}, dir.path).current;
+  const key = loadKeyRing(await databaseEnv(dir.path), dir.path).current;
   const legacy = (id: string, secret: string) => seal(secret, key, aadFor('credential_set', id, 'secret'));
   const demo = providers[0]!.credentialSetId;
-  const db = new Database(first.dbFile);
   const demoSecret = randomBytes(20).toString('hex');
-  db.prepare('UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?').run(legacy(demo, demoSecret), demo);
-  db.prepare('DELETE FROM "Setting" WHERE "key" = ?').run('credential.secretBinding');
-  db.close();
+  await rawSql(first.database, 'UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?', [legacy(demo, demoSecret), demo]);
+  await rawSql(first.database, 'DELETE FROM "Setting" WHERE "key" = ?', ['credential.secretBinding']);
 
   const second = await startTestConsole({}, { dataDir: dir.path });
   // The demo's emulator credential now has the secret the test planted: a mint proves it opened and was re-bound.
   assert.equal((await http('POST', `${second.url}/api/providers/${providers[0]!.id}/tokens`, {})).status, 200);
   await second.stop();
-  const check = new Database(first.dbFile);
-  assert.equal(
-    (check.prepare('SELECT "value" FROM "Setting" WHERE "key" = ?').get('credential.secretBinding') as { value: string }).value,
-    'client-id-and-upstream',
-  );
+  assert.deepEqual(await rawSql(first.database, 'SELECT "value" FROM "Setting" WHERE "key" = ?', ['credential.secretBinding']), [
+    { value: 'client-id-and-upstream' },
+  ]);
   // Putting an unbound ciphertext back (from an old backup, say) no longer works.
-  check
-    .prepare('UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?')
-    .run(legacy(cred.json.id, 'from-an-old-backup'), cred.json.id);
-  check.close();
+  await rawSql(first.database, 'UPDATE "CredentialSet" SET "secretCiphertext" = ? WHERE "id" = ?', [
+    legacy(cred.json.id, 'from-an-old-backup'),
+    cred.json.id,
+  ]);
   await assert.rejects(startTestConsole({}, { dataDir: dir.path }), /failed authentication/);
 });
 
@@ -158,12 +152,10 @@ test('a running console refuses to use a secret whose row was changed in the dat
   const app = await startTestConsole();
   t.after(() => app.stop());
   const providers = (await http<{ id: string; credentialSetId: string }[]>('GET', `${app.url}/api/providers`)).json;
-  const db = new Database(app.dbFile);
-  db.prepare('UPDATE "CredentialSet" SET "clientId" = ? WHERE "id" = ?').run(
+  await rawSql(app.database, 'UPDATE "CredentialSet" SET "clientId" = ? WHERE "id" = ?', [
     `${randomUUID()}.img.frame.nutanix.com`,
     providers[0]!.credentialSetId,
-  );
-  db.close();
+  ]);
   app.services.providers.invalidate();
   const res = await http<{ error: string; message: string }>('POST', `${app.url}/api/providers/${providers[0]!.id}/tokens`, {});
   assert.equal(res.status, 409, res.text);

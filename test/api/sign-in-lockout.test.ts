@@ -7,7 +7,7 @@ import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { OWNER, addUser, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { OWNER, addUser, databaseEnv, startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http, signIn, useSession, type JsonResponse } from '../helpers/http.js';
 
 let app: TestConsole;
@@ -226,9 +226,10 @@ test('npm run unlock -- <email> unlocks a locked account while the console runs,
   const user = await addUser(app, 'owner');
   await strangerFails(user.email, 10);
   assert.equal((await attempt(user.email, user.password, freshAddress())).status, 429);
+  const env = { ...process.env, DATA_DIR: app.dataDir, ...(await databaseEnv(app.dataDir)) };
   const cli = (email: string) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/unlock.ts', email], {
-      env: { ...process.env, DATA_DIR: app.dataDir },
+      env,
       encoding: 'utf8',
     });
   const run = cli(` ${user.email.toUpperCase()} `);

@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { databaseEnv, startTestConsole, type TestConsole } from '../helpers/console.js';
+import { rawSql } from '../helpers/databases.js';
 import { http } from '../helpers/http.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { providerName } from '../helpers/fixtures.js';
@@ -126,15 +126,19 @@ test('an allow-listed host is reached; every other loopback port is not, even wh
   // version could have saved it): refused when connecting, nothing sent.
   const old = await credential(allowed.url);
   const oldProvider = await provider(old.json.id);
-  const db = new Database(app.dbFile);
-  const row = db.prepare('SELECT "clientId" FROM "CredentialSet" WHERE "id" = ?').get(old.json.id) as { clientId: string };
+  const [row] = (await rawSql<{ clientId: string }>(app.database, 'SELECT "clientId" FROM "CredentialSet" WHERE "id" = ?', [
+    old.json.id,
+  ])) as [{ clientId: string }];
   const sealed = seal(
     's'.repeat(40),
-    loadKeyRing({}, app.dataDir).current,
+    loadKeyRing(await databaseEnv(app.dataDir), app.dataDir).current,
     aadFor('credential_set', old.json.id, 'secret', { clientId: row.clientId, upstreamUrl: fake.url }),
   );
-  db.prepare('UPDATE "CredentialSet" SET "upstreamUrl" = ?, "secretCiphertext" = ? WHERE "id" = ?').run(fake.url, sealed, old.json.id);
-  db.close();
+  await rawSql(app.database, 'UPDATE "CredentialSet" SET "upstreamUrl" = ?, "secretCiphertext" = ? WHERE "id" = ?', [
+    fake.url,
+    sealed,
+    old.json.id,
+  ]);
   app.services.providers.invalidate();
   const res = await http<{ error: string; message: string }>('POST', `${app.url}/api/providers/${oldProvider}/tokens`, {});
   assert.equal(res.status, 422, res.text);

@@ -1,3 +1,4 @@
+// test-backends: sqlite — the upstream client against the emulator uses no database: once is enough
 // The upstream client against the real emulator: one typed outcome per failure, each within its timeout.
 import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';

@@ -30,8 +30,11 @@ export const TEST_BACKEND: Backend = process.env.SAT_TEST_DB === 'postgresql' ? 
 /** On PostgreSQL, the database and master key of each data directory: a console restarted on it finds its data again. */
 const postgresOf = new Map<string, Record<string, string>>();
 
-/** DATABASE_URL of a fresh database when the run is on PostgreSQL; nothing on SQLite (the data directory's file). */
-async function testDatabaseEnv(dataDir: string): Promise<Record<string, string>> {
+/**
+ * DATABASE_URL of a fresh database when the run is on PostgreSQL; nothing on SQLite (the data directory's file).
+ * The same for every console or command line tool given this data directory: they all find the same data.
+ */
+export async function databaseEnv(dataDir: string): Promise<Record<string, string>> {
   if (TEST_BACKEND === 'sqlite') return {};
   let env = postgresOf.get(dataDir);
   if (!env) {
@@ -41,6 +44,11 @@ async function testDatabaseEnv(dataDir: string): Promise<Record<string, string>>
   return env;
 }
 
+/** The database of the consoles on this data directory, for SQL behind their back (rawSql in test/helpers/databases.ts). */
+export async function databaseOf(dataDir: string): Promise<DatabaseTarget> {
+  return loadConfig({ DATA_DIR: dataDir, ...(await databaseEnv(dataDir)) }).database;
+}
+
 export async function startTestConsole(
   env: Record<string, string> = {},
   opts: { dataDir?: string; webRoot?: string; now?: () => number } = {},
@@ -48,7 +56,7 @@ export async function startTestConsole(
   const dir = opts.dataDir ? { path: opts.dataDir, cleanup: () => {} } : tempDir('sat-console-');
   const capture = logCapture();
   const config = loadConfig({
-    ...(await testDatabaseEnv(dir.path)),
+    ...(await databaseEnv(dir.path)),
     DATA_DIR: dir.path,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -1,6 +1,7 @@
 // A fresh, empty database of either backend for tests that work below the console (migrations, the SQL
 // interface), and a way to run a statement on it behind the console's back.
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS, type Backend, type DatabaseTarget } from '../../server/db/backend.js';
@@ -39,4 +40,62 @@ export async function rawSql<T = Record<string, unknown>>(target: DatabaseTarget
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Makes the database refuse to write audit rows, as a full disk would: every INSERT ('insert': an action's
+ * pending row) or UPDATE ('update': its completion) of an AuditEvent row, or only those of one action, fails
+ * inside the console's own transaction. The returned function lifts the fault.
+ * On SQLite a trigger raising ABORT; on PostgreSQL a trigger whose plpgsql function raises an exception
+ * (SQLSTATE P0001, not restrict_violation: Prisma would report that as a foreign key error).
+ */
+export async function auditFault(
+  on: { database: DatabaseTarget },
+  what: 'insert' | 'update',
+  opts: { action?: string } = {},
+): Promise<() => Promise<void>> {
+  const target = on.database;
+  const name = `test_audit_${what}_down`;
+  const event = what === 'insert' ? 'INSERT' : 'UPDATE';
+  // DDL takes no parameters: the action is quoted here (it comes from the test, never from a request).
+  const when = opts.action === undefined ? '' : `WHEN (NEW."action" = '${opts.action.replaceAll("'", "''")}')`;
+  if (target.backend === 'sqlite') {
+    await rawSql(
+      target,
+      `CREATE TRIGGER "${name}" BEFORE ${event} ON "AuditEvent" ${when} BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`,
+    );
+    return async () => void (await rawSql(target, `DROP TRIGGER "${name}"`));
+  }
+  await rawSql(
+    target,
+    `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$;
+     CREATE TRIGGER "${name}" BEFORE ${event} ON "AuditEvent" FOR EACH ROW ${when} EXECUTE FUNCTION "${name}"()`,
+  );
+  return async () => void (await rawSql(target, `DROP TRIGGER "${name}" ON "AuditEvent"; DROP FUNCTION "${name}"()`));
+}
+
+/** Every row of every table as JSON text: to show that a value is stored nowhere in the database. */
+export async function everyRow(target: DatabaseTarget): Promise<string> {
+  const tables = await rawSql<{ name: string }>(
+    target,
+    target.backend === 'sqlite'
+      ? `SELECT "name" FROM sqlite_master WHERE "type" = 'table'`
+      : 'SELECT "tablename" AS "name" FROM pg_tables WHERE "schemaname" = current_schema()',
+  );
+  const rows: unknown[] = [];
+  for (const { name } of tables) rows.push(name, await rawSql(target, `SELECT * FROM "${name.replaceAll('"', '""')}"`));
+  return JSON.stringify(rows);
+}
+
+/**
+ * What the database holds, to search for a value that must never be stored in plaintext: on SQLite the bytes of
+ * its files (the WAL too: a row rewritten or deleted may linger there or in a free page), on PostgreSQL every
+ * row of every table (its files belong to the server).
+ */
+export async function storedData(target: DatabaseTarget): Promise<{ name: string; bytes: Buffer }[]> {
+  if (target.backend === 'postgresql') return [{ name: 'every row', bytes: Buffer.from(await everyRow(target)) }];
+  const dir = dirname(target.file);
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(basename(target.file)))
+    .map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
 }

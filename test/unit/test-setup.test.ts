@@ -28,13 +28,16 @@ test('only the tools the selected tests run are needed: a browser for browser te
   );
 });
 
-test('PostgreSQL is needed by files using its helper, or by SAT_TEST_DB=postgresql; a server at SAT_TEST_PG_URL stands in for the package', () => {
-  const plain = { path: 'test/api/console.test.ts', source: "import { startTestConsole } from '../helpers/console.js';" };
-  const pg = { path: 'test/api/replicas.test.ts', source: "import { sharedPostgres } from '../helpers/postgres.js';" };
+test('PostgreSQL is needed by files using its helper, by the API suite (run again on it) or by SAT_TEST_DB=postgresql; a server at SAT_TEST_PG_URL stands in for the package', () => {
+  const plain = { path: 'test/unit/console.test.ts', source: "import { startTestConsole } from '../helpers/console.js';" };
+  const pg = { path: 'test/unit/replicas.test.ts', source: "import { sharedPostgres } from '../helpers/postgres.js';" };
+  const apiSuite = { path: 'test/api/console.test.ts', source: "import { startTestConsole } from '../helpers/console.js';" };
   assert.equal(needsPostgres([plain], {}), false);
   assert.equal(needsPostgres([plain], { SAT_TEST_DB: 'sqlite' }), false);
   assert.equal(needsPostgres([plain, pg], {}), true);
   assert.equal(needsPostgres([plain], { SAT_TEST_DB: 'postgresql' }), true);
+  assert.equal(needsPostgres([apiSuite], {}), true);
+  assert.equal(needsPostgres([apiSuite], { SAT_TEST_DB: 'sqlite' }), false, 'SAT_TEST_DB=sqlite: the API suite on SQLite only');
   assert.throws(() => needsPostgres([plain], { SAT_TEST_DB: 'postgres' }), /SAT_TEST_DB must be sqlite or postgresql, got "postgres"/);
 
   assert.deepEqual([...groupsNeeded([plain])], []);
