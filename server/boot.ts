@@ -1,5 +1,7 @@
 // Starting the console: data directory, master key, migrations, database, emulator, services, HTTP.
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp, EMULATOR_PREFIX } from './app.js';
@@ -23,6 +25,15 @@ export interface RunningConsole {
   services: Services;
   emulator: EmulatorServices | undefined;
   close(): Promise<void>;
+}
+
+/** Who this console is across its restarts: an id kept in its data directory (a new directory is a new replica). */
+function replicaIdOf(dataDir: string): string {
+  const file = join(dataDir, 'replica-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = randomUUID();
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
 }
 
 function loopbackUrl(app: FastifyInstance): string {
@@ -74,6 +85,7 @@ export async function startConsole(
     bulkLimits: config.bulkLimits,
     bulkResultsRetentionMs: config.bulkResultsRetentionMs,
     bulkRunnerTimeoutMs: config.bulkRunnerTimeoutMs,
+    replicaId: replicaIdOf(config.dataDir),
     dailyTokenLimits: config.dailyTokenLimits,
   });
   app = await buildApp({

@@ -177,11 +177,15 @@ export class BulkStore {
     return Number(row?.n ?? 0);
   }
 
-  /** Running jobs whose runner has not beaten since `before` end failed: their process stopped. Those jobs. */
-  async failOrphans(before: number, now: number, reason: string): Promise<JobRecord[]> {
+  /**
+   * Running jobs whose runner has not beaten since `before`, or whose runner's id starts with `runnerPrefix`
+   * (an earlier process of this replica), end failed: their process stopped. Those jobs.
+   */
+  async failOrphans(before: number, now: number, reason: string, runnerPrefix?: string): Promise<JobRecord[]> {
     const rows = await this.sql.all<Row>(
-      `UPDATE "BulkJob" SET "state" = ?, "stopReason" = ?, "finishedAt" = ? WHERE "state" = ? AND "heartbeatAt" < ? RETURNING ${COLUMNS}`,
-      ['failed', reason, now, 'running', before],
+      `UPDATE "BulkJob" SET "state" = ?, "stopReason" = ?, "finishedAt" = ?
+       WHERE "state" = ? AND ("heartbeatAt" < ?${runnerPrefix ? ' OR substr("runner", 1, ?) = ?' : ''}) RETURNING ${COLUMNS}`,
+      ['failed', reason, now, 'running', before, ...(runnerPrefix ? [runnerPrefix.length, runnerPrefix] : [])],
     );
     return rows.map(toRecord);
   }

@@ -62,6 +62,8 @@ export interface BulkDeps {
   userStatus: (userId: string) => Promise<MinterStatus | null>;
   /** Drops what another replica changed from this process's caches (server/db/generations.ts). */
   sync?: (() => Promise<void>) | undefined;
+  /** Who this replica is, the same across its restarts (its data directory's): its earlier process's jobs end at start. */
+  replicaId?: string | undefined;
   limits?: BulkLimits | undefined;
   /** How long a finished job's results are kept (BULK_RESULTS_RETENTION_MINUTES). */
   resultsRetentionMs?: number | undefined;
@@ -76,8 +78,8 @@ export class BulkService {
   /** The jobs this process runs (their freshest counts); every job, with these, is in the store. */
   private readonly jobs = new Map<string, Job>();
   private readonly store: BulkStore;
-  /** This process, as the runner of its jobs. */
-  private readonly runnerId = randomUUID();
+  /** This process, as the runner of its jobs: its replica (stable across restarts) and this start. */
+  private readonly runnerId: string;
   private readonly limiter: CallLimiter;
   private readonly limits: BulkLimits;
   private readonly now: () => number;
@@ -90,6 +92,7 @@ export class BulkService {
 
   constructor(private readonly deps: BulkDeps) {
     this.store = new BulkStore(deps.db, deps.keys);
+    this.runnerId = `${deps.replicaId ?? randomUUID()}:${randomUUID()}`;
     this.limits = deps.limits ?? DEFAULT_BULK_LIMITS;
     this.limiter = new CallLimiter(this.limits.maxConcurrentCalls);
     this.now = deps.now ?? Date.now;
@@ -337,11 +340,16 @@ export class BulkService {
    * Ends running jobs whose process stopped beating before `before` (real time), and gives back the quota
    * they held and did not mint.
    */
-  private async failOrphans(before: number, why = `no sign of it for ${Math.round(this.runnerTimeoutMs / 1000)} s`): Promise<void> {
+  private async failOrphans(
+    before: number,
+    why = `no sign of it for ${Math.round(this.runnerTimeoutMs / 1000)} s`,
+    runnerPrefix?: string,
+  ): Promise<void> {
     const orphans = await this.store.failOrphans(
       before,
       this.now(),
       `Stopped: the console process running it stopped (${why}). The tokens in its results were minted and audited; the rest were not minted.`,
+      runnerPrefix,
     );
     for (const job of orphans) {
       this.deps.log?.error({ jobId: job.id }, 'bulk job failed: the console process running it stopped');
@@ -351,12 +359,13 @@ export class BulkService {
   }
 
   /**
-   * At start: on SQLite one process owns the file, so a job still running in it was this console's before a
-   * crash, and ends now; on a shared database other replicas' jobs are left to their heartbeats.
+   * At start: a job still running that an earlier process of this replica ran (on SQLite, any: one process
+   * owns the file) ends now; on a shared database other replicas' jobs are left to their heartbeats.
    */
   async recover(shared: boolean): Promise<void> {
-    if (shared) await this.failOrphans(Date.now() - this.runnerTimeoutMs);
-    else await this.failOrphans(Number.MAX_SAFE_INTEGER, 'the console was restarted');
+    const restarted = 'the console was restarted';
+    if (!shared) await this.failOrphans(Number.MAX_SAFE_INTEGER, restarted);
+    else if (this.deps.replicaId) await this.failOrphans(Date.now() - this.runnerTimeoutMs, restarted, `${this.deps.replicaId}:`);
   }
 
   /** Stops running jobs (shutdown). */

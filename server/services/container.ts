@@ -85,6 +85,8 @@ export function createServices(deps: {
   /** How long a finished bulk job's results are kept (default: an hour). */
   bulkResultsRetentionMs?: number | undefined;
   bulkRunnerTimeoutMs?: number | undefined;
+  /** This replica, the same across its restarts (boot.ts keeps it in the data directory). */
+  replicaId?: string | undefined;
   dailyTokenLimits?: DailyTokenLimits | undefined;
   /** The app's logger, for failures no answer carries (a failed bulk job, an audit row left pending). */
   log?: ServiceLog | undefined;
@@ -134,6 +136,7 @@ export function createServices(deps: {
     limits: deps.bulkLimits,
     resultsRetentionMs: deps.bulkResultsRetentionMs,
     runnerTimeoutMs: deps.bulkRunnerTimeoutMs,
+    replicaId: deps.replicaId,
     now,
     log: deps.log,
   });
