@@ -11,6 +11,7 @@ import { inUnitOfWork, unitOfWork } from '../db/unit-of-work.js';
 import { DomainError } from '../errors.js';
 import { actorId, actorLabel, currentContext } from '../auth/context.js';
 import { bulkJobOf, GENESIS_HASH, rowHash, storedDate, type AuditInput, type AuditRow } from './audit-rows.js';
+import { insertPending, readRows, writeCompletions, type BegunRow, type Completion } from './audit-batch.js';
 import { NO_LOG, type ServiceLog } from './service-log.js';
 
 function reasonOf(err: unknown): string {
@@ -32,15 +33,13 @@ export function doneButUnaudited(done: string, err: unknown): DomainError {
   );
 }
 
+/** The log line of a batch rolled back and written a write at a time. */
+export const BATCH_RETRIED = 'audit: a batch could not be written in one transaction; each write is retried alone';
+
 /** Held by every transaction that links rows into the chain. */
 export const CHAIN_LOCK = 'audit-chain';
 
-const INSERT = `INSERT INTO "AuditEvent" ("at", "actor", "actorId", "action", "target", "providerId", "outcome", "detail", "requestId", "ip", "bulkJobId")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "seq"`;
 const TAIL = 'SELECT "chainIndex", "hash" FROM "AuditEvent" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1';
-const COMPLETE =
-  'UPDATE "AuditEvent" SET "outcome" = ?, "detail" = ?, "chainIndex" = ?, "prevHash" = ?, "hash" = ? WHERE "seq" = ? AND "hash" IS NULL';
-const GET = 'SELECT * FROM "AuditEvent" WHERE "seq" = ?';
 
 type Tail = { chainIndex: number; hash: string };
 
@@ -62,21 +61,29 @@ class ChainCursor {
   }
 }
 
-type Write<T> = (tx: SqlRunner, chain: ChainCursor) => Promise<T>;
+interface Finish {
+  seq: number;
+  outcome: string;
+  detail: Record<string, unknown> | undefined;
+}
 
-interface QueuedWrite {
-  write: Write<unknown>;
-  /** Links a row into the chain: the transaction holds the chain lock. */
-  chained: boolean;
+/** A queued write, as data: a batch writes all its begun rows in one statement and all its completions in another. */
+type Write =
+  | { kind: 'begin'; row: BegunRow; bulkJobId: string | null }
+  | ({ kind: 'finish' } & Finish)
+  /** Nothing to write: resolves once every write queued before it has committed (syncNow). */
+  | { kind: 'barrier' };
+
+type QueuedWrite = Write & {
   /** The commit must survive a power cut (SQLite: synchronous=FULL). */
   durable: boolean;
-  resolve: (value: unknown) => void;
+  resolve: (value: number | undefined) => void;
   reject: (err: unknown) => void;
-}
+};
 
 export class AuditWriter {
   /** Rows begun and not yet finished by this process, as written. */
-  private readonly inFlight = new Map<number, Omit<AuditRow, 'seq' | 'outcome' | 'chainIndex' | 'prevHash' | 'hash' | 'bulkJobId'>>();
+  private readonly inFlight = new Map<number, BegunRow>();
   private readonly queue: QueuedWrite[] = [];
   private draining = false;
 
@@ -94,9 +101,9 @@ export class AuditWriter {
   }
 
   /** Writes the row of an action about to happen, outcome "pending"; throws audit/unavailable (503) if it cannot. */
-  begin(input: AuditInput): Promise<number> {
+  async begin(input: AuditInput): Promise<number> {
     const { principal, requestId, ip } = currentContext();
-    const row = {
+    const row: BegunRow = {
       at: storedDate(this.now()),
       actor: actorLabel(principal),
       actorId: actorId(principal),
@@ -107,15 +114,9 @@ export class AuditWriter {
       requestId,
       ip,
     };
-    const values = [row.at, row.actor, row.actorId, row.action, row.target, row.providerId, 'pending', row.detail, row.requestId, row.ip];
-    return this.enqueue(
-      async (tx) => Number((await tx.get<{ seq: number | bigint }>(INSERT, [...values, bulkJobOf(input.detail)]))!.seq),
-      // A pending row needs no sync of its own: the durable commit that completes it syncs the whole WAL,
-      // this row included, before the action's result is returned.
-      { chained: false, durable: false },
-      // Remembered only once committed: a rolled-back id may be given again to another row.
-      (seq) => this.inFlight.set(seq, row),
-    );
+    // A pending row needs no sync of its own: the durable commit that completes it syncs the whole WAL,
+    // this row included, before the action's result is returned.
+    return (await this.enqueue({ kind: 'begin', row, bulkJobId: bulkJobOf(input.detail) }, false))!;
   }
 
   /**
@@ -123,35 +124,38 @@ export class AuditWriter {
    * With durable false the commit is not synced on SQLite: then the caller must call syncNow() before the
    * action's result reaches anyone.
    */
-  finish(seq: number, outcome: string, detail?: Record<string, unknown>, opts: { durable?: boolean } = {}): Promise<void> {
-    return this.enqueue((tx, chain) => this.completeRow(tx, chain, seq, outcome, detail), { chained: true, durable: opts.durable ?? true });
+  async finish(seq: number, outcome: string, detail?: Record<string, unknown>, opts: { durable?: boolean } = {}): Promise<void> {
+    await this.enqueue({ kind: 'finish', seq, outcome, detail }, opts.durable ?? true);
   }
 
-  /** Completes a row in the transaction of `tx`, which holds the chain lock; links it into the chain. */
-  private async completeRow(
-    tx: SqlRunner,
-    chain: ChainCursor,
-    seq: number,
-    outcome: string,
-    detail?: Record<string, unknown>,
-  ): Promise<void> {
-    // The row as begin() wrote it; read back only if this process did not write it.
-    const row = this.inFlight.get(seq) ?? (await tx.get<AuditRow>(GET, [seq]));
-    if (!row || ('hash' in row && row.hash !== null)) throw new Error(`audit row ${seq} is missing or already complete`);
-    const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
-    const tail = await chain.last();
-    const chainIndex = tail.chainIndex + 1;
-    const prevHash = tail.hash;
-    const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
-    if ((await tx.run(COMPLETE, [outcome, merged, chainIndex, prevHash, hash, seq])) !== 1)
-      throw new Error(`audit row ${seq} could not be completed`);
-    chain.advance({ chainIndex, hash });
-    this.inFlight.delete(seq);
+  /**
+   * Completes rows in the transaction of `tx`, which holds the chain lock: hashes them in the order given,
+   * after the chain's tail, and writes them in one statement (per chunk). Throws unless every row was pending.
+   */
+  private async completeRows(tx: SqlRunner, chain: ChainCursor, finishes: readonly Finish[]): Promise<void> {
+    // The rows as begin() wrote them; read back only those this process did not write.
+    const unknown = finishes.map((f) => f.seq).filter((seq) => !this.inFlight.has(seq));
+    const read = unknown.length ? await readRows(tx, unknown) : new Map<number, AuditRow>();
+    let tail = await chain.last();
+    const completions: Completion[] = finishes.map(({ seq, outcome, detail }) => {
+      const stored = read.get(seq);
+      if (stored && stored.hash !== null) throw new Error(`audit row ${seq} is already complete`);
+      const row = this.inFlight.get(seq) ?? stored;
+      if (!row) throw new Error(`audit row ${seq} is missing`);
+      const merged = detail ? JSON.stringify({ ...(JSON.parse(row.detail) as object), ...detail }) : row.detail;
+      const chainIndex = tail.chainIndex + 1;
+      const prevHash = tail.hash;
+      const hash = rowHash(prevHash, { ...row, seq, outcome, detail: merged, chainIndex });
+      tail = { chainIndex, hash };
+      return { seq, outcome, detail: merged, chainIndex, prevHash, hash };
+    });
+    await writeCompletions(tx, completions);
+    chain.advance(tail);
   }
 
   /** Makes every audit row committed so far durable: waits for queued writes, then syncs (SQLite's WAL). */
   async syncNow(): Promise<void> {
-    await this.enqueue(() => Promise.resolve(undefined), { chained: false, durable: false });
+    await this.enqueue({ kind: 'barrier' }, false);
     await this.sql.syncCommitted();
   }
 
@@ -161,16 +165,12 @@ export class AuditWriter {
    * so one bad write cannot take the others down; a write that fails alone rejects with audit/unavailable.
    * A batch that completes rows holds the chain lock and commits durably: one sync per batch.
    */
-  private enqueue<T>(write: Write<T>, how: { chained: boolean; durable: boolean }, committed?: (result: T) => void): Promise<T> {
+  private enqueue(write: Write, durable: boolean): Promise<number | undefined> {
     // A batch holds other requests' rows: it must never join one action's transaction (and so never be
     // asked for inside one; a database-only action's own row completes inside it, see around()).
     if (inUnitOfWork()) return Promise.reject(unavailable(new Error('an audit row was queued inside a unit of work')));
-    return new Promise<T>((resolve, reject) => {
-      const done = (value: unknown) => {
-        committed?.(value as T);
-        resolve(value as T);
-      };
-      this.queue.push({ write: write as Write<unknown>, ...how, resolve: done, reject });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...write, durable, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         setImmediate(() => void this.drain());
@@ -178,10 +178,33 @@ export class AuditWriter {
     });
   }
 
-  private commit<T>(ops: QueuedWrite[], run: (tx: SqlRunner, chain: ChainCursor) => Promise<T>): Promise<T> {
-    const durable = ops.some((op) => op.durable);
-    const chained = ops.some((op) => op.chained);
-    return this.sql.transaction((tx) => run(tx, new ChainCursor(tx)), { durable, locks: chained ? [CHAIN_LOCK] : [] });
+  /**
+   * Writes a batch in one transaction: its begun rows in one statement, then its completions in one (under the
+   * chain lock); the seq of each begun row, in the batch's order. Nothing is remembered until the commit.
+   */
+  private async commit(ops: readonly QueuedWrite[]): Promise<(number | undefined)[]> {
+    const begins = ops.filter((op) => op.kind === 'begin');
+    const finishes = ops.filter((op) => op.kind === 'finish');
+    // Barriers alone: every batch before this one has committed, which is all they wait for.
+    if (!begins.length && !finishes.length) return ops.map(() => undefined);
+    const seqs = await this.sql.transaction(
+      async (tx) => {
+        const inserted = begins.length
+          ? await insertPending(
+              tx,
+              begins.map((op) => ({ ...op.row, bulkJobId: op.bulkJobId })),
+            )
+          : [];
+        if (finishes.length) await this.completeRows(tx, new ChainCursor(tx), finishes);
+        return inserted;
+      },
+      { durable: ops.some((op) => op.durable), locks: finishes.length ? [CHAIN_LOCK] : [] },
+    );
+    // Remembered only once committed: a rolled-back id may be given again to another row.
+    begins.forEach((op, i) => this.inFlight.set(seqs[i]!, op.row));
+    for (const op of finishes) this.inFlight.delete(op.seq);
+    let next = 0;
+    return ops.map((op) => (op.kind === 'begin' ? seqs[next++] : undefined));
   }
 
   /** One batch at a time: what is queued while a batch commits goes in the next one. */
@@ -194,21 +217,20 @@ export class AuditWriter {
     const batch = this.queue.splice(0);
     const started = performance.now();
     try {
-      const results = await this.commit(batch, async (tx, chain) => {
-        const out: unknown[] = [];
-        for (const op of batch) out.push(await op.write(tx, chain));
-        return out;
-      });
-      this.onCommit(
-        batch.some((op) => op.durable),
-        (performance.now() - started) / 1000,
-      );
+      const results = await this.commit(batch);
+      if (batch.some((op) => op.kind !== 'barrier'))
+        this.onCommit(
+          batch.some((op) => op.durable),
+          (performance.now() - started) / 1000,
+        );
       batch.forEach((op, i) => op.resolve(results[i]));
-    } catch {
-      // The batch rolled back: each write is retried alone, in a transaction of its own.
+    } catch (err) {
+      // The batch rolled back: each write is retried alone, in a transaction of its own. Said in the log, as a
+      // batch failing for every write (not for one bad one) would otherwise only show as slow commits.
+      if (batch.length > 1) this.log.warn({ err, writes: batch.length }, BATCH_RETRIED);
       for (const op of batch) {
         try {
-          op.resolve(await this.commit([op], (tx, chain) => op.write(tx, chain)));
+          op.resolve((await this.commit([op]))[0]);
         } catch (err) {
           op.reject(unavailable(err));
         }
@@ -235,7 +257,8 @@ export class AuditWriter {
         const value = await act();
         try {
           // Joins the unit of work's transaction, and takes the chain lock in it until the commit.
-          await this.sql.transaction((tx) => this.completeRow(tx, new ChainCursor(tx), seq, 'ok', after?.(value)), { locks: [CHAIN_LOCK] });
+          const finish = { seq, outcome: 'ok', detail: after?.(value) };
+          await this.sql.transaction((tx) => this.completeRows(tx, new ChainCursor(tx), [finish]), { locks: [CHAIN_LOCK] });
         } catch (err) {
           // The action's writes roll back with it: "nothing was done" is the truth.
           throw unavailable(err);
@@ -246,6 +269,7 @@ export class AuditWriter {
       await this.finishFailed(seq, input, err);
       throw err;
     }
+    this.inFlight.delete(seq);
     // Committed with synchronous=NORMAL; the row is on disk before the answer, like every other row. The
     // action and its row are committed either way: a failed sync does not undo them, so the answer stands
     // and the operator hears of it (the next durable commit syncs the WAL again).

@@ -67,7 +67,7 @@ const toRecord = (r: Row): JobRecord => ({
 const COLUMNS =
   '"id", "providerId", "providerName", "providerLabel", "ownerId", "ownerEmail", "total", "concurrency", "state", "done", "ok", "failed", "failures", "stopReason", "startedAt", "finishedAt", "resultsKept"';
 const resultAad = (jobId: string, row: number) => aadFor('bulk_result', `${jobId}:${row}`, 'line');
-/** Result rows read at a time for a download. */
+/** Result rows read at a time for a download, and written per statement (3 parameters each: far below SQLite's limit). */
 const CHUNK = 500;
 
 export class BulkStore {
@@ -216,16 +216,17 @@ export class BulkStore {
     });
   }
 
-  /** Appends result lines, all in one transaction. */
+  /** Appends result lines, all in one transaction: one INSERT per CHUNK lines, not one per line. */
   async appendResults(jobId: string, lines: readonly ResultLine[]): Promise<void> {
     const key = this.keys[0]!;
     await this.sql.transaction(async (tx) => {
-      for (const line of lines)
-        await tx.run('INSERT INTO "BulkResult" ("jobId", "row", "sealed") VALUES (?, ?, ?)', [
-          jobId,
-          line.row,
-          seal(JSON.stringify(line), key, resultAad(jobId, line.row)),
-        ]);
+      for (let i = 0; i < lines.length; i += CHUNK) {
+        const chunk = lines.slice(i, i + CHUNK);
+        await tx.run(
+          `INSERT INTO "BulkResult" ("jobId", "row", "sealed") VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+          chunk.flatMap((line) => [jobId, line.row, seal(JSON.stringify(line), key, resultAad(jobId, line.row))]),
+        );
+      }
     });
   }
 
