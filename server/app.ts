@@ -186,8 +186,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.hostPolicy) installHostCheck(app, opts.hostPolicy);
   // On a shared database, what another replica changed is dropped from this process's caches before the
   // request reads them (sessions, grants, providers, the built-in emulator's registry).
+  // Liveness (/api/health) asks nothing of the database, so a database outage does not get replicas restarted.
   const { generations } = opts.services;
-  if (generations.shared) app.addHook('onRequest', () => generations.sync());
+  if (generations.shared)
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.url !== '/api/health') await generations.sync();
+    });
   installAuth(app, {
     sessions: opts.services.sessions,
     apiKeys: opts.services.apiKeys,

@@ -119,6 +119,17 @@ test('a daily quota is one count across replicas: tokens minted on A count on B,
   assert.equal((await http('POST', `${b.url}/api/providers/${demo.id}/tokens`, {}, asB)).status, 429, 'nothing left on B either');
 });
 
+test('liveness asks nothing of the database: with the version table gone, /api/health answers and the rest refuses', async () => {
+  await rawSql(database, 'ALTER TABLE "CacheGeneration" RENAME TO "CacheGenerationAway"');
+  try {
+    assert.equal((await http('GET', `${a.url}/api/health`)).status, 200);
+    assert.equal((await http('GET', `${a.url}/api/providers`)).status >= 500, true, 'a request that needs fresh caches is refused');
+  } finally {
+    await rawSql(database, 'ALTER TABLE "CacheGenerationAway" RENAME TO "CacheGeneration"');
+  }
+  assert.equal((await http('GET', `${a.url}/api/providers`)).status, 200);
+});
+
 test('200 concurrent mints spread over both replicas: every one audited, and the chain verifies', async () => {
   const before = Number(
     (await rawSql<{ n: bigint }>(database, `SELECT COUNT(*) AS n FROM "AuditEvent" WHERE "action" = 'token.minted'`))[0]!.n,
