@@ -87,6 +87,9 @@ export function isolatingAdapter(inner: SqlDriverAdapter, lock: ConnectionLock):
   };
 }
 
+/** Prepared statements kept for reuse at most. */
+const MAX_PREPARED = 1000;
+
 /** better-sqlite3 binds no booleans. */
 const bindable = (params: readonly SqlValue[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 
@@ -111,6 +114,8 @@ export class SqliteSql implements Sql {
   private prepared(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
+      // Some statements are built for their number of rows (batches, IN lists): the cache stays bounded.
+      if (this.statements.size >= MAX_PREPARED) this.statements.clear();
       statement = this.connection.prepare(sql);
       this.statements.set(sql, statement);
     }
