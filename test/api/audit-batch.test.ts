@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { http } from '../helpers/http.js';
-import { rawSql } from '../helpers/databases.js';
+import { auditFault, rawSql } from '../helpers/databases.js';
 import { DomainError } from '../../server/errors.js';
 import { BATCH_RETRIED } from '../../server/services/audit-writer.js';
 
@@ -17,31 +17,6 @@ before(async () => {
 after(() => app?.stop());
 
 /** A trigger refusing AuditEvent writes (`event`) of rows whose action is `action`; returns its removal. */
-async function refuse(event: 'INSERT' | 'UPDATE', action: string): Promise<() => Promise<void>> {
-  const db = app.database;
-  const row = event === 'INSERT' ? 'NEW' : 'OLD';
-  if (db.backend === 'sqlite') {
-    await rawSql(
-      db,
-      `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "AuditEvent" WHEN ${row}."action" = '${action}'
-       BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`,
-    );
-    return async () => void (await rawSql(db, 'DROP TRIGGER "test_refuse"'));
-  }
-  await rawSql(
-    db,
-    `CREATE FUNCTION "test_refuse"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$`,
-  );
-  await rawSql(
-    db,
-    `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "AuditEvent" FOR EACH ROW WHEN (${row}."action" = '${action}')
-     EXECUTE FUNCTION "test_refuse"()`,
-  );
-  return async () => {
-    await rawSql(db, 'DROP TRIGGER "test_refuse" ON "AuditEvent"');
-    await rawSql(db, 'DROP FUNCTION "test_refuse"()');
-  };
-}
 
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === 'fulfilled' ? 'ok' : r.reason instanceof DomainError ? r.reason.code : String(r.reason);
@@ -77,7 +52,7 @@ test('rows begun and finished together (more than one statement holds) each get 
 
 test('a begun row the database refuses fails alone: the rest of its batch is written', async () => {
   const audit = app.services.audit;
-  const restore = await refuse('INSERT', 'test.refused');
+  const restore = await auditFault(app, 'insert', { action: 'test.refused' });
   let settled: PromiseSettledResult<number>[];
   try {
     settled = await Promise.allSettled([
@@ -104,7 +79,7 @@ test('a completion the database refuses fails alone: the rest of its batch compl
     audit.begin({ action: 'test.never_completes' }),
     audit.begin({ action: 'test.completes', target: '2' }),
   ]);
-  const restore = await refuse('UPDATE', 'test.never_completes');
+  const restore = await auditFault(app, 'update', { action: 'test.never_completes' });
   let settled: PromiseSettledResult<void>[];
   try {
     settled = await Promise.allSettled([audit.finish(ok1!, 'ok'), audit.finish(bad!, 'ok'), audit.finish(ok2!, 'ok')]);

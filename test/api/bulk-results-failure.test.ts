@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startWithDemo, type TestConsole } from '../helpers/console.js';
 import { finishedJob } from '../helpers/bulk.js';
 import { http } from '../helpers/http.js';
-import { rawSql } from '../helpers/databases.js';
+import { auditFault, refuseWrites } from '../helpers/databases.js';
 
 let app: TestConsole;
 let demo: { id: string };
@@ -17,30 +17,6 @@ before(async () => {
 });
 after(() => app?.stop());
 
-/** A trigger that refuses inserts into (or updates of) a table, as a failing disk would; returns its removal. */
-async function refuse(table: 'BulkResult' | 'AuditEvent', event: 'INSERT' | 'UPDATE', when = 'TRUE'): Promise<() => Promise<void>> {
-  const db = app.database;
-  if (db.backend === 'sqlite') {
-    await rawSql(
-      db,
-      `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "${table}" WHEN ${when === 'TRUE' ? '1' : when} BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;`,
-    );
-    return async () => void (await rawSql(db, 'DROP TRIGGER "test_refuse"'));
-  }
-  await rawSql(
-    db,
-    `CREATE FUNCTION "test_refuse"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$`,
-  );
-  await rawSql(
-    db,
-    `CREATE TRIGGER "test_refuse" BEFORE ${event} ON "${table}" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION "test_refuse"()`,
-  );
-  return async () => {
-    await rawSql(db, `DROP TRIGGER "test_refuse" ON "${table}"`);
-    await rawSql(db, 'DROP FUNCTION "test_refuse"()');
-  };
-}
-
 function loggedFailure(jobId: string): string | undefined {
   return app
     .logs()
@@ -49,7 +25,7 @@ function loggedFailure(jobId: string): string | undefined {
 }
 
 test('results the database refuses to store: the job ends failed, says why, is logged; the console lives on', async () => {
-  const restore = await refuse('BulkResult', 'INSERT');
+  const restore = await refuseWrites(app, 'BulkResult', 'INSERT');
   try {
     const start = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 20, concurrency: 4 });
     assert.equal(start.status, 202);
@@ -68,7 +44,7 @@ test('results the database refuses to store: the job ends failed, says why, is l
 });
 
 test('a job that fails for another reason (its audit rows cannot be completed) is logged by the console', async () => {
-  const restore = await refuse('AuditEvent', 'UPDATE', `NEW."action" = 'token.minted'`);
+  const restore = await auditFault(app, 'update', { action: 'token.minted' });
   try {
     const start = await http<{ id: string }>('POST', `${app.url}/api/providers/${demo.id}/bulk`, { count: 3, concurrency: 1 });
     assert.equal(start.status, 202);

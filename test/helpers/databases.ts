@@ -43,35 +43,44 @@ export async function rawSql<T = Record<string, unknown>>(target: DatabaseTarget
 }
 
 /**
- * Makes the database refuse to write audit rows, as a full disk would: every INSERT ('insert': an action's
- * pending row) or UPDATE ('update': its completion) of an AuditEvent row, or only those of one action, fails
- * inside the console's own transaction. The returned function lifts the fault.
+ * Makes the database refuse writes to a table, as a full disk would: every INSERT or UPDATE of its rows (or,
+ * with `action`, only those of rows with that action) fails inside the console's own transaction. The
+ * returned function lifts the fault.
  * On SQLite a trigger raising ABORT; on PostgreSQL a trigger whose plpgsql function raises an exception
  * (SQLSTATE P0001, not restrict_violation: Prisma would report that as a foreign key error).
  */
-export async function auditFault(
+export async function refuseWrites(
   on: { database: DatabaseTarget },
-  what: 'insert' | 'update',
+  table: 'AuditEvent' | 'BulkResult',
+  event: 'INSERT' | 'UPDATE',
   opts: { action?: string } = {},
 ): Promise<() => Promise<void>> {
   const target = on.database;
-  const name = `test_audit_${what}_down`;
-  const event = what === 'insert' ? 'INSERT' : 'UPDATE';
+  const name = `test_${table}_${event.toLowerCase()}_down`;
   // DDL takes no parameters: the action is quoted here (it comes from the test, never from a request).
   const when = opts.action === undefined ? '' : `WHEN (NEW."action" = '${opts.action.replaceAll("'", "''")}')`;
   if (target.backend === 'sqlite') {
     await rawSql(
       target,
-      `CREATE TRIGGER "${name}" BEFORE ${event} ON "AuditEvent" ${when} BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`,
+      `CREATE TRIGGER "${name}" BEFORE ${event} ON "${table}" ${when} BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`,
     );
     return async () => void (await rawSql(target, `DROP TRIGGER "${name}"`));
   }
   await rawSql(
     target,
     `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$;
-     CREATE TRIGGER "${name}" BEFORE ${event} ON "AuditEvent" FOR EACH ROW ${when} EXECUTE FUNCTION "${name}"()`,
+     CREATE TRIGGER "${name}" BEFORE ${event} ON "${table}" FOR EACH ROW ${when} EXECUTE FUNCTION "${name}"()`,
   );
-  return async () => void (await rawSql(target, `DROP TRIGGER "${name}" ON "AuditEvent"; DROP FUNCTION "${name}"()`));
+  return async () => void (await rawSql(target, `DROP TRIGGER "${name}" ON "${table}"; DROP FUNCTION "${name}"()`));
+}
+
+/** Audit rows refused: 'insert' an action's pending row, 'update' its completion (refuseWrites on AuditEvent). */
+export function auditFault(
+  on: { database: DatabaseTarget },
+  what: 'insert' | 'update',
+  opts: { action?: string } = {},
+): Promise<() => Promise<void>> {
+  return refuseWrites(on, 'AuditEvent', what === 'insert' ? 'INSERT' : 'UPDATE', opts);
 }
 
 /** Every row of every table as JSON text: to show that a value is stored nowhere in the database. */
