@@ -4,7 +4,7 @@
 // results; a running job whose heartbeat stopped (its process died) is marked failed by whoever sees it.
 // Result lines hold tokens: they are sealed with the master key, bound to their job and row.
 import { sqlOf, type Db } from '../db/client.js';
-import type { Sql, SqlValue } from '../db/sql.js';
+import type { Sql, SqlRunner, SqlValue } from '../db/sql.js';
 import { aadFor, open, seal, type MasterKey } from '../crypto/secret-box.js';
 import type { BulkJobView } from '../contract/bulk.js';
 import type { ResultLine } from './bulk-job.js';
@@ -70,6 +70,15 @@ const resultAad = (jobId: string, row: number) => aadFor('bulk_result', `${jobId
 /** Result rows read at a time for a download, and written per statement (3 parameters each: far below SQLite's limit). */
 const CHUNK = 500;
 
+/** How many jobs of an owner are running. */
+async function runningOf(sql: SqlRunner, ownerId: string): Promise<number> {
+  const row = await sql.get<{ n: number | bigint }>('SELECT COUNT(*) AS "n" FROM "BulkJob" WHERE "ownerId" = ? AND "state" = ?', [
+    ownerId,
+    'running',
+  ]);
+  return Number(row?.n ?? 0);
+}
+
 export class BulkStore {
   constructor(
     private readonly db: Db,
@@ -87,11 +96,7 @@ export class BulkStore {
   async insert(job: JobRecord, runner: string, now: number, limit: number, tooMany: (running: number) => never): Promise<void> {
     await this.sql.transaction(
       async (tx) => {
-        const row = await tx.get<{ n: number | bigint }>('SELECT COUNT(*) AS "n" FROM "BulkJob" WHERE "ownerId" = ? AND "state" = ?', [
-          job.owner.id,
-          'running',
-        ]);
-        const running = Number(row?.n ?? 0);
+        const running = await runningOf(tx, job.owner.id);
         if (running >= limit) tooMany(running);
         await tx.run(
           `INSERT INTO "BulkJob" (${COLUMNS}, "runner", "heartbeatAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -169,12 +174,8 @@ export class BulkStore {
     return rows.map(toRecord);
   }
 
-  async runningCount(ownerId: string): Promise<number> {
-    const row = await this.sql.get<{ n: number | bigint }>('SELECT COUNT(*) AS "n" FROM "BulkJob" WHERE "ownerId" = ? AND "state" = ?', [
-      ownerId,
-      'running',
-    ]);
-    return Number(row?.n ?? 0);
+  runningCount(ownerId: string): Promise<number> {
+    return runningOf(this.sql, ownerId);
   }
 
   /**
