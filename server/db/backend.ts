@@ -55,13 +55,6 @@ export function databaseTarget(
   );
 }
 
-/** What a target is, for log lines and errors: never the URL (it holds the password). */
-export function describeTarget(target: DatabaseTarget): string {
-  if (target.backend === 'sqlite') return `SQLite ${target.file}`;
-  const u = new URL(target.url);
-  return `PostgreSQL ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-}
-
 export const MODELS_FILE = join(PROJECT_ROOT, 'prisma', 'models.prisma');
 
 /** The backend's folder: datasource.prisma and migrations/. */
